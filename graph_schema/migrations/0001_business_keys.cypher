@@ -1,0 +1,20 @@
+// Unique constraints on every business key of SPEC section 3 (each also creates its index).
+CREATE CONSTRAINT enterprise_uscc IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.uscc IS UNIQUE;
+CREATE CONSTRAINT person_key IF NOT EXISTS FOR (n:Person) REQUIRE n.personKey IS UNIQUE;
+CREATE CONSTRAINT address_key IF NOT EXISTS FOR (n:Address) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT phone_number IF NOT EXISTS FOR (n:Phone) REQUIRE n.number IS UNIQUE;
+CREATE CONSTRAINT zone_code IF NOT EXISTS FOR (n:Zone) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT industry_belt_code IF NOT EXISTS FOR (n:IndustryBelt) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT department_code IF NOT EXISTS FOR (n:Department) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT filing_id IF NOT EXISTS FOR (n:Filing) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT penalty_id IF NOT EXISTS FOR (n:Penalty) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT list_entry_id IF NOT EXISTS FOR (n:ListEntry) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT classification_id IF NOT EXISTS FOR (n:Classification) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT declaration_id IF NOT EXISTS FOR (n:Declaration) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT order_id IF NOT EXISTS FOR (n:Order) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT payment_id IF NOT EXISTS FOR (n:Payment) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT waybill_id IF NOT EXISTS FOR (n:Waybill) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT overseas_warehouse_id IF NOT EXISTS FOR (n:OverseasWarehouse) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT tax_refund_id IF NOT EXISTS FOR (n:TaxRefund) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT loan_id IF NOT EXISTS FOR (n:Loan) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT trade_payment_id IF NOT EXISTS FOR (n:TradePayment) REQUIRE n.id IS UNIQUE;

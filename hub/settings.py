@@ -1,0 +1,79 @@
+"""Every setting of the hub, read from the environment (and `.env`), validated at start.
+
+Neo4j settings keep their conventional names (`NEO4J_URI`, `NEO4J_USER`, `NEO4J_PASSWORD`,
+`NEO4J_DATABASE`); everything else is prefixed `HUB_`. Without `NEO4J_URI` the hub starts its
+own local Neo4j under `HUB_DATA_DIR`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
+
+    # --- Neo4j -----------------------------------------------------------------------------
+    neo4j_uri: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("NEO4J_URI", "HUB_NEO4J_URI"),
+        description="Bolt or neo4j:// URI of an existing server; unset starts a local Neo4j.",
+    )
+    neo4j_user: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USER"))
+    neo4j_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
+    neo4j_max_pool_size: int = Field(default=50, ge=1, le=1000)
+    neo4j_connection_timeout_s: float = Field(default=10.0, gt=0)
+
+    # --- the local Neo4j (used only without NEO4J_URI) ---------------------------------------
+    data_dir: Path = Field(default=REPO_ROOT / "var", description="Local state: Neo4j, secrets.")
+    local_db_port: int = Field(default=7687, ge=1, le=65535)
+    local_db_heap_mb: int = Field(default=1024, ge=256)
+    local_db_pagecache_mb: int = Field(default=512, ge=64)
+    local_db_start_timeout_s: float = Field(default=180.0, gt=0)
+
+    # --- the HTTP service ----------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    production: bool = Field(
+        default=False, description="Turns the GraphQL IDE and introspection off."
+    )
+    migrate_on_start: bool = True
+
+    # --- GraphQL limits ------------------------------------------------------------------------
+    max_query_depth: int = Field(default=10, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=2000, ge=50)
+    default_page_size: int = Field(default=20, ge=1)
+    max_page_size: int = Field(default=100, ge=1)
+
+    # --- identity ----------------------------------------------------------------------------
+    person_key_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key for person keys; without it a key is created in data_dir.",
+    )
+
+    # --- demo ----------------------------------------------------------------------------------
+    demo_enterprises: int = Field(default=2000, ge=10)
+    demo_seed: int = 42
+
+    @property
+    def local_db_home(self) -> Path:
+        return self.data_dir / "neo4j"
+
+    @property
+    def uses_local_db(self) -> bool:
+        return self.neo4j_uri is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,121 @@
+"""The test session's Neo4j: one real local Neo4j on a free port in a temporary directory.
+
+Set HUB_TEST_NEO4J_URI to run the suite against a server you started yourself instead
+(the suite wipes that database between tests).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import AsyncDriver, AsyncGraphDatabase
+
+from graph_schema.migrate import apply_migrations
+from hub.localdb import LocalNeo4j, free_port
+
+DATABASE = "neo4j"
+GraphQLCaller = Callable[..., Awaitable[dict[str, object]]]
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("HUB_TEST_NEO4J_URI")
+    if external:
+        yield external
+        return
+    home: Path = tmp_path_factory.mktemp("neo4j")
+    db = LocalNeo4j(home=home, port=free_port(), heap_mb=768, pagecache_mb=256)
+    uri = db.start(parent_pid=os.getpid())
+    try:
+        yield uri
+    finally:
+        db.stop()
+
+
+@pytest.fixture(scope="session")
+async def driver(neo4j_uri: str) -> AsyncIterator[AsyncDriver]:
+    drv = AsyncGraphDatabase.driver(neo4j_uri, auth=None)
+    await apply_migrations(drv, DATABASE)
+    try:
+        yield drv
+    finally:
+        await drv.close()
+
+
+async def wipe(drv: AsyncDriver) -> None:
+    """Delete every node but the migration records, in chunks so large graphs fit in memory."""
+    while True:
+        records, _, _ = await drv.execute_query(
+            "MATCH (n) WHERE NOT n:SchemaMigration WITH n LIMIT 20000 "
+            "DETACH DELETE n RETURN count(*) AS deleted",
+            database_=DATABASE,
+        )
+        if records[0]["deleted"] == 0:
+            return
+
+
+@pytest.fixture
+async def graph(driver: AsyncDriver) -> AsyncDriver:
+    """A driver on an empty, migrated graph."""
+    await wipe(driver)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def hub_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real hub served by uvicorn on a free port, with its own driver to the test Neo4j."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from hub.app import create_app
+    from hub.settings import Settings
+
+    settings = Settings(
+        neo4j_uri=neo4j_uri,
+        data_dir=tmp_path_factory.mktemp("hub-data"),
+        port=free_port(),
+        max_page_size=100,
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{settings.port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        raise RuntimeError("the test hub did not start")
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+async def gql(hub_url: str) -> AsyncIterator[GraphQLCaller]:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=hub_url, timeout=30) as client:
+
+        async def call(query: str, **variables: object) -> dict[str, object]:
+            response = await client.post("/graphql", json={"query": query, "variables": variables})
+            assert response.status_code in (200, 400), response.text
+            body: dict[str, object] = response.json()
+            return body
+
+        yield call
