@@ -1,0 +1,47 @@
+"""Per-request DataLoaders: every nested field is read for all parents in one query."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from hub.repository import RELATED_QUERIES, EnterpriseReader, Row
+
+
+def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, list[Row]]:
+    async def load(usccs: list[str]) -> list[list[Row]]:
+        grouped = await reader.related(relation, usccs)
+        return [grouped.get(uscc, []) for uscc in usccs]
+
+    return DataLoader(load_fn=load)
+
+
+def _enterprise_loader(reader: EnterpriseReader) -> DataLoader[str, Row | None]:
+    async def load(usccs: list[str]) -> Sequence[Row | None]:
+        found = await reader.enterprises(usccs)
+        return [found.get(uscc) for uscc in usccs]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Loaders:
+    reader: EnterpriseReader
+    enterprise: DataLoader[str, Row | None] = field(init=False)
+    related: dict[str, DataLoader[str, list[Row]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.enterprise = _enterprise_loader(self.reader)
+        self.related = {name: _related_loader(self.reader, name) for name in RELATED_QUERIES}
+
+    def relation(self, name: str) -> Callable[[str], Awaitable[list[Row]]]:
+        loader = self.related[name]
+        return loader.load
+
+    def prime(self, rows: list[dict[str, Any]]) -> None:
+        """Remember enterprises already read (by a list query) so references reuse them."""
+        for row in rows:
+            self.enterprise.prime(row["uscc"], row)

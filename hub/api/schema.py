@@ -1,0 +1,126 @@
+"""The GraphQL schema: root queries mapped onto the reader, and the schema's extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import federation
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from graph_schema.model import EnterpriseStatus
+from graph_schema.uscc import UsccError, validate_uscc
+from hub.api.context import Info
+from hub.api.errors import bad_user_input
+from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.types import Enterprise, EnterpriseEdge, PageInfo
+from hub.repository import EnterpriseFilter as ReaderFilter
+from hub.settings import Settings
+
+FEDERATION_VERSION = "2.7"  # the composition tools in use reject strawberry's default 2.11
+
+
+def checked_uscc(uscc: str) -> str:
+    try:
+        return validate_uscc(uscc)
+    except UsccError as error:
+        raise bad_user_input(str(error), argument="uscc", rule=error.rule) from None
+
+
+@strawberry.input
+class EnterpriseFilter:
+    zone: str | None = None
+    industry_belt: str | None = None
+    name_contains: str | None = strawberry.field(
+        default=None, description="Case-sensitive substring of the registered name."
+    )
+    status: EnterpriseStatus | None = None
+
+    def to_reader(self) -> ReaderFilter:
+        return ReaderFilter(
+            zone=self.zone,
+            industry_belt=self.industry_belt,
+            status=self.status.value if self.status else None,
+            name_contains=self.name_contains or None,
+        )
+
+
+@strawberry.type
+class EnterpriseConnection:
+    edges: list[EnterpriseEdge]
+    page_info: PageInfo
+    filter: strawberry.Private[ReaderFilter]
+
+    @strawberry.field(description="Enterprises matching the filter, over all pages.")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.reader.enterprise_count(self.filter)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One enterprise by USCC; null when the hub does not know it.")
+    async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
+        row = await info.context.loaders.enterprise.load(checked_uscc(uscc))
+        return Enterprise.from_row(row) if row else None
+
+    @strawberry.field(description="Enterprises in USCC order, a page at a time (Relay).")
+    async def enterprises(
+        self,
+        info: Info,
+        filter: EnterpriseFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> EnterpriseConnection:
+        settings = info.context.settings
+        limit = page_size(first, settings.default_page_size, settings.max_page_size)
+        where = (filter or EnterpriseFilter()).to_reader()
+        after_uscc = decode_cursor(after) if after is not None else None
+        rows = await info.context.reader.enterprise_page(where, after_uscc, limit + 1)
+        page = rows[:limit]
+        info.context.loaders.prime(page)
+        edges = [
+            EnterpriseEdge(cursor=encode_cursor(row["uscc"]), node=Enterprise.from_row(row))
+            for row in page
+        ]
+        return EnterpriseConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > limit,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            filter=where,
+        )
+
+
+def build_schema(settings: Settings) -> federation.Schema:
+    # Factories, not instances: strawberry builds a fresh extension per request, so no state
+    # leaks between concurrent requests (the parse and validation caches are module-level).
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+    ]
+    if settings.production:
+        extensions.append(DisableIntrospection)
+    return federation.Schema(
+        query=Query,
+        types=[Enterprise],
+        extensions=extensions,
+        federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]
+    )
+
+
+__all__ = ["GraphQLError", "build_schema", "checked_uscc"]

@@ -1,0 +1,265 @@
+"""The GraphQL object types of the enterprise API and how each is built from a graph row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import federation
+
+from graph_schema.model import (
+    ClassificationScheme,
+    Department,
+    EnterpriseStatus,
+    ListKind,
+    Severity,
+)
+from hub.api.context import Info
+from hub.repository import Row
+
+# The graph model's enums are the API's enums: registering them keeps the two from drifting.
+for _enum in (EnterpriseStatus, Severity, ListKind, Department, ClassificationScheme):
+    strawberry.enum(_enum)
+
+
+@strawberry.type(description="A natural person; the ID number is kept only as a keyed hash.")
+class Person:
+    person_key: str = strawberry.field(description="HMAC of the ID number: stable, not reversible.")
+    name: str
+    id_masked: str = strawberry.field(description="Region and last four characters only.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Person:
+        return cls(person_key=row["personKey"], name=row["name"], id_masked=row["idMasked"])
+
+
+@strawberry.type
+class LegalRepresentative:
+    person: Person
+    since: dt.date | None
+    until: dt.date | None
+
+
+@strawberry.type
+class Officer:
+    person: Person
+    role: str
+    since: dt.date | None
+    until: dt.date | None
+
+
+@strawberry.type
+class Shareholder:
+    person: Person | None = strawberry.field(description="Set when the holder is a person.")
+    enterprise: Annotated[Enterprise, strawberry.lazy("hub.api.types")] | None = strawberry.field(
+        description="Set when the holder is an enterprise."
+    )
+    ratio: float = strawberry.field(description="Share of the capital, 0 to 1.")
+    since: dt.date | None
+    until: dt.date | None
+
+
+@strawberry.type
+class Holding:
+    enterprise: Annotated[Enterprise, strawberry.lazy("hub.api.types")]
+    ratio: float
+    since: dt.date | None
+    until: dt.date | None
+
+
+@strawberry.type
+class RegisteredAddress:
+    text: str
+    since: dt.date | None
+    until: dt.date | None
+
+
+@strawberry.type(description="A filing made once and shared with departments.")
+class Filing:
+    id: str
+    kind: str
+    filed_on: dt.date
+    shared_with: list[Department]
+    source: str
+
+
+@strawberry.type
+class Penalty:
+    id: str
+    department: Department
+    case_no: str
+    severity: Severity
+    amount_cny: float
+    decided_on: dt.date
+    public_until: dt.date | None
+    repaired_on: dt.date | None
+    source: str
+
+
+@strawberry.type
+class ListEntry:
+    id: str
+    list: ListKind
+    department: Department
+    listed_on: dt.date
+    expires_on: dt.date | None
+    removed_on: dt.date | None
+    reason: str
+    basis: str
+    source: str
+
+
+@strawberry.type
+class Classification:
+    id: str
+    department: Department
+    scheme: ClassificationScheme
+    value: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    source: str
+
+
+def _fact(cls: Any, row: Row) -> Any:
+    """Build a fact type from its graph properties (camelCase) by the type's own field names."""
+    fields = cls.__strawberry_definition__.fields
+    values = {f.python_name: row.get(_camel(f.python_name)) for f in fields}
+    return cls(**values)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@federation.type(keys=["uscc"], description="An enterprise, identified by its USCC.")
+class Enterprise:
+    uscc: strawberry.ID
+    name: str
+    zone: str
+    industry_belt: str | None
+    registered_on: dt.date
+    status: EnterpriseStatus
+
+    @classmethod
+    def from_row(cls, row: Row) -> Enterprise:
+        return cls(
+            uscc=strawberry.ID(row["uscc"]),
+            name=row["name"],
+            zone=row["zone"],
+            industry_belt=row.get("industryBelt"),
+            registered_on=row["registeredOn"],
+            status=EnterpriseStatus(row["status"]),
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, uscc: strawberry.ID) -> Enterprise | None:
+        row = await info.context.loaders.enterprise.load(str(uscc))
+        return cls.from_row(row) if row else None
+
+    @strawberry.field(description="The current legal representative.")
+    async def legal_representative(self, info: Info) -> LegalRepresentative | None:
+        rows = await info.context.loaders.relation("legal_representatives")(self.uscc)
+        current = [r for r in rows if r["rel"].get("until") is None]
+        if not current:
+            return None
+        row = current[0]
+        return LegalRepresentative(
+            person=Person.from_row(row["person"]),
+            since=row["rel"].get("since"),
+            until=row["rel"].get("until"),
+        )
+
+    @strawberry.field
+    async def officers(self, info: Info) -> list[Officer]:
+        rows = await info.context.loaders.relation("officers")(self.uscc)
+        return [
+            Officer(
+                person=Person.from_row(r["person"]),
+                role=r["rel"]["role"],
+                since=r["rel"].get("since"),
+                until=r["rel"].get("until"),
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Who holds shares in this enterprise.")
+    async def shareholders(self, info: Info) -> list[Shareholder]:
+        rows = await info.context.loaders.relation("shareholders")(self.uscc)
+        holders: list[Shareholder] = []
+        for r in rows:
+            person = Person.from_row(r["holder"]) if r["kind"] == "PERSON" else None
+            enterprise = None
+            if r["kind"] == "ENTERPRISE":
+                found = await info.context.loaders.enterprise.load(r["holder"]["uscc"])
+                enterprise = Enterprise.from_row(found) if found else None
+            holders.append(
+                Shareholder(
+                    person=person,
+                    enterprise=enterprise,
+                    ratio=r["rel"]["ratio"],
+                    since=r["rel"].get("since"),
+                    until=r["rel"].get("until"),
+                )
+            )
+        return holders
+
+    @strawberry.field(description="Enterprises this enterprise holds shares in.")
+    async def holdings(self, info: Info) -> list[Holding]:
+        rows = await info.context.loaders.relation("holdings")(self.uscc)
+        targets = await info.context.loaders.enterprise.load_many([r["target"] for r in rows])
+        return [
+            Holding(
+                enterprise=Enterprise.from_row(target),
+                ratio=r["rel"]["ratio"],
+                since=r["rel"].get("since"),
+                until=r["rel"].get("until"),
+            )
+            for r, target in zip(rows, targets, strict=True)
+            if target is not None
+        ]
+
+    @strawberry.field
+    async def addresses(self, info: Info) -> list[RegisteredAddress]:
+        rows = await info.context.loaders.relation("addresses")(self.uscc)
+        return [
+            RegisteredAddress(
+                text=r["address"]["text"], since=r["rel"].get("since"), until=r["rel"].get("until")
+            )
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def filings(self, info: Info) -> list[Filing]:
+        rows = await info.context.loaders.relation("filings")(self.uscc)
+        return [_fact(Filing, r["fact"]) for r in rows]
+
+    @strawberry.field
+    async def penalties(self, info: Info) -> list[Penalty]:
+        rows = await info.context.loaders.relation("penalties")(self.uscc)
+        return [_fact(Penalty, r["fact"]) for r in rows]
+
+    @strawberry.field
+    async def list_entries(self, info: Info) -> list[ListEntry]:
+        rows = await info.context.loaders.relation("list_entries")(self.uscc)
+        return [_fact(ListEntry, r["fact"]) for r in rows]
+
+    @strawberry.field
+    async def classifications(self, info: Info) -> list[Classification]:
+        rows = await info.context.loaders.relation("classifications")(self.uscc)
+        return [_fact(Classification, r["fact"]) for r in rows]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class EnterpriseEdge:
+    cursor: str
+    node: Enterprise

@@ -1,0 +1,126 @@
+"""Reads of enterprise data from Neo4j: the hub's backend behind one small interface.
+
+`EnterpriseReader` is what the GraphQL layer depends on; `Neo4jEnterpriseReader` runs the
+named queries of `hub.cypher` with read routing, so on a cluster they go to secondaries.
+Rows come back as plain dicts with Python dates, keyed by the enterprise they belong to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from neo4j import AsyncDriver, RoutingControl
+from neo4j.time import Date, DateTime
+
+from hub import cypher
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EnterpriseFilter:
+    zone: str | None = None
+    industry_belt: str | None = None
+    status: str | None = None
+    name_contains: str | None = None
+
+
+class EnterpriseReader(Protocol):
+    async def enterprises(self, usccs: Sequence[str]) -> dict[str, Row]: ...
+
+    async def enterprise_page(
+        self, where: EnterpriseFilter, after: str | None, limit: int
+    ) -> list[Row]: ...
+
+    async def enterprise_count(self, where: EnterpriseFilter) -> int: ...
+
+    async def related(self, relation: str, usccs: Sequence[str]) -> dict[str, list[Row]]: ...
+
+    async def ready(self) -> bool: ...
+
+
+RELATED_QUERIES: Mapping[str, str] = {
+    "legal_representatives": cypher.LEGAL_REPRESENTATIVES,
+    "officers": cypher.OFFICERS,
+    "shareholders": cypher.SHAREHOLDERS,
+    "holdings": cypher.HOLDINGS,
+    "addresses": cypher.ADDRESSES,
+    "filings": cypher.FILINGS,
+    "penalties": cypher.PENALTIES,
+    "list_entries": cypher.LIST_ENTRIES,
+    "classifications": cypher.CLASSIFICATIONS,
+}
+"""Relations that are loaded for many enterprises in one query (see hub.graphql.loaders)."""
+
+
+def native(value: Any) -> Any:
+    """Neo4j temporal values to Python ones, recursively through lists and maps."""
+    if isinstance(value, Date | DateTime):
+        return value.to_native()
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    return value
+
+
+def _filter_clause(where: EnterpriseFilter, after: str | None) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    fragments: list[str] = []
+    values = {
+        "zone": where.zone,
+        "industry_belt": where.industry_belt,
+        "status": where.status,
+        "name_contains": where.name_contains,
+        "after": after,
+    }
+    for name, value in values.items():
+        if value is not None:
+            fragments.append(cypher.ENTERPRISE_FILTERS[name])
+            params[name] = value
+    clause = "".join(f" AND {fragment}" for fragment in fragments)
+    return clause, params
+
+
+class Neo4jEnterpriseReader:
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def _read(self, query: str, **params: Any) -> list[Row]:
+        records, _, _ = await self._driver.execute_query(
+            query,  # composed only from hub.cypher constants
+            params,
+            routing_=RoutingControl.READ,
+            database_=self._database,
+        )
+        return [native(record.data()) for record in records]
+
+    async def enterprises(self, usccs: Sequence[str]) -> dict[str, Row]:
+        rows = await self._read(cypher.ENTERPRISES_BY_USCC, usccs=list(usccs))
+        return {row["uscc"]: row["enterprise"] for row in rows}
+
+    async def enterprise_page(
+        self, where: EnterpriseFilter, after: str | None, limit: int
+    ) -> list[Row]:
+        clause, params = _filter_clause(where, after)
+        rows = await self._read(cypher.ENTERPRISE_PAGE.format(where=clause), limit=limit, **params)
+        return [row["enterprise"] for row in rows]
+
+    async def enterprise_count(self, where: EnterpriseFilter) -> int:
+        clause, params = _filter_clause(where, None)
+        rows = await self._read(cypher.ENTERPRISE_COUNT.format(where=clause), **params)
+        return int(rows[0]["total"])
+
+    async def related(self, relation: str, usccs: Sequence[str]) -> dict[str, list[Row]]:
+        grouped: dict[str, list[Row]] = defaultdict(list)
+        for row in await self._read(RELATED_QUERIES[relation], usccs=list(usccs)):
+            grouped[row.pop("uscc")].append(row)
+        return grouped
+
+    async def ready(self) -> bool:
+        rows = await self._read(cypher.READINESS)
+        return bool(rows and rows[0]["ok"] == 1)

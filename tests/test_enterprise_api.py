@@ -1,0 +1,323 @@
+"""The enterprise API through a real HTTP server over a real Neo4j, on a hand-built graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+from neo4j import AsyncDriver
+
+from graph_schema.uscc import make_uscc
+from hub.api.context import Context
+from hub.api.loaders import Loaders
+from hub.api.schema import build_schema
+from hub.repository import Neo4jEnterpriseReader
+from hub.settings import Settings
+
+DATABASE = "neo4j"
+
+
+def uscc(i: int) -> str:
+    return make_uscc("9", "1", "410200" if i % 2 else "410700", f"MA{i:06d}")
+
+
+ZONE_OF = {i: ("KAIFENG" if i % 2 else "XINXIANG") for i in range(25)}
+BELT_OF = {i: ("KF_TEXTILE" if i % 4 == 1 else None) for i in range(25)}
+STATUS_OF = {i: ("ABNORMAL" if i % 7 == 3 else "ACTIVE") for i in range(25)}
+NAME_OF = {i: f"{'Bianliang' if i % 3 == 0 else 'Muye'} Trading Co. {i}" for i in range(25)}
+FOCUS = uscc(1)
+PARENT = uscc(2)
+
+
+async def build_graph(driver: AsyncDriver) -> None:
+    rows = [
+        {
+            "uscc": uscc(i),
+            "name": NAME_OF[i],
+            "zone": ZONE_OF[i],
+            "belt": BELT_OF[i],
+            "status": STATUS_OF[i],
+            "registeredOn": dt.date(2020, 1, 1) + dt.timedelta(days=i),
+        }
+        for i in range(25)
+    ]
+    await driver.execute_query(
+        """
+        UNWIND $rows AS r
+        CREATE (:Enterprise {uscc: r.uscc, name: r.name, zone: r.zone, industryBelt: r.belt,
+                             status: r.status, registeredOn: r.registeredOn,
+                             source: 'samr-test', batch: 'b1'})
+        """,
+        rows=rows,
+        database_=DATABASE,
+    )
+    await driver.execute_query(
+        """
+        MATCH (e:Enterprise {uscc: $focus}), (parent:Enterprise {uscc: $parent})
+        CREATE (wang:Person {personKey: $k1, name: 'Wang Lei', idMasked: '410202********1234'})
+        CREATE (li:Person {personKey: $k2, name: 'Li Na', idMasked: '410702********567X'})
+        CREATE (old:Person {personKey: $k3, name: 'Zhao Gang', idMasked: '410101********0011'})
+        CREATE (wang)-[:LEGAL_REPRESENTATIVE_OF {since: date('2021-03-01')}]->(e)
+        CREATE (old)-[:LEGAL_REPRESENTATIVE_OF {since: date('2019-01-01'),
+                                                until: date('2021-03-01')}]->(e)
+        CREATE (li)-[:OFFICER_OF {role: 'SUPERVISOR', since: date('2021-03-01')}]->(e)
+        CREATE (wang)-[:SHAREHOLDER_OF {ratio: 0.4}]->(e)
+        CREATE (parent)-[:SHAREHOLDER_OF {ratio: 0.6}]->(e)
+        CREATE (e)-[:REGISTERED_AT {since: date('2021-03-01')}]->
+               (:Address {key: 'no. 1 songcheng road', text: 'No. 1 Songcheng Road'})
+        CREATE (e)-[:FILED]->(f:Filing {id: 'F-1', kind: 'CUSTOMS_REGISTRATION',
+                                       filedOn: date('2021-03-05'), source: 'customs-test'})
+        MERGE (c:Department {code: 'CUSTOMS'}) MERGE (t:Department {code: 'TAX'})
+        CREATE (f)-[:SHARED_WITH]->(c), (f)-[:SHARED_WITH]->(t)
+        CREATE (e)-[:PENALISED]->(:Penalty {id: 'P-1', department: 'CUSTOMS', caseNo: 'KF-2025-7',
+               severity: 'GENERAL', amountCny: 12000.5, decidedOn: date('2025-06-01'),
+               publicUntil: date('2026-06-01'), source: 'customs-test'})
+        CREATE (e)-[:LISTED]->(:ListEntry {id: 'L-1', list: 'ABNORMAL_OPERATION',
+               department: 'SAMR', listedOn: date('2025-01-10'), reason: 'not at address',
+               basis: 'Interim Regulations on Enterprise Information Publicity, art. 17',
+               source: 'samr-test'})
+        CREATE (e)-[:CLASSIFIED]->(:Classification {id: 'C-1', department: 'TAX',
+               scheme: 'TAX_CREDIT', value: 'B', effectiveFrom: date('2025-04-01'),
+               source: 'tax-test'})
+        """,
+        focus=FOCUS,
+        parent=PARENT,
+        k1="a" * 64,
+        k2="b" * 64,
+        k3="c" * 64,
+        database_=DATABASE,
+    )
+
+
+@pytest.fixture
+async def zone(graph: AsyncDriver) -> AsyncDriver:
+    await build_graph(graph)
+    return graph
+
+
+PROFILE = """
+query($uscc: String!) {
+  enterprise(uscc: $uscc) {
+    uscc name zone industryBelt registeredOn status
+    legalRepresentative { person { name idMasked } since until }
+    officers { role person { name } }
+    shareholders { ratio person { name } enterprise { uscc name } }
+    addresses { text since }
+    filings { id kind filedOn sharedWith source }
+    penalties { id department caseNo severity amountCny decidedOn publicUntil repairedOn }
+    listEntries { id list department listedOn reason }
+    classifications { department scheme value effectiveFrom }
+  }
+}
+"""
+
+
+async def test_enterprise_profile_returns_what_is_in_the_graph(zone: AsyncDriver, gql) -> None:
+    body = await gql(PROFILE, uscc=FOCUS)
+    assert "errors" not in body
+    e = body["data"]["enterprise"]
+    assert e["uscc"] == FOCUS
+    assert e["name"] == NAME_OF[1]
+    assert (e["zone"], e["industryBelt"], e["status"]) == ("KAIFENG", "KF_TEXTILE", "ACTIVE")
+    assert e["registeredOn"] == "2020-01-02"
+    # the current representative, not the one whose term ended
+    assert e["legalRepresentative"] == {
+        "person": {"name": "Wang Lei", "idMasked": "410202********1234"},
+        "since": "2021-03-01",
+        "until": None,
+    }
+    assert e["officers"] == [{"role": "SUPERVISOR", "person": {"name": "Li Na"}}]
+    assert e["shareholders"] == [
+        {"ratio": 0.6, "person": None, "enterprise": {"uscc": PARENT, "name": NAME_OF[2]}},
+        {"ratio": 0.4, "person": {"name": "Wang Lei"}, "enterprise": None},
+    ]
+    assert e["addresses"] == [{"text": "No. 1 Songcheng Road", "since": "2021-03-01"}]
+    assert e["filings"][0]["id"] == "F-1"
+    assert sorted(e["filings"][0]["sharedWith"]) == ["CUSTOMS", "TAX"]
+    assert e["penalties"] == [
+        {
+            "id": "P-1",
+            "department": "CUSTOMS",
+            "caseNo": "KF-2025-7",
+            "severity": "GENERAL",
+            "amountCny": 12000.5,
+            "decidedOn": "2025-06-01",
+            "publicUntil": "2026-06-01",
+            "repairedOn": None,
+        }
+    ]
+    assert e["listEntries"][0]["list"] == "ABNORMAL_OPERATION"
+    assert e["classifications"] == [
+        {"department": "TAX", "scheme": "TAX_CREDIT", "value": "B", "effectiveFrom": "2025-04-01"}
+    ]
+
+
+async def test_holdings_are_the_other_side_of_shareholdings(zone: AsyncDriver, gql) -> None:
+    body = await gql(
+        "query($u: String!) { enterprise(uscc: $u) { holdings { ratio enterprise { uscc } } } }",
+        u=PARENT,
+    )
+    assert body["data"]["enterprise"]["holdings"] == [{"ratio": 0.6, "enterprise": {"uscc": FOCUS}}]
+
+
+async def test_unknown_uscc_is_null_without_error(zone: AsyncDriver, gql) -> None:
+    unknown = make_uscc("9", "1", "410100", "MA999999")
+    body = await gql("query($u: String!) { enterprise(uscc: $u) { name } }", u=unknown)
+    assert body == {"data": {"enterprise": None}}
+
+
+@pytest.mark.parametrize(
+    ("code", "rule"),
+    [
+        (FOCUS[:-1] + ("0" if FOCUS[-1] != "0" else "1"), "check_character"),
+        ("91410200MA0O0001XX", "excluded_letter"),
+        ("9141020", "length"),
+    ],
+)
+async def test_malformed_uscc_is_a_clear_error(
+    zone: AsyncDriver, gql, code: str, rule: str
+) -> None:
+    body = await gql("query($u: String!) { enterprise(uscc: $u) { name } }", u=code)
+    assert body["data"] == {"enterprise": None}
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["rule"] == rule
+    assert "USCC" in error["message"]
+
+
+PAGE = """
+query($first: Int, $after: String, $filter: EnterpriseFilter) {
+  enterprises(first: $first, after: $after, filter: $filter) {
+    totalCount
+    edges { cursor node { uscc } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+
+async def test_pages_walk_every_enterprise_once_in_order(zone: AsyncDriver, gql) -> None:
+    seen: list[str] = []
+    after = None
+    pages = []
+    while True:
+        body = await gql(PAGE, first=10, after=after)
+        assert "errors" not in body, body
+        page = body["data"]["enterprises"]
+        pages.append(page)
+        seen += [edge["node"]["uscc"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert [len(p["edges"]) for p in pages] == [10, 10, 5]
+    assert seen == sorted(uscc(i) for i in range(25))
+    assert all(p["totalCount"] == 25 for p in pages)
+    assert pages[0]["pageInfo"]["hasPreviousPage"] is False
+    assert pages[2]["pageInfo"]["hasPreviousPage"] is True
+    assert pages[1]["pageInfo"]["startCursor"] == pages[1]["edges"][0]["cursor"]
+
+
+@pytest.mark.parametrize(
+    ("graphql_filter", "expected"),
+    [
+        ({"zone": "XINXIANG"}, lambda i: ZONE_OF[i] == "XINXIANG"),
+        ({"industryBelt": "KF_TEXTILE"}, lambda i: BELT_OF[i] == "KF_TEXTILE"),
+        ({"status": "ABNORMAL"}, lambda i: STATUS_OF[i] == "ABNORMAL"),
+        ({"nameContains": "Bianliang"}, lambda i: "Bianliang" in NAME_OF[i]),
+        ({"zone": "KAIFENG", "nameContains": "Muye"}, lambda i: i % 2 == 1 and i % 3 != 0),
+        ({"zone": "NOWHERE"}, lambda i: False),
+    ],
+)
+async def test_filters_select_exactly_the_matching_enterprises(
+    zone: AsyncDriver, gql, graphql_filter, expected
+) -> None:
+    body = await gql(PAGE, first=100, filter=graphql_filter)
+    page = body["data"]["enterprises"]
+    want = sorted(uscc(i) for i in range(25) if expected(i))
+    assert [edge["node"]["uscc"] for edge in page["edges"]] == want
+    assert page["totalCount"] == len(want)
+    assert page["pageInfo"]["hasNextPage"] is False
+
+
+@pytest.mark.parametrize(
+    ("variables", "needle"),
+    [
+        ({"first": 0}, "first must be between 1 and 100"),
+        ({"first": 101}, "first must be"),
+        ({"after": "bm90LWEtY3Vyc29y"}, "is not one this API issued"),
+        ({"after": "%%%"}, "is not one this API issued"),
+    ],
+)
+async def test_bad_page_arguments_are_named(zone: AsyncDriver, gql, variables, needle) -> None:
+    body = await gql(PAGE, **variables)
+    [error] = body["errors"]
+    assert needle in error["message"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_entities_resolve_by_reference_for_a_gateway(zone: AsyncDriver, gql) -> None:
+    query = """
+    query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Enterprise { uscc name } } }
+    """
+    reps = [{"__typename": "Enterprise", "uscc": u} for u in (FOCUS, PARENT, uscc(99))]
+    body = await gql(query, reps=reps)
+    assert body["data"]["_entities"] == [
+        {"uscc": FOCUS, "name": NAME_OF[1]},
+        {"uscc": PARENT, "name": NAME_OF[2]},
+        None,
+    ]
+    sdl = (await gql("{ _service { sdl } }"))["data"]["_service"]["sdl"]
+    assert '@key(fields: "uscc")' in sdl
+
+
+class CountingReader(Neo4jEnterpriseReader):
+    """The real reader, counting round trips per relation."""
+
+    def __init__(self, driver: AsyncDriver) -> None:
+        super().__init__(driver, DATABASE)
+        self.calls: dict[str, int] = {}
+
+    async def related(self, relation, usccs):
+        self.calls[relation] = self.calls.get(relation, 0) + 1
+        return await super().related(relation, usccs)
+
+    async def enterprises(self, usccs):
+        self.calls["enterprises"] = self.calls.get("enterprises", 0) + 1
+        return await super().enterprises(usccs)
+
+
+async def test_nested_fields_cost_one_query_per_level_not_per_row(zone: AsyncDriver) -> None:
+    settings = Settings(neo4j_uri="bolt://unused")
+    schema = build_schema(settings)
+    reader = CountingReader(zone)
+    context = Context(request=None, reader=reader, loaders=Loaders(reader), settings=settings)  # type: ignore[arg-type]
+    result = await schema.execute(
+        """{ enterprises(first: 25) { edges { node { uscc
+               legalRepresentative { person { name } } officers { role }
+               shareholders { enterprise { name } } penalties { id } listEntries { id }
+               classifications { value } filings { id } } } } }""",
+        context_value=context,
+    )
+    assert result.errors is None
+    assert len(result.data["enterprises"]["edges"]) == 25
+    for relation in (
+        "legal_representatives",
+        "officers",
+        "shareholders",
+        "penalties",
+        "list_entries",
+        "classifications",
+        "filings",
+    ):
+        assert reader.calls[relation] == 1, (relation, reader.calls)
+    # the parent enterprise holder was read by the list query already: no extra round trip
+    assert reader.calls.get("enterprises", 0) == 0
+
+
+async def test_health_and_readiness(zone: AsyncDriver, hub_url: str) -> None:
+    async with httpx.AsyncClient(base_url=hub_url) as client:
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json() == {"status": "ready"}
