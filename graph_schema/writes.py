@@ -1,0 +1,384 @@
+"""Every Cypher write that upserts facts into the graph, one named statement per fact kind.
+
+This is the one place the hub's fact-writing Cypher lives; the seed loader and the connector
+pipeline both go through `UPSERTS` and `write_rows`. Each statement takes one parameter,
+`$rows`, a list of row dicts, and is safe to replay: a node is MERGEd on its business key
+only (`BUSINESS_KEYS`) and then gets `SET n += row.props`, a relationship is MERGEd between
+endpoints MATCHed by their keys and then gets its properties. Replaying the same rows
+therefore never duplicates anything, and a `None` in `props` removes that property.
+
+Row shape (every kind):
+
+* `props`: the properties of the fact's node (or, for a pure relationship, of the
+  relationship), camelCase as `GraphModel.to_props()` gives them, always including the
+  lineage `source` and `batch`. Dates are `datetime.date`, money is `float`.
+* endpoint keys, named in each statement's docstring (`uscc`, `personKey`, ...).
+* `rel` (kinds whose relationship has a period): the relationship's `since`, `until`,
+  `source` and `batch`. Relationships without a period take `source` and `batch` from `props`.
+
+A row whose endpoint does not exist is not written at all (no orphan fact node is created);
+each statement returns `written`, the number of rows that were, so a caller can tell.
+Values travel only as parameters; no Cypher here is ever composed from data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncTransaction
+
+UPSERT_ZONES: Final = """
+UNWIND $rows AS row
+MERGE (z:Zone {code: row.props.code})
+SET z += row.props
+RETURN count(*) AS written
+"""
+"""Zones. Row: `{props: {code, name, source, batch}}`."""
+
+UPSERT_INDUSTRY_BELTS: Final = """
+UNWIND $rows AS row
+MATCH (z:Zone {code: row.props.zone})
+MERGE (b:IndustryBelt {code: row.props.code})
+SET b += row.props
+MERGE (b)-[r:BELT_OF]->(z)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Industry belts and (belt)-[:BELT_OF]->(zone). Row: `{props: {code, name, zone, source,
+batch}}`; `props.zone` is the zone's code."""
+
+UPSERT_DEPARTMENTS: Final = """
+UNWIND $rows AS row
+MERGE (d:Department {code: row.props.code})
+SET d += row.props
+RETURN count(*) AS written
+"""
+"""Departments. Row: `{props: {code, name, source, batch}}`; `code` is a `Department` value."""
+
+UPSERT_ENTERPRISES: Final = """
+UNWIND $rows AS row
+MATCH (z:Zone {code: row.props.zone})
+MERGE (e:Enterprise {uscc: row.props.uscc})
+SET e += row.props
+MERGE (e)-[iz:IN_ZONE]->(z)
+SET iz.source = row.props.source, iz.batch = row.props.batch
+WITH e, z, row
+CALL (e, z, row) {
+  OPTIONAL MATCH (e)-[old:IN_ZONE]->(other:Zone)
+  WHERE other <> z
+  DELETE old
+}
+CALL (e, row) {
+  OPTIONAL MATCH (e)-[old:IN_BELT]->(other:IndustryBelt)
+  WHERE row.props.industryBelt IS NULL OR other.code <> row.props.industryBelt
+  DELETE old
+}
+CALL (e, row) {
+  MATCH (b:IndustryBelt {code: row.props.industryBelt})
+  MERGE (e)-[ib:IN_BELT]->(b)
+  SET ib.source = row.props.source, ib.batch = row.props.batch
+}
+RETURN count(*) AS written
+"""
+"""Enterprises with (e)-[:IN_ZONE]->(zone) and, when the belt exists, (e)-[:IN_BELT]->(belt);
+links to a former zone or belt are removed. Row: `{props: Enterprise.to_props()}`. The zone
+must exist; an unknown belt code is kept as the property without a link."""
+
+UPSERT_PERSONS: Final = """
+UNWIND $rows AS row
+MERGE (p:Person {personKey: row.props.personKey})
+SET p += row.props
+RETURN count(*) AS written
+"""
+"""Persons. Row: `{props: Person.to_props()}`: `personKey`, `name`, `idMasked`, lineage; never
+the clear ID number."""
+
+UPSERT_LEGAL_REPRESENTATIVES: Final = """
+UNWIND $rows AS row
+MATCH (p:Person {personKey: row.personKey})
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (p)-[r:LEGAL_REPRESENTATIVE_OF]->(e)
+SET r += row.props
+RETURN count(*) AS written
+"""
+"""(person)-[:LEGAL_REPRESENTATIVE_OF]->(enterprise), one per pair. Row: `{personKey, uscc,
+props: {since, until, source, batch}}`."""
+
+UPSERT_OFFICERS: Final = """
+UNWIND $rows AS row
+MATCH (p:Person {personKey: row.personKey})
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (p)-[r:OFFICER_OF {role: row.props.role}]->(e)
+SET r += row.props
+RETURN count(*) AS written
+"""
+"""(person)-[:OFFICER_OF {role}]->(enterprise), one per pair and role. Row: `{personKey, uscc,
+props: Officer.to_props()}` (`role`, `since`, `until`, lineage)."""
+
+UPSERT_SHAREHOLDINGS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+CALL (row) {
+  MATCH (h:Person {personKey: row.holder}) WHERE row.holderKind = 'PERSON' RETURN h
+  UNION
+  MATCH (h:Enterprise {uscc: row.holder}) WHERE row.holderKind = 'ENTERPRISE' RETURN h
+}
+MERGE (h)-[r:SHAREHOLDER_OF]->(e)
+SET r += row.props
+RETURN count(*) AS written
+"""
+"""(person or enterprise)-[:SHAREHOLDER_OF]->(enterprise), one per pair. Row: `{holderKind:
+'PERSON'|'ENTERPRISE', holder: personKey or uscc, uscc: the held enterprise, props:
+Shareholding.to_props()}` (`ratio`, `since`, `until`, lineage)."""
+
+UPSERT_ADDRESSES: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (a:Address {key: row.props.key})
+SET a += row.props
+MERGE (e)-[r:REGISTERED_AT]->(a)
+SET r += row.rel
+RETURN count(*) AS written
+"""
+"""Addresses and (enterprise)-[:REGISTERED_AT]->(address). Row: `{uscc, props:
+Address.to_props(), rel: {since, until, source, batch}}`; `props.key` is
+`normalise_address(text)`, so one address shared by many enterprises is one node."""
+
+UPSERT_PHONES: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (ph:Phone {number: row.props.number})
+SET ph += row.props
+MERGE (e)-[r:USES_PHONE]->(ph)
+SET r += row.rel
+RETURN count(*) AS written
+"""
+"""Phones and (enterprise)-[:USES_PHONE]->(phone). Row: `{uscc, props: Phone.to_props(), rel:
+{since, until, source, batch}}`; `props.number` is `normalise_phone(...)`."""
+
+UPSERT_FILINGS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (f:Filing {id: row.props.id})
+SET f += row.props
+MERGE (e)-[r:FILED]->(f)
+SET r.source = row.props.source, r.batch = row.props.batch
+WITH f, row
+CALL (f, row) {
+  OPTIONAL MATCH (f)-[old:SHARED_WITH]->(d:Department)
+  WHERE NOT d.code IN row.sharedWith
+  DELETE old
+}
+CALL (f, row) {
+  UNWIND row.sharedWith AS code
+  MATCH (d:Department {code: code})
+  MERGE (f)-[s:SHARED_WITH]->(d)
+  SET s.source = row.props.source, s.batch = row.props.batch
+}
+RETURN count(*) AS written
+"""
+"""Filings, (enterprise)-[:FILED]->(filing) and (filing)-[:SHARED_WITH]->(department) for each
+code in `sharedWith` (links to departments no longer listed are removed). Row: `{uscc,
+props: Filing.to_props(), sharedWith: [department code, ...]}`."""
+
+UPSERT_PENALTIES: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:Penalty {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:PENALISED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Penalties and (enterprise)-[:PENALISED]->(penalty). Row: `{uscc, props:
+Penalty.to_props()}`."""
+
+UPSERT_LIST_ENTRIES: Final = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (s:Person {personKey: row.subject}) WHERE row.subjectKind = 'PERSON' RETURN s
+  UNION
+  MATCH (s:Enterprise {uscc: row.subject}) WHERE row.subjectKind = 'ENTERPRISE' RETURN s
+}
+MERGE (n:ListEntry {id: row.props.id})
+SET n += row.props
+MERGE (s)-[r:LISTED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""List entries and (enterprise or person)-[:LISTED]->(entry). Row: `{subjectKind:
+'ENTERPRISE'|'PERSON', subject: uscc or personKey, props: ListEntry.to_props()}`."""
+
+UPSERT_CLASSIFICATIONS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:Classification {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:CLASSIFIED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Classifications and (enterprise)-[:CLASSIFIED]->(classification). Row: `{uscc, props:
+Classification.to_props()}`."""
+
+UPSERT_DECLARATIONS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:Declaration {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:DECLARED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Declarations and (enterprise)-[:DECLARED]->(declaration). Row: `{uscc, props:
+Declaration.to_props()}`."""
+
+UPSERT_ORDERS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:Order {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:SOLD]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Orders and (enterprise)-[:SOLD]->(order). Row: `{uscc, props: Order.to_props()}`."""
+
+UPSERT_PAYMENTS: Final = """
+UNWIND $rows AS row
+MATCH (o:Order {id: row.props.orderId})
+MERGE (n:Payment {id: row.props.id})
+SET n += row.props
+MERGE (n)-[r:PAYS]->(o)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Payment slips and (payment)-[:PAYS]->(order). Row: `{props: Payment.to_props()}`; the order
+is `props.orderId`."""
+
+UPSERT_WAYBILLS: Final = """
+UNWIND $rows AS row
+MATCH (o:Order {id: row.props.orderId})
+MERGE (n:Waybill {id: row.props.id})
+SET n += row.props
+MERGE (n)-[r:SHIPS]->(o)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Waybills and (waybill)-[:SHIPS]->(order). Row: `{props: Waybill.to_props()}`; the order is
+`props.orderId`."""
+
+UPSERT_OVERSEAS_WAREHOUSES: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:OverseasWarehouse {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:OPERATES]->(n)
+SET r += row.rel
+RETURN count(*) AS written
+"""
+"""Overseas warehouses and (enterprise)-[:OPERATES]->(warehouse). Row: `{uscc, props:
+OverseasWarehouse.to_props(), rel: {since, until, source, batch}}`."""
+
+UPSERT_TAX_REFUNDS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:TaxRefund {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:CLAIMED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Export tax refunds and (enterprise)-[:CLAIMED]->(refund). Row: `{uscc, props:
+TaxRefund.to_props()}`."""
+
+UPSERT_LOANS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:Loan {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:BORROWED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Loans and (enterprise)-[:BORROWED]->(loan). Row: `{uscc, props: Loan.to_props()}`."""
+
+UPSERT_TRADE_PAYMENTS: Final = """
+UNWIND $rows AS row
+MATCH (payer:Enterprise {uscc: row.payer})
+MATCH (payee:Enterprise {uscc: row.payee})
+MERGE (n:TradePayment {id: row.props.id})
+SET n += row.props
+MERGE (payer)-[a:PAID]->(n)
+SET a.source = row.props.source, a.batch = row.props.batch
+MERGE (n)-[b:PAID_TO]->(payee)
+SET b.source = row.props.source, b.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Enterprise-to-enterprise payments: (payer)-[:PAID]->(payment)-[:PAID_TO]->(payee). Row:
+`{payer: uscc, payee: uscc, props: TradePayment.to_props()}`."""
+
+UPSERTS: Final[dict[str, str]] = {
+    "zones": UPSERT_ZONES,
+    "industry_belts": UPSERT_INDUSTRY_BELTS,
+    "departments": UPSERT_DEPARTMENTS,
+    "enterprises": UPSERT_ENTERPRISES,
+    "persons": UPSERT_PERSONS,
+    "legal_representatives": UPSERT_LEGAL_REPRESENTATIVES,
+    "officers": UPSERT_OFFICERS,
+    "shareholdings": UPSERT_SHAREHOLDINGS,
+    "addresses": UPSERT_ADDRESSES,
+    "phones": UPSERT_PHONES,
+    "filings": UPSERT_FILINGS,
+    "penalties": UPSERT_PENALTIES,
+    "list_entries": UPSERT_LIST_ENTRIES,
+    "classifications": UPSERT_CLASSIFICATIONS,
+    "declarations": UPSERT_DECLARATIONS,
+    "orders": UPSERT_ORDERS,
+    "payments": UPSERT_PAYMENTS,
+    "waybills": UPSERT_WAYBILLS,
+    "overseas_warehouses": UPSERT_OVERSEAS_WAREHOUSES,
+    "tax_refunds": UPSERT_TAX_REFUNDS,
+    "loans": UPSERT_LOANS,
+    "trade_payments": UPSERT_TRADE_PAYMENTS,
+}
+"""The upsert statement of each fact kind, in dependency order: writing the kinds in this
+order within one batch guarantees every endpoint a row refers to was written before it."""
+
+WRITE_ORDER: Final[tuple[str, ...]] = tuple(UPSERTS)
+"""The fact kinds in the order they must be written (see `UPSERTS`)."""
+
+Target = AsyncDriver | AsyncManagedTransaction | AsyncTransaction
+"""Where `write_rows` writes: a driver (one auto-committed managed transaction per call) or
+an open transaction (the caller commits)."""
+
+
+async def write_rows(
+    target: Target,
+    kind: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    database: str | None = None,
+) -> int:
+    """Upsert `rows` of fact kind `kind` (a key of `UPSERTS`) in one statement.
+
+    Returns how many rows were written; a row whose endpoint is missing is skipped, so a
+    smaller number than `len(rows)` means some rows referred to unknown keys. `database`
+    applies when `target` is a driver; a transaction already has its database.
+    """
+    try:
+        query = UPSERTS[kind]
+    except KeyError:
+        raise ValueError(f"unknown fact kind {kind!r}; expected one of {WRITE_ORDER}") from None
+    if not rows:
+        return 0
+    parameters = {"rows": list(rows)}
+    if isinstance(target, AsyncDriver):
+        records, _, _ = await target.execute_query(
+            query, parameters_=parameters, database_=database
+        )
+        return int(records[0]["written"])
+    result = await target.run(query, parameters)
+    record = await result.single(strict=True)
+    return int(record["written"])

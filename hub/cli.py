@@ -1,0 +1,193 @@
+"""The `hub` command line: the local database, migrations, the demo zone, and the service."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Coroutine
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph_schema.migrate import apply_migrations
+from graph_schema.uscc import UsccError, validate_uscc
+from hub.database import bolt_uri, local_db, open_driver
+from hub.localdb import LocalNeo4jError
+from hub.secrets import person_key_secret
+from hub.settings import Settings, get_settings
+
+app = typer.Typer(help="Pilot-zone credit hub.", no_args_is_help=True)
+db_app = typer.Typer(help="The local Neo4j (used when NEO4J_URI is not set).", no_args_is_help=True)
+uscc_app = typer.Typer(help="Unified Social Credit Codes.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(uscc_app, name="uscc")
+
+console = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def _require_local(settings: Settings) -> None:
+    if not settings.uses_local_db:
+        err.print(f"NEO4J_URI is set ({settings.neo4j_uri}); no local Neo4j is managed.")
+        raise typer.Exit(1)
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the local Neo4j in the background and wait until Bolt answers."""
+    settings = get_settings()
+    _require_local(settings)
+    db = local_db(settings)
+    try:
+        uri = db.start(timeout_s=settings.local_db_start_timeout_s)
+    except LocalNeo4jError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Neo4j is up at {uri} (data in {db.home})")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the local Neo4j cleanly."""
+    settings = get_settings()
+    _require_local(settings)
+    stopped = local_db(settings).stop()
+    console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the local Neo4j runs; exit 1 when it does not."""
+    settings = get_settings()
+    _require_local(settings)
+    db = local_db(settings)
+    pid = db.running_pid()
+    if pid is None:
+        console.print(f"Neo4j is not running (data in {db.home}).")
+        raise typer.Exit(1)
+    console.print(f"Neo4j is running: pid {pid}, {db.uri}, data in {db.home}")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the graph migrations that are not applied yet."""
+    settings = get_settings()
+
+    async def go() -> list[int]:
+        async with open_driver(settings) as driver:
+            return await apply_migrations(driver, settings.neo4j_database)
+
+    applied = _run(go())
+    console.print(f"Applied migrations {applied}." if applied else "Migrations are up to date.")
+
+
+@app.command()
+def seed(
+    enterprises: Annotated[int, typer.Option(min=1, help="How many enterprises.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same zone.")] = 42,
+    only_if_empty: Annotated[bool, typer.Option(help="Do nothing if the graph has data.")] = False,
+) -> None:
+    """Build the synthetic demo zone (Kaifeng, Xinxiang, Zhengzhou) in the graph."""
+    settings = get_settings()
+    _seed(settings, enterprises, seed, only_if_empty)
+
+
+def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: bool) -> None:
+    from hub.seed import generate_zone, graph_is_empty, load_zone
+
+    secret = person_key_secret(settings)
+
+    async def go() -> None:
+        async with open_driver(settings) as driver:
+            await apply_migrations(driver, settings.neo4j_database)
+            if only_if_empty and not await graph_is_empty(driver, settings.neo4j_database):
+                console.print("The graph already has data; not seeding.")
+                return
+            with Progress(
+                TextColumn("seeding"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task("enterprises", total=enterprises)
+                stats = await load_zone(
+                    driver,
+                    settings.neo4j_database,
+                    generate_zone(enterprises, seed_value, secret),
+                    progress=lambda done: progress.update(task, completed=done),
+                )
+            console.print(
+                f"Seeded {enterprises} enterprises: {stats.total_records} records "
+                f"in {stats.elapsed_s:.1f} s ({stats.total_records / stats.elapsed_s:,.0f}/s)."
+            )
+
+    _run(go())
+
+
+@app.command()
+def serve() -> None:
+    """Serve the hub (Neo4j must be reachable: NEO4J_URI, or `hub db start`)."""
+    import uvicorn
+
+    from hub.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def run() -> None:
+    """Start Neo4j if needed, migrate, seed the demo zone if empty, and serve. Ctrl-C stops."""
+    settings = get_settings()
+    started_here = False
+    if settings.uses_local_db:
+        db = local_db(settings)
+        if db.running_pid() is None:
+            console.print(f"Starting the local Neo4j (data in {db.home}) ...")
+            try:
+                db.start(timeout_s=settings.local_db_start_timeout_s, parent_pid=os.getpid())
+            except LocalNeo4jError as error:
+                err.print(f"[red]{error}[/red]")
+                raise typer.Exit(1) from None
+            started_here = True
+    try:
+        _seed(settings, settings.demo_enterprises, settings.demo_seed, only_if_empty=True)
+        base = f"http://{settings.host}:{settings.port}"
+        console.print(
+            f"\nThe hub serves the demo zone on {base}\n"
+            f"  GraphQL endpoint and IDE: {base}/graphql\n"
+            f"  health: {base}/healthz   readiness: {base}/readyz\n"
+            f"  Neo4j: {bolt_uri(settings)}\n"
+            "Ctrl-C stops the hub" + (" and the Neo4j it started." if started_here else ".")
+        )
+        serve()
+    finally:
+        if started_here:
+            console.print("Stopping Neo4j ...")
+            local_db(settings).stop()
+
+
+@uscc_app.command("check")
+def uscc_check(codes: Annotated[list[str], typer.Argument(help="Codes to check.")]) -> None:
+    """Print valid or the reason for each code; exit 1 if any is invalid."""
+    invalid = 0
+    for code in codes:
+        try:
+            console.print(f"{validate_uscc(code)}: valid", highlight=False)
+        except UsccError as error:
+            invalid += 1
+            console.print(f"{code}: invalid ({error.rule}): {error}", highlight=False)
+    if invalid:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,509 @@
+"""A pure, deterministic generator of a synthetic demo zone (no I/O).
+
+`generate_zone(enterprises, seed, person_secret)` yields `SeedChunk`s of rows per fact kind
+(the keys of `graph_schema.writes.UPSERTS`), one chunk per `CHUNK_ENTERPRISES` enterprises; the
+first chunk also holds the reference rows (zones, industry belts, departments). The same
+arguments always give exactly the same rows: everything is drawn from one `random.Random(seed)`
+in a fixed order, and nothing depends on set or dict hashing.
+
+A row only refers to nodes written in its own chunk or an earlier one, so chunks can be loaded
+one after the other. Persons are identified by `person_key` (an HMAC with `person_secret`) and
+`mask_id_number`; their synthetic, checksum-valid ID numbers never appear in any row.
+
+About 21 facts per enterprise: the enterprise, ~2 persons, its legal representative (some
+represent several enterprises), officers, shareholders (persons and enterprises, chains
+mostly 2 to 3 deep, ratios summing to at most 1), address and phone (some shared; a few shell-like
+clusters of 5 to 15 enterprises at one address and phone, with a circular shareholding and a
+circular payment flow), filings, list entries (~2%, a few red list), penalties, department
+classifications, declarations in the four customs modes, orders with payment slip and waybill
+(~3% mismatched), overseas warehouses, tax refunds, loans and enterprise-to-enterprise payments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Final
+
+from graph_schema.identity import id_check_digit, mask_id_number, normalise_address, person_key
+from graph_schema.model import Department
+from graph_schema.uscc import USCC_CHARSET, make_uscc
+from hub.seed import reference as ref
+from hub.seed.common import Emitter, EnterpriseInfo, Row, date
+from hub.seed.credit import CreditFacts
+from hub.seed.trade import TradeFacts
+
+CHUNK_ENTERPRISES: Final = 1000
+"""Enterprises per chunk."""
+
+DEFAULT_TODAY: Final = dt.date(2026, 11, 1)
+"""The day the demo zone is generated "as of": every event is on or before it."""
+
+SAMR: Final = ref.SOURCE[Department.SAMR]
+ZONE_ADMIN: Final = ref.SOURCE[Department.ZONE_ADMIN]
+
+_BODY_SPACE: Final = len(USCC_CHARSET) ** 6  # organisation-code bodies "MA" + 6 characters
+_EARLIEST: Final = dt.date(2005, 1, 1).toordinal()
+_BIRTH_FIRST: Final = dt.date(1958, 1, 1).toordinal()
+_BIRTH_LAST: Final = dt.date(2001, 12, 31).toordinal()
+_MODIFIERS: Final = ("Hi-Tech", "New Century", "Golden", "Global", "Oriental", "Unity", "Star")
+_ORG_TYPES: Final = (("1", 92), ("2", 5), ("3", 3))  # enterprise, individual business, coop
+
+
+@dataclass(frozen=True)
+class SeedChunk:
+    """The rows of one chunk, keyed by fact kind (a key of `graph_schema.writes.UPSERTS`)."""
+
+    index: int
+    enterprises: int  # enterprises generated in this chunk
+    enterprises_done: int  # enterprises in this chunk and all before it
+    rows: dict[str, list[Row]]
+
+    @property
+    def records(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+def generate_zone(
+    enterprises: int,
+    seed: int,
+    person_secret: bytes,
+    today: dt.date = DEFAULT_TODAY,
+) -> Iterator[SeedChunk]:
+    """The demo zone of `enterprises` enterprises for `seed`, chunk by chunk (see module doc)."""
+    if enterprises < 0:
+        raise ValueError(f"enterprises must be 0 or more, got {enterprises}")
+    return _ZoneBuilder(enterprises, seed, person_secret, today).chunks()
+
+
+@dataclass
+class _Cluster:
+    """Shell-like enterprises sharing one address, phone and mostly one legal representative."""
+
+    zone: ref.ZoneRef
+    address: tuple[str, str]
+    phone: str
+    nominee: str | None = None
+    members: list[EnterpriseInfo] = field(default_factory=list)
+
+
+class _ZoneBuilder:
+    def __init__(self, total: int, seed: int, secret: bytes, today: dt.date) -> None:
+        self.total = total
+        self.secret = secret
+        self.out = Emitter(seed, today)
+        rng = self.out.rng
+        self.uscc_step = rng.randrange(1, _BODY_SPACE)
+        while self.uscc_step % len(USCC_CHARSET) == 0:  # coprime to 31**6: a permutation
+            self.uscc_step = rng.randrange(1, _BODY_SPACE)
+        self.uscc_offset = rng.randrange(_BODY_SPACE)
+        self.enterprises: list[EnterpriseInfo] = []
+        self.credit = CreditFacts(self.out)
+        self.trade = TradeFacts(self.out, self.enterprises)
+        self.names: set[str] = set()
+        self.id_numbers: set[str] = set()
+        self.representatives: list[str] = []
+        self.with_parent: list[int] = []
+        self.addresses: dict[str, list[tuple[str, str]]] = {z.code: [] for z in ref.ZONES}
+        self.phones: list[str] = []
+        self.zone_cumulative: list[float] = []
+        share = 0.0
+        for zone in ref.ZONES:
+            share += zone.share
+            self.zone_cumulative.append(share)
+        self.belts = {z.code: [b for b in ref.BELTS if b.zone == z.code] for z in ref.ZONES}
+
+    def chunks(self) -> Iterator[SeedChunk]:
+        self._reference()
+        done = index = 0
+        while True:
+            n = min(CHUNK_ENTERPRISES, self.total - done)
+            if n > 0:
+                self._chunk(done, n)
+            done += n
+            yield SeedChunk(index, n, done, self.out.take_rows())
+            if done >= self.total:
+                return
+            index += 1
+            self.out.start_chunk(index)
+
+    def _reference(self) -> None:
+        out = self.out
+        for zone in ref.ZONES:
+            out.emit(
+                "zones",
+                {
+                    "props": {
+                        "code": zone.code,
+                        "name": zone.name,
+                        **out.lineage("zones", ZONE_ADMIN),
+                    }
+                },
+            )
+        for belt in ref.BELTS:
+            out.emit(
+                "industry_belts",
+                {
+                    "props": {
+                        "code": belt.code,
+                        "name": belt.name,
+                        "zone": belt.zone,
+                        **out.lineage("industry_belts", ZONE_ADMIN),
+                    }
+                },
+            )
+        for department, name in ref.DEPARTMENTS:
+            out.emit(
+                "departments",
+                {
+                    "props": {
+                        "code": department.value,
+                        "name": name,
+                        **out.lineage("departments", ZONE_ADMIN),
+                    }
+                },
+            )
+
+    # --- one chunk -------------------------------------------------------------------------
+
+    def _chunk(self, start: int, n: int) -> None:
+        rng = self.out.rng
+        cluster_of: list[int | None] = [None] * n
+        clusters: list[_Cluster] = []
+        if n >= 5:
+            for position in sorted(rng.sample(range(n - 4), max(1, round(n * 0.003)))):
+                size = rng.randint(5, 15)  # at least 5 fit: position < n - 4
+                span = range(position, min(n, position + size))
+                if any(cluster_of[p] is not None for p in span):
+                    continue
+                zone = rng.choice(ref.ZONES)
+                clusters.append(_Cluster(zone, self._new_address(zone), self._new_phone(zone)))
+                for p in span:
+                    cluster_of[p] = len(clusters) - 1
+        free = [p for p in range(n) if cluster_of[p] is None]
+        red = set(rng.sample(free, min(len(free), max(1, round(n * 0.002)))))
+        chunk: list[EnterpriseInfo] = []
+        for position in range(n):
+            number = cluster_of[position]
+            cluster = None if number is None else clusters[number]
+            e = self._enterprise(start + position, number, cluster, position in red)
+            chunk.append(e)
+            self.credit.enterprise(e)
+            self.trade.enterprise(e)
+        for cluster in clusters:
+            members = cluster.members
+            if len(members) >= 2:
+                head, last = members[0], members[-1]
+                since = max(head.registered, last.registered)
+                self._shareholding("ENTERPRISE", last.uscc, head, 20, since)
+                self._payment_cycle(members)
+        outside = [chunk[p] for p in free]
+        if len(outside) >= 3:
+            self._payment_cycle(rng.sample(outside, 3))
+
+    def _payment_cycle(self, members: list[EnterpriseInfo]) -> None:
+        """Money going round: each member pays the next, the last pays the first."""
+        rng = self.out.rng
+        amount = self.out.money(200_000, 2_000_000)
+        today = self.out.today
+        day = self.out.day(max(m.registered for m in members), today)
+        for payer, payee in zip(members, members[1:] + members[:1], strict=True):
+            self.trade.trade_payment(payer, payee, amount, day)
+            amount = round(amount * rng.uniform(0.97, 0.995), 2)
+            day = min(day + rng.randint(0, 1), today)
+
+    # --- one enterprise --------------------------------------------------------------------
+
+    def _enterprise(
+        self, index: int, number: int | None, cluster: _Cluster | None, red: bool
+    ) -> EnterpriseInfo:
+        out, rng = self.out, self.out.rng
+        draw = rng.random()
+        zone = next(
+            (z for z, c in zip(ref.ZONES, self.zone_cumulative, strict=True) if draw < c),
+            ref.ZONES[-1],
+        )
+        if cluster is not None:
+            zone = cluster.zone
+        belts = self.belts[zone.code]
+        belt = rng.choices(belts, [b.weight for b in belts])[0] if rng.random() < 0.85 else None
+        division = rng.choice(zone.districts)[0] if rng.random() < 0.7 else zone.division
+        org_type = rng.choices([t for t, _ in _ORG_TYPES], [w for _, w in _ORG_TYPES])[0]
+        uscc = make_uscc("9", org_type, division, self._org_body(index))
+        if cluster is not None:
+            registered = out.today - rng.randint(30, 540)
+            status = "ABNORMAL" if rng.random() < 0.25 else "ACTIVE"
+        else:
+            if rng.random() < 0.12:
+                registered = out.today - rng.randint(1, 364)
+            else:
+                registered = rng.randint(_EARLIEST, out.today - 365)
+            draw = rng.random()
+            status = (
+                "ACTIVE"
+                if red or draw >= 0.04
+                else "ABNORMAL"
+                if draw < 0.006
+                else "REVOKED"
+                if draw < 0.022
+                else "DEREGISTERED"
+            )
+        e = EnterpriseInfo(
+            index=index,
+            uscc=uscc,
+            name=self._name(zone, belt),
+            zone=zone,
+            belt=belt,
+            division=division,
+            registered=registered,
+            status=status,
+            legal_rep="",
+            cluster=number,
+            trader=rng.random() < (0.5 if cluster is not None else 0.85),
+            red_listed=red,
+        )
+        self.enterprises.append(e)
+        out.emit(
+            "enterprises",
+            {
+                "props": {
+                    "uscc": uscc,
+                    "name": e.name,
+                    "zone": zone.code,
+                    "industryBelt": None if belt is None else belt.code,
+                    "registeredOn": date(registered),
+                    "status": status,
+                    **out.lineage("enterprises", SAMR),
+                }
+            },
+        )
+        self._people(e, cluster)
+        self._contacts(e, cluster)
+        if cluster is not None:
+            cluster.members.append(e)
+        return e
+
+    def _org_body(self, index: int) -> str:
+        value = (index * self.uscc_step + self.uscc_offset) % _BODY_SPACE
+        chars = []
+        for _ in range(6):
+            value, digit = divmod(value, len(USCC_CHARSET))
+            chars.append(USCC_CHARSET[digit])
+        return "MA" + "".join(reversed(chars))
+
+    def _name(self, zone: ref.ZoneRef, belt: ref.BeltRef | None) -> str:
+        rng = self.out.rng
+        nouns = belt.nouns if belt is not None else ref.SERVICE_NOUNS
+        brand, noun, form = rng.choice(ref.BRANDS), rng.choice(nouns), rng.choice(ref.FORMS)
+        name = f"{zone.city} {brand} {noun} {form}"
+        for _ in range(3):
+            if name not in self.names:
+                break
+            name = f"{zone.city} {brand} {rng.choice(_MODIFIERS)} {noun} {rng.choice(ref.FORMS)}"
+        else:
+            if name in self.names:
+                name = f"{zone.city} {brand} {noun} No. {len(self.names) + 1} {form}"
+        self.names.add(name)
+        return name
+
+    # --- people ------------------------------------------------------------------------------
+
+    def _new_person(self) -> str:
+        """A new person with a unique synthetic ID number; returns its person key."""
+        out, rng = self.out, self.out.rng
+        while True:
+            birth = date(rng.randint(_BIRTH_FIRST, _BIRTH_LAST))
+            first17 = (
+                f"{rng.choice(ref.PERSON_REGIONS)}{birth.year:04d}{birth.month:02d}"
+                f"{birth.day:02d}{rng.randrange(1000):03d}"
+            )
+            if first17 not in self.id_numbers:
+                break
+        self.id_numbers.add(first17)
+        id_number = first17 + id_check_digit(first17)
+        key = person_key(id_number, self.secret)
+        out.emit(
+            "persons",
+            {
+                "props": {
+                    "personKey": key,
+                    "name": f"{rng.choice(ref.SURNAMES)} {rng.choice(ref.GIVEN)}",
+                    "idMasked": mask_id_number(id_number),
+                    **out.lineage("persons", SAMR),
+                }
+            },
+        )
+        return key
+
+    def _people(self, e: EnterpriseInfo, cluster: _Cluster | None) -> None:
+        """Legal representative (and a former one), officers and shareholders."""
+        out, rng = self.out, self.out.rng
+        if cluster is not None and rng.random() < 0.7:
+            if cluster.nominee is None:
+                cluster.nominee = self._new_person()
+            rep = cluster.nominee
+        elif self.representatives and rng.random() < 0.12:
+            rep = rng.choice(self.representatives[-3000:])
+        else:
+            rep = self._new_person()
+            self.representatives.append(rep)
+        e.legal_rep = rep
+        since = e.registered
+        if e.registered < out.today - 365 and rng.random() < 0.1:
+            former = self._new_person()
+            since = out.day(e.registered + 180, out.today - 30)
+            self._relation("legal_representatives", former, e, e.registered, since)
+        self._relation("legal_representatives", rep, e, since, None)
+        role = "EXECUTIVE_DIRECTOR" if rng.random() < 0.7 else "GENERAL_MANAGER"
+        self._relation("officers", rep, e, since, None, role=role)
+        if rng.random() < 0.55:
+            self._relation("officers", self._new_person(), e, e.registered, None, role="SUPERVISOR")
+        if rng.random() < 0.1:
+            self._relation(
+                "officers",
+                self._new_person(),
+                e,
+                e.registered,
+                None,
+                role=rng.choice(ref.OFFICER_ROLES),
+            )
+        self._shareholders(e, cluster, rep)
+
+    def _shareholders(self, e: EnterpriseInfo, cluster: _Cluster | None, rep: str) -> None:
+        """Percentages summing to at most 100; an enterprise holder makes chains."""
+        rng = self.out.rng
+        remaining = 100 if rng.random() < 0.85 else rng.randint(50, 95)
+        members = cluster.members if cluster is not None else None
+        if members:  # controlled by the cluster's first enterprise
+            share = rng.choice((60, 70, 80, 100))
+            self._shareholding("ENTERPRISE", members[0].uscc, e, share, e.registered)
+            remaining = 100 - share
+        elif members is not None:  # the cluster's first enterprise: 20% stays for the cycle
+            remaining = 80
+        elif e.index > 0 and rng.random() < 0.12:
+            if self.with_parent and rng.random() < 0.5:
+                parent = self.enterprises[rng.choice(self.with_parent[-500:])]
+            else:
+                parent = self.enterprises[rng.randrange(max(0, e.index - 2000), e.index)]
+            share = rng.choice((25, 30, 51, 60, 70, 100))
+            self._shareholding("ENTERPRISE", parent.uscc, e, share, e.registered)
+            self.with_parent.append(e.index)
+            remaining = 100 - share
+        if remaining <= 0:
+            return
+        if remaining >= 2 and rng.random() < 0.35:
+            own = rng.randint((remaining + 1) // 2, remaining - 1)
+            self._shareholding("PERSON", rep, e, own, e.registered)
+            self._shareholding("PERSON", self._new_person(), e, remaining - own, e.registered)
+        else:
+            self._shareholding("PERSON", rep, e, remaining, e.registered)
+
+    def _shareholding(
+        self, kind: str, holder: str, e: EnterpriseInfo, percent: int, since: int
+    ) -> None:
+        out = self.out
+        out.emit(
+            "shareholdings",
+            {
+                "holderKind": kind,
+                "holder": holder,
+                "uscc": e.uscc,
+                "props": {
+                    "ratio": percent / 100,
+                    "since": date(since),
+                    "until": None,
+                    **out.lineage("shareholdings", SAMR),
+                },
+            },
+        )
+
+    def _relation(
+        self,
+        kind: str,
+        person: str,
+        e: EnterpriseInfo,
+        since: int,
+        until: int | None,
+        role: str | None = None,
+    ) -> None:
+        out = self.out
+        props: Row = {
+            "since": date(since),
+            "until": None if until is None else date(until),
+            **out.lineage(kind, SAMR),
+        }
+        if role is not None:
+            props["role"] = role
+        out.emit(kind, {"personKey": person, "uscc": e.uscc, "props": props})
+
+    # --- addresses and phones ----------------------------------------------------------------
+
+    def _contacts(self, e: EnterpriseInfo, cluster: _Cluster | None) -> None:
+        out, rng = self.out, self.out.rng
+        zone_addresses = self.addresses[e.zone.code]
+        if cluster is not None:
+            address = cluster.address
+        elif zone_addresses and rng.random() < 0.04:
+            address = rng.choice(zone_addresses[-300:])
+        else:
+            address = self._new_address(e.zone)
+            zone_addresses.append(address)
+        since = e.registered
+        if e.registered < out.today - 730 and rng.random() < 0.05:
+            since = out.day(e.registered + 365, out.today - 30)
+            self._contact(
+                "addresses", e, self._address_props(self._new_address(e.zone)), e.registered, since
+            )
+        self._contact("addresses", e, self._address_props(address), since, None)
+        if cluster is not None and rng.random() < 0.8:
+            phone = cluster.phone
+        elif self.phones and rng.random() < 0.02:
+            phone = rng.choice(self.phones[-300:])
+        else:
+            phone = self._new_phone(e.zone)
+            self.phones.append(phone)
+        self._contact("phones", e, {"number": phone}, e.registered, None)
+
+    def _contact(
+        self, kind: str, e: EnterpriseInfo, props: Row, since: int, until: int | None
+    ) -> None:
+        out = self.out
+        lineage = out.lineage(kind, SAMR)
+        out.emit(
+            kind,
+            {
+                "uscc": e.uscc,
+                "props": {**props, **lineage},
+                "rel": {
+                    "since": date(since),
+                    "until": None if until is None else date(until),
+                    **lineage,
+                },
+            },
+        )
+
+    @staticmethod
+    def _address_props(address: tuple[str, str]) -> Row:
+        return {"key": address[0], "text": address[1]}
+
+    def _new_address(self, zone: ref.ZoneRef) -> tuple[str, str]:
+        rng = self.out.rng
+        district = rng.choice(zone.districts)[1]
+        text = (
+            f"No. {rng.randint(1, 999)} {rng.choice(ref.ROADS)} Road, {district}, "
+            f"{zone.city}, Henan"
+        )
+        if rng.random() < 0.3:
+            text = (
+                f"Room {rng.randint(101, 2999)}, Building {rng.randint(1, 30)}, "
+                f"{zone.city} {rng.choice(ref.BUILDING_KINDS)}, {text}"
+            )
+        return normalise_address(text), text
+
+    def _new_phone(self, zone: ref.ZoneRef) -> str:
+        rng = self.out.rng
+        if rng.random() < 0.75:
+            return f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+        area = "0373" if zone.code == "XINXIANG" else "0371"
+        return f"{area}{rng.randint(2, 8)}{rng.randrange(10**7):07d}"

@@ -1,0 +1,339 @@
+"""The trade facts of a generated enterprise: filings (one-time filing shared with the
+departments), declarations in the four customs modes, orders with their payment slip and
+waybill (the three documents, about 3% mismatched), overseas warehouses of 9810 exporters,
+export tax refunds, loans and enterprise-to-enterprise payments.
+
+Rows are plain dicts shaped as `graph_schema.writes` documents them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from graph_schema.model import Department
+from hub.seed import reference as ref
+from hub.seed.common import Emitter, EnterpriseInfo, date, optional_date
+
+CUSTOMS: Final = ref.SOURCE[Department.CUSTOMS]
+TAX: Final = ref.SOURCE[Department.TAX]
+COMMERCE: Final = ref.SOURCE[Department.COMMERCE]
+BANK: Final = ref.SOURCE[Department.BANK]
+LOGISTICS: Final = ref.SOURCE[Department.LOGISTICS]
+ZONE_ADMIN: Final = ref.SOURCE[Department.ZONE_ADMIN]
+
+MISMATCH_SHARE: Final = 0.03
+"""Share of orders whose three documents disagree (half on amount, half on consignee)."""
+
+_MODES: Final = ("9610", "9710", "9810", "1210")
+_MODE_VALUE: Final = {
+    "9610": (5_000.0, 300_000.0),
+    "9710": (50_000.0, 3_000_000.0),
+    "9810": (100_000.0, 5_000_000.0),
+    "1210": (10_000.0, 800_000.0),
+}
+_IMPORT_SHARE: Final = {"9610": 0.08, "9710": 0.0, "9810": 0.0, "1210": 0.85}
+_IMPORT_HS: Final = ("330499", "190110", "330210", "210690", "040221", "961900")
+_DESTINATIONS: Final = tuple(code for code, _ in ref.EXPORT_DESTINATIONS)
+_DESTINATION_WEIGHTS: Final = tuple(weight for _, weight in ref.EXPORT_DESTINATIONS)
+_CALLING: Final = {
+    "US": "1",
+    "CA": "1",
+    "GB": "44",
+    "DE": "49",
+    "FR": "33",
+    "JP": "81",
+    "KR": "82",
+    "RU": "7",
+    "KZ": "7",
+    "AU": "61",
+    "BR": "55",
+    "MX": "52",
+}
+_FILING_EXTRAS: Final = ("SAMR", "LOGISTICS", "BANK")
+
+
+class TradeFacts:
+    """Generates the trade facts of one enterprise at a time."""
+
+    def __init__(self, out: Emitter, enterprises: Sequence[EnterpriseInfo]) -> None:
+        self.out = out
+        self.enterprises = enterprises  # every enterprise generated so far, by index
+
+    def enterprise(self, e: EnterpriseInfo) -> None:
+        """Filings, declarations, three documents, warehouses, refunds and loans of `e`."""
+        out, rng = self.out, self.out.rng
+        if e.trader:
+            modes = tuple(mode for mode, _ in e.zone.modes)
+            weights = tuple(weight for _, weight in e.zone.modes)
+            primary = rng.choices(modes, weights)[0]
+            declared = [
+                primary if rng.random() < 0.75 else rng.choices(modes, weights)[0]
+                for _ in range(rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6)))
+            ]
+            exports = 0.0
+            warehouse_countries: list[str] = []
+            for mode in declared:
+                value, destination = self._declaration(e, mode)
+                if destination != "CN":
+                    exports += value
+                    if mode == "9810":
+                        warehouse_countries.append(destination)
+            if primary in ("9610", "1210"):
+                for _ in range(rng.choice((1, 2, 2, 3, 3, 4))):
+                    self._order(e, primary)
+            self._filings(e, bool(warehouse_countries), exports > 0)
+            if warehouse_countries and rng.random() < 0.45:
+                self._warehouse(e, rng.choice(warehouse_countries))
+            if exports > 0 and rng.random() < 0.55:
+                count = 2 if rng.random() < 0.3 else 1
+                for _ in range(count):
+                    self._tax_refund(e, exports * rng.uniform(0.03, 0.1) / count)
+        if e.registered < out.today - 200 and rng.random() < 0.22:
+            for _ in range(2 if rng.random() < 0.15 else 1):
+                self._loan(e)
+        if e.index > 0 and rng.random() < 0.3:
+            payee = self.enterprises[rng.randrange(max(0, e.index - 1500), e.index)]
+            self.trade_payment(e, payee, out.money(10_000, 2_000_000), None)
+
+    def _filings(self, e: EnterpriseInfo, warehouse: bool, exporter: bool) -> None:
+        out, rng = self.out, self.out.rng
+        extras = [code for code in _FILING_EXTRAS if rng.random() < 0.4]
+        filings = [("CBEC_ENTERPRISE_FILING", ["CUSTOMS", "TAX", "SAFE", "COMMERCE", *extras])]
+        if warehouse:
+            filings.append(("OVERSEAS_WAREHOUSE_FILING", ["CUSTOMS", "COMMERCE"]))
+        if exporter and rng.random() < 0.4:
+            filings.append(("EXPORT_REFUND_FILING", ["TAX", "CUSTOMS"]))
+        filed = out.day(e.registered, min(e.registered + 120, out.today))
+        for kind, shared_with in filings:
+            out.emit(
+                "filings",
+                {
+                    "uscc": e.uscc,
+                    "sharedWith": shared_with,
+                    "props": {
+                        "id": out.next_id("FIL"),
+                        "kind": kind,
+                        "filedOn": date(filed),
+                        **out.lineage("filings", ZONE_ADMIN),
+                    },
+                },
+            )
+            filed = out.day(filed, min(filed + 365, out.today))
+
+    def _declaration(self, e: EnterpriseInfo, mode: str) -> tuple[float, str]:
+        out, rng = self.out, self.out.rng
+        imported = rng.random() < _IMPORT_SHARE[mode]
+        destination = "CN" if imported else rng.choices(_DESTINATIONS, _DESTINATION_WEIGHTS)[0]
+        hs_codes = (
+            _IMPORT_HS
+            if imported
+            else (e.belt.hs_codes if e.belt is not None else ref.SERVICE_HS_CODES)
+        )
+        value = out.money(*_MODE_VALUE[mode])
+        out.emit(
+            "declarations",
+            {
+                "uscc": e.uscc,
+                "props": {
+                    "id": out.next_id("DEC"),
+                    "mode": mode,
+                    "direction": "IMPORT" if imported else "EXPORT",
+                    "declaredOn": date(out.recent(e, 730)),
+                    "valueCny": value,
+                    "destination": destination,
+                    "hsCode": rng.choice(hs_codes),
+                    **out.lineage("declarations", CUSTOMS),
+                },
+            },
+        )
+        return value, destination
+
+    def _order(self, e: EnterpriseInfo, mode: str) -> None:
+        out, rng = self.out, self.out.rng
+        imported = mode == "1210"
+        goods = out.money(30, 2500)
+        freight = out.money(5, 180)
+        tax = round(goods * 0.091, 2) if imported else 0.0
+        discount = 0.0 if rng.random() < 0.7 else out.money(1, min(50.0, goods * 0.2))
+        consignee = self._consignee(imported)
+        ordered = out.recent(e, 540)
+        amount = round(goods + freight + tax - discount, 2)
+        shipped_to = consignee
+        mismatch = rng.random()
+        if mismatch < MISMATCH_SHARE / 2:
+            amount = round(amount + rng.choice((-1, 1)) * out.money(5, 80), 2)
+            amount = amount if amount > 0 else round(goods + freight + tax - discount + 10, 2)
+        elif mismatch < MISMATCH_SHARE:
+            other = self._consignee(imported)
+            shipped_to = (other[0], consignee[1], consignee[2]) if rng.random() < 0.5 else other
+        order_id = out.next_id("ORD")
+        out.emit(
+            "orders",
+            {
+                "uscc": e.uscc,
+                "props": {
+                    "id": order_id,
+                    "orderedOn": date(ordered),
+                    "goodsCny": goods,
+                    "freightCny": freight,
+                    "taxCny": tax,
+                    "discountCny": discount,
+                    "consigneeName": consignee[0],
+                    "consigneePhone": consignee[1],
+                    "consigneeAddress": consignee[2],
+                    **out.lineage("orders", COMMERCE),
+                },
+            },
+        )
+        out.emit(
+            "payments",
+            {
+                "props": {
+                    "id": out.next_id("PAY"),
+                    "orderId": order_id,
+                    "paidOn": date(min(ordered + rng.randint(0, 1), out.today)),
+                    "amountCny": amount,
+                    "payerName": consignee[0],
+                    **out.lineage("payments", BANK),
+                },
+            },
+        )
+        out.emit(
+            "waybills",
+            {
+                "props": {
+                    "id": out.next_id("WAY"),
+                    "orderId": order_id,
+                    "shippedOn": date(min(ordered + rng.randint(1, 4), out.today)),
+                    "carrier": rng.choice(ref.CARRIERS),
+                    "consigneeName": shipped_to[0],
+                    "consigneePhone": shipped_to[1],
+                    "consigneeAddress": shipped_to[2],
+                    **out.lineage("waybills", LOGISTICS),
+                },
+            },
+        )
+
+    def _consignee(self, domestic: bool) -> tuple[str, str, str]:
+        rng = self.out.rng
+        if domestic:
+            name = f"{rng.choice(ref.SURNAMES)} {rng.choice(ref.GIVEN)}"
+            phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+            zone = rng.choice(ref.ZONES)
+            district = rng.choice(zone.districts)[1]
+            address = (
+                f"No. {rng.randint(1, 400)} {rng.choice(ref.ROADS)} Road, {district}, "
+                f"{zone.city}, Henan"
+            )
+            return name, phone, address
+        country = rng.choices(_DESTINATIONS, _DESTINATION_WEIGHTS)[0]
+        name = f"{rng.choice(ref.FOREIGN_FIRST)} {rng.choice(ref.FOREIGN_LAST)}"
+        phone = f"+{_CALLING.get(country, '44')}{rng.randrange(10**9):09d}"
+        address = (
+            f"{rng.randint(1, 999)} {rng.choice(ref.STREETS)}, "
+            f"{rng.choice(ref.CITIES[country])}, {country}"
+        )
+        return name, phone, address
+
+    def _warehouse(self, e: EnterpriseInfo, country: str) -> None:
+        out, rng = self.out, self.out.rng
+        city = rng.choice(ref.CITIES[country])
+        since = out.recent(e, 1500, after_registration=90)
+        brand = e.name.split(" ")[1]
+        out.emit(
+            "overseas_warehouses",
+            {
+                "uscc": e.uscc,
+                "props": {
+                    "id": out.next_id("OWH"),
+                    "name": f"{brand} {city} Overseas Warehouse",
+                    "country": country,
+                    "city": city,
+                    "stockValueCny": out.money(200_000, 20_000_000),
+                    "stockAsOf": date(out.today - rng.randint(0, 30)),
+                    **out.lineage("overseas_warehouses", COMMERCE),
+                },
+                "rel": {
+                    "since": date(since),
+                    "until": None,
+                    **out.lineage("overseas_warehouses", COMMERCE),
+                },
+            },
+        )
+
+    def _tax_refund(self, e: EnterpriseInfo, amount: float) -> None:
+        out, rng = self.out, self.out.rng
+        claimed = out.recent(e, 540, after_registration=60)
+        status = rng.choices(("PAID", "CLAIMED", "REJECTED"), (75, 15, 10))[0]
+        paid = None
+        if status == "PAID":
+            paid = claimed + rng.randint(15, 60)
+            if paid > out.today:
+                status, paid = "CLAIMED", None
+        out.emit(
+            "tax_refunds",
+            {
+                "uscc": e.uscc,
+                "props": {
+                    "id": out.next_id("TXR"),
+                    "claimedOn": date(claimed),
+                    "amountCny": round(max(amount, 100.0), 2),
+                    "status": status,
+                    "paidOn": optional_date(paid),
+                    **out.lineage("tax_refunds", TAX),
+                },
+            },
+        )
+
+    def _loan(self, e: EnterpriseInfo) -> None:
+        out, rng = self.out, self.out.rng
+        today = out.today
+        status = rng.choices(("CURRENT", "OVERDUE", "DEFAULT"), (85, 10, 5))[0]
+        if status == "CURRENT":
+            granted = out.recent(e, 700, after_registration=90)
+            due = max(granted + rng.randint(180, 1095), today + rng.randint(30, 365))
+        else:
+            due = today - (rng.randint(1, 89) if status == "OVERDUE" else rng.randint(90, 700))
+            granted = due - rng.randint(180, 1095)
+            if granted < e.registered + 30:
+                status = "CURRENT"
+                granted = out.recent(e, 700, after_registration=30)
+                due = today + rng.randint(30, 365)
+        out.emit(
+            "loans",
+            {
+                "uscc": e.uscc,
+                "props": {
+                    "id": out.next_id("LOAN"),
+                    "lender": rng.choice(ref.LENDERS),
+                    "amountCny": float(rng.randint(200, 10_000) * 1000),
+                    "grantedOn": date(granted),
+                    "dueOn": date(due),
+                    "status": status,
+                    **out.lineage("loans", BANK),
+                },
+            },
+        )
+
+    def trade_payment(
+        self, payer: EnterpriseInfo, payee: EnterpriseInfo, amount: float, paid: int | None
+    ) -> None:
+        """(payer)-[:PAID]->(payment)-[:PAID_TO]->(payee), on `paid` or a recent day."""
+        out = self.out
+        if paid is None:
+            start = max(payer.registered, payee.registered, out.today - 365)
+            paid = out.day(start, out.today)
+        out.emit(
+            "trade_payments",
+            {
+                "payer": payer.uscc,
+                "payee": payee.uscc,
+                "props": {
+                    "id": out.next_id("TRP"),
+                    "paidOn": date(paid),
+                    "amountCny": amount,
+                    **out.lineage("trade_payments", BANK),
+                },
+            },
+        )
