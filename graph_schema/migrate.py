@@ -19,7 +19,8 @@ _BOOTSTRAP = (
     "CREATE CONSTRAINT schema_migration_version IF NOT EXISTS "
     "FOR (n:SchemaMigration) REQUIRE n.version IS UNIQUE"
 )
-_APPLIED = "MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum"
+# A map projection, so a fresh graph without these properties raises no warning.
+_APPLIED = "MATCH (m:SchemaMigration) RETURN m {.*} AS m"
 _RECORD = (
     "MERGE (m:SchemaMigration {version: $version}) "
     "ON CREATE SET m.name = $name, m.checksum = $checksum, m.appliedOn = $applied_on"
@@ -72,7 +73,7 @@ def _split_statements(text: str) -> tuple[str, ...]:
 async def applied_versions(driver: AsyncDriver, database: str) -> dict[int, str]:
     """Version -> checksum of the migrations recorded in the graph."""
     records, _, _ = await driver.execute_query(_APPLIED, database_=database)
-    return {int(r["version"]): str(r["checksum"]) for r in records}
+    return {int(r["m"]["version"]): str(r["m"]["checksum"]) for r in records}
 
 
 async def apply_migrations(driver: AsyncDriver, database: str) -> list[int]:

@@ -19,7 +19,9 @@ from hub.api.schema import build_schema
 from hub.database import open_driver
 from hub.health import healthz, readyz
 from hub.ide import OfflineIdeGraphQL, ide_routes
+from hub.ingest import build_pipeline, push_batch
 from hub.repository import Neo4jEnterpriseReader
+from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
 
 
@@ -53,6 +55,9 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         app.state.settings = settings
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)
+        app.state.pipeline = build_pipeline(
+            drv, settings, person_key_secret(settings), on_applied=None
+        )
         try:
             yield
         finally:
@@ -68,6 +73,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         Route("/readyz", readyz),
         Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
+        Route("/connectors/batches", push_batch, methods=["POST"]),
         *ide_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graph_schema.migrate import apply_migrations
 from graph_schema.uscc import UsccError, validate_uscc
+from hub.cli_connectors import connector_app, sync
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
 from hub.secrets import person_key_secret
@@ -22,6 +23,8 @@ app = typer.Typer(help="Pilot-zone credit hub.", no_args_is_help=True)
 db_app = typer.Typer(help="The local Neo4j (used when NEO4J_URI is not set).", no_args_is_help=True)
 uscc_app = typer.Typer(help="Unified Social Credit Codes.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(connector_app, name="connector")
+app.command("sync")(sync)
 app.add_typer(uscc_app, name="uscc")
 
 console = Console()

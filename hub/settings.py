@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1)
 
+    # --- connectors ------------------------------------------------------------------------
+    batch_max_records: int = Field(default=10_000, ge=1)
+    batch_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    batch_max_future_skew_s: int = Field(
+        default=300, ge=0, description="How far ahead of the hub's clock a batch may be dated."
+    )
+    batch_max_age_s: int = Field(
+        default=86_400, ge=60, description="How old a batch may be when it arrives."
+    )
+
     # --- identity ----------------------------------------------------------------------------
     person_key_secret: SecretStr | None = Field(
         default=None,

@@ -1,0 +1,179 @@
+"""Every Cypher statement of the connectors package.
+
+The ledger (connectors, signing keys, batches, rejections; used by `connectors.store`) and
+the records that change an existing fact instead of upserting one.
+
+`graph_schema.writes.UPSERTS` has a statement per fact kind that MERGEs a node; a list removal
+(`list.removal@1`) and a penalty repair (`penalty.repair@1`) instead mark a node that must
+already exist. They follow the conventions of `graph_schema.writes`: one parameter `$rows`,
+values only as parameters, safe to replay (the same row sets the same values again), and
+`RETURN count(*) AS written` so a caller can tell rows that matched nothing.
+
+A department may only remove its own list entries and repair its own penalties: the node is
+matched by `id` and by `department` (the batch's). The original lineage (`source`, `batch`) of
+the entry or penalty is kept; the removal's or repair's lineage goes to its own properties
+(`removalSource`, `removalBatch`, `repairSource`, `repairBatch`), and a removal's reason to
+`removalReason`, so the listing `reason` stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from neo4j import AsyncDriver
+
+from graph_schema import writes
+from graph_schema.writes import UPSERTS, Target
+
+__all__ = [
+    "STATEMENTS",
+    "UPDATES",
+    "UPDATE_LIST_REMOVALS",
+    "UPDATE_PENALTY_REPAIRS",
+    "WRITE_ORDER",
+    "write_statement_rows",
+]
+
+UPDATE_LIST_REMOVALS: Final = """
+UNWIND $rows AS row
+MATCH (n:ListEntry {id: row.id})
+WHERE n.department = row.department
+SET n.removedOn = row.props.removedOn,
+    n.removalReason = row.props.reason,
+    n.removalSource = row.props.source,
+    n.removalBatch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Removal of a list entry of the sending department. Row: `{id, department, props:
+{removedOn, reason, source, batch}}`."""
+
+UPDATE_PENALTY_REPAIRS: Final = """
+UNWIND $rows AS row
+MATCH (n:Penalty {id: row.id})
+WHERE n.department = row.department
+SET n.repairedOn = row.props.repairedOn,
+    n.repairSource = row.props.source,
+    n.repairBatch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Credit repair of a penalty of the sending department. Row: `{id, department, props:
+{repairedOn, source, batch}}`."""
+
+UPDATES: Final[dict[str, str]] = {
+    "list_removals": UPDATE_LIST_REMOVALS,
+    "penalty_repairs": UPDATE_PENALTY_REPAIRS,
+}
+"""The statements that mark existing facts, keyed like `graph_schema.writes.UPSERTS`."""
+
+STATEMENTS: Final[dict[str, str]] = {**UPSERTS, **UPDATES}
+"""Every statement a connector record can map to: the upserts, then the updates (which refer
+to nodes the upserts write, so they come after them)."""
+
+WRITE_ORDER: Final[tuple[str, ...]] = tuple(STATEMENTS)
+"""The statement kinds in the order they must be written within one transaction."""
+
+
+async def write_statement_rows(
+    target: Target,
+    kind: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    database: str | None = None,
+) -> int:
+    """Write `rows` with the statement `kind` of `STATEMENTS`, like `graph_schema.writes.
+    write_rows` (which knows only the upserts); returns how many rows were written."""
+    query = UPDATES.get(kind)
+    if query is None:
+        return await writes.write_rows(target, kind, rows, database=database)
+    if not rows:
+        return 0
+    parameters = {"rows": list(rows)}
+    if isinstance(target, AsyncDriver):
+        records, _, _ = await target.execute_query(
+            query, parameters_=parameters, database_=database
+        )
+        return int(records[0]["written"])
+    result = await target.run(query, parameters)
+    record = await result.single(strict=True)
+    return int(record["written"])
+
+
+# --- the connector registry and batch ledger ----------------------------------------------
+
+REGISTER_CONNECTOR: Final = """
+MERGE (c:Connector {id: $id})
+ON CREATE SET c.lastSequence = 0, c.createdAt = $now
+SET c.department = $department, c.recordTypes = $record_types
+RETURN c.id AS id
+"""
+
+ADD_KEY: Final = """
+MATCH (c:Connector {id: $connector})
+CREATE (k:SigningKey {kid: $kid, connector: $connector, alg: $alg, publicJwk: $jwk,
+                      validFrom: $valid_from})
+CREATE (c)-[:HAS_KEY]->(k)
+RETURN k.kid AS kid
+"""
+
+# Rotation closes the current keys' validity; what they signed before stays verifiable.
+CLOSE_OPEN_KEYS: Final = """
+MATCH (:Connector {id: $connector})-[:HAS_KEY]->(k:SigningKey)
+WHERE k.validTo IS NULL AND k.revokedAt IS NULL AND k.kid <> $keep
+SET k.validTo = $now
+RETURN k.kid AS kid
+"""
+
+REVOKE_KEY: Final = """
+MATCH (k:SigningKey {kid: $kid})
+SET k.revokedAt = coalesce(k.revokedAt, $now)
+RETURN k.kid AS kid, k.connector AS connector
+"""
+
+KEY_AND_CONNECTOR: Final = """
+MATCH (c:Connector)-[:HAS_KEY]->(k:SigningKey {kid: $kid})
+RETURN k {.*} AS key, c {.*} AS connector
+"""
+
+BATCH_BY_ID: Final = "MATCH (b:Batch {id: $id}) RETURN b.hash AS hash, b {.*} AS batch"
+
+# Taking the connector's write lock first serialises its batches: the sequence and batch-id
+# checks below cannot race with another batch of the same connector.
+LOCK_CONNECTOR: Final = """
+MATCH (c:Connector {id: $id})
+SET c.lockedBy = $batch_id
+RETURN c.lastSequence AS lastSequence,
+       EXISTS { MATCH (:Batch {id: $batch_id}) } AS batchExists
+"""
+
+RECORD_BATCH: Final = """
+MATCH (c:Connector {id: $connector})
+CREATE (b:Batch {id: $id, connector: $connector, department: $department,
+                 sequence: $sequence, recordType: $record_type, hash: $hash,
+                 createdAt: $created_at, receivedAt: $received_at, records: $records,
+                 written: $written, gapFrom: $gap_from, gapTo: $gap_to, outcome: 'APPLIED'})
+CREATE (c)-[:SENT]->(b)
+SET c.lastSequence = $sequence, c.lastBatch = $id, c.lockedBy = null
+"""
+
+RECORD_REJECTION: Final = """
+CREATE (r:BatchRejection {id: randomUUID(), batchId: $batch_id, connector: $connector,
+                          sequence: $sequence, recordType: $record_type, hash: $hash,
+                          receivedAt: $received_at, code: $code, reasons: $reasons})
+RETURN r.id AS id
+"""
+
+CONNECTOR_STATUS: Final = """
+MATCH (c:Connector)
+WHERE $id IS NULL OR c.id = $id
+OPTIONAL MATCH (c)-[:SENT]->(b:Batch)
+WITH c, count(b) AS accepted, sum(b.records) AS records,
+     [x IN collect(b) WHERE x.gapFrom IS NOT NULL | [x.gapFrom, x.gapTo]] AS gaps
+OPTIONAL MATCH (r:BatchRejection {connector: c.id})
+WITH c, accepted, records, gaps, r ORDER BY r.receivedAt DESC
+WITH c, accepted, records, gaps, count(r) AS rejected,
+     collect(r {.batchId, .sequence, .code, .reasons, .receivedAt})[0..$recent] AS recent
+RETURN c {.id, .department, .recordTypes, .lastSequence, .lastBatch} AS connector,
+       accepted, records, gaps, rejected, recent
+ORDER BY c.id
+"""

@@ -1,0 +1,396 @@
+"""The ingest pipeline: a signed batch is verified, checked, validated, then written whole.
+
+Checks run in this order, each with its own code: signature (with a key valid at the batch's
+creation time and not revoked), record type allowed for the connector, batch id new (the same
+batch again is ALREADY_APPLIED; the same id with other content is a conflict), sequence above
+the connector's last, creation time within the allowed skew, every record valid. Then all
+rows are upserted in one transaction, with the Batch recorded in the same transaction; a
+refused batch writes nothing but its BatchRejection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction
+from pydantic import BaseModel, ValidationError
+
+from connectors import store
+from connectors.cypher import write_statement_rows
+from connectors.envelope import BatchPayload
+from connectors.records import RECORD_TYPES, RecordType, RowContext, validate_records
+from connectors.signing import SignatureProblem, read_header, verify
+from graph_schema.model import Department
+
+
+class Status(StrEnum):
+    APPLIED = "APPLIED"
+    ALREADY_APPLIED = "ALREADY_APPLIED"
+    REJECTED = "REJECTED"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a batch was refused; `index` and `field` point into the records."""
+
+    code: str
+    message: str
+    index: int | None = None
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_records: int = 10_000
+    max_bytes: int = 64 * 1024 * 1024
+    max_future_skew: dt.timedelta = dt.timedelta(minutes=5)
+    max_age: dt.timedelta = dt.timedelta(hours=24)
+
+
+@dataclass
+class Outcome:
+    status: Status
+    batch_id: str | None = None
+    connector: str | None = None
+    sequence: int | None = None
+    record_type: str | None = None
+    records: int = 0
+    written: int = 0
+    gap: tuple[int, int] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    usccs: frozenset[str] = frozenset()
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code if self.problems else self.status.value
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "batchId": self.batch_id,
+            "connector": self.connector,
+            "sequence": self.sequence,
+            "recordType": self.record_type,
+            "records": self.records,
+            "written": self.written,
+            "gap": list(self.gap) if self.gap else None,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+class Refused(Exception):
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__(problems[0].message)
+        self.problems = list(problems)
+
+
+AppliedHook = Callable[[Outcome], Awaitable[None]]
+
+
+@dataclass
+class Pipeline:
+    """Ingests batches into one database. `on_applied` runs after each applied batch."""
+
+    driver: AsyncDriver
+    database: str
+    person_secret: bytes
+    limits: Limits = field(default_factory=Limits)
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    on_applied: AppliedHook | None = None
+
+    async def ingest(self, document: bytes | str) -> Outcome:
+        received_at = self.clock()
+        outcome = Outcome(status=Status.REJECTED)
+        started = time.perf_counter()
+        raw = document.encode() if isinstance(document, str) else document
+        try:
+            payload, payload_hash, key = await self._verify(raw, outcome)
+            outcome.timings_ms["verify"] = (time.perf_counter() - started) * 1000
+            record_type = self._record_type(payload, key)
+            if await self._already_applied(payload, payload_hash):
+                outcome.status = Status.ALREADY_APPLIED
+                return outcome
+            await self._check_sequence(payload)
+            self._check_skew(payload, received_at)
+            mark = time.perf_counter()
+            rows = self._rows(record_type, payload)
+            outcome.timings_ms["validate"] = (time.perf_counter() - mark) * 1000
+            mark = time.perf_counter()
+            written, gap = await self._write(payload, payload_hash, record_type, rows, received_at)
+            outcome.timings_ms["write"] = (time.perf_counter() - mark) * 1000
+        except Refused as refused:
+            outcome.problems = refused.problems
+            await self._record_rejection(outcome, raw, received_at)
+            return outcome
+        outcome.status = Status.APPLIED
+        outcome.written = written
+        outcome.gap = gap
+        outcome.usccs = frozenset(_usccs(rows))
+        if self.on_applied is not None:
+            await self.on_applied(outcome)
+        return outcome
+
+    async def _verify(
+        self, raw: bytes, outcome: Outcome
+    ) -> tuple[BatchPayload, str, store.RegisteredKey]:
+        if len(raw) > self.limits.max_bytes:
+            raise Refused(
+                Problem(
+                    "BATCH_TOO_LARGE",
+                    f"the batch is {len(raw)} bytes; the limit is {self.limits.max_bytes}",
+                )
+            )
+        try:
+            document = json.loads(raw)
+            header = read_header(document)
+        except json.JSONDecodeError as error:
+            raise Refused(Problem("MALFORMED_JWS", f"the batch is not JSON: {error}")) from None
+        except SignatureProblem as problem:
+            raise Refused(Problem(problem.code, problem.message)) from None
+        key = await store.find_key(self.driver, self.database, header["kid"])
+        if key is None:
+            raise Refused(Problem("UNKNOWN_KID", f"no key {header['kid']!r} is registered"))
+        outcome.connector = key.connector
+        try:
+            payload_bytes = verify(document, key.key, key.alg)
+        except SignatureProblem as problem:
+            raise Refused(Problem(problem.code, problem.message)) from None
+        try:
+            payload = BatchPayload.model_validate_json(payload_bytes)
+        except ValidationError as error:
+            raise Refused(*_payload_problems(error)) from None
+        outcome.batch_id = str(payload.batch_id)
+        outcome.sequence = payload.sequence
+        outcome.record_type = payload.record_type
+        outcome.records = len(payload.records)
+        if payload.connector != key.connector:
+            raise Refused(
+                Problem(
+                    "CONNECTOR_MISMATCH",
+                    f"key {key.kid} belongs to connector "
+                    f"{key.connector}, the batch names {payload.connector}",
+                )
+            )
+        created = payload.created_utc()
+        if key.revoked_at is not None:
+            raise Refused(
+                Problem("KEY_REVOKED", f"key {key.kid} was revoked on {key.revoked_at.isoformat()}")
+            )
+        if created < key.valid_from or (key.valid_to is not None and created >= key.valid_to):
+            until = key.valid_to.isoformat() if key.valid_to else "now"
+            raise Refused(
+                Problem(
+                    "KEY_NOT_VALID_AT_TIME",
+                    f"key {key.kid} is valid from "
+                    f"{key.valid_from.isoformat()} to {until}, the batch was created "
+                    f"{created.isoformat()}",
+                )
+            )
+        if payload.department.value != key.department:
+            raise Refused(
+                Problem(
+                    "DEPARTMENT_MISMATCH",
+                    f"connector {key.connector} sends for "
+                    f"{key.department}, the batch names {payload.department.value}",
+                )
+            )
+        return payload, hashlib.sha256(payload_bytes).hexdigest(), key
+
+    def _record_type(self, payload: BatchPayload, key: store.RegisteredKey) -> RecordType:
+        record_type = RECORD_TYPES.get(payload.record_type)
+        if record_type is None:
+            raise Refused(
+                Problem(
+                    "UNKNOWN_RECORD_TYPE",
+                    f"record type {payload.record_type!r} is not "
+                    "one this hub reads (see docs/connectors.md)",
+                )
+            )
+        if payload.record_type not in key.record_types:
+            raise Refused(
+                Problem(
+                    "RECORD_TYPE_NOT_ALLOWED",
+                    f"connector {key.connector} may not send "
+                    f"{payload.record_type}; it may send {', '.join(key.record_types)}",
+                )
+            )
+        if not record_type.allows(payload.department):
+            raise Refused(
+                Problem(
+                    "RECORD_TYPE_NOT_ALLOWED",
+                    f"department {payload.department.value} may not send {payload.record_type}",
+                )
+            )
+        if len(payload.records) > self.limits.max_records:
+            raise Refused(
+                Problem(
+                    "BATCH_TOO_LARGE",
+                    f"the batch has {len(payload.records)} records; "
+                    f"the limit is {self.limits.max_records}",
+                )
+            )
+        return record_type
+
+    async def _already_applied(self, payload: BatchPayload, payload_hash: str) -> bool:
+        applied = await store.batch_hash(self.driver, self.database, str(payload.batch_id))
+        if applied is None:
+            return False
+        if applied == payload_hash:
+            return True
+        raise Refused(
+            Problem(
+                "BATCH_ID_CONFLICT",
+                f"batch {payload.batch_id} was already applied with "
+                "different content; a new batch needs a new id",
+            )
+        )
+
+    def _check_skew(self, payload: BatchPayload, now: dt.datetime) -> None:
+        created = payload.created_utc()
+        if created > now + self.limits.max_future_skew or created < now - self.limits.max_age:
+            raise Refused(
+                Problem(
+                    "CLOCK_SKEW",
+                    f"the batch was created {created.isoformat()}, the hub's "
+                    f"time is {now.isoformat()}; allowed: up to "
+                    f"{self.limits.max_future_skew} ahead and {self.limits.max_age} old",
+                )
+            )
+
+    def _rows(self, record_type: RecordType, payload: BatchPayload) -> list[dict[str, Any]]:
+        models, errors = validate_records(record_type, payload.records, payload.department)
+        if errors:
+            raise Refused(
+                *(Problem("INVALID_RECORD", e.reason, index=e.index, field=e.field) for e in errors)
+            )
+        context = RowContext(
+            source=payload.connector,
+            batch=str(payload.batch_id),
+            department=Department(payload.department),
+            person_secret=self.person_secret,
+        )
+        return record_type.to_rows(models, context)
+
+    async def _write(
+        self,
+        payload: BatchPayload,
+        payload_hash: str,
+        record_type: RecordType,
+        rows: list[dict[str, Any]],
+        received_at: dt.datetime,
+    ) -> tuple[int, tuple[int, int] | None]:
+        batch_id = str(payload.batch_id)
+
+        async def work(tx: AsyncManagedTransaction) -> tuple[int, tuple[int, int] | None]:
+            last, exists = await store.lock_connector(tx, payload.connector, batch_id)
+            if exists:
+                raise Refused(
+                    Problem(
+                        "BATCH_ID_CONFLICT",
+                        f"batch {batch_id} was applied while this one was being checked",
+                    )
+                )
+            if payload.sequence <= last:
+                raise Refused(
+                    Problem(
+                        "SEQUENCE_NOT_INCREASING",
+                        f"sequence {payload.sequence} is not above the last accepted one, {last}",
+                    )
+                )
+            gap = (last + 1, payload.sequence - 1) if payload.sequence > last + 1 else None
+            written = await write_statement_rows(tx, record_type.upsert, rows)
+            if written < len(rows):
+                # Rolls the whole batch back: a fact about an unknown subject would be lost.
+                raise Refused(
+                    Problem(
+                        "UNKNOWN_REFERENCE",
+                        f"{len(rows) - written} of {len(rows)} records refer to an enterprise, "
+                        "person, order or entry the hub does not know (or, for a removal or "
+                        "repair, one of another department); send those first",
+                    )
+                )
+            await store.record_batch(
+                tx,
+                id=batch_id,
+                connector=payload.connector,
+                department=payload.department.value,
+                sequence=payload.sequence,
+                record_type=payload.record_type,
+                hash=payload_hash,
+                created_at=payload.created_utc(),
+                received_at=received_at,
+                records=len(payload.records),
+                written=written,
+                gap_from=gap[0] if gap else None,
+                gap_to=gap[1] if gap else None,
+            )
+            return written, gap
+
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_write(work)
+
+    async def _check_sequence(self, payload: BatchPayload) -> None:
+        """An early read for a plainly out-of-order batch; `_write` checks again under lock."""
+        records, _, _ = await self.driver.execute_query(
+            "MATCH (c:Connector {id: $id}) RETURN c.lastSequence AS last",
+            id=payload.connector,
+            database_=self.database,
+        )
+        last = int(records[0]["last"]) if records else 0
+        if payload.sequence <= last:
+            raise Refused(
+                Problem(
+                    "SEQUENCE_NOT_INCREASING",
+                    f"sequence {payload.sequence} is not above the last accepted one, {last}",
+                )
+            )
+
+    async def _record_rejection(self, outcome: Outcome, raw: bytes, at: dt.datetime) -> None:
+        await store.record_rejection(
+            self.driver,
+            self.database,
+            batch_id=outcome.batch_id,
+            connector=outcome.connector,
+            sequence=outcome.sequence,
+            record_type=outcome.record_type,
+            hash=hashlib.sha256(raw).hexdigest(),
+            received_at=at,
+            code=outcome.code,
+            reasons=json.dumps([p.as_dict() for p in outcome.problems[:100]]),
+        )
+
+
+def _payload_problems(error: ValidationError) -> list[Problem]:
+    return [
+        Problem(
+            "MALFORMED_PAYLOAD",
+            f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}",
+            field=".".join(map(str, e["loc"])) or None,
+        )
+        for e in error.errors(include_url=False)
+    ]
+
+
+def _usccs(rows: Sequence[dict[str, Any]]) -> set[str]:
+    """The enterprises a batch touched, for re-rating after it (see the credit engine)."""
+    found: set[str] = set()
+    for row in rows:
+        for key in ("uscc", "payerUscc", "payeeUscc", "holderUscc", "targetUscc"):
+            value = row.get(key) or row.get("props", {}).get(key)
+            if isinstance(value, str):
+                found.add(value)
+    return found
+
+
+__all__ = ["BaseModel", "Limits", "Outcome", "Pipeline", "Problem", "Status"]

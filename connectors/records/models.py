@@ -1,0 +1,490 @@
+"""One pydantic model per record type that agencies send (see `connectors.records.registry`).
+
+Keys are camelCase in the records (`declaredOn`); the Python attributes are snake_case. Optional
+fields may be omitted or `null`. Each model checks its own cross-field rules; rules that depend
+on the sending department (a classification scheme or a list that belongs to another
+department) are checked by `validate_records`, since they are not a property of the record
+alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, Final, Self
+
+from pydantic import Field, model_validator
+
+from connectors.records.fields import (
+    Amount,
+    Code,
+    CountryCode,
+    HsCode,
+    Id,
+    IdNumber,
+    IdNumberValue,
+    IndustryBeltCode,
+    Name,
+    PhoneNumber,
+    Ratio,
+    Record,
+    Text,
+    UsccCode,
+    ZoneCode,
+    add_months,
+    raise_rule_problems,
+)
+from graph_schema.identity import normalise_address
+from graph_schema.model import (
+    SCHEME_VALUES,
+    ClassificationScheme,
+    Department,
+    Direction,
+    EnterpriseStatus,
+    ListKind,
+    LoanStatus,
+    Severity,
+    TaxRefundStatus,
+    TradeMode,
+)
+
+__all__ = [
+    "PUBLICITY_MONTHS",
+    "AddressRecord",
+    "ClassificationRecord",
+    "DeclarationRecord",
+    "EnterpriseRecord",
+    "FilingRecord",
+    "LegalRepresentativeRecord",
+    "ListEntryRecord",
+    "ListRemovalRecord",
+    "LoanRecord",
+    "OfficerRecord",
+    "OrderRecord",
+    "OverseasWarehouseRecord",
+    "Party",
+    "PaymentRecord",
+    "PenaltyRecord",
+    "PenaltyRepairRecord",
+    "PersonRecord",
+    "PhoneRecord",
+    "ShareholdingRecord",
+    "TaxRefundRecord",
+    "TradePaymentRecord",
+    "WaybillRecord",
+]
+
+PUBLICITY_MONTHS: Final[dict[Severity, tuple[int, int]]] = {
+    Severity.GENERAL: (3, 12),
+    Severity.SERIOUS: (12, 36),
+}
+"""Shortest and longest publicity of a penalty, in calendar months after `decidedOn` (NDRC
+Order 36 of 2023: general 3 months to 1 year, serious 1 to 3 years; minor ones are not
+published)."""
+
+
+def _not_before(
+    later: dt.date | None, later_field: str, earlier: dt.date | None, earlier_field: str
+) -> list[tuple[str, str]]:
+    if later is not None and earlier is not None and later < earlier:
+        return [(later_field, f"{later} is before {earlier_field} {earlier}")]
+    return []
+
+
+class _Period(Record):
+    """A relationship's validity: from `since` to `until` (its last day), open while absent."""
+
+    since: dt.date
+    until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        raise_rule_problems(_not_before(self.until, "until", self.since, "since"))
+        return self
+
+
+class Party(Record):
+    """A shareholder or a listed subject: exactly one of `uscc` (an enterprise) or
+    `idNumber` (a person, hashed into `personKey` on the hub)."""
+
+    uscc: UsccCode | None = None
+    id_number: IdNumberValue | None = Field(default=None, repr=False)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.uscc is None) == (self.id_number is None):
+            raise_rule_problems(
+                [("", "give exactly one of uscc (an enterprise) or idNumber (a person)")]
+            )
+        return self
+
+
+# --- registry (SAMR) ---------------------------------------------------------------------------
+
+
+class EnterpriseRecord(Record):
+    """`samr.enterprise@1`: an enterprise as registered."""
+
+    TYPE: ClassVar[str] = "samr.enterprise@1"
+
+    uscc: UsccCode
+    name: Name
+    zone: ZoneCode
+    industry_belt: IndustryBeltCode | None = None
+    registered_on: dt.date
+    status: EnterpriseStatus
+
+
+class PersonRecord(Record):
+    """`samr.person@1`: a natural person; the ID number becomes `personKey` on the hub."""
+
+    TYPE: ClassVar[str] = "samr.person@1"
+
+    id_number: IdNumber
+    name: Name
+
+
+class LegalRepresentativeRecord(_Period):
+    """`samr.legal_representative@1`: the person is the enterprise's legal representative."""
+
+    TYPE: ClassVar[str] = "samr.legal_representative@1"
+
+    id_number: IdNumber
+    uscc: UsccCode
+
+
+class OfficerRecord(_Period):
+    """`samr.officer@1`: the person holds `role` in the enterprise."""
+
+    TYPE: ClassVar[str] = "samr.officer@1"
+
+    id_number: IdNumber
+    uscc: UsccCode
+    role: Code
+
+
+class ShareholdingRecord(_Period):
+    """`samr.shareholding@1`: `holder` (a person or an enterprise) holds `ratio` of `uscc`."""
+
+    TYPE: ClassVar[str] = "samr.shareholding@1"
+
+    holder: Party
+    uscc: UsccCode
+    ratio: Ratio
+
+    @model_validator(mode="after")
+    def _not_itself(self) -> Self:
+        if self.holder.uscc is not None and self.holder.uscc == self.uscc:
+            raise_rule_problems([("holder.uscc", "an enterprise cannot be its own shareholder")])
+        return self
+
+
+class AddressRecord(_Period):
+    """`samr.address@1`: the enterprise is registered at `address`."""
+
+    TYPE: ClassVar[str] = "samr.address@1"
+
+    uscc: UsccCode
+    address: Text
+
+    @model_validator(mode="after")
+    def _has_key(self) -> Self:
+        if not normalise_address(self.address):
+            raise_rule_problems([("address", "is blank once normalised")])
+        return self
+
+
+class PhoneRecord(_Period):
+    """`samr.phone@1`: the enterprise uses `phone` (normalised: digits, optional +)."""
+
+    TYPE: ClassVar[str] = "samr.phone@1"
+
+    uscc: UsccCode
+    phone: PhoneNumber
+
+
+# --- filings, penalties, lists, classifications -------------------------------------------------
+
+
+class FilingRecord(Record):
+    """`filing@1`: filed once by the enterprise, shared with the listed departments."""
+
+    TYPE: ClassVar[str] = "filing@1"
+
+    id: Id
+    uscc: UsccCode
+    kind: Code
+    filed_on: dt.date
+    shared_with: list[Department] = Field(max_length=len(Department))
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if len(set(self.shared_with)) != len(self.shared_with):
+            raise_rule_problems([("sharedWith", "lists a department more than once")])
+        return self
+
+
+class PenaltyRecord(Record):
+    """`penalty@1`: an administrative penalty decided by the sending department."""
+
+    TYPE: ClassVar[str] = "penalty@1"
+
+    id: Id
+    uscc: UsccCode
+    case_no: Text
+    severity: Severity
+    amount_cny: Amount
+    decided_on: dt.date
+    public_until: dt.date | None = None
+    repaired_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _publicity(self) -> Self:
+        problems: list[tuple[str, str]] = []
+        if self.severity is Severity.MINOR:
+            if self.public_until is not None:
+                problems.append(
+                    ("publicUntil", "must be absent: a MINOR penalty is not made public")
+                )
+            if self.repaired_on is not None:
+                problems.append(
+                    ("repairedOn", "must be absent: a MINOR penalty is not public, so not repaired")
+                )
+        else:
+            shortest, longest = PUBLICITY_MONTHS[self.severity]
+            if self.public_until is None:
+                problems.append(("publicUntil", f"is required for a {self.severity.value} penalty"))
+            else:
+                earliest = add_months(self.decided_on, shortest)
+                latest = add_months(self.decided_on, longest)
+                if not earliest <= self.public_until <= latest:
+                    problems.append(
+                        (
+                            "publicUntil",
+                            f"a {self.severity.value} penalty is public for {shortest} to "
+                            f"{longest} months after decidedOn {self.decided_on}, so "
+                            f"publicUntil must be from {earliest} to {latest}, "
+                            f"not {self.public_until}",
+                        )
+                    )
+        problems += _not_before(self.repaired_on, "repairedOn", self.decided_on, "decidedOn")
+        raise_rule_problems(problems)
+        return self
+
+
+class PenaltyRepairRecord(Record):
+    """`penalty.repair@1`: the penalty `id` (of the sending department) was repaired."""
+
+    TYPE: ClassVar[str] = "penalty.repair@1"
+
+    id: Id
+    repaired_on: dt.date
+
+
+class ListEntryRecord(Record):
+    """`list.entry@1`: `subject` is put on `list` by the sending department."""
+
+    TYPE: ClassVar[str] = "list.entry@1"
+
+    id: Id
+    subject: Party
+    list_kind: ListKind = Field(alias="list")
+    listed_on: dt.date
+    expires_on: dt.date | None = None
+    reason: Text
+    basis: Text
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        raise_rule_problems(_not_before(self.expires_on, "expiresOn", self.listed_on, "listedOn"))
+        return self
+
+
+class ListRemovalRecord(Record):
+    """`list.removal@1`: the list entry `id` (of the sending department) is removed."""
+
+    TYPE: ClassVar[str] = "list.removal@1"
+
+    id: Id
+    removed_on: dt.date
+    reason: Text
+
+
+class ClassificationRecord(Record):
+    """`classification@1`: the enterprise's class in a department's scheme."""
+
+    TYPE: ClassVar[str] = "classification@1"
+
+    id: Id
+    uscc: UsccCode
+    scheme: ClassificationScheme
+    value: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _value(self) -> Self:
+        problems = _not_before(
+            self.effective_to, "effectiveTo", self.effective_from, "effectiveFrom"
+        )
+        allowed = SCHEME_VALUES[self.scheme]
+        if self.value not in allowed:
+            problems.append(
+                (
+                    "value",
+                    f"{self.value!r} is not a value of scheme {self.scheme.value}; "
+                    f"expected one of {', '.join(allowed)}",
+                )
+            )
+        raise_rule_problems(problems)
+        return self
+
+
+# --- trade ----------------------------------------------------------------------------------------
+
+
+class DeclarationRecord(Record):
+    """`customs.declaration@1`: a customs declaration in a cross-border e-commerce mode."""
+
+    TYPE: ClassVar[str] = "customs.declaration@1"
+
+    id: Id
+    uscc: UsccCode
+    mode: TradeMode
+    direction: Direction
+    declared_on: dt.date
+    value_cny: Amount
+    destination: CountryCode
+    hs_code: HsCode
+
+
+class OrderRecord(Record):
+    """`trade.order@1`: an order sold by the enterprise `uscc`."""
+
+    TYPE: ClassVar[str] = "trade.order@1"
+
+    id: Id
+    uscc: UsccCode
+    ordered_on: dt.date
+    goods_cny: Amount
+    freight_cny: Amount
+    tax_cny: Amount
+    discount_cny: Amount
+    consignee_name: Name
+    consignee_phone: PhoneNumber
+    consignee_address: Text
+
+    @model_validator(mode="after")
+    def _discount(self) -> Self:
+        gross = self.goods_cny + self.freight_cny + self.tax_cny
+        if self.discount_cny > gross:
+            raise_rule_problems(
+                [("discountCny", f"{self.discount_cny} exceeds goods + freight + tax {gross}")]
+            )
+        return self
+
+
+class PaymentRecord(Record):
+    """`trade.payment@1`: the payment slip of order `orderId`."""
+
+    TYPE: ClassVar[str] = "trade.payment@1"
+
+    id: Id
+    order_id: Id
+    paid_on: dt.date
+    amount_cny: Amount
+    payer_name: Name
+
+
+class WaybillRecord(Record):
+    """`logistics.waybill@1`: the waybill of order `orderId`."""
+
+    TYPE: ClassVar[str] = "logistics.waybill@1"
+
+    id: Id
+    order_id: Id
+    shipped_on: dt.date
+    carrier: Name
+    consignee_name: Name
+    consignee_phone: PhoneNumber
+    consignee_address: Text
+
+
+class OverseasWarehouseRecord(_Period):
+    """`commerce.overseas_warehouse@1`: a warehouse abroad operated by `uscc`, with stock."""
+
+    TYPE: ClassVar[str] = "commerce.overseas_warehouse@1"
+
+    id: Id
+    uscc: UsccCode
+    name: Name
+    country: CountryCode
+    city: Name
+    stock_value_cny: Amount
+    stock_as_of: dt.date
+
+    @model_validator(mode="after")
+    def _abroad(self) -> Self:
+        if self.country == "CN":
+            raise_rule_problems([("country", "an overseas warehouse cannot be in CN")])
+        return self
+
+
+class TaxRefundRecord(Record):
+    """`tax.refund@1`: an export tax refund claim and its outcome."""
+
+    TYPE: ClassVar[str] = "tax.refund@1"
+
+    id: Id
+    uscc: UsccCode
+    claimed_on: dt.date
+    amount_cny: Amount
+    status: TaxRefundStatus
+    paid_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _paid(self) -> Self:
+        problems: list[tuple[str, str]] = []
+        if self.status is TaxRefundStatus.PAID and self.paid_on is None:
+            problems.append(("paidOn", "is required when status is PAID"))
+        elif self.status is not TaxRefundStatus.PAID and self.paid_on is not None:
+            problems.append(("paidOn", f"must be absent when status is {self.status.value}"))
+        problems += _not_before(self.paid_on, "paidOn", self.claimed_on, "claimedOn")
+        raise_rule_problems(problems)
+        return self
+
+
+class LoanRecord(Record):
+    """`bank.loan@1`: a loan to the enterprise and its repayment status."""
+
+    TYPE: ClassVar[str] = "bank.loan@1"
+
+    id: Id
+    uscc: UsccCode
+    lender: Name
+    amount_cny: Amount
+    granted_on: dt.date
+    due_on: dt.date
+    status: LoanStatus
+
+    @model_validator(mode="after")
+    def _due(self) -> Self:
+        raise_rule_problems(_not_before(self.due_on, "dueOn", self.granted_on, "grantedOn"))
+        return self
+
+
+class TradePaymentRecord(Record):
+    """`bank.trade_payment@1`: a payment from one enterprise to another."""
+
+    TYPE: ClassVar[str] = "bank.trade_payment@1"
+
+    id: Id
+    payer_uscc: UsccCode
+    payee_uscc: UsccCode
+    paid_on: dt.date
+    amount_cny: Amount
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> Self:
+        if self.payer_uscc == self.payee_uscc:
+            raise_rule_problems([("payeeUscc", "must differ from payerUscc")])
+        return self

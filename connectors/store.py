@@ -1,0 +1,155 @@
+"""The connector registry and batch ledger in the graph (queries in `connectors.cypher`).
+
+`(:Connector {id, department, recordTypes, lastSequence, createdAt})-[:HAS_KEY]->
+(:SigningKey {kid, connector, alg, publicJwk, validFrom, validTo, revokedAt})`;
+`(:Connector)-[:SENT]->(:Batch {id, sequence, recordType, hash, createdAt, receivedAt,
+records, written, gapFrom, gapTo})` for applied batches, and `(:BatchRejection)` nodes for
+refused ones (kept apart, so a corrected batch may reuse the refused batch's id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction
+
+from connectors.cypher import (
+    ADD_KEY,
+    BATCH_BY_ID,
+    CLOSE_OPEN_KEYS,
+    CONNECTOR_STATUS,
+    KEY_AND_CONNECTOR,
+    LOCK_CONNECTOR,
+    RECORD_BATCH,
+    RECORD_REJECTION,
+    REGISTER_CONNECTOR,
+    REVOKE_KEY,
+)
+from connectors.signing import Key, import_jwk
+
+
+@dataclass(frozen=True)
+class RegisteredKey:
+    kid: str
+    connector: str
+    department: str
+    record_types: tuple[str, ...]
+    alg: str
+    key: Key
+    valid_from: dt.datetime
+    valid_to: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+async def find_key(driver: AsyncDriver, database: str, kid: str) -> RegisteredKey | None:
+    records, _, _ = await driver.execute_query(KEY_AND_CONNECTOR, kid=kid, database_=database)
+    if not records:
+        return None
+    key, connector = records[0]["key"], records[0]["connector"]
+    return RegisteredKey(
+        kid=key["kid"],
+        connector=connector["id"],
+        department=connector["department"],
+        record_types=tuple(connector["recordTypes"]),
+        alg=key["alg"],
+        key=import_jwk(json.loads(key["publicJwk"])),
+        valid_from=key["validFrom"].to_native(),
+        valid_to=key["validTo"].to_native() if key.get("validTo") else None,
+        revoked_at=key["revokedAt"].to_native() if key.get("revokedAt") else None,
+    )
+
+
+async def batch_hash(driver: AsyncDriver, database: str, batch_id: str) -> str | None:
+    records, _, _ = await driver.execute_query(BATCH_BY_ID, id=batch_id, database_=database)
+    return str(records[0]["hash"]) if records else None
+
+
+async def lock_connector(
+    tx: AsyncManagedTransaction, connector: str, batch_id: str
+) -> tuple[int, bool]:
+    result = await tx.run(LOCK_CONNECTOR, id=connector, batch_id=batch_id)
+    record = await result.single(strict=True)
+    return int(record["lastSequence"]), bool(record["batchExists"])
+
+
+async def record_batch(tx: AsyncManagedTransaction, **fields: Any) -> None:
+    await tx.run(RECORD_BATCH, **fields)
+
+
+async def record_rejection(driver: AsyncDriver, database: str, **fields: Any) -> None:
+    await driver.execute_query(RECORD_REJECTION, **fields, database_=database)
+
+
+async def register_connector(
+    driver: AsyncDriver,
+    database: str,
+    connector: str,
+    department: str,
+    record_types: list[str],
+    now: dt.datetime,
+) -> None:
+    """Create the connector, or change its department and allowed record types."""
+    await driver.execute_query(
+        REGISTER_CONNECTOR,
+        id=connector,
+        department=department,
+        record_types=sorted(record_types),
+        now=now,
+        database_=database,
+    )
+
+
+async def add_key(
+    driver: AsyncDriver,
+    database: str,
+    connector: str,
+    jwk: dict[str, Any],
+    valid_from: dt.datetime,
+    *,
+    close_others: bool,
+) -> str:
+    """Register a public key for the connector; with `close_others`, a rotation."""
+    kid, alg = jwk.get("kid"), jwk.get("alg")
+    if not isinstance(kid, str) or not kid or not isinstance(alg, str):
+        raise ValueError("the public JWK needs a kid and an alg")
+    if "d" in jwk:
+        raise ValueError("that JWK holds a private key; register the public key only")
+    import_jwk(jwk)  # refuses unsupported key types before anything is stored
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        result = await tx.run(
+            ADD_KEY,
+            connector=connector,
+            kid=kid,
+            alg=alg,
+            jwk=json.dumps(jwk, sort_keys=True),
+            valid_from=valid_from,
+        )
+        if await result.single() is None:
+            raise LookupError(f"no connector {connector!r} is registered")
+        if close_others:
+            await tx.run(CLOSE_OPEN_KEYS, connector=connector, keep=kid, now=valid_from)
+        return kid
+
+    async with driver.session(database=database) as session:
+        return await session.execute_write(work)
+
+
+async def revoke_key(driver: AsyncDriver, database: str, kid: str, now: dt.datetime) -> str:
+    """Revoke a key at once: no batch signed with it is accepted any more. Returns the connector."""
+    records, _, _ = await driver.execute_query(REVOKE_KEY, kid=kid, now=now, database_=database)
+    if not records:
+        raise LookupError(f"no key {kid!r} is registered")
+    return str(records[0]["connector"])
+
+
+async def connector_status(
+    driver: AsyncDriver, database: str, connector: str | None, recent: int = 5
+) -> list[dict[str, Any]]:
+    records, _, _ = await driver.execute_query(
+        CONNECTOR_STATUS, id=connector, recent=recent, database_=database
+    )
+    return [record.data() for record in records]

@@ -1,0 +1,78 @@
+"""Connectors' way in: the push endpoint, and the pipeline the hub builds from its settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from neo4j import AsyncDriver
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from connectors.pipeline import AppliedHook, Limits, Outcome, Pipeline, Status
+from hub.settings import Settings
+
+STATUS_BY_CODE: Final[dict[str, int]] = {
+    "MALFORMED_JWS": 400,
+    "MALFORMED_PAYLOAD": 400,
+    "UNKNOWN_KID": 403,
+    "BAD_SIGNATURE": 403,
+    "ALG_NOT_ALLOWED": 403,
+    "ALG_KEY_MISMATCH": 403,
+    "KEY_REVOKED": 403,
+    "KEY_NOT_VALID_AT_TIME": 403,
+    "CONNECTOR_MISMATCH": 403,
+    "DEPARTMENT_MISMATCH": 403,
+    "RECORD_TYPE_NOT_ALLOWED": 403,
+    "BATCH_ID_CONFLICT": 409,
+    "SEQUENCE_NOT_INCREASING": 409,
+    "BATCH_TOO_LARGE": 413,
+    "UNKNOWN_RECORD_TYPE": 422,
+    "CLOCK_SKEW": 422,
+    "INVALID_RECORD": 422,
+    "UNKNOWN_REFERENCE": 422,
+}
+"""The HTTP status of each refusal; an applied batch is 202, one already applied 200."""
+
+
+def build_pipeline(
+    driver: AsyncDriver, settings: Settings, person_secret: bytes, on_applied: AppliedHook | None
+) -> Pipeline:
+    limits = Limits(
+        max_records=settings.batch_max_records,
+        max_bytes=settings.batch_max_bytes,
+        max_future_skew=dt.timedelta(seconds=settings.batch_max_future_skew_s),
+        max_age=dt.timedelta(seconds=settings.batch_max_age_s),
+    )
+    return Pipeline(
+        driver, settings.neo4j_database, person_secret, limits=limits, on_applied=on_applied
+    )
+
+
+def http_status(outcome: Outcome) -> int:
+    if outcome.status is Status.APPLIED:
+        return 202
+    if outcome.status is Status.ALREADY_APPLIED:
+        return 200
+    return STATUS_BY_CODE.get(outcome.code, 400)
+
+
+async def push_batch(request: Request) -> JSONResponse:
+    """POST /connectors/batches: the body is the batch (a flattened JSON JWS)."""
+    pipeline: Pipeline = request.app.state.pipeline
+    limit = pipeline.limits.max_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return _too_large(int(declared), limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return _too_large(len(body), limit)
+    outcome = await pipeline.ingest(bytes(body))
+    return JSONResponse(outcome.as_dict(), status_code=http_status(outcome))
+
+
+def _too_large(size: int, limit: int) -> JSONResponse:
+    problem = {"code": "BATCH_TOO_LARGE", "message": f"the batch is over {limit} bytes ({size})"}
+    return JSONResponse({"status": "REJECTED", "problems": [problem]}, status_code=413)

@@ -1,0 +1,193 @@
+"""Agencies' path end to end: the CLI makes a key, registers, signs, pushes over HTTP to a real
+hub, and syncs a drop folder; the hub answers with the outcome and the right status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from connector_kit import DATABASE, enterprise_record, uscc
+from neo4j import AsyncDriver
+
+from connectors.signing import generate_key
+
+pytestmark = pytest.mark.asyncio
+
+
+def hub(neo4j_uri: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEO4J_URI": neo4j_uri, "HUB_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def test_keygen_register_sign_push_status(
+    ledger: AsyncDriver, neo4j_uri: str, hub_url: str, tmp_path: Path
+) -> None:
+    key = tmp_path / "samr.jwk"
+    made = hub(neo4j_uri, tmp_path, "connector", "keygen", "--kid", "samr-cli-1", "--out", str(key))
+    assert made.returncode == 0, made.stderr
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    public = json.loads(made.stdout)
+    assert "d" not in public and public["kid"] == "samr-cli-1"
+
+    registered = hub(
+        neo4j_uri,
+        tmp_path,
+        "connector",
+        "register",
+        "--id",
+        "samr-cli",
+        "--department",
+        "SAMR",
+        "--record-types",
+        "samr.enterprise@1",
+        "--public-key",
+        str(key),
+    )
+    assert registered.returncode == 0, registered.stderr
+
+    records = tmp_path / "enterprises.jsonl"
+    records.write_text("\n".join(json.dumps(enterprise_record(i)) for i in range(4)))
+    signed = hub(
+        neo4j_uri,
+        tmp_path,
+        "connector",
+        "sign",
+        str(records),
+        "--key",
+        str(key),
+        "--connector",
+        "samr-cli",
+        "--department",
+        "SAMR",
+        "--type",
+        "samr.enterprise@1",
+        "--sequence",
+        "1",
+    )
+    assert signed.returncode == 0, signed.stderr
+    batch = tmp_path / "batch.json"
+    batch.write_text(signed.stdout)
+
+    url = f"{hub_url}/connectors/batches"
+    pushed = hub(neo4j_uri, tmp_path, "connector", "push", str(batch), "--url", url)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert json.loads(pushed.stdout)["status"] == "APPLIED"
+
+    again = httpx.post(url, content=batch.read_bytes())
+    assert again.status_code == 200
+    assert again.json()["status"] == "ALREADY_APPLIED"
+
+    rows, _, _ = await ledger.execute_query(
+        "MATCH (e:Enterprise) RETURN count(e) AS n", database_=DATABASE
+    )
+    assert rows[0]["n"] == 4
+
+    status = hub(neo4j_uri, tmp_path, "connector", "status", "samr-cli")
+    assert status.returncode == 0
+    assert "samr-cli" in status.stdout and "SAMR" in status.stdout
+
+    wrong = hub(
+        neo4j_uri,
+        tmp_path,
+        "connector",
+        "register",
+        "--id",
+        "samr-cli",
+        "--department",
+        "SAMR",
+        "--record-types",
+        "tax.refund@1",
+        "--public-key",
+        str(key),
+    )
+    assert wrong.returncode == 2
+    assert "SAMR may not send: tax.refund@1" in wrong.stderr
+
+
+async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, hub_url):
+    url = f"{hub_url}/connectors/batches"
+    bad = [enterprise_record(1, uscc="91410200MA0O0001XX"), enterprise_record(2, zone="")]
+    now = dt.datetime.now(dt.UTC)  # the served hub runs on the real clock
+    response = httpx.post(url, content=samr.batch("samr.enterprise@1", bad, created_at=now))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["status"] == "REJECTED"
+    assert {p["index"] for p in body["problems"]} == {0, 1}
+
+    assert httpx.post(url, content=b"{}").status_code == 400
+    impostor = generate_key("EdDSA", samr.key.kid)
+    forged = httpx.post(
+        url,
+        content=samr.batch(
+            "samr.enterprise@1", [enterprise_record(1)], key=impostor, created_at=now
+        ),
+    )
+    assert forged.status_code == 403
+    assert forged.json()["problems"][0]["code"] == "BAD_SIGNATURE"
+
+    # a declared size over the limit is refused before the body is read
+    host, port = hub_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(
+            b"POST /connectors/batches HTTP/1.1\r\nHost: hub\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"
+        )
+        assert conn.recv(200).startswith(b"HTTP/1.1 413")
+
+
+async def test_sync_ingests_a_folder_in_sequence_order(
+    ledger, samr, neo4j_uri: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    # written out of order: the sync must apply 1, 2, 3
+    for sequence, name in ((3, "a.json"), (1, "b.json"), (2, "c.json")):
+        (folder / name).write_bytes(
+            samr.batch(
+                "samr.enterprise@1",
+                [enterprise_record(sequence)],
+                sequence=sequence,
+                created_at=None,
+            )
+        )
+    (folder / "notes.txt").write_text("ignored")
+    # the samr fixture signs at a fixed test time; this hub uses the real clock, so allow it
+    env_age = str(10 * 365 * 86400)
+    env = {
+        **os.environ,
+        "NEO4J_URI": neo4j_uri,
+        "HUB_DATA_DIR": str(tmp_path),
+        "HUB_BATCH_MAX_AGE_S": env_age,
+        "HUB_BATCH_MAX_FUTURE_SKEW_S": env_age,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "sync", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.endswith("records)")]
+    assert [line.split(":")[0] for line in lines] == ["b.json", "c.json", "a.json"]
+    rows, _, _ = await ledger.execute_query(
+        "MATCH (c:Connector {id: 'samr-test'}) RETURN c.lastSequence AS s", database_=DATABASE
+    )
+    assert rows[0]["s"] == 3
+    found, _, _ = await ledger.execute_query(
+        "MATCH (e:Enterprise) RETURN collect(e.uscc) AS u", database_=DATABASE
+    )
+    assert sorted(found[0]["u"]) == sorted(uscc(i) for i in (1, 2, 3))
