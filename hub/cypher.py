@@ -106,4 +106,60 @@ RETURN uscc, c {.*} AS fact
 ORDER BY c.department, c.scheme, c.effectiveFrom DESC
 """
 
+# One enterprise with every relation a profile asks for, in a single round trip. Each part is
+# a COLLECT subquery returning rows shaped like the relation's own query above; the query is
+# assembled from the parts the request selects (see `profile_query`).
+ENTERPRISE_PROFILE: Final = """
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {{uscc: uscc}})
+RETURN uscc, e {{.*}} AS enterprise{parts}
+"""
+
+PROFILE_PARTS: Final[dict[str, str]] = {
+    "legal_representatives": """COLLECT {
+        MATCH (p:Person)-[r:LEGAL_REPRESENTATIVE_OF]->(e)
+        RETURN {person: p {.personKey, .name, .idMasked}, rel: r {.since, .until}}
+        ORDER BY r.since DESC }""",
+    "officers": """COLLECT {
+        MATCH (p:Person)-[r:OFFICER_OF]->(e)
+        RETURN {person: p {.personKey, .name, .idMasked}, rel: r {.role, .since, .until}}
+        ORDER BY r.role, p.name }""",
+    "shareholders": """COLLECT {
+        MATCH (h)-[r:SHAREHOLDER_OF]->(e)
+        RETURN {kind: CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END,
+                holder: h {.personKey, .name, .idMasked, .uscc},
+                rel: r {.ratio, .since, .until}}
+        ORDER BY r.ratio DESC }""",
+    "holdings": """COLLECT {
+        MATCH (e)-[r:SHAREHOLDER_OF]->(t:Enterprise)
+        RETURN {target: t.uscc, rel: r {.ratio, .since, .until}} ORDER BY r.ratio DESC }""",
+    "addresses": """COLLECT {
+        MATCH (e)-[r:REGISTERED_AT]->(a:Address)
+        RETURN {address: a {.key, .text}, rel: r {.since, .until}} }""",
+    "filings": """COLLECT {
+        MATCH (e)-[:FILED]->(f:Filing)
+        RETURN {fact: f {.*, sharedWith: COLLECT {
+            MATCH (f)-[:SHARED_WITH]->(d:Department) RETURN d.code }}}
+        ORDER BY f.filedOn DESC }""",
+    "penalties": """COLLECT {
+        MATCH (e)-[:PENALISED]->(p:Penalty) RETURN {fact: p {.*}} ORDER BY p.decidedOn DESC }""",
+    "list_entries": """COLLECT {
+        MATCH (e)-[:LISTED]->(l:ListEntry) RETURN {fact: l {.*}} ORDER BY l.listedOn DESC }""",
+    "classifications": """COLLECT {
+        MATCH (e)-[:CLASSIFIED]->(c:Classification) RETURN {fact: c {.*}}
+        ORDER BY c.department, c.scheme, c.effectiveFrom DESC }""",
+}
+
+
+def profile_query(relations: list[str]) -> str:
+    """ENTERPRISE_PROFILE with the named parts, in a fixed order; unknown names are refused."""
+    unknown = set(relations) - set(PROFILE_PARTS)
+    if unknown:
+        raise KeyError(f"no profile part {sorted(unknown)}")
+    parts = "".join(
+        f",\n       {PROFILE_PARTS[name]} AS {name}" for name in PROFILE_PARTS if name in relations
+    )
+    return ENTERPRISE_PROFILE.format(parts=parts)
+
+
 READINESS: Final = "RETURN 1 AS ok"

@@ -39,6 +39,10 @@ class EnterpriseReader(Protocol):
 
     async def related(self, relation: str, usccs: Sequence[str]) -> dict[str, list[Row]]: ...
 
+    async def profiles(
+        self, usccs: Sequence[str], relations: list[str]
+    ) -> dict[str, tuple[Row, dict[str, list[Row]]]]: ...
+
     async def ready(self) -> bool: ...
 
 
@@ -120,6 +124,16 @@ class Neo4jEnterpriseReader:
         for row in await self._read(RELATED_QUERIES[relation], usccs=list(usccs)):
             grouped[row.pop("uscc")].append(row)
         return grouped
+
+    async def profiles(
+        self, usccs: Sequence[str], relations: list[str]
+    ) -> dict[str, tuple[Row, dict[str, list[Row]]]]:
+        """Enterprises with the named relations, read in one query."""
+        rows = await self._read(cypher.profile_query(relations), usccs=list(usccs))
+        return {
+            row["uscc"]: (row["enterprise"], {name: row[name] for name in relations})
+            for row in rows
+        }
 
     async def ready(self) -> bool:
         rows = await self._read(cypher.READINESS)

@@ -321,3 +321,31 @@ async def test_health_and_readiness(zone: AsyncDriver, hub_url: str) -> None:
         ready = await client.get("/readyz")
         assert ready.status_code == 200
         assert ready.json() == {"status": "ready"}
+
+
+async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
+    settings = Settings(neo4j_uri="bolt://unused")
+    schema = build_schema(settings)
+    reader = CountingReader(zone)
+    profile_calls: list[list[str]] = []
+    real_profiles = reader.profiles
+
+    async def counted(usccs, relations):
+        profile_calls.append(relations)
+        return await real_profiles(usccs, relations)
+
+    reader.profiles = counted  # type: ignore[method-assign]
+    context = Context(request=None, reader=reader, loaders=Loaders(reader), settings=settings)  # type: ignore[arg-type]
+    result = await schema.execute(
+        """query($u: String!) { enterprise(uscc: $u) { name ...Credit
+               legalRepresentative { person { name } } shareholders { ratio } } }
+           fragment Credit on Enterprise { penalties { id } ... on Enterprise { listEntries { id } } }""",
+        variable_values={"u": FOCUS},
+        context_value=context,
+    )
+    assert result.errors is None
+    assert result.data["enterprise"]["penalties"] == [{"id": "P-1"}]
+    assert result.data["enterprise"]["listEntries"] == [{"id": "L-1"}]
+    assert profile_calls == [["legal_representatives", "list_entries", "penalties", "shareholders"]]
+    # shareholders' enterprise holder is the only further read, and only when asked for
+    assert reader.calls == {}

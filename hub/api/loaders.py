@@ -41,6 +41,21 @@ class Loaders:
         loader = self.related[name]
         return loader.load
 
+    async def load_profile(self, uscc: str, relations: list[str]) -> Row | None:
+        """Read an enterprise and the relations a request selects in one query, and prime the
+        loaders with them so the nested fields resolve without another round trip."""
+        if not relations:
+            return await self.enterprise.load(uscc)
+        found = await self.reader.profiles([uscc], relations)
+        if uscc not in found:
+            self.enterprise.prime(uscc, None)
+            return None
+        row, related = found[uscc]
+        self.enterprise.prime(uscc, row)
+        for name, rows in related.items():
+            self.related[name].prime(uscc, rows)
+        return row
+
     def prime(self, rows: list[dict[str, Any]]) -> None:
         """Remember enterprises already read (by a list query) so references reuse them."""
         for row in rows:

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph_schema.model import EnterpriseStatus
 from graph_schema.uscc import UsccError, validate_uscc
@@ -34,6 +35,34 @@ def checked_uscc(uscc: str) -> str:
         return validate_uscc(uscc)
     except UsccError as error:
         raise bad_user_input(str(error), argument="uscc", rule=error.rule) from None
+
+
+# GraphQL fields of Enterprise that read a relation, and the relation each reads.
+RELATION_FIELDS: dict[str, str] = {
+    "legalRepresentative": "legal_representatives",
+    "officers": "officers",
+    "shareholders": "shareholders",
+    "holdings": "holdings",
+    "addresses": "addresses",
+    "filings": "filings",
+    "penalties": "penalties",
+    "listEntries": "list_entries",
+    "classifications": "classifications",
+}
+
+
+def selected_relations(info: Info) -> list[str]:
+    """The relations the request selects directly under this field (fragments included)."""
+    found: set[str] = set()
+    stack: list[Selection] = list(info.selected_fields[0].selections)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SelectedField):
+            if node.name in RELATION_FIELDS:
+                found.add(RELATION_FIELDS[node.name])
+        else:  # a fragment spread or inline fragment: look inside it
+            stack.extend(node.selections)
+    return sorted(found)
 
 
 @strawberry.input
@@ -69,7 +98,8 @@ class EnterpriseConnection:
 class Query:
     @strawberry.field(description="One enterprise by USCC; null when the hub does not know it.")
     async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
-        row = await info.context.loaders.enterprise.load(checked_uscc(uscc))
+        relations = selected_relations(info)
+        row = await info.context.loaders.load_profile(checked_uscc(uscc), relations)
         return Enterprise.from_row(row) if row else None
 
     @strawberry.field(description="Enterprises in USCC order, a page at a time (Relay).")

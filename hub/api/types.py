@@ -52,12 +52,19 @@ class Officer:
 @strawberry.type
 class Shareholder:
     person: Person | None = strawberry.field(description="Set when the holder is a person.")
-    enterprise: Annotated[Enterprise, strawberry.lazy("hub.api.types")] | None = strawberry.field(
-        description="Set when the holder is an enterprise."
-    )
     ratio: float = strawberry.field(description="Share of the capital, 0 to 1.")
     since: dt.date | None
     until: dt.date | None
+    holder_uscc: strawberry.Private[str | None]
+
+    @strawberry.field(description="Set when the holder is an enterprise.")
+    async def enterprise(
+        self, info: Info
+    ) -> Annotated[Enterprise, strawberry.lazy("hub.api.types")] | None:
+        if self.holder_uscc is None:
+            return None
+        row = await info.context.loaders.enterprise.load(self.holder_uscc)
+        return Enterprise.from_row(row) if row else None
 
 
 @strawberry.type
@@ -187,23 +194,16 @@ class Enterprise:
     @strawberry.field(description="Who holds shares in this enterprise.")
     async def shareholders(self, info: Info) -> list[Shareholder]:
         rows = await info.context.loaders.relation("shareholders")(self.uscc)
-        holders: list[Shareholder] = []
-        for r in rows:
-            person = Person.from_row(r["holder"]) if r["kind"] == "PERSON" else None
-            enterprise = None
-            if r["kind"] == "ENTERPRISE":
-                found = await info.context.loaders.enterprise.load(r["holder"]["uscc"])
-                enterprise = Enterprise.from_row(found) if found else None
-            holders.append(
-                Shareholder(
-                    person=person,
-                    enterprise=enterprise,
-                    ratio=r["rel"]["ratio"],
-                    since=r["rel"].get("since"),
-                    until=r["rel"].get("until"),
-                )
+        return [
+            Shareholder(
+                person=Person.from_row(r["holder"]) if r["kind"] == "PERSON" else None,
+                holder_uscc=r["holder"]["uscc"] if r["kind"] == "ENTERPRISE" else None,
+                ratio=r["rel"]["ratio"],
+                since=r["rel"].get("since"),
+                until=r["rel"].get("until"),
             )
-        return holders
+            for r in rows
+        ]
 
     @strawberry.field(description="Enterprises this enterprise holds shares in.")
     async def holdings(self, info: Info) -> list[Holding]:
