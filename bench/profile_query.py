@@ -2,7 +2,8 @@
 
     python -m bench.profile_query --enterprises 100000
 
-Generates and loads a zone of that size into a fresh local Neo4j (load time and records/s),
+Generates and loads a zone of that size into a fresh local Neo4j with the benchmark-only fast
+path `bench.fastload` (direct writes, no signed pipeline; load time and records/s),
 then asks for enterprise profiles (registry, legal representative, officers, penalties, list
 entries, classifications) at 16 concurrent clients through the hub's HTTP endpoint, and the
 same rows read by raw Cypher through the async driver, and prints both and their ratio.
@@ -18,10 +19,10 @@ import time
 import httpx
 from neo4j import AsyncGraphDatabase, RoutingControl
 
+from bench.fastload import fastload_zone
 from bench.harness import Latencies, fresh_neo4j, hub_process, run_concurrently
 from graph_schema.migrate import apply_migrations
 from hub import cypher
-from hub.seed import generate_zone, load_zone
 
 DATABASE = "neo4j"
 PROFILE_QUERY = """
@@ -36,13 +37,9 @@ query Profile($uscc: String!) {
   }
 }
 """
-RAW_QUERIES = (
-    cypher.ENTERPRISES_BY_USCC,
-    cypher.LEGAL_REPRESENTATIVES,
-    cypher.OFFICERS,
-    cypher.PENALTIES,
-    cypher.LIST_ENTRIES,
-    cypher.CLASSIFICATIONS,
+# The same read the hub makes for PROFILE_QUERY: one query with these relations.
+RAW_QUERY = cypher.profile_query(
+    ["classifications", "legal_representatives", "list_entries", "officers", "penalties"]
 )
 
 
@@ -51,7 +48,9 @@ async def bench(enterprises: int, seed: int, requests: int, concurrency: int) ->
         driver = AsyncGraphDatabase.driver(uri, auth=None, max_connection_pool_size=64)
         await apply_migrations(driver, DATABASE)
         started = time.perf_counter()
-        stats = await load_zone(driver, DATABASE, generate_zone(enterprises, seed, b"bench"))
+        stats = await fastload_zone(
+            driver, DATABASE, person_secret=b"bench", enterprises=enterprises, seed=seed
+        )
         load_s = time.perf_counter() - started
         counts, _, _ = await driver.execute_query(
             "MATCH (n) WITH count(n) AS nodes "
@@ -64,22 +63,21 @@ async def bench(enterprises: int, seed: int, requests: int, concurrency: int) ->
         usccs = [r["uscc"] for r in sample_rows]
         random.Random(seed).shuffle(usccs)
         print(
-            f"data: {enterprises:,} enterprises, {stats.total_records:,} records loaded, "
+            f"data: {enterprises:,} enterprises, {stats.records:,} records loaded, "
             f"{counts[0]['nodes']:,} nodes, {counts[0]['relationships']:,} relationships"
         )
         print(
-            f"load: {load_s:.1f} s, {stats.total_records / load_s:,.0f} records/s "
-            "(seed loader, UNWIND batches)"
+            f"load: {load_s:.1f} s, {stats.records / load_s:,.0f} records/s "
+            "(bench.fastload: direct UNWIND writes, no signed pipeline)"
         )
 
         async def raw(i: int) -> None:
-            for query in RAW_QUERIES:
-                await driver.execute_query(
-                    query,
-                    usccs=[usccs[i % len(usccs)]],
-                    routing_=RoutingControl.READ,
-                    database_=DATABASE,
-                )
+            await driver.execute_query(
+                RAW_QUERY,
+                usccs=[usccs[i % len(usccs)]],
+                routing_=RoutingControl.READ,
+                database_=DATABASE,
+            )
 
         with hub_process(uri) as url:
             limits = httpx.Limits(max_connections=concurrency)

@@ -19,7 +19,7 @@ from typing import Any, Literal, cast
 from joserfc import jws
 from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
 from joserfc.jwk import ECKey, KeyParameters, OKPKey
-from joserfc.jws import FlattenedJSONSerialization, HeaderDict
+from joserfc.jws import FlattenedJSONSerialization, HeaderDict, JWSRegistry
 
 Algorithm = Literal["EdDSA", "Ed25519", "ES256"]
 ALGORITHMS: dict[str, str] = {"EdDSA": "Ed25519", "Ed25519": "Ed25519", "ES256": "P-256"}
@@ -29,6 +29,12 @@ EdDSA over Ed25519; both are accepted since most JOSE libraries still write `EdD
 BATCH_TYPE = "hub-batch+jws"
 
 Key = OKPKey | ECKey
+
+
+class _BatchRegistry(JWSRegistry):
+    # joserfc caps payloads at 128 kB by default; a batch of 10,000 records is megabytes, and
+    # the pipeline bounds a batch's size itself (Limits.max_bytes) before it gets here.
+    max_payload_length = 256 * 1024 * 1024
 
 
 class SignatureProblem(Exception):
@@ -99,9 +105,7 @@ def read_header(document: object) -> dict[str, Any]:
         raise SignatureProblem("MALFORMED_JWS", f"the JWS lacks {', '.join(missing)}")
     for member in ("payload", "protected", "signature"):
         if not _canonical_b64url(document[member]):
-            raise SignatureProblem(
-                "MALFORMED_JWS", f"{member} is not canonical unpadded base64url"
-            )
+            raise SignatureProblem("MALFORMED_JWS", f"{member} is not canonical unpadded base64url")
     extra = sorted(set(document) - {"payload", "protected", "signature"})
     if extra:
         raise SignatureProblem(
@@ -140,7 +144,8 @@ def verify(document: dict[str, Any], public_key: Key, key_alg: str) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SecurityWarning)
             flattened = cast(FlattenedJSONSerialization, document)
-            result = jws.deserialize_json(flattened, public_key, algorithms=[alg])
+            registry = _BatchRegistry(algorithms=[alg])
+            result = jws.deserialize_json(flattened, public_key, registry=registry)
     except BadSignatureError:
         raise SignatureProblem(
             "BAD_SIGNATURE", f"the signature does not verify with key {header['kid']}"

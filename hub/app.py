@@ -20,6 +20,7 @@ from hub.database import open_driver
 from hub.health import healthz, readyz
 from hub.ide import OfflineIdeGraphQL, ide_routes
 from hub.ingest import build_pipeline, push_batch
+from hub.reference_data import load_reference
 from hub.repository import Neo4jEnterpriseReader
 from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         drv = driver or open_driver(settings)
         if settings.migrate_on_start:
             await apply_migrations(drv, settings.neo4j_database)
+            await load_reference(drv, settings.neo4j_database)
         app.state.settings = settings
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)

@@ -16,6 +16,7 @@ from graph_schema.uscc import UsccError, validate_uscc
 from hub.cli_connectors import connector_app, sync
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
+from hub.reference_data import load_reference
 from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
 
@@ -103,13 +104,14 @@ def seed(
 
 
 def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: bool) -> None:
-    from hub.seed import generate_zone, graph_is_empty, load_zone
+    from hub.seed import SeedError, graph_is_empty, seed_zone
 
     secret = person_key_secret(settings)
 
     async def go() -> None:
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
+            await load_reference(driver, settings.neo4j_database)
             if only_if_empty and not await graph_is_empty(driver, settings.neo4j_database):
                 console.print("The graph already has data; not seeding.")
                 return
@@ -121,18 +123,27 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
                 console=console,
             ) as progress:
                 task = progress.add_task("enterprises", total=enterprises)
-                stats = await load_zone(
+                stats = await seed_zone(
                     driver,
                     settings.neo4j_database,
-                    generate_zone(enterprises, seed_value, secret),
+                    data_dir=settings.data_dir,
+                    person_secret=secret,
+                    enterprises=enterprises,
+                    seed=seed_value,
                     progress=lambda done: progress.update(task, completed=done),
                 )
             console.print(
-                f"Seeded {enterprises} enterprises: {stats.total_records} records "
-                f"in {stats.elapsed_s:.1f} s ({stats.total_records / stats.elapsed_s:,.0f}/s)."
+                f"Seeded {enterprises} enterprises through the signed pipeline: "
+                f"{stats.records:,} records in {stats.batches} batches "
+                f"({stats.applied} applied, {stats.skipped} already there) "
+                f"in {stats.elapsed_s:.1f} s ({stats.records_per_s:,.0f} records/s)."
             )
 
-    _run(go())
+    try:
+        _run(go())
+    except SeedError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
 
 
 @app.command()

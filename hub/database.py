@@ -31,4 +31,7 @@ def open_driver(settings: Settings, uri: str | None = None) -> AsyncDriver:
         auth=auth,
         max_connection_pool_size=settings.neo4j_max_pool_size,
         connection_timeout=settings.neo4j_connection_timeout_s,
+        # Query notifications (e.g. "property key does not exist" on a fresh graph) are for
+        # development, not for a running service's log.
+        notifications_min_severity="OFF",
     )

@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from graph_kit import DATABASE, wipe
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from graph_schema.migrate import apply_migrations
 from hub.localdb import LocalNeo4j, free_port
 
-DATABASE = "neo4j"
 GraphQLCaller = Callable[..., Awaitable[dict[str, object]]]
 
 
@@ -43,18 +43,6 @@ async def driver(neo4j_uri: str) -> AsyncIterator[AsyncDriver]:
         yield drv
     finally:
         await drv.close()
-
-
-async def wipe(drv: AsyncDriver) -> None:
-    """Delete every node but the migration records, in chunks so large graphs fit in memory."""
-    while True:
-        records, _, _ = await drv.execute_query(
-            "MATCH (n) WHERE NOT n:SchemaMigration WITH n LIMIT 20000 "
-            "DETACH DELETE n RETURN count(*) AS deleted",
-            database_=DATABASE,
-        )
-        if records[0]["deleted"] == 0:
-            return
 
 
 @pytest.fixture

@@ -339,7 +339,8 @@ async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
     result = await schema.execute(
         """query($u: String!) { enterprise(uscc: $u) { name ...Credit
                legalRepresentative { person { name } } shareholders { ratio } } }
-           fragment Credit on Enterprise { penalties { id } ... on Enterprise { listEntries { id } } }""",
+           fragment Credit on Enterprise {
+               penalties { id } ... on Enterprise { listEntries { id } } }""",
         variable_values={"u": FOCUS},
         context_value=context,
     )

@@ -1,20 +1,37 @@
-"""The synthetic demo zone: a deterministic generator of facts and the loader that writes them.
+"""The synthetic demo zone, built through the signed connector pipeline as the agencies would.
 
-`generate_zone(enterprises, seed, person_secret)` yields `SeedChunk`s of rows (pure, no I/O);
-`load_zone(driver, database, chunks)` upserts them with the statements of
-`graph_schema.writes` and returns `SeedStats`; `graph_is_empty` tells whether to seed.
+`generate_zone(enterprises, seed)` yields `SeedChunk`s of connector records (pure, no I/O);
+`plan_batches` turns a chunk into batches per record type and sending department, in an order
+where every reference exists before use; `seed_zone(driver, database, data_dir=...,
+person_secret=..., enterprises=..., seed=...)` signs each batch with its demo connector's key
+and ingests it through `connectors.pipeline.Pipeline`, returning `SeedStats`;
+`graph_is_empty` tells whether to seed. The hub's reference data (zones, belts, departments)
+is loaded by `hub.reference_data.load_reference`, which `seed_zone` calls first.
 """
 
+from hub.seed.agencies import SeedError
 from hub.seed.generator import CHUNK_ENTERPRISES, DEFAULT_TODAY, SeedChunk, generate_zone
-from hub.seed.loader import SeedLoadError, SeedStats, graph_is_empty, load_zone
+from hub.seed.plan import (
+    DEPARTMENT_TYPES,
+    MAX_BATCH_RECORDS,
+    SEND_ORDER,
+    PlannedBatch,
+    plan_batches,
+)
+from hub.seed.seeding import SeedStats, graph_is_empty, seed_zone
 
 __all__ = [
     "CHUNK_ENTERPRISES",
     "DEFAULT_TODAY",
+    "DEPARTMENT_TYPES",
+    "MAX_BATCH_RECORDS",
+    "SEND_ORDER",
+    "PlannedBatch",
     "SeedChunk",
-    "SeedLoadError",
+    "SeedError",
     "SeedStats",
     "generate_zone",
     "graph_is_empty",
-    "load_zone",
+    "plan_batches",
+    "seed_zone",
 ]

@@ -1,21 +1,30 @@
-"""What the seed generator's parts share: the random source, the rows of the chunk being built,
-lineage, identifiers and date helpers, and what is known about each generated enterprise.
+"""What the seed generator's parts share: the random source, the records of the chunk being
+built (grouped by record type and sending department), identifiers, date and money helpers, and
+what is known about each generated enterprise.
 
 Dates are handled as proleptic ordinals (`date.toordinal()`) while generating, since integer
-arithmetic is much faster than `timedelta`, and become `datetime.date` only in the rows.
+arithmetic is much faster than `timedelta`, and become `YYYY-MM-DD` strings in the records;
+money is a float while generating and a decimal string with two places (`"1234.50"`) in the
+records, exactly as an agency's system would put them in a batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_schema.writes import WRITE_ORDER
+from graph_schema.model import Department
 from hub.seed.reference import BeltRef, ZoneRef
 
-Row = dict[str, Any]
+RawRecord = dict[str, Any]
+"""A record as an agency sends it: camelCase keys, JSON values (see
+docs/connectors-record-types.md)."""
+
+BatchKey = tuple[str, Department]
+"""(record type, sending department): the records of one key go into the same batches."""
 
 
 @dataclass(slots=True)
@@ -30,40 +39,35 @@ class EnterpriseInfo:
     division: str
     registered: int  # ordinal
     status: str
-    legal_rep: str  # personKey
+    legal_rep: str  # the legal representative's ID number
     cluster: int | None  # shell-like cluster number within the chunk, if any
     trader: bool
     red_listed: bool
+    restored: bool  # once on the abnormal-operation list, removed since
     listed: list[str] = field(default_factory=list)  # list kinds of its active entries
 
 
 class Emitter:
-    """The random source and the rows of one zone being generated, chunk by chunk."""
+    """The random source and the records of one zone being generated, chunk by chunk."""
 
     def __init__(self, seed: int, today: dt.date) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
         self.today = today.toordinal()
-        self.chunk = 0
-        self.rows: dict[str, list[Row]] = {}
-        self.batches: dict[str, str] = {}
+        self.records: dict[BatchKey, list[RawRecord]] = {}
         self._counters: dict[str, int] = {}
-        self.start_chunk(0)
 
-    def start_chunk(self, index: int) -> None:
-        self.chunk = index
-        self.rows = {kind: [] for kind in WRITE_ORDER}
-        self.batches = {kind: f"seed-{self.seed}-{index}-{kind}" for kind in WRITE_ORDER}
+    def take_records(self) -> dict[BatchKey, list[RawRecord]]:
+        """The records of the chunk so far; the next chunk starts empty."""
+        records, self.records = self.records, {}
+        return records
 
-    def take_rows(self) -> dict[str, list[Row]]:
-        """The rows of the chunk so far, without the kinds that have none."""
-        return {kind: rows for kind, rows in self.rows.items() if rows}
-
-    def emit(self, kind: str, row: Row) -> None:
-        self.rows[kind].append(row)
-
-    def lineage(self, kind: str, source: str) -> Row:
-        return {"source": source, "batch": self.batches[kind]}
+    def emit(self, record_type: str, department: Department, record: RawRecord) -> None:
+        """Add `record` of `record_type`, to be sent by `department`'s connector."""
+        bucket = self.records.get((record_type, department))
+        if bucket is None:
+            bucket = self.records[(record_type, department)] = []
+        bucket.append(record)
 
     def next_id(self, prefix: str) -> str:
         """A new identifier, unique per prefix and seed: `DEC-42-0000017`."""
@@ -83,9 +87,20 @@ class Emitter:
         return round(self.rng.uniform(lo, hi), 2)
 
 
+@functools.lru_cache(maxsize=65536)
+def iso(ordinal: int) -> str:
+    """The `YYYY-MM-DD` of a proleptic ordinal."""
+    return dt.date.fromordinal(ordinal).isoformat()
+
+
+def optional_iso(ordinal: int | None) -> str | None:
+    return None if ordinal is None else iso(ordinal)
+
+
 def date(ordinal: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
 
 
-def optional_date(ordinal: int | None) -> dt.date | None:
-    return None if ordinal is None else dt.date.fromordinal(ordinal)
+def cny(amount: float) -> str:
+    """An amount in yuan as a record sends it: a decimal string with two places."""
+    return f"{amount:.2f}"

@@ -1,10 +1,14 @@
 """The credit facts departments hold about a generated enterprise: list entries (authoritative
-lists and the red list, on enterprises and on legal representatives), penalties of each
-severity with their publicity periods and repairs, and each department's classification.
+lists and the red list, on enterprises and on legal representatives) and their removals,
+penalties of each severity with their publicity periods and repairs, and each department's
+classification.
 
 They are drawn consistently: a red-listed enterprise has an A tax grade and the advanced
-certified customs tier, a customs-dishonest one the dishonest tier, and so on. Rows are plain
-dicts shaped as `graph_schema.writes` documents them.
+certified customs tier, a customs-dishonest one the dishonest tier, and so on. Each is a
+connector record sent by the department it belongs to: a list entry by its list's department,
+its removal (`list.removal@1`) by the same one; a penalty by the deciding department, with a
+`publicUntil` within the publicity of its severity in calendar months (`PUBLICITY_MONTHS`), and
+its repair (`penalty.repair@1`) by the same department.
 """
 
 from __future__ import annotations
@@ -12,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from graph_schema.model import Department
-from hub.seed import reference as ref
-from hub.seed.common import Emitter, EnterpriseInfo, date, optional_date
-
-COMMERCE: Final = ref.SOURCE[Department.COMMERCE]
+from connectors.records import PUBLICITY_MONTHS
+from connectors.records.fields import add_months
+from graph_schema.model import SCHEME_DEPARTMENT, ClassificationScheme, Department, Severity
+from hub.seed.common import Emitter, EnterpriseInfo, RawRecord, cny, date, iso, optional_iso
 
 # (kind, department, weight, reason, basis, days listed before expiry or None)
 _LISTS: Final = (
@@ -73,6 +76,15 @@ _LISTS: Final = (
         None,
     ),
 )
+# Why an entry of each list came off it early.
+_REMOVAL_REASONS: Final = {
+    "SERIOUS_DISHONESTY": "credit repair approved after the publicity period",
+    "CUSTOMS_DISHONEST": "customs credit re-rated after rectification",
+    "TAX_MAJOR_VIOLATION": "tax, late fees and fines paid in full; credit repaired",
+    "COURT_DISHONEST_DEBTOR": "the judgment was performed",
+    "SAFE_CLASS_C": "re-classified after the supervision period",
+    "ABNORMAL_OPERATION": "contact restored at the registered address; annual report filed",
+}
 _LIST_BY_KIND: Final = {entry[0]: entry for entry in _LISTS}
 _LIST_KINDS: Final = tuple(entry[0] for entry in _LISTS)
 _LIST_WEIGHTS: Final = tuple(entry[2] for entry in _LISTS)
@@ -93,8 +105,6 @@ _SEVERITY_AMOUNTS: Final = {
     "GENERAL": (10_000.0, 200_000.0),
     "SERIOUS": (200_000.0, 3_000_000.0),
 }
-# Days a GENERAL / SERIOUS penalty stays public, and the shortest time before repair.
-_PUBLICITY: Final = {"GENERAL": (90, 365, 90), "SERIOUS": (365, 1095, 365)}
 
 _CUSTOMS_TIERS: Final = (
     "ADVANCED_CERTIFIED",
@@ -110,6 +120,11 @@ _REFUND_CLASSES: Final = ("1", "2", "3", "4")
 _REFUND_WEIGHTS: Final = (10, 30, 55, 5)
 _SAFE_CLASSES: Final = ("A", "B", "C")
 _SAFE_WEIGHTS: Final = (94, 5, 1)
+
+_TAX: Final = ClassificationScheme.TAX_CREDIT
+_CUSTOMS: Final = ClassificationScheme.CUSTOMS_CREDIT
+_REFUND: Final = ClassificationScheme.EXPORT_REFUND_CLASS
+_SAFE: Final = ClassificationScheme.SAFE_GOODS_TRADE
 
 
 class CreditFacts:
@@ -129,9 +144,12 @@ class CreditFacts:
         else:
             if e.status == "ABNORMAL":
                 self._list_entry(e, "ABNORMAL_OPERATION", active=True)
+            elif e.restored:
+                self._list_entry(e, "ABNORMAL_OPERATION", active=False)
             elif rng.random() < 0.007:
                 kind = rng.choices(_LIST_KINDS, _LIST_WEIGHTS)[0]
-                self._list_entry(e, kind, active=kind != "ABNORMAL_OPERATION")
+                active = kind != "ABNORMAL_OPERATION" and rng.random() < 0.75
+                self._list_entry(e, kind, active=active)
             if rng.random() < 0.002:
                 self._list_entry(e, "COURT_DISHONEST_DEBTOR", active=True, person=True)
             penalty_share = 0.3 if e.cluster is not None else 0.12
@@ -158,95 +176,98 @@ class CreditFacts:
         in_force = removed is None and (expires is None or expires > out.today)
         if in_force and not person:
             e.listed.append(kind)
-        out.emit(
-            "list_entries",
-            {
-                "subjectKind": "PERSON" if person else "ENTERPRISE",
-                "subject": e.legal_rep if person else e.uscc,
-                "props": {
-                    "id": out.next_id("LST"),
-                    "list": kind,
-                    "department": department,
-                    "listedOn": date(listed),
-                    "expiresOn": optional_date(expires),
-                    "removedOn": optional_date(removed),
-                    "reason": reason,
-                    "basis": basis,
-                    **out.lineage("list_entries", ref.SOURCE[Department(department)]),
-                },
-            },
-        )
+        sender = Department(department)
+        entry = out.next_id("LST")
+        subject = {"idNumber": e.legal_rep} if person else {"uscc": e.uscc}
+        self._emit_entry(sender, entry, subject, kind, listed, expires, reason, basis)
+        if removed is not None:
+            out.emit(
+                "list.removal@1",
+                sender,
+                {"id": entry, "removedOn": iso(removed), "reason": _REMOVAL_REASONS[kind]},
+            )
 
     def _red_list(self, e: EnterpriseInfo) -> None:
         out = self.out
         kind, department, _, reason, basis = _RED_LIST
         listed = out.recent(e, 700, after_registration=365)
-        out.emit(
-            "list_entries",
-            {
-                "subjectKind": "ENTERPRISE",
-                "subject": e.uscc,
-                "props": {
-                    "id": out.next_id("LST"),
-                    "list": kind,
-                    "department": department,
-                    "listedOn": date(listed),
-                    "expiresOn": date(listed + out.rng.randint(365, 1095)),
-                    "removedOn": None,
-                    "reason": reason,
-                    "basis": basis,
-                    **out.lineage("list_entries", COMMERCE),
-                },
-            },
+        expires = listed + out.rng.randint(365, 1095)
+        entry = out.next_id("LST")
+        subject = {"uscc": e.uscc}
+        self._emit_entry(
+            Department(department), entry, subject, kind, listed, expires, reason, basis
         )
+
+    def _emit_entry(
+        self,
+        sender: Department,
+        entry: str,
+        subject: dict[str, str],
+        kind: str,
+        listed: int,
+        expires: int | None,
+        reason: str,
+        basis: str,
+    ) -> None:
+        record: RawRecord = {
+            "id": entry,
+            "subject": subject,
+            "list": kind,
+            "listedOn": iso(listed),
+            "expiresOn": optional_iso(expires),
+            "reason": reason,
+            "basis": basis,
+        }
+        self.out.emit("list.entry@1", sender, record)
 
     def _penalty(self, e: EnterpriseInfo) -> None:
         out, rng = self.out, self.out.rng
-        department = rng.choices(_PENALTY_DEPARTMENTS, _PENALTY_DEPARTMENT_WEIGHTS)[0]
+        department = Department(rng.choices(_PENALTY_DEPARTMENTS, _PENALTY_DEPARTMENT_WEIGHTS)[0])
         severity = rng.choices(_SEVERITIES, _SEVERITY_WEIGHTS)[0]
         decided = out.recent(e, 1500, after_registration=60)
         public_until = repaired = None
         if severity != "MINOR":
-            shortest, longest, before_repair = _PUBLICITY[severity]
-            public_until = decided + rng.randint(shortest, longest)
-            if rng.random() < 0.3 and decided + before_repair < min(public_until, out.today):
-                repaired = out.day(decided + before_repair, min(public_until, out.today) - 1)
+            # Public for `shortest` to `longest` calendar months; repairable after `shortest`.
+            shortest, longest = PUBLICITY_MONTHS[Severity(severity)]
+            earliest = add_months(date(decided), shortest).toordinal()
+            public_until = out.day(earliest, add_months(date(decided), longest).toordinal())
+            last = min(public_until, out.today) - 1
+            if rng.random() < 0.3 and earliest <= last:
+                repaired = out.day(earliest, last)
         number = out.next_id("PEN")
         year = date(decided).year
         out.emit(
-            "penalties",
+            "penalty@1",
+            department,
             {
+                "id": number,
                 "uscc": e.uscc,
-                "props": {
-                    "id": number,
-                    "department": department,
-                    "caseNo": f"{e.zone.abbreviation}-{department}-{year}-{number[-5:]}",
-                    "severity": severity,
-                    "amountCny": out.money(*_SEVERITY_AMOUNTS[severity]),
-                    "decidedOn": date(decided),
-                    "publicUntil": optional_date(public_until),
-                    "repairedOn": optional_date(repaired),
-                    **out.lineage("penalties", ref.SOURCE[Department(department)]),
-                },
+                "caseNo": f"{e.zone.abbreviation}-{department.value}-{year}-{number[-5:]}",
+                "severity": severity,
+                "amountCny": cny(out.money(*_SEVERITY_AMOUNTS[severity])),
+                "decidedOn": iso(decided),
+                "publicUntil": optional_iso(public_until),
             },
         )
+        if repaired is not None:
+            out.emit("penalty.repair@1", department, {"id": number, "repairedOn": iso(repaired)})
 
     def _classifications(self, e: EnterpriseInfo) -> None:
         out, rng = self.out, self.out.rng
         today = out.today
         if e.registered > today - 365:
-            self._classify(e, "TAX_CREDIT", "M", out.day(e.registered + 30, today), None)
+            self._classify(e, _TAX, "M", out.day(e.registered + 30, today), None)
         else:
             grade = rng.choices(_TAX_GRADES, _TAX_WEIGHTS)[0]
             if e.red_listed:
                 grade = "A"
             elif "TAX_MAJOR_VIOLATION" in e.listed:
                 grade = "D"
-            self._classify(e, "TAX_CREDIT", grade, self.tax_evaluated, None)
+            self._classify(e, _TAX, grade, self.tax_evaluated, None)
             previous = date(self.tax_evaluated).replace(year=date(self.tax_evaluated).year - 1)
             if e.registered < previous.toordinal() and rng.random() < 0.1:
                 grade = rng.choices(_TAX_GRADES, _TAX_WEIGHTS)[0]
-                self._classify(e, "TAX_CREDIT", grade, previous.toordinal(), self.tax_evaluated - 1)
+                self._classify(e, _TAX, grade, previous.toordinal(), self.tax_evaluated - 1)
         if not e.trader:
             return
         tier = rng.choices(_CUSTOMS_TIERS, _CUSTOMS_WEIGHTS)[0]
@@ -254,39 +275,37 @@ class CreditFacts:
             tier = "ADVANCED_CERTIFIED"
         elif "CUSTOMS_DISHONEST" in e.listed:
             tier = "DISHONEST"
-        self._classify(e, "CUSTOMS_CREDIT", tier, out.recent(e, 900, 30), None)
+        self._classify(e, _CUSTOMS, tier, out.recent(e, 900, 30), None)
         if rng.random() < 0.6:
             value = rng.choices(_REFUND_CLASSES, _REFUND_WEIGHTS)[0]
             if e.registered > today - 365:
                 value = "3"
-            self._classify(e, "EXPORT_REFUND_CLASS", value, out.recent(e, 700, 60), None)
+            self._classify(e, _REFUND, value, out.recent(e, 700, 60), None)
         if rng.random() < 0.6 or "SAFE_CLASS_C" in e.listed:
             value = (
                 "C" if "SAFE_CLASS_C" in e.listed else rng.choices(_SAFE_CLASSES, _SAFE_WEIGHTS)[0]
             )
-            self._classify(e, "SAFE_GOODS_TRADE", value, out.recent(e, 700, 60), None)
+            self._classify(e, _SAFE, value, out.recent(e, 700, 60), None)
 
     def _classify(
-        self, e: EnterpriseInfo, scheme: str, value: str, start: int, end: int | None
+        self,
+        e: EnterpriseInfo,
+        scheme: ClassificationScheme,
+        value: str,
+        start: int,
+        end: int | None,
     ) -> None:
+        """A classification, sent by the department that owns `scheme`."""
         out = self.out
-        department = (
-            "SAFE"
-            if scheme == "SAFE_GOODS_TRADE"
-            else ("CUSTOMS" if scheme == "CUSTOMS_CREDIT" else "TAX")
-        )
         out.emit(
-            "classifications",
+            "classification@1",
+            SCHEME_DEPARTMENT[scheme],
             {
+                "id": out.next_id("CLS"),
                 "uscc": e.uscc,
-                "props": {
-                    "id": out.next_id("CLS"),
-                    "department": department,
-                    "scheme": scheme,
-                    "value": value,
-                    "effectiveFrom": date(start),
-                    "effectiveTo": optional_date(end),
-                    **out.lineage("classifications", ref.SOURCE[Department(department)]),
-                },
+                "scheme": scheme.value,
+                "value": value,
+                "effectiveFrom": iso(start),
+                "effectiveTo": optional_iso(end),
             },
         )

@@ -1,22 +1,25 @@
 """A pure, deterministic generator of a synthetic demo zone (no I/O).
 
-`generate_zone(enterprises, seed, person_secret)` yields `SeedChunk`s of rows per fact kind
-(the keys of `graph_schema.writes.UPSERTS`), one chunk per `CHUNK_ENTERPRISES` enterprises; the
-first chunk also holds the reference rows (zones, industry belts, departments). The same
-arguments always give exactly the same rows: everything is drawn from one `random.Random(seed)`
-in a fixed order, and nothing depends on set or dict hashing.
+`generate_zone(enterprises, seed)` yields `SeedChunk`s of connector records, one chunk per
+`CHUNK_ENTERPRISES` enterprises: the records the agencies would send, as camelCase dicts that
+validate against `connectors.records` (docs/connectors-record-types.md), grouped by record type
+and by the department that sends them. The same arguments always give exactly the same records:
+everything is drawn from one `random.Random(seed)` in a fixed order, and nothing depends on set
+or dict hashing.
 
-A row only refers to nodes written in its own chunk or an earlier one, so chunks can be loaded
-one after the other. Persons are identified by `person_key` (an HMAC with `person_secret`) and
-`mask_id_number`; their synthetic, checksum-valid ID numbers never appear in any row.
+A record only refers to enterprises, persons, orders, list entries and penalties of its own
+chunk or an earlier one, so chunks can be sent one after the other (`hub.seed.plan` orders the
+batches within a chunk). Persons are sent by SAMR with a clear, checksum-valid synthetic ID
+number, and every relation refers to them by it; the hub stores only the keyed hash.
 
-About 21 facts per enterprise: the enterprise, ~2 persons, its legal representative (some
+About 21 records per enterprise: the enterprise, ~2 persons, its legal representative (some
 represent several enterprises), officers, shareholders (persons and enterprises, chains
 mostly 2 to 3 deep, ratios summing to at most 1), address and phone (some shared; a few shell-like
 clusters of 5 to 15 enterprises at one address and phone, with a circular shareholding and a
-circular payment flow), filings, list entries (~2%, a few red list), penalties, department
-classifications, declarations in the four customs modes, orders with payment slip and waybill
-(~3% mismatched), overseas warehouses, tax refunds, loans and enterprise-to-enterprise payments.
+circular payment flow), filings, list entries (~2%, a few red list) and their removals,
+penalties and their repairs, department classifications, declarations in the four customs
+modes, orders with payment slip and waybill (~3% mismatched), overseas warehouses, tax refunds,
+loans and enterprise-to-enterprise payments.
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-from graph_schema.identity import id_check_digit, mask_id_number, normalise_address, person_key
+from graph_schema.identity import id_check_digit, normalise_address
 from graph_schema.model import Department
 from graph_schema.uscc import USCC_CHARSET, make_uscc
 from hub.seed import reference as ref
-from hub.seed.common import Emitter, EnterpriseInfo, Row, date
+from hub.seed.common import BatchKey, Emitter, EnterpriseInfo, RawRecord, date, iso, optional_iso
 from hub.seed.credit import CreditFacts
 from hub.seed.trade import TradeFacts
 
@@ -40,8 +43,7 @@ CHUNK_ENTERPRISES: Final = 1000
 DEFAULT_TODAY: Final = dt.date(2026, 11, 1)
 """The day the demo zone is generated "as of": every event is on or before it."""
 
-SAMR: Final = ref.SOURCE[Department.SAMR]
-ZONE_ADMIN: Final = ref.SOURCE[Department.ZONE_ADMIN]
+SAMR: Final = Department.SAMR
 
 _BODY_SPACE: Final = len(USCC_CHARSET) ** 6  # organisation-code bodies "MA" + 6 characters
 _EARLIEST: Final = dt.date(2005, 1, 1).toordinal()
@@ -53,28 +55,26 @@ _ORG_TYPES: Final = (("1", 92), ("2", 5), ("3", 3))  # enterprise, individual bu
 
 @dataclass(frozen=True)
 class SeedChunk:
-    """The rows of one chunk, keyed by fact kind (a key of `graph_schema.writes.UPSERTS`)."""
+    """The records of one chunk, keyed by (record type, sending department)."""
 
     index: int
     enterprises: int  # enterprises generated in this chunk
     enterprises_done: int  # enterprises in this chunk and all before it
-    rows: dict[str, list[Row]]
+    records: dict[BatchKey, list[RawRecord]]
 
     @property
-    def records(self) -> int:
-        return sum(len(rows) for rows in self.rows.values())
+    def count(self) -> int:
+        """How many records the chunk holds."""
+        return sum(len(records) for records in self.records.values())
 
 
 def generate_zone(
-    enterprises: int,
-    seed: int,
-    person_secret: bytes,
-    today: dt.date = DEFAULT_TODAY,
+    enterprises: int, seed: int, today: dt.date = DEFAULT_TODAY
 ) -> Iterator[SeedChunk]:
     """The demo zone of `enterprises` enterprises for `seed`, chunk by chunk (see module doc)."""
     if enterprises < 0:
         raise ValueError(f"enterprises must be 0 or more, got {enterprises}")
-    return _ZoneBuilder(enterprises, seed, person_secret, today).chunks()
+    return _ZoneBuilder(enterprises, seed, today).chunks()
 
 
 @dataclass
@@ -82,16 +82,15 @@ class _Cluster:
     """Shell-like enterprises sharing one address, phone and mostly one legal representative."""
 
     zone: ref.ZoneRef
-    address: tuple[str, str]
+    address: str
     phone: str
     nominee: str | None = None
     members: list[EnterpriseInfo] = field(default_factory=list)
 
 
 class _ZoneBuilder:
-    def __init__(self, total: int, seed: int, secret: bytes, today: dt.date) -> None:
+    def __init__(self, total: int, seed: int, today: dt.date) -> None:
         self.total = total
-        self.secret = secret
         self.out = Emitter(seed, today)
         rng = self.out.rng
         self.uscc_step = rng.randrange(1, _BODY_SPACE)
@@ -105,7 +104,8 @@ class _ZoneBuilder:
         self.id_numbers: set[str] = set()
         self.representatives: list[str] = []
         self.with_parent: list[int] = []
-        self.addresses: dict[str, list[tuple[str, str]]] = {z.code: [] for z in ref.ZONES}
+        self.addresses: dict[str, list[str]] = {z.code: [] for z in ref.ZONES}
+        self.address_keys: set[str] = set()
         self.phones: list[str] = []
         self.zone_cumulative: list[float] = []
         share = 0.0
@@ -115,55 +115,16 @@ class _ZoneBuilder:
         self.belts = {z.code: [b for b in ref.BELTS if b.zone == z.code] for z in ref.ZONES}
 
     def chunks(self) -> Iterator[SeedChunk]:
-        self._reference()
         done = index = 0
         while True:
             n = min(CHUNK_ENTERPRISES, self.total - done)
             if n > 0:
                 self._chunk(done, n)
             done += n
-            yield SeedChunk(index, n, done, self.out.take_rows())
+            yield SeedChunk(index, n, done, self.out.take_records())
             if done >= self.total:
                 return
             index += 1
-            self.out.start_chunk(index)
-
-    def _reference(self) -> None:
-        out = self.out
-        for zone in ref.ZONES:
-            out.emit(
-                "zones",
-                {
-                    "props": {
-                        "code": zone.code,
-                        "name": zone.name,
-                        **out.lineage("zones", ZONE_ADMIN),
-                    }
-                },
-            )
-        for belt in ref.BELTS:
-            out.emit(
-                "industry_belts",
-                {
-                    "props": {
-                        "code": belt.code,
-                        "name": belt.name,
-                        "zone": belt.zone,
-                        **out.lineage("industry_belts", ZONE_ADMIN),
-                    }
-                },
-            )
-        for department, name in ref.DEPARTMENTS:
-            out.emit(
-                "departments",
-                {
-                    "props": {
-                        "code": department.value,
-                        "name": name,
-                        **out.lineage("departments", ZONE_ADMIN),
-                    }
-                },
-            )
 
     # --- one chunk -------------------------------------------------------------------------
 
@@ -183,11 +144,15 @@ class _ZoneBuilder:
                     cluster_of[p] = len(clusters) - 1
         free = [p for p in range(n) if cluster_of[p] is None]
         red = set(rng.sample(free, min(len(free), max(1, round(n * 0.002)))))
+        others = [p for p in free if p not in red]
+        restored = set(rng.sample(others, min(len(others), max(1, round(n * 0.008)))))
         chunk: list[EnterpriseInfo] = []
         for position in range(n):
             number = cluster_of[position]
             cluster = None if number is None else clusters[number]
-            e = self._enterprise(start + position, number, cluster, position in red)
+            e = self._enterprise(
+                start + position, number, cluster, position in red, position in restored
+            )
             chunk.append(e)
             self.credit.enterprise(e)
             self.trade.enterprise(e)
@@ -196,7 +161,7 @@ class _ZoneBuilder:
             if len(members) >= 2:
                 head, last = members[0], members[-1]
                 since = max(head.registered, last.registered)
-                self._shareholding("ENTERPRISE", last.uscc, head, 20, since)
+                self._shareholding({"uscc": last.uscc}, head, 20, since)
                 self._payment_cycle(members)
         outside = [chunk[p] for p in free]
         if len(outside) >= 3:
@@ -216,8 +181,15 @@ class _ZoneBuilder:
     # --- one enterprise --------------------------------------------------------------------
 
     def _enterprise(
-        self, index: int, number: int | None, cluster: _Cluster | None, red: bool
+        self,
+        index: int,
+        number: int | None,
+        cluster: _Cluster | None,
+        red: bool,
+        restored: bool,
     ) -> EnterpriseInfo:
+        """A new enterprise; `red`: on the red list; `restored`: off the abnormal-operation
+        list again (both are active)."""
         out, rng = self.out, self.out.rng
         draw = rng.random()
         zone = next(
@@ -242,7 +214,7 @@ class _ZoneBuilder:
             draw = rng.random()
             status = (
                 "ACTIVE"
-                if red or draw >= 0.04
+                if red or restored or draw >= 0.04
                 else "ABNORMAL"
                 if draw < 0.006
                 else "REVOKED"
@@ -262,20 +234,19 @@ class _ZoneBuilder:
             cluster=number,
             trader=rng.random() < (0.5 if cluster is not None else 0.85),
             red_listed=red,
+            restored=restored,
         )
         self.enterprises.append(e)
         out.emit(
-            "enterprises",
+            "samr.enterprise@1",
+            SAMR,
             {
-                "props": {
-                    "uscc": uscc,
-                    "name": e.name,
-                    "zone": zone.code,
-                    "industryBelt": None if belt is None else belt.code,
-                    "registeredOn": date(registered),
-                    "status": status,
-                    **out.lineage("enterprises", SAMR),
-                }
+                "uscc": uscc,
+                "name": e.name,
+                "zone": zone.code,
+                "industryBelt": None if belt is None else belt.code,
+                "registeredOn": iso(registered),
+                "status": status,
             },
         )
         self._people(e, cluster)
@@ -310,7 +281,7 @@ class _ZoneBuilder:
     # --- people ------------------------------------------------------------------------------
 
     def _new_person(self) -> str:
-        """A new person with a unique synthetic ID number; returns its person key."""
+        """A new person with a unique synthetic ID number, sent by SAMR; returns the number."""
         out, rng = self.out, self.out.rng
         while True:
             birth = date(rng.randint(_BIRTH_FIRST, _BIRTH_LAST))
@@ -322,19 +293,9 @@ class _ZoneBuilder:
                 break
         self.id_numbers.add(first17)
         id_number = first17 + id_check_digit(first17)
-        key = person_key(id_number, self.secret)
-        out.emit(
-            "persons",
-            {
-                "props": {
-                    "personKey": key,
-                    "name": f"{rng.choice(ref.SURNAMES)} {rng.choice(ref.GIVEN)}",
-                    "idMasked": mask_id_number(id_number),
-                    **out.lineage("persons", SAMR),
-                }
-            },
-        )
-        return key
+        name = f"{rng.choice(ref.SURNAMES)} {rng.choice(ref.GIVEN)}"
+        out.emit("samr.person@1", SAMR, {"idNumber": id_number, "name": name})
+        return id_number
 
     def _people(self, e: EnterpriseInfo, cluster: _Cluster | None) -> None:
         """Legal representative (and a former one), officers and shareholders."""
@@ -353,21 +314,17 @@ class _ZoneBuilder:
         if e.registered < out.today - 365 and rng.random() < 0.1:
             former = self._new_person()
             since = out.day(e.registered + 180, out.today - 30)
-            self._relation("legal_representatives", former, e, e.registered, since)
-        self._relation("legal_representatives", rep, e, since, None)
+            self._relation("samr.legal_representative@1", former, e, e.registered, since)
+        self._relation("samr.legal_representative@1", rep, e, since, None)
         role = "EXECUTIVE_DIRECTOR" if rng.random() < 0.7 else "GENERAL_MANAGER"
-        self._relation("officers", rep, e, since, None, role=role)
+        self._relation("samr.officer@1", rep, e, since, None, role=role)
         if rng.random() < 0.55:
-            self._relation("officers", self._new_person(), e, e.registered, None, role="SUPERVISOR")
+            supervisor = self._new_person()
+            self._relation("samr.officer@1", supervisor, e, e.registered, None, role="SUPERVISOR")
         if rng.random() < 0.1:
-            self._relation(
-                "officers",
-                self._new_person(),
-                e,
-                e.registered,
-                None,
-                role=rng.choice(ref.OFFICER_ROLES),
-            )
+            officer = self._new_person()
+            role = rng.choice(ref.OFFICER_ROLES)
+            self._relation("samr.officer@1", officer, e, e.registered, None, role=role)
         self._shareholders(e, cluster, rep)
 
     def _shareholders(self, e: EnterpriseInfo, cluster: _Cluster | None, rep: str) -> None:
@@ -377,7 +334,7 @@ class _ZoneBuilder:
         members = cluster.members if cluster is not None else None
         if members:  # controlled by the cluster's first enterprise
             share = rng.choice((60, 70, 80, 100))
-            self._shareholding("ENTERPRISE", members[0].uscc, e, share, e.registered)
+            self._shareholding({"uscc": members[0].uscc}, e, share, e.registered)
             remaining = 100 - share
         elif members is not None:  # the cluster's first enterprise: 20% stays for the cycle
             remaining = 80
@@ -387,55 +344,50 @@ class _ZoneBuilder:
             else:
                 parent = self.enterprises[rng.randrange(max(0, e.index - 2000), e.index)]
             share = rng.choice((25, 30, 51, 60, 70, 100))
-            self._shareholding("ENTERPRISE", parent.uscc, e, share, e.registered)
+            self._shareholding({"uscc": parent.uscc}, e, share, e.registered)
             self.with_parent.append(e.index)
             remaining = 100 - share
         if remaining <= 0:
             return
         if remaining >= 2 and rng.random() < 0.35:
             own = rng.randint((remaining + 1) // 2, remaining - 1)
-            self._shareholding("PERSON", rep, e, own, e.registered)
-            self._shareholding("PERSON", self._new_person(), e, remaining - own, e.registered)
+            self._shareholding({"idNumber": rep}, e, own, e.registered)
+            partner = self._new_person()
+            self._shareholding({"idNumber": partner}, e, remaining - own, e.registered)
         else:
-            self._shareholding("PERSON", rep, e, remaining, e.registered)
+            self._shareholding({"idNumber": rep}, e, remaining, e.registered)
 
     def _shareholding(
-        self, kind: str, holder: str, e: EnterpriseInfo, percent: int, since: int
+        self, holder: dict[str, str], e: EnterpriseInfo, percent: int, since: int
     ) -> None:
-        out = self.out
-        out.emit(
-            "shareholdings",
+        """`holder` (`{"uscc": ...}` or `{"idNumber": ...}`) holds `percent`% of `e`."""
+        self.out.emit(
+            "samr.shareholding@1",
+            SAMR,
             {
-                "holderKind": kind,
                 "holder": holder,
                 "uscc": e.uscc,
-                "props": {
-                    "ratio": percent / 100,
-                    "since": date(since),
-                    "until": None,
-                    **out.lineage("shareholdings", SAMR),
-                },
+                "ratio": f"{percent / 100:.2f}",
+                "since": iso(since),
+                "until": None,
             },
         )
 
     def _relation(
         self,
-        kind: str,
-        person: str,
+        record_type: str,
+        id_number: str,
         e: EnterpriseInfo,
         since: int,
         until: int | None,
         role: str | None = None,
     ) -> None:
-        out = self.out
-        props: Row = {
-            "since": date(since),
-            "until": None if until is None else date(until),
-            **out.lineage(kind, SAMR),
-        }
+        record: RawRecord = {"idNumber": id_number, "uscc": e.uscc}
         if role is not None:
-            props["role"] = role
-        out.emit(kind, {"personKey": person, "uscc": e.uscc, "props": props})
+            record["role"] = role
+        record["since"] = iso(since)
+        record["until"] = optional_iso(until)
+        self.out.emit(record_type, SAMR, record)
 
     # --- addresses and phones ----------------------------------------------------------------
 
@@ -452,10 +404,9 @@ class _ZoneBuilder:
         since = e.registered
         if e.registered < out.today - 730 and rng.random() < 0.05:
             since = out.day(e.registered + 365, out.today - 30)
-            self._contact(
-                "addresses", e, self._address_props(self._new_address(e.zone)), e.registered, since
-            )
-        self._contact("addresses", e, self._address_props(address), since, None)
+            former = self._new_address(e.zone)
+            self._contact("samr.address@1", e, {"address": former}, e.registered, since)
+        self._contact("samr.address@1", e, {"address": address}, since, None)
         if cluster is not None and rng.random() < 0.8:
             phone = cluster.phone
         elif self.phones and rng.random() < 0.02:
@@ -463,43 +414,32 @@ class _ZoneBuilder:
         else:
             phone = self._new_phone(e.zone)
             self.phones.append(phone)
-        self._contact("phones", e, {"number": phone}, e.registered, None)
+        self._contact("samr.phone@1", e, {"phone": phone}, e.registered, None)
 
     def _contact(
-        self, kind: str, e: EnterpriseInfo, props: Row, since: int, until: int | None
+        self, record_type: str, e: EnterpriseInfo, value: RawRecord, since: int, until: int | None
     ) -> None:
-        out = self.out
-        lineage = out.lineage(kind, SAMR)
-        out.emit(
-            kind,
-            {
-                "uscc": e.uscc,
-                "props": {**props, **lineage},
-                "rel": {
-                    "since": date(since),
-                    "until": None if until is None else date(until),
-                    **lineage,
-                },
-            },
-        )
+        record = {"uscc": e.uscc, **value, "since": iso(since), "until": optional_iso(until)}
+        self.out.emit(record_type, SAMR, record)
 
-    @staticmethod
-    def _address_props(address: tuple[str, str]) -> Row:
-        return {"key": address[0], "text": address[1]}
-
-    def _new_address(self, zone: ref.ZoneRef) -> tuple[str, str]:
+    def _new_address(self, zone: ref.ZoneRef) -> str:
+        """A new address text in `zone`, distinct (once normalised) from every earlier one."""
         rng = self.out.rng
-        district = rng.choice(zone.districts)[1]
-        text = (
-            f"No. {rng.randint(1, 999)} {rng.choice(ref.ROADS)} Road, {district}, "
-            f"{zone.city}, Henan"
-        )
-        if rng.random() < 0.3:
+        while True:
+            district = rng.choice(zone.districts)[1]
             text = (
-                f"Room {rng.randint(101, 2999)}, Building {rng.randint(1, 30)}, "
-                f"{zone.city} {rng.choice(ref.BUILDING_KINDS)}, {text}"
+                f"No. {rng.randint(1, 999)} {rng.choice(ref.ROADS)} Road, {district}, "
+                f"{zone.city}, Henan"
             )
-        return normalise_address(text), text
+            if rng.random() < 0.3:
+                text = (
+                    f"Room {rng.randint(101, 2999)}, Building {rng.randint(1, 30)}, "
+                    f"{zone.city} {rng.choice(ref.BUILDING_KINDS)}, {text}"
+                )
+            key = normalise_address(text)
+            if key not in self.address_keys:
+                self.address_keys.add(key)
+                return text
 
     def _new_phone(self, zone: ref.ZoneRef) -> str:
         rng = self.out.rng

@@ -1,12 +1,8 @@
-"""Fixed reference data of the demo zone: the three pilot zones, their industry belts, the
-departments and their demo connectors, and the vocabulary the generator draws names from.
+"""Demo vocabulary of the synthetic zone: what the generator knows about each pilot zone and
+industry belt beyond the hub's reference data (`hub.reference_data`: codes and names), the demo
+connector of each department, and the words it draws names and addresses from.
 
-The belts follow the implementation plans in `shared/seeds/`: Kaifeng's five belts are those
-of its plan (002: instruments and meters, household goods, equipment manufacturing,
-agricultural and sideline products, cultural art); Xinxiang's are those its plan names (001:
-fine chemicals, lifting equipment, vibrating screens, auto parts, textiles and apparel, food
-processing, smart appliances, new-energy batteries, agricultural specialties). The Zhengzhou
-work plan (003) names no belts, so Zhengzhou's are plausible ones for the city.
+The zone and belt codes here are exactly those of `hub.reference_data` (a unit test checks it).
 """
 
 from __future__ import annotations
@@ -19,8 +15,7 @@ from graph_schema.model import Department
 
 @dataclass(frozen=True)
 class ZoneRef:
-    code: str
-    name: str
+    code: str  # a code of hub.reference_data.ZONES
     city: str
     abbreviation: str  # used in case numbers
     division: str  # the city's GB/T 2260 code
@@ -31,8 +26,7 @@ class ZoneRef:
 
 @dataclass(frozen=True)
 class BeltRef:
-    code: str
-    name: str
+    code: str  # a code of hub.reference_data.INDUSTRY_BELTS
     zone: str
     nouns: tuple[str, ...]  # what the enterprises of the belt make, for their names
     hs_codes: tuple[str, ...]
@@ -42,7 +36,6 @@ class BeltRef:
 ZONES: Final[tuple[ZoneRef, ...]] = (
     ZoneRef(
         code="KAIFENG",
-        name="China (Kaifeng) Cross-border E-commerce Comprehensive Pilot Zone",
         city="Kaifeng",
         abbreviation="KF",
         division="410200",
@@ -62,7 +55,6 @@ ZONES: Final[tuple[ZoneRef, ...]] = (
     ),
     ZoneRef(
         code="XINXIANG",
-        name="China (Xinxiang) Cross-border E-commerce Comprehensive Pilot Zone",
         city="Xinxiang",
         abbreviation="XX",
         division="410700",
@@ -83,7 +75,6 @@ ZONES: Final[tuple[ZoneRef, ...]] = (
     ),
     ZoneRef(
         code="ZHENGZHOU",
-        name="China (Zhengzhou) Cross-border E-commerce Comprehensive Pilot Zone",
         city="Zhengzhou",
         abbreviation="ZZ",
         division="410100",
@@ -106,81 +97,63 @@ ZONES: Final[tuple[ZoneRef, ...]] = (
 
 # fmt: off
 BELTS: Final[tuple[BeltRef, ...]] = (
-    # Kaifeng (plan 002, "industrial belt cultivation action")
-    BeltRef("KF_INSTRUMENTS", "Cross-border e-commerce instrumentation belt", "KAIFENG",
+    # Kaifeng (plan 002)
+    BeltRef("KF_INSTRUMENTS", "KAIFENG",
             ("Instrument", "Flow Meter", "Measurement Technology"),
             ("902610", "9026100000", "902810", "903180"), 25),
-    BeltRef("KF_HOUSEHOLD", "Cross-border e-commerce household goods belt", "KAIFENG",
+    BeltRef("KF_HOUSEHOLD", "KAIFENG",
             ("Furniture", "Smart Home", "Aluminium Furniture", "Wood Products"),
             ("940360", "9403609990", "940171", "940179"), 25),
-    BeltRef("KF_EQUIPMENT", "Cross-border e-commerce equipment manufacturing belt", "KAIFENG",
+    BeltRef("KF_EQUIPMENT", "KAIFENG",
             ("Air Separation Equipment", "Agricultural Machinery", "Machinery"),
             ("841940", "843320", "842959", "847989"), 20),
-    BeltRef("KF_AGRI", "Cross-border e-commerce agricultural and sideline products belt",
-            "KAIFENG", ("Garlic", "Agricultural Products", "Food"),
+    BeltRef("KF_AGRI", "KAIFENG", ("Garlic", "Agricultural Products", "Food"),
             ("070320", "0703200000", "071290", "200599"), 20),
-    BeltRef("KF_CULTURAL_ART", "Cross-border e-commerce cultural art belt", "KAIFENG",
-            ("Cultural Creative", "Art Products", "Embroidery"),
+    BeltRef("KF_CULTURAL_ART", "KAIFENG", ("Cultural Creative", "Art Products", "Embroidery"),
             ("970110", "970200", "630491", "442090"), 10),
-    # Xinxiang (plan 001, "cinturões industriais")
-    BeltRef("XX_FINE_CHEMICALS", "Cross-border e-commerce fine chemicals belt", "XINXIANG",
-            ("Fine Chemical", "Chemical Materials"), ("291511", "293359", "382499"), 12),
-    BeltRef("XX_LIFTING_EQUIPMENT", "Cross-border e-commerce lifting equipment belt",
-            "XINXIANG", ("Crane", "Lifting Equipment", "Hoist"),
+    # Xinxiang (plan 001)
+    BeltRef("XX_FINE_CHEMICALS", "XINXIANG", ("Fine Chemical", "Chemical Materials"),
+            ("291511", "293359", "382499"), 12),
+    BeltRef("XX_LIFTING_EQUIPMENT", "XINXIANG", ("Crane", "Lifting Equipment", "Hoist"),
             ("842611", "842619", "842519"), 16),
-    BeltRef("XX_VIBRATING_SCREENS", "Cross-border e-commerce vibrating screen belt",
-            "XINXIANG", ("Vibrating Screen", "Screening Machinery"), ("847410", "847490"), 10),
-    BeltRef("XX_AUTO_PARTS", "Cross-border e-commerce auto parts belt", "XINXIANG",
-            ("Auto Parts", "Filter", "Brake Parts"), ("870899", "842123", "870830"), 12),
-    BeltRef("XX_TEXTILES_APPAREL", "Cross-border e-commerce textiles and apparel belt",
-            "XINXIANG", ("Textile", "Garment", "Apparel"), ("620342", "610910", "520812"), 12),
-    BeltRef("XX_FOOD_PROCESSING", "Cross-border e-commerce food processing belt", "XINXIANG",
-            ("Food", "Noodle", "Snack Foods"), ("190230", "190590", "210690"), 10),
-    BeltRef("XX_SMART_APPLIANCES", "Cross-border e-commerce smart appliances belt",
-            "XINXIANG", ("Smart Appliance", "Electric Appliance"),
+    BeltRef("XX_VIBRATING_SCREENS", "XINXIANG", ("Vibrating Screen", "Screening Machinery"),
+            ("847410", "847490"), 10),
+    BeltRef("XX_AUTO_PARTS", "XINXIANG", ("Auto Parts", "Filter", "Brake Parts"),
+            ("870899", "842123", "870830"), 12),
+    BeltRef("XX_TEXTILES_APPAREL", "XINXIANG", ("Textile", "Garment", "Apparel"),
+            ("620342", "610910", "520812"), 12),
+    BeltRef("XX_FOOD_PROCESSING", "XINXIANG", ("Food", "Noodle", "Snack Foods"),
+            ("190230", "190590", "210690"), 10),
+    BeltRef("XX_SMART_APPLIANCES", "XINXIANG", ("Smart Appliance", "Electric Appliance"),
             ("851660", "850940", "841810"), 10),
-    BeltRef("XX_NEW_ENERGY_BATTERIES", "Cross-border e-commerce new-energy battery belt",
-            "XINXIANG", ("New Energy", "Battery", "Power Technology"),
+    BeltRef("XX_NEW_ENERGY_BATTERIES", "XINXIANG", ("New Energy", "Battery", "Power Technology"),
             ("850760", "8507600090", "850650"), 10),
-    BeltRef("XX_AGRI_SPECIALTIES", "Cross-border e-commerce characteristic agricultural "
-            "products belt", "XINXIANG", ("Seed", "Grain", "Agricultural Products"),
+    BeltRef("XX_AGRI_SPECIALTIES", "XINXIANG", ("Seed", "Grain", "Agricultural Products"),
             ("100199", "120991", "110100"), 8),
     # Zhengzhou (plausible: 003 names no belts)
-    BeltRef("ZZ_APPAREL", "Cross-border e-commerce apparel belt", "ZHENGZHOU",
-            ("Apparel", "Fashion", "Garment"), ("620462", "620342", "611030"), 20),
-    BeltRef("ZZ_ELECTRONICS", "Cross-border e-commerce electronics belt", "ZHENGZHOU",
+    BeltRef("ZZ_APPAREL", "ZHENGZHOU", ("Apparel", "Fashion", "Garment"),
+            ("620462", "620342", "611030"), 20),
+    BeltRef("ZZ_ELECTRONICS", "ZHENGZHOU",
             ("Electronics", "Smart Device", "Communication Technology"),
             ("851713", "8517130000", "847130", "850440"), 20),
-    BeltRef("ZZ_FROZEN_FOOD", "Cross-border e-commerce quick-frozen food belt", "ZHENGZHOU",
-            ("Frozen Food", "Food"), ("190220", "1902200000", "160250"), 15),
-    BeltRef("ZZ_AUTO_PARTS", "Cross-border e-commerce automobile and parts belt", "ZHENGZHOU",
-            ("Auto Parts", "Bus Parts", "Automotive"), ("870899", "870790", "870829"), 15),
-    BeltRef("ZZ_ABRASIVES_REFRACTORIES", "Cross-border e-commerce abrasives and refractories "
-            "belt", "ZHENGZHOU", ("Abrasives", "Refractory Materials", "Superhard Materials"),
+    BeltRef("ZZ_FROZEN_FOOD", "ZHENGZHOU", ("Frozen Food", "Food"),
+            ("190220", "1902200000", "160250"), 15),
+    BeltRef("ZZ_AUTO_PARTS", "ZHENGZHOU", ("Auto Parts", "Bus Parts", "Automotive"),
+            ("870899", "870790", "870829"), 15),
+    BeltRef("ZZ_ABRASIVES_REFRACTORIES", "ZHENGZHOU",
+            ("Abrasives", "Refractory Materials", "Superhard Materials"),
             ("681020", "690220", "680421", "710510"), 15),
-    BeltRef("ZZ_CROSS_BORDER_IMPORT", "Cross-border e-commerce bonded import consumer goods "
-            "belt", "ZHENGZHOU", ("Import Trading", "Cosmetics", "Maternal and Infant Goods"),
+    BeltRef("ZZ_CROSS_BORDER_IMPORT", "ZHENGZHOU",
+            ("Import Trading", "Cosmetics", "Maternal and Infant Goods"),
             ("330499", "190110", "330210", "210690"), 15),
 )
 # fmt: on
 
-DEPARTMENTS: Final[tuple[tuple[Department, str], ...]] = (
-    (Department.CUSTOMS, "Zhengzhou Customs"),
-    (Department.TAX, "Henan Provincial Tax Service, State Taxation Administration"),
-    (Department.SAFE, "Henan Branch, State Administration of Foreign Exchange"),
-    (Department.COMMERCE, "Department of Commerce of Henan Province"),
-    (Department.SAMR, "Henan Provincial Administration for Market Regulation"),
-    (Department.COURT, "Higher People's Court of Henan Province"),
-    (Department.BANK, "Zhengzhou Central Sub-branch, People's Bank of China"),
-    (Department.LOGISTICS, "Henan Postal Administration"),
-    (Department.ZONE_ADMIN, "Pilot zone administration (single window)"),
-)
-
 SOURCE: Final[dict[Department, str]] = {
-    department: department.value.lower().replace("_", "-") + "-demo"
-    for department, _ in DEPARTMENTS
+    department: department.value.lower().replace("_", "-") + "-demo" for department in Department
 }
-"""The demo connector id of each department, the `source` lineage of what it sends."""
+"""The demo connector id of each department (`samr-demo`), the `source` lineage of what it
+sends."""
 
 # --- vocabulary ------------------------------------------------------------------------------
 # fmt: off

@@ -3,7 +3,9 @@ departments), declarations in the four customs modes, orders with their payment 
 waybill (the three documents, about 3% mismatched), overseas warehouses of 9810 exporters,
 export tax refunds, loans and enterprise-to-enterprise payments.
 
-Rows are plain dicts shaped as `graph_schema.writes` documents them.
+Each is a connector record sent by the department that holds it: filings by the zone
+administration's single window, declarations by customs, orders and warehouses by commerce,
+payment slips, loans and enterprise payments by the bank, waybills by logistics, refunds by tax.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from typing import Final
 
 from graph_schema.model import Department
 from hub.seed import reference as ref
-from hub.seed.common import Emitter, EnterpriseInfo, date, optional_date
+from hub.seed.common import Emitter, EnterpriseInfo, cny, iso, optional_iso
 
-CUSTOMS: Final = ref.SOURCE[Department.CUSTOMS]
-TAX: Final = ref.SOURCE[Department.TAX]
-COMMERCE: Final = ref.SOURCE[Department.COMMERCE]
-BANK: Final = ref.SOURCE[Department.BANK]
-LOGISTICS: Final = ref.SOURCE[Department.LOGISTICS]
-ZONE_ADMIN: Final = ref.SOURCE[Department.ZONE_ADMIN]
+CUSTOMS: Final = Department.CUSTOMS
+TAX: Final = Department.TAX
+COMMERCE: Final = Department.COMMERCE
+BANK: Final = Department.BANK
+LOGISTICS: Final = Department.LOGISTICS
+ZONE_ADMIN: Final = Department.ZONE_ADMIN
 
 MISMATCH_SHARE: Final = 0.03
 """Share of orders whose three documents disagree (half on amount, half on consignee)."""
@@ -107,16 +109,14 @@ class TradeFacts:
         filed = out.day(e.registered, min(e.registered + 120, out.today))
         for kind, shared_with in filings:
             out.emit(
-                "filings",
+                "filing@1",
+                ZONE_ADMIN,
                 {
+                    "id": out.next_id("FIL"),
                     "uscc": e.uscc,
+                    "kind": kind,
+                    "filedOn": iso(filed),
                     "sharedWith": shared_with,
-                    "props": {
-                        "id": out.next_id("FIL"),
-                        "kind": kind,
-                        "filedOn": date(filed),
-                        **out.lineage("filings", ZONE_ADMIN),
-                    },
                 },
             )
             filed = out.day(filed, min(filed + 365, out.today))
@@ -132,19 +132,17 @@ class TradeFacts:
         )
         value = out.money(*_MODE_VALUE[mode])
         out.emit(
-            "declarations",
+            "customs.declaration@1",
+            CUSTOMS,
             {
+                "id": out.next_id("DEC"),
                 "uscc": e.uscc,
-                "props": {
-                    "id": out.next_id("DEC"),
-                    "mode": mode,
-                    "direction": "IMPORT" if imported else "EXPORT",
-                    "declaredOn": date(out.recent(e, 730)),
-                    "valueCny": value,
-                    "destination": destination,
-                    "hsCode": rng.choice(hs_codes),
-                    **out.lineage("declarations", CUSTOMS),
-                },
+                "mode": mode,
+                "direction": "IMPORT" if imported else "EXPORT",
+                "declaredOn": iso(out.recent(e, 730)),
+                "valueCny": cny(value),
+                "destination": destination,
+                "hsCode": rng.choice(hs_codes),
             },
         )
         return value, destination
@@ -169,49 +167,43 @@ class TradeFacts:
             shipped_to = (other[0], consignee[1], consignee[2]) if rng.random() < 0.5 else other
         order_id = out.next_id("ORD")
         out.emit(
-            "orders",
+            "trade.order@1",
+            COMMERCE,
             {
+                "id": order_id,
                 "uscc": e.uscc,
-                "props": {
-                    "id": order_id,
-                    "orderedOn": date(ordered),
-                    "goodsCny": goods,
-                    "freightCny": freight,
-                    "taxCny": tax,
-                    "discountCny": discount,
-                    "consigneeName": consignee[0],
-                    "consigneePhone": consignee[1],
-                    "consigneeAddress": consignee[2],
-                    **out.lineage("orders", COMMERCE),
-                },
+                "orderedOn": iso(ordered),
+                "goodsCny": cny(goods),
+                "freightCny": cny(freight),
+                "taxCny": cny(tax),
+                "discountCny": cny(discount),
+                "consigneeName": consignee[0],
+                "consigneePhone": consignee[1],
+                "consigneeAddress": consignee[2],
             },
         )
         out.emit(
-            "payments",
+            "trade.payment@1",
+            BANK,
             {
-                "props": {
-                    "id": out.next_id("PAY"),
-                    "orderId": order_id,
-                    "paidOn": date(min(ordered + rng.randint(0, 1), out.today)),
-                    "amountCny": amount,
-                    "payerName": consignee[0],
-                    **out.lineage("payments", BANK),
-                },
+                "id": out.next_id("PAY"),
+                "orderId": order_id,
+                "paidOn": iso(min(ordered + rng.randint(0, 1), out.today)),
+                "amountCny": cny(amount),
+                "payerName": consignee[0],
             },
         )
         out.emit(
-            "waybills",
+            "logistics.waybill@1",
+            LOGISTICS,
             {
-                "props": {
-                    "id": out.next_id("WAY"),
-                    "orderId": order_id,
-                    "shippedOn": date(min(ordered + rng.randint(1, 4), out.today)),
-                    "carrier": rng.choice(ref.CARRIERS),
-                    "consigneeName": shipped_to[0],
-                    "consigneePhone": shipped_to[1],
-                    "consigneeAddress": shipped_to[2],
-                    **out.lineage("waybills", LOGISTICS),
-                },
+                "id": out.next_id("WAY"),
+                "orderId": order_id,
+                "shippedOn": iso(min(ordered + rng.randint(1, 4), out.today)),
+                "carrier": rng.choice(ref.CARRIERS),
+                "consigneeName": shipped_to[0],
+                "consigneePhone": shipped_to[1],
+                "consigneeAddress": shipped_to[2],
             },
         )
 
@@ -242,23 +234,18 @@ class TradeFacts:
         since = out.recent(e, 1500, after_registration=90)
         brand = e.name.split(" ")[1]
         out.emit(
-            "overseas_warehouses",
+            "commerce.overseas_warehouse@1",
+            COMMERCE,
             {
+                "id": out.next_id("OWH"),
                 "uscc": e.uscc,
-                "props": {
-                    "id": out.next_id("OWH"),
-                    "name": f"{brand} {city} Overseas Warehouse",
-                    "country": country,
-                    "city": city,
-                    "stockValueCny": out.money(200_000, 20_000_000),
-                    "stockAsOf": date(out.today - rng.randint(0, 30)),
-                    **out.lineage("overseas_warehouses", COMMERCE),
-                },
-                "rel": {
-                    "since": date(since),
-                    "until": None,
-                    **out.lineage("overseas_warehouses", COMMERCE),
-                },
+                "name": f"{brand} {city} Overseas Warehouse",
+                "country": country,
+                "city": city,
+                "stockValueCny": cny(out.money(200_000, 20_000_000)),
+                "stockAsOf": iso(out.today - rng.randint(0, 30)),
+                "since": iso(since),
+                "until": None,
             },
         )
 
@@ -272,17 +259,15 @@ class TradeFacts:
             if paid > out.today:
                 status, paid = "CLAIMED", None
         out.emit(
-            "tax_refunds",
+            "tax.refund@1",
+            TAX,
             {
+                "id": out.next_id("TXR"),
                 "uscc": e.uscc,
-                "props": {
-                    "id": out.next_id("TXR"),
-                    "claimedOn": date(claimed),
-                    "amountCny": round(max(amount, 100.0), 2),
-                    "status": status,
-                    "paidOn": optional_date(paid),
-                    **out.lineage("tax_refunds", TAX),
-                },
+                "claimedOn": iso(claimed),
+                "amountCny": cny(round(max(amount, 100.0), 2)),
+                "status": status,
+                "paidOn": optional_iso(paid),
             },
         )
 
@@ -301,18 +286,16 @@ class TradeFacts:
                 granted = out.recent(e, 700, after_registration=30)
                 due = today + rng.randint(30, 365)
         out.emit(
-            "loans",
+            "bank.loan@1",
+            BANK,
             {
+                "id": out.next_id("LOAN"),
                 "uscc": e.uscc,
-                "props": {
-                    "id": out.next_id("LOAN"),
-                    "lender": rng.choice(ref.LENDERS),
-                    "amountCny": float(rng.randint(200, 10_000) * 1000),
-                    "grantedOn": date(granted),
-                    "dueOn": date(due),
-                    "status": status,
-                    **out.lineage("loans", BANK),
-                },
+                "lender": rng.choice(ref.LENDERS),
+                "amountCny": cny(rng.randint(200, 10_000) * 1000),
+                "grantedOn": iso(granted),
+                "dueOn": iso(due),
+                "status": status,
             },
         )
 
@@ -325,15 +308,13 @@ class TradeFacts:
             start = max(payer.registered, payee.registered, out.today - 365)
             paid = out.day(start, out.today)
         out.emit(
-            "trade_payments",
+            "bank.trade_payment@1",
+            BANK,
             {
-                "payer": payer.uscc,
-                "payee": payee.uscc,
-                "props": {
-                    "id": out.next_id("TRP"),
-                    "paidOn": date(paid),
-                    "amountCny": amount,
-                    **out.lineage("trade_payments", BANK),
-                },
+                "id": out.next_id("TRP"),
+                "payerUscc": payer.uscc,
+                "payeeUscc": payee.uscc,
+                "paidOn": iso(paid),
+                "amountCny": cny(amount),
             },
         )
