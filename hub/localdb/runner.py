@@ -155,8 +155,9 @@ class LocalNeo4j:
                     f"last lines of {self.log_file}:\n{self._log_tail()}"
                 )
             try:
+                # verify_connectivity fails at once; execute_query would retry (and log) for 30 s
                 with GraphDatabase.driver(self.uri, auth=None) as driver:
-                    driver.execute_query("RETURN 1")
+                    driver.verify_connectivity()
                 return
             except (ServiceUnavailable, OSError):
                 time.sleep(0.5)
