@@ -19,6 +19,9 @@ import time
 import httpx
 from neo4j import AsyncGraphDatabase, RoutingControl
 
+from auth.catalog import load_catalog
+from auth.clients import add_client
+from auth.principal import ClientKind
 from bench.fastload import fastload_zone
 from bench.harness import Latencies, fresh_neo4j, hub_process, run_concurrently
 from graph_schema.migrate import apply_migrations
@@ -38,8 +41,10 @@ query Profile($uscc: String!) {
 }
 """
 # The same read the hub makes for PROFILE_QUERY: one query with these relations.
+# (a regulator's token: it may see every enterprise, so the row predicate is `true`)
 RAW_QUERY = cypher.profile_query(
-    ["classifications", "legal_representatives", "list_entries", "officers", "penalties"]
+    ["classifications", "legal_representatives", "list_entries", "officers", "penalties"],
+    "true",
 )
 
 
@@ -79,9 +84,21 @@ async def bench(enterprises: int, seed: int, requests: int, concurrency: int) ->
                 database_=DATABASE,
             )
 
+        client_scopes = sorted(load_catalog().default_scopes(ClientKind.REGULATOR))
+        regulator, secret = await add_client(
+            driver, DATABASE, kind=ClientKind.REGULATOR, scopes=client_scopes
+        )
         with hub_process(uri) as url:
+            token = httpx.post(
+                f"{url}/oauth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(regulator.client_id, secret or ""),
+            ).json()["access_token"]
             limits = httpx.Limits(max_connections=concurrency)
-            async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+            headers = {"Authorization": f"Bearer {token}"}
+            async with httpx.AsyncClient(
+                base_url=url, limits=limits, timeout=30, headers=headers
+            ) as client:
 
                 async def over_http(i: int) -> None:
                     response = await client.post(

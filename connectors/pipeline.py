@@ -109,13 +109,23 @@ class Pipeline:
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     on_applied: AppliedHook | None = None
 
-    async def ingest(self, document: bytes | str) -> Outcome:
+    async def ingest(self, document: bytes | str, sender: str | None = None) -> Outcome:
+        """Ingest one batch. `sender`, when given, is the connector the caller authenticated
+        as (its OAuth client); the batch must be that connector's."""
         received_at = self.clock()
         outcome = Outcome(status=Status.REJECTED)
         started = time.perf_counter()
         raw = document.encode() if isinstance(document, str) else document
         try:
             payload, payload_hash, key = await self._verify(raw, outcome)
+            if sender is not None and sender != key.connector:
+                raise Refused(
+                    Problem(
+                        "CONNECTOR_MISMATCH",
+                        f"the caller is connector {sender}; the batch is signed for "
+                        f"{key.connector}",
+                    )
+                )
             outcome.timings_ms["verify"] = (time.perf_counter() - started) * 1000
             record_type = self._record_type(payload, key)
             if await self._already_applied(payload, payload_hash):

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator
+from typing import Any
 
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET
 
+from auth.catalog import Catalog, load_catalog
+from auth.http import principal_from_request, unauthorized_response
+from auth.policy import field_decider, purpose_required
+from auth.principal import ClientKind, Principal
+from auth.routes import AuthService, oauth_routes
+from auth.verify import TokenError, TokenErrorCode
 from graph_schema.migrate import apply_migrations
+from hub.api.access import row_filter
 from hub.api.context import Context
 from hub.api.loaders import Loaders
 from hub.api.schema import build_schema
@@ -25,26 +36,107 @@ from hub.repository import Neo4jEnterpriseReader
 from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
 
+NOBODY = Principal(client_id="", kind=ClientKind.PUBLIC, scopes=frozenset())
+"""A WebSocket before its connection_init is verified: may see nothing."""
+
+
+def request_context(
+    request: Request | WebSocket, principal: Principal, purpose: str | None
+) -> Context:
+    state = request.app.state
+    catalog: Catalog = state.catalog
+    rows = row_filter(catalog, principal, dt.datetime.now(dt.UTC))
+    return Context(
+        request=request,
+        reader=state.reader,
+        loaders=Loaders(state.reader, rows),
+        settings=state.settings,
+        catalog=catalog,
+        principal=principal,
+        decide=field_decider(catalog, principal),
+        purpose=purpose,
+    )
+
 
 class HubGraphQL(OfflineIdeGraphQL):
-    """The GraphQL endpoint; each request gets fresh loaders so nothing is cached across."""
+    """The GraphQL endpoint: every operation needs a valid access token, and each request gets
+    its own policy decisions and loaders, so nothing is shared between callers."""
+
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        if isinstance(request, WebSocket) or self._is_ide_page(request):
+            return await super().run(request, context, root_value)
+        try:
+            principal = await principal_from_request(request)
+        except TokenError as error:
+            return unauthorized_response(error)
+        if principal is None:
+            return unauthorized_response(
+                TokenError(TokenErrorCode.MISSING_TOKEN, "an access token is required")
+            )
+        purpose = request.headers.get("x-purpose", "").strip() or None
+        if purpose is None and purpose_required(request.app.state.catalog, principal):
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": f"a {principal.kind.value} client must say why it "
+                            "reads enterprise data: send an X-Purpose header",
+                            "extensions": {"code": "PURPOSE_REQUIRED"},
+                        }
+                    ]
+                },
+                status_code=400,
+            )
+        context = request_context(request, principal, purpose)
+        return await super().run(request, context)
+
+    def _is_ide_page(self, request: Request) -> bool:
+        return (
+            request.method == "GET"
+            and self.graphql_ide is not None
+            and "text/html" in request.headers.get("accept", "")
+        )
 
     async def get_context(  # type: ignore[override]
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        state = request.app.state
-        return Context(
-            request=request,
-            reader=state.reader,
-            loaders=Loaders(state.reader),
-            settings=state.settings,
+        return request_context(request, NOBODY, None)
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:  # type: ignore[override]
+        """Subscriptions authenticate in connection_init: {"Authorization": "Bearer ..."}."""
+        params = getattr(context, "connection_params", None) or {}
+        header = str(params.get("Authorization") or params.get("authorization") or "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ConnectionRejectionError({"code": "missing_token"})
+        try:
+            principal = await context.request.app.state.auth.verifier.verify_access_token(
+                token.strip()
+            )
+        except TokenError as error:
+            raise ConnectionRejectionError({"code": error.code.value}) from None
+        verified = request_context(context.request, principal, None)
+        context.principal, context.decide, context.loaders = (
+            verified.principal,
+            verified.decide,
+            verified.loaders,
         )
+        return None
 
 
 def create_app(settings: Settings | None = None, driver: AsyncDriver | None = None) -> Starlette:
     """Build the app. With `driver` given the caller owns it (tests); otherwise the app does."""
     settings = settings or get_settings()
-    schema = build_schema(settings)
+    catalog: Catalog = load_catalog()  # refuses a broken catalog before anything is served
+    auth_service = AuthService.from_settings(
+        settings.auth,
+        default_issuer=settings.base_url,
+        default_keys_dir=settings.keys_dir,
+        scopes_supported=catalog.scope_names(),
+    )
+    schema = build_schema(settings, catalog)
     graphql = HubGraphQL(schema, graphql_ide=None if settings.production else "graphiql")
 
     @contextlib.asynccontextmanager
@@ -54,6 +146,9 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         if settings.migrate_on_start:
             await apply_migrations(drv, settings.neo4j_database)
             await load_reference(drv, settings.neo4j_database)
+        await auth_service.start(drv, settings.neo4j_database)
+        app.state.auth = auth_service
+        app.state.catalog = catalog
         app.state.settings = settings
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)
@@ -63,6 +158,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         try:
             yield
         finally:
+            await auth_service.aclose()
             if own:
                 await drv.close()
 
@@ -76,6 +172,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
         Route("/connectors/batches", push_batch, methods=["POST"]),
+        *oauth_routes(auth_service),
         *ide_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

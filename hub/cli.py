@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graph_schema.migrate import apply_migrations
 from graph_schema.uscc import UsccError, validate_uscc
+from hub.cli_auth import clients_app, keys_app, write_demo_clients
 from hub.cli_connectors import connector_app, sync
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
@@ -25,6 +26,8 @@ db_app = typer.Typer(help="The local Neo4j (used when NEO4J_URI is not set).", n
 uscc_app = typer.Typer(help="Unified Social Credit Codes.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(connector_app, name="connector")
+app.add_typer(clients_app, name="clients")
+app.add_typer(keys_app, name="keys")
 app.command("sync")(sync)
 app.add_typer(uscc_app, name="uscc")
 
@@ -174,11 +177,14 @@ def run() -> None:
             started_here = True
     try:
         _seed(settings, settings.demo_enterprises, settings.demo_seed, only_if_empty=True)
+        clients = write_demo_clients(settings)
         base = f"http://{settings.host}:{settings.port}"
         console.print(
             f"\nThe hub serves the demo zone on {base}\n"
             f"  GraphQL endpoint and IDE: {base}/graphql\n"
             f"  health: {base}/healthz   readiness: {base}/readyz\n"
+            f"  OAuth token endpoint: {base}/oauth/token\n"
+            f"  demo clients (one per kind) and their secrets: {clients}\n"
             f"  Neo4j: {bolt_uri(settings)}\n"
             "Ctrl-C stops the hub" + (" and the Neo4j it started." if started_here else ".")
         )

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Final
 
+# `{rows}` below is always one of auth.policy's fixed row predicates (which enterprises the
+# caller may see), placed right after the indexed lookup.
 ENTERPRISES_BY_USCC: Final = """
 UNWIND $usccs AS uscc
-MATCH (e:Enterprise {uscc: uscc})
-RETURN uscc, e {.*} AS enterprise
+MATCH (e:Enterprise {{uscc: uscc}})
+WHERE {rows}
+RETURN uscc, e {{.*}} AS enterprise
 """
 
 # Fragments of the enterprise list filter; each names the parameter it reads.
@@ -27,7 +30,7 @@ ENTERPRISE_FILTERS: Final[dict[str, str]] = {
 # Keyset pagination on the unique uscc index: the page is read in index order and stops early.
 ENTERPRISE_PAGE: Final = """
 MATCH (e:Enterprise)
-WHERE e.uscc IS NOT NULL {where}
+WHERE e.uscc IS NOT NULL {where} AND {rows}
 RETURN e {{.*}} AS enterprise
 ORDER BY e.uscc
 LIMIT $limit
@@ -35,7 +38,7 @@ LIMIT $limit
 
 ENTERPRISE_COUNT: Final = """
 MATCH (e:Enterprise)
-WHERE e.uscc IS NOT NULL {where}
+WHERE e.uscc IS NOT NULL {where} AND {rows}
 RETURN count(e) AS total
 """
 
@@ -112,6 +115,7 @@ ORDER BY c.department, c.scheme, c.effectiveFrom DESC
 ENTERPRISE_PROFILE: Final = """
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
+WHERE {rows}
 RETURN uscc, e {{.*}} AS enterprise{parts}
 """
 
@@ -151,7 +155,7 @@ PROFILE_PARTS: Final[dict[str, str]] = {
 }
 
 
-def profile_query(relations: list[str]) -> str:
+def profile_query(relations: list[str], rows: str) -> str:
     """ENTERPRISE_PROFILE with the named parts, in a fixed order; unknown names are refused."""
     unknown = set(relations) - set(PROFILE_PARTS)
     if unknown:
@@ -159,7 +163,7 @@ def profile_query(relations: list[str]) -> str:
     parts = "".join(
         f",\n       {PROFILE_PARTS[name]} AS {name}" for name in PROFILE_PARTS if name in relations
     )
-    return ENTERPRISE_PROFILE.format(parts=parts)
+    return ENTERPRISE_PROFILE.format(parts=parts, rows=rows)
 
 
 READINESS: Final = "RETURN 1 AS ok"

@@ -9,6 +9,9 @@ from neo4j import AsyncDriver
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from auth.http import forbidden_response, require_principal, unauthorized_response
+from auth.principal import ClientKind
+from auth.verify import TokenError
 from connectors.pipeline import AppliedHook, Limits, Outcome, Pipeline, Status
 from hub.settings import Settings
 
@@ -58,7 +61,14 @@ def http_status(outcome: Outcome) -> int:
 
 
 async def push_batch(request: Request) -> JSONResponse:
-    """POST /connectors/batches: the body is the batch (a flattened JSON JWS)."""
+    """POST /connectors/batches: the body is the batch (a flattened JSON JWS); the caller is
+    the connector's OAuth client, with the scope connector:push."""
+    try:
+        principal = await require_principal(request)
+    except TokenError as error:
+        return unauthorized_response(error)
+    if not principal.has("connector:push"):
+        return forbidden_response(["connector:push"])
     pipeline: Pipeline = request.app.state.pipeline
     limit = pipeline.limits.max_bytes
     declared = request.headers.get("content-length")
@@ -69,7 +79,9 @@ async def push_batch(request: Request) -> JSONResponse:
         body += chunk
         if len(body) > limit:
             return _too_large(len(body), limit)
-    outcome = await pipeline.ingest(bytes(body))
+    # A connector client pushes only its own connector's batches; an admin may push any.
+    sender = principal.institution if principal.kind is ClientKind.CONNECTOR else None
+    outcome = await pipeline.ingest(bytes(body), sender=sender or None)
     return JSONResponse(outcome.as_dict(), status_code=http_status(outcome))
 
 

@@ -21,6 +21,15 @@ Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class RowFilter:
+    """Which enterprises the caller may see: a fixed predicate of `auth.policy.ROW_PREDICATES`
+    over `e`, and the parameters it reads."""
+
+    predicate: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class EnterpriseFilter:
     zone: str | None = None
     industry_belt: str | None = None
@@ -29,18 +38,18 @@ class EnterpriseFilter:
 
 
 class EnterpriseReader(Protocol):
-    async def enterprises(self, usccs: Sequence[str]) -> dict[str, Row]: ...
+    async def enterprises(self, usccs: Sequence[str], rows: RowFilter) -> dict[str, Row]: ...
 
     async def enterprise_page(
-        self, where: EnterpriseFilter, after: str | None, limit: int
+        self, where: EnterpriseFilter, after: str | None, limit: int, rows: RowFilter
     ) -> list[Row]: ...
 
-    async def enterprise_count(self, where: EnterpriseFilter) -> int: ...
+    async def enterprise_count(self, where: EnterpriseFilter, rows: RowFilter) -> int: ...
 
     async def related(self, relation: str, usccs: Sequence[str]) -> dict[str, list[Row]]: ...
 
     async def profiles(
-        self, usccs: Sequence[str], relations: list[str]
+        self, usccs: Sequence[str], relations: list[str], rows: RowFilter
     ) -> dict[str, tuple[Row, dict[str, list[Row]]]]: ...
 
     async def ready(self) -> bool: ...
@@ -103,21 +112,24 @@ class Neo4jEnterpriseReader:
         )
         return [native(record.data()) for record in records]
 
-    async def enterprises(self, usccs: Sequence[str]) -> dict[str, Row]:
-        rows = await self._read(cypher.ENTERPRISES_BY_USCC, usccs=list(usccs))
-        return {row["uscc"]: row["enterprise"] for row in rows}
+    async def enterprises(self, usccs: Sequence[str], rows: RowFilter) -> dict[str, Row]:
+        query = cypher.ENTERPRISES_BY_USCC.format(rows=rows.predicate)
+        found = await self._read(query, usccs=list(usccs), **rows.params)
+        return {row["uscc"]: row["enterprise"] for row in found}
 
     async def enterprise_page(
-        self, where: EnterpriseFilter, after: str | None, limit: int
+        self, where: EnterpriseFilter, after: str | None, limit: int, rows: RowFilter
     ) -> list[Row]:
         clause, params = _filter_clause(where, after)
-        rows = await self._read(cypher.ENTERPRISE_PAGE.format(where=clause), limit=limit, **params)
-        return [row["enterprise"] for row in rows]
+        query = cypher.ENTERPRISE_PAGE.format(where=clause, rows=rows.predicate)
+        found = await self._read(query, limit=limit, **params, **rows.params)
+        return [row["enterprise"] for row in found]
 
-    async def enterprise_count(self, where: EnterpriseFilter) -> int:
+    async def enterprise_count(self, where: EnterpriseFilter, rows: RowFilter) -> int:
         clause, params = _filter_clause(where, None)
-        rows = await self._read(cypher.ENTERPRISE_COUNT.format(where=clause), **params)
-        return int(rows[0]["total"])
+        query = cypher.ENTERPRISE_COUNT.format(where=clause, rows=rows.predicate)
+        found = await self._read(query, **params, **rows.params)
+        return int(found[0]["total"])
 
     async def related(self, relation: str, usccs: Sequence[str]) -> dict[str, list[Row]]:
         grouped: dict[str, list[Row]] = defaultdict(list)
@@ -126,13 +138,14 @@ class Neo4jEnterpriseReader:
         return grouped
 
     async def profiles(
-        self, usccs: Sequence[str], relations: list[str]
+        self, usccs: Sequence[str], relations: list[str], rows: RowFilter
     ) -> dict[str, tuple[Row, dict[str, list[Row]]]]:
         """Enterprises with the named relations, read in one query."""
-        rows = await self._read(cypher.profile_query(relations), usccs=list(usccs))
+        query = cypher.profile_query(relations, rows.predicate)
+        found = await self._read(query, usccs=list(usccs), **rows.params)
         return {
             row["uscc"]: (row["enterprise"], {name: row[name] for name in relations})
-            for row in rows
+            for row in found
         }
 
     async def ready(self) -> bool:

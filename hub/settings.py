@@ -13,11 +13,15 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from auth.settings import AuthSettings
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="HUB_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     # --- Neo4j -----------------------------------------------------------------------------
     neo4j_uri: str | None = Field(
@@ -71,6 +75,9 @@ class Settings(BaseSettings):
         description="HMAC key for person keys; without it a key is created in data_dir.",
     )
 
+    # --- OAuth (HUB_AUTH__ISSUER, HUB_AUTH__TOKEN_LIFETIME_S, ...; see auth/settings.py) --------
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+
     # --- demo ----------------------------------------------------------------------------------
     demo_enterprises: int = Field(default=2000, ge=10)
     demo_seed: int = 42
@@ -78,6 +85,22 @@ class Settings(BaseSettings):
     @property
     def local_db_home(self) -> Path:
         return self.data_dir / "neo4j"
+
+    @property
+    def base_url(self) -> str:
+        """Where the hub is reached: the OAuth issuer when set, else http://host:port."""
+        if self.auth.issuer:
+            return self.auth.issuer.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.auth.keys_dir or self.data_dir / "keys"
+
+    @property
+    def demo_clients_file(self) -> Path:
+        return self.data_dir / "demo-clients.json"
 
     @property
     def uses_local_db(self) -> bool:

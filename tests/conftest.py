@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from graph_kit import DATABASE, wipe
+from graph_kit import DATABASE, token_for, wipe
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from graph_schema.migrate import apply_migrations
@@ -95,10 +95,13 @@ def hub_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture
-async def gql(hub_url: str) -> AsyncIterator[GraphQLCaller]:
+async def gql(graph: AsyncDriver, hub_url: str) -> AsyncIterator[GraphQLCaller]:
+    """Calls the hub's /graphql as a regulator (every read, all enterprises)."""
     import httpx
 
-    async with httpx.AsyncClient(base_url=hub_url, timeout=30) as client:
+    token = await token_for(hub_url, graph, "regulator")
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=hub_url, timeout=30, headers=headers) as client:
 
         async def call(query: str, **variables: object) -> dict[str, object]:
             response = await client.post("/graphql", json={"query": query, "variables": variables})

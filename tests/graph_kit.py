@@ -17,3 +17,35 @@ async def wipe(drv: AsyncDriver) -> None:
         )
         if records[0]["deleted"] == 0:
             return
+
+
+async def token_for(
+    hub_url: str,
+    driver: AsyncDriver,
+    kind: str,
+    *,
+    institution: str | None = None,
+    scopes: list[str] | None = None,
+) -> str:
+    """Register a client of `kind` (default grant of the catalog) and get it a real token from
+    the hub's token endpoint, as a client would."""
+    import httpx
+
+    from auth.catalog import load_catalog
+    from auth.clients import add_client
+    from auth.principal import ClientKind
+
+    client_kind = ClientKind(kind)
+    granted = scopes if scopes is not None else sorted(load_catalog().default_scopes(client_kind))
+    client, secret = await add_client(
+        driver, DATABASE, kind=client_kind, scopes=granted, institution=institution
+    )
+    async with httpx.AsyncClient(base_url=hub_url) as http:
+        response = await http.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client.client_id, secret or ""),
+        )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token

@@ -8,7 +8,11 @@ import httpx
 import pytest
 from neo4j import AsyncDriver
 
+from auth.catalog import load_catalog
+from auth.policy import field_decider
+from auth.principal import ClientKind, Principal
 from graph_schema.uscc import make_uscc
+from hub.api.access import row_filter
 from hub.api.context import Context
 from hub.api.loaders import Loaders
 from hub.api.schema import build_schema
@@ -271,6 +275,21 @@ async def test_entities_resolve_by_reference_for_a_gateway(zone: AsyncDriver, gq
     assert '@key(fields: "uscc")' in sdl
 
 
+def regulator_context(reader: Neo4jEnterpriseReader, settings: Settings) -> Context:
+    """What a regulator's request carries, for executing the schema in-process."""
+    catalog = load_catalog()
+    principal = Principal("reg", ClientKind.REGULATOR, catalog.default_scopes(ClientKind.REGULATOR))
+    return Context(
+        request=None,  # type: ignore[arg-type]
+        reader=reader,
+        loaders=Loaders(reader, row_filter(catalog, principal, dt.datetime.now(dt.UTC))),
+        settings=settings,
+        catalog=catalog,
+        principal=principal,
+        decide=field_decider(catalog, principal),
+    )
+
+
 class CountingReader(Neo4jEnterpriseReader):
     """The real reader, counting round trips per relation."""
 
@@ -282,16 +301,16 @@ class CountingReader(Neo4jEnterpriseReader):
         self.calls[relation] = self.calls.get(relation, 0) + 1
         return await super().related(relation, usccs)
 
-    async def enterprises(self, usccs):
+    async def enterprises(self, usccs, rows):
         self.calls["enterprises"] = self.calls.get("enterprises", 0) + 1
-        return await super().enterprises(usccs)
+        return await super().enterprises(usccs, rows)
 
 
 async def test_nested_fields_cost_one_query_per_level_not_per_row(zone: AsyncDriver) -> None:
     settings = Settings(neo4j_uri="bolt://unused")
     schema = build_schema(settings)
     reader = CountingReader(zone)
-    context = Context(request=None, reader=reader, loaders=Loaders(reader), settings=settings)  # type: ignore[arg-type]
+    context = regulator_context(reader, settings)
     result = await schema.execute(
         """{ enterprises(first: 25) { edges { node { uscc
                legalRepresentative { person { name } } officers { role }
@@ -330,12 +349,12 @@ async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
     profile_calls: list[list[str]] = []
     real_profiles = reader.profiles
 
-    async def counted(usccs, relations):
+    async def counted(usccs, relations, rows):
         profile_calls.append(relations)
-        return await real_profiles(usccs, relations)
+        return await real_profiles(usccs, relations, rows)
 
     reader.profiles = counted  # type: ignore[method-assign]
-    context = Context(request=None, reader=reader, loaders=Loaders(reader), settings=settings)  # type: ignore[arg-type]
+    context = regulator_context(reader, settings)
     result = await schema.execute(
         """query($u: String!) { enterprise(uscc: $u) { name ...Credit
                legalRepresentative { person { name } } shareholders { ratio } } }

@@ -1,13 +1,17 @@
-"""What every resolver receives: the reader, the request's loaders and the settings."""
+"""What every resolver receives: who is asking, what they may see, the request's loaders."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from auth.catalog import Catalog
+from auth.policy import Decision
+from auth.principal import Principal
 from hub.api.loaders import Loaders
 from hub.repository import EnterpriseReader
 from hub.settings import Settings
@@ -19,6 +23,10 @@ class Context:
     reader: EnterpriseReader
     loaders: Loaders
     settings: Settings
+    catalog: Catalog
+    principal: Principal
+    decide: Callable[[str, str], Decision]
+    purpose: str | None = None
 
 
 Info = StrawberryInfo[Context, None]

@@ -8,7 +8,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from hub.repository import RELATED_QUERIES, EnterpriseReader, Row
+from hub.repository import RELATED_QUERIES, EnterpriseReader, Row, RowFilter
 
 
 def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, list[Row]]:
@@ -19,9 +19,9 @@ def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, 
     return DataLoader(load_fn=load)
 
 
-def _enterprise_loader(reader: EnterpriseReader) -> DataLoader[str, Row | None]:
+def _enterprise_loader(reader: EnterpriseReader, rows: RowFilter) -> DataLoader[str, Row | None]:
     async def load(usccs: list[str]) -> Sequence[Row | None]:
-        found = await reader.enterprises(usccs)
+        found = await reader.enterprises(usccs, rows)
         return [found.get(uscc) for uscc in usccs]
 
     return DataLoader(load_fn=load)
@@ -29,12 +29,17 @@ def _enterprise_loader(reader: EnterpriseReader) -> DataLoader[str, Row | None]:
 
 @dataclass
 class Loaders:
+    """The request's loaders. Every enterprise goes through the caller's row filter, so an
+    Enterprise object exists only for a row the caller may see, and the relation loaders,
+    keyed by such enterprises, need no filter of their own."""
+
     reader: EnterpriseReader
+    rows: RowFilter
     enterprise: DataLoader[str, Row | None] = field(init=False)
     related: dict[str, DataLoader[str, list[Row]]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.enterprise = _enterprise_loader(self.reader)
+        self.enterprise = _enterprise_loader(self.reader, self.rows)
         self.related = {name: _related_loader(self.reader, name) for name in RELATED_QUERIES}
 
     def relation(self, name: str) -> Callable[[str], Awaitable[list[Row]]]:
@@ -46,7 +51,7 @@ class Loaders:
         loaders with them so the nested fields resolve without another round trip."""
         if not relations:
             return await self.enterprise.load(uscc)
-        found = await self.reader.profiles([uscc], relations)
+        found = await self.reader.profiles([uscc], relations, self.rows)
         if uscc not in found:
             self.enterprise.prime(uscc, None)
             return None

@@ -16,10 +16,15 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.federation.schema_directives import RequiresScopes
+from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import SelectedField, Selection
 
+from auth.catalog import Catalog
+from auth.policy import requires_scopes
 from graph_schema.model import EnterpriseStatus
 from graph_schema.uscc import UsccError, validate_uscc
+from hub.api.access import FieldPolicy
 from hub.api.context import Info
 from hub.api.errors import bad_user_input
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
@@ -91,7 +96,7 @@ class EnterpriseConnection:
 
     @strawberry.field(description="Enterprises matching the filter, over all pages.")
     async def total_count(self, info: Info) -> int:
-        return await info.context.reader.enterprise_count(self.filter)
+        return await info.context.reader.enterprise_count(self.filter, info.context.loaders.rows)
 
 
 @strawberry.type
@@ -109,12 +114,14 @@ class Query:
         filter: EnterpriseFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> EnterpriseConnection:
+    ) -> EnterpriseConnection | None:
         settings = info.context.settings
         limit = page_size(first, settings.default_page_size, settings.max_page_size)
         where = (filter or EnterpriseFilter()).to_reader()
         after_uscc = decode_cursor(after) if after is not None else None
-        rows = await info.context.reader.enterprise_page(where, after_uscc, limit + 1)
+        rows = await info.context.reader.enterprise_page(
+            where, after_uscc, limit + 1, info.context.loaders.rows
+        )
         page = rows[:limit]
         info.context.loaders.prime(page)
         edges = [
@@ -133,7 +140,9 @@ class Query:
         )
 
 
-def build_schema(settings: Settings) -> federation.Schema:
+def build_schema(settings: Settings, catalog: Catalog | None = None) -> federation.Schema:
+    """The schema with its limits; with a catalog, also the access policy and the
+    `@requiresScopes` directives a gateway can enforce (the hub enforces them itself)."""
     # Factories, not instances: strawberry builds a fresh extension per request, so no state
     # leaks between concurrent requests (the parse and validation caches are module-level).
     extensions: list[Callable[[], SchemaExtension]] = [
@@ -145,12 +154,38 @@ def build_schema(settings: Settings) -> federation.Schema:
     ]
     if settings.production:
         extensions.append(DisableIntrospection)
-    return federation.Schema(
-        query=Query,
-        types=[Enterprise],
-        extensions=extensions,
-        federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]
-    )
+    if catalog is not None:
+        extensions.append(FieldPolicy)
+
+    def make() -> federation.Schema:
+        return federation.Schema(
+            query=Query,
+            types=[Enterprise],
+            extensions=extensions,
+            federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]
+        )
+
+    schema = make()
+    if catalog is None:
+        return schema
+    _declare_required_scopes(schema, catalog)
+    return make()  # printed again, now with the directives
+
+
+def _declare_required_scopes(schema: federation.Schema, catalog: Catalog) -> None:
+    """Put `@requiresScopes` on every field whose catalog rule needs a scope."""
+    for name, concrete in schema.schema_converter.type_map.items():
+        definition = getattr(concrete, "definition", None)
+        if name.startswith("_") or not isinstance(definition, StrawberryObjectDefinition):
+            continue
+        for field in definition.fields:
+            graphql_name = schema.config.name_converter.get_graphql_name(field)
+            try:
+                groups = requires_scopes(catalog, name, graphql_name)
+            except LookupError:
+                continue  # no rule: the policy denies it to everyone; a test reports it
+            kept = [d for d in field.directives if not isinstance(d, RequiresScopes)]
+            field.directives = kept + ([RequiresScopes(scopes=groups)] if groups else [])
 
 
 __all__ = ["GraphQLError", "build_schema", "checked_uscc"]

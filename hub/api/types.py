@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import federation
 
+from auth.policy import list_entry_visible
 from graph_schema.model import (
     ClassificationScheme,
     Department,
@@ -25,9 +26,11 @@ for _enum in (EnterpriseStatus, Severity, ListKind, Department, ClassificationSc
 
 @strawberry.type(description="A natural person; the ID number is kept only as a keyed hash.")
 class Person:
-    person_key: str = strawberry.field(description="HMAC of the ID number: stable, not reversible.")
+    person_key: str | None = strawberry.field(
+        description="HMAC of the ID number: stable, not reversible."
+    )
     name: str
-    id_masked: str = strawberry.field(description="Region and last four characters only.")
+    id_masked: str | None = strawberry.field(description="Region and last four characters only.")
 
     @classmethod
     def from_row(cls, row: Row) -> Person:
@@ -114,7 +117,7 @@ class ListEntry:
     removed_on: dt.date | None
     reason: str
     basis: str
-    source: str
+    source: str | None
 
 
 @strawberry.type
@@ -231,22 +234,27 @@ class Enterprise:
         ]
 
     @strawberry.field
-    async def filings(self, info: Info) -> list[Filing]:
+    async def filings(self, info: Info) -> list[Filing] | None:
         rows = await info.context.loaders.relation("filings")(self.uscc)
         return [_fact(Filing, r["fact"]) for r in rows]
 
     @strawberry.field
-    async def penalties(self, info: Info) -> list[Penalty]:
+    async def penalties(self, info: Info) -> list[Penalty] | None:
         rows = await info.context.loaders.relation("penalties")(self.uscc)
         return [_fact(Penalty, r["fact"]) for r in rows]
 
     @strawberry.field
-    async def list_entries(self, info: Info) -> list[ListEntry]:
+    async def list_entries(self, info: Info) -> list[ListEntry] | None:
         rows = await info.context.loaders.relation("list_entries")(self.uscc)
-        return [_fact(ListEntry, r["fact"]) for r in rows]
+        context = info.context
+        return [
+            _fact(ListEntry, r["fact"])
+            for r in rows
+            if list_entry_visible(context.catalog, context.principal, r["fact"]["list"])
+        ]
 
     @strawberry.field
-    async def classifications(self, info: Info) -> list[Classification]:
+    async def classifications(self, info: Info) -> list[Classification] | None:
         rows = await info.context.loaders.relation("classifications")(self.uscc)
         return [_fact(Classification, r["fact"]) for r in rows]
 

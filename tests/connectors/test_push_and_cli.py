@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from connector_kit import DATABASE, enterprise_record, uscc
+from graph_kit import token_for
 from neo4j import AsyncDriver
 
 from connectors.signing import generate_key
@@ -82,11 +83,18 @@ async def test_keygen_register_sign_push_status(
     batch.write_text(signed.stdout)
 
     url = f"{hub_url}/connectors/batches"
-    pushed = hub(neo4j_uri, tmp_path, "connector", "push", str(batch), "--url", url)
+    unauthenticated = hub(neo4j_uri, tmp_path, "connector", "push", str(batch), "--url", url)
+    assert unauthenticated.returncode == 1
+    assert "missing_token" in unauthenticated.stdout
+
+    token = await token_for(hub_url, ledger, "connector", institution="samr-cli")
+    pushed = hub(
+        neo4j_uri, tmp_path, "connector", "push", str(batch), "--url", url, "--token", token
+    )
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
     assert json.loads(pushed.stdout)["status"] == "APPLIED"
 
-    again = httpx.post(url, content=batch.read_bytes())
+    again = httpx.post(url, content=batch.read_bytes(), headers=bearer(token))
     assert again.status_code == 200
     assert again.json()["status"] == "ALREADY_APPLIED"
 
@@ -117,23 +125,31 @@ async def test_keygen_register_sign_push_status(
     assert "SAMR may not send: tax.refund@1" in wrong.stderr
 
 
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, hub_url):
     url = f"{hub_url}/connectors/batches"
+    token = await token_for(hub_url, ledger, "connector", institution="samr-test")
     bad = [enterprise_record(1, uscc="91410200MA0O0001XX"), enterprise_record(2, zone="")]
     now = dt.datetime.now(dt.UTC)  # the served hub runs on the real clock
-    response = httpx.post(url, content=samr.batch("samr.enterprise@1", bad, created_at=now))
+    response = httpx.post(
+        url, content=samr.batch("samr.enterprise@1", bad, created_at=now), headers=bearer(token)
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["status"] == "REJECTED"
     assert {p["index"] for p in body["problems"]} == {0, 1}
 
-    assert httpx.post(url, content=b"{}").status_code == 400
+    assert httpx.post(url, content=b"{}", headers=bearer(token)).status_code == 400
     impostor = generate_key("EdDSA", samr.key.kid)
     forged = httpx.post(
         url,
         content=samr.batch(
             "samr.enterprise@1", [enterprise_record(1)], key=impostor, created_at=now
         ),
+        headers=bearer(token),
     )
     assert forged.status_code == 403
     assert forged.json()["problems"][0]["code"] == "BAD_SIGNATURE"
@@ -143,9 +159,31 @@ async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, 
     with socket.create_connection((host, int(port)), timeout=10) as conn:
         conn.sendall(
             b"POST /connectors/batches HTTP/1.1\r\nHost: hub\r\n"
-            b"Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"
+            + f"Authorization: Bearer {token}\r\n".encode()
+            + b"Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"
         )
         assert conn.recv(200).startswith(b"HTTP/1.1 413")
+
+
+async def test_push_needs_the_connectors_own_oauth_client(ledger, samr, hub_url):
+    url = f"{hub_url}/connectors/batches"
+    now = dt.datetime.now(dt.UTC)
+    document = samr.batch("samr.enterprise@1", [enterprise_record(1)], created_at=now)
+
+    missing = httpx.post(url, content=document)
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+
+    reader = await token_for(hub_url, ledger, "regulator")
+    assert httpx.post(url, content=document, headers=bearer(reader)).status_code == 403
+
+    other = await token_for(hub_url, ledger, "connector", institution="customs-test")
+    refused = httpx.post(url, content=document, headers=bearer(other))
+    assert refused.status_code == 403
+    assert refused.json()["problems"][0]["code"] == "CONNECTOR_MISMATCH"
+
+    own = await token_for(hub_url, ledger, "connector", institution="samr-test")
+    assert httpx.post(url, content=document, headers=bearer(own)).status_code == 202
 
 
 async def test_sync_ingests_a_folder_in_sequence_order(

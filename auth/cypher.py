@@ -1,0 +1,207 @@
+"""Every Cypher statement of the auth package, as named, parameterised constants.
+
+Values only ever travel as parameters. Nodes (constraints in
+`graph_schema/migrations/0004_auth.cypher`):
+
+- `(:Client {id, kind, institution, scopes, authMethod, secretHash, jwks, createdAt, disabled})`
+- `(:RevokedToken {jti, exp})`: a revoked access token, kept until it would have expired.
+- `(:UsedAssertion {key, exp})`: a client assertion's `client_id + " " + jti`, kept until the
+  assertion expires, so a replay within its lifetime is refused.
+
+Times (`exp`, `createdAt`) are integer seconds since the epoch.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CLIENT_FIELDS: Final = (
+    "c {.id, .kind, .institution, .scopes, .authMethod, .secretHash, .jwks, .createdAt, .disabled}"
+)
+
+CREATE_CLIENT: Final = f"""
+CREATE (c:Client {{id: $id}})
+SET c += $props
+RETURN {CLIENT_FIELDS} AS client
+"""
+
+REPLACE_CLIENT: Final = f"""
+MERGE (c:Client {{id: $id}})
+SET c += $props
+RETURN {CLIENT_FIELDS} AS client
+"""
+
+GET_CLIENT: Final = f"""
+MATCH (c:Client {{id: $id}})
+RETURN {CLIENT_FIELDS} AS client
+"""
+
+LIST_CLIENTS: Final = f"""
+MATCH (c:Client)
+RETURN {CLIENT_FIELDS} AS client
+ORDER BY c.id
+"""
+
+REMOVE_CLIENT: Final = """
+MATCH (c:Client {id: $id})
+DETACH DELETE c
+RETURN count(*) AS removed
+"""
+
+SET_CLIENT_DISABLED: Final = f"""
+MATCH (c:Client {{id: $id}})
+SET c.disabled = $disabled
+RETURN {CLIENT_FIELDS} AS client
+"""
+
+REVOKE_TOKEN: Final = """
+MERGE (r:RevokedToken {jti: $jti})
+ON CREATE SET r.exp = $exp
+"""
+
+IS_REVOKED: Final = """
+OPTIONAL MATCH (r:RevokedToken {jti: $jti})
+RETURN r IS NOT NULL AS revoked
+"""
+
+PURGE_REVOKED: Final = """
+MATCH (r:RevokedToken) WHERE r.exp < $now
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS purged
+"""
+
+CONSUME_ASSERTION: Final = """
+OPTIONAL MATCH (old:UsedAssertion {key: $key}) WHERE old.exp < $now
+DELETE old
+WITH count(*) AS _
+CREATE (:UsedAssertion {key: $key, exp: $exp})
+"""
+"""Record a client assertion as used; fails on the unique constraint when it was used before
+(an expired record of the same key is deleted first, since the assertion's `exp` is checked
+anyway)."""
+
+PURGE_ASSERTIONS: Final = """
+MATCH (a:UsedAssertion) WHERE a.exp < $now
+WITH a LIMIT $limit
+DELETE a
+RETURN count(*) AS purged
+"""
+
+
+# --- Audit trail (`auth.audit`) ---------------------------------------------------------------
+#
+# Nodes (constraints and indexes in `graph_schema/migrations/0005_audit.cypher`):
+#
+# - `(:AuditRecord {seq, hash, prevHash, at, clientId, kind, institution, operation, queryHash,
+#   enterprises, purpose, outcome, extra})`: one audited request, hash-chained by `seq`.
+# - `(:AuditHead {id: 'audit', seq, hash})`: the chain's last record; every batch of appends
+#   takes its write lock first, so concurrent writers (several hub instances) never fork the chain.
+# - `(:AuditRecord)-[:ACCESSED]->(:AuditAccess {uscc, seq})`: one per enterprise a record touched,
+#   so an enterprise's access log is an index seek on `(uscc, seq)` rather than a scan of every
+#   record's `enterprises` list.
+
+AUDIT_RECORD_FIELDS: Final = (
+    "a {.seq, .hash, .prevHash, .at, .clientId, .kind, .institution, .operation, .queryHash, "
+    ".enterprises, .purpose, .outcome, .extra}"
+)
+
+AUDIT_LOCK_HEAD: Final = """
+MERGE (h:AuditHead {id: 'audit'})
+ON CREATE SET h.seq = 0, h.hash = $genesis
+SET h.locked = true
+"""
+"""Create the head on first use and take its write lock (held until the transaction ends)."""
+
+AUDIT_READ_LOCKED_HEAD: Final = """
+MATCH (h:AuditHead {id: 'audit'})
+RETURN h.seq AS seq, h.hash AS hash
+"""
+"""The head as of the lock just taken: a separate statement, so it reads after the lock."""
+
+AUDIT_APPEND: Final = """
+UNWIND $records AS r
+CREATE (a:AuditRecord)
+SET a = r
+FOREACH (uscc IN r.enterprises | CREATE (a)-[:ACCESSED]->(:AuditAccess {uscc: uscc, seq: r.seq}))
+"""
+
+AUDIT_MOVE_HEAD: Final = """
+MATCH (h:AuditHead {id: 'audit'})
+SET h.seq = $seq, h.hash = $hash
+REMOVE h.locked
+"""
+
+AUDIT_HEAD: Final = """
+OPTIONAL MATCH (h:AuditHead {id: 'audit'})
+RETURN h.seq AS seq, h.hash AS hash
+"""
+
+AUDIT_MAX_SEQ: Final = """
+MATCH (a:AuditRecord) WHERE a.seq IS NOT NULL
+RETURN a.seq AS seq ORDER BY a.seq DESC LIMIT 1
+"""
+
+AUDIT_COUNT: Final = """
+MATCH (a:AuditRecord)
+RETURN count(a) AS n
+"""
+
+AUDIT_COUNT_AFTER: Final = """
+MATCH (a:AuditRecord) WHERE a.seq > $seq
+RETURN count(a) AS n
+"""
+
+AUDIT_VERIFY_PAGE: Final = """
+MATCH (a:AuditRecord)
+WHERE a.seq > $after AND a.seq <= $upto
+WITH a ORDER BY a.seq LIMIT $page
+RETURN properties(a) AS props, [(a)-[:ACCESSED]->(x:AuditAccess) | [x.uscc, x.seq]] AS access
+"""
+"""One page of the chain in seq order: every stored property, and the record's access entries."""
+
+_AUDIT_FILTERS = """
+  AND ($kind IS NULL OR a.kind = $kind)
+  AND ($clientId IS NULL OR a.clientId = $clientId)
+  AND ($since IS NULL OR a.at >= $since)
+  AND ($until IS NULL OR a.at < $until)
+"""
+
+AUDIT_LOG: Final = f"""
+MATCH (a:AuditRecord)
+WHERE a.seq < $before {_AUDIT_FILTERS}
+RETURN {AUDIT_RECORD_FIELDS} AS record
+ORDER BY a.seq DESC
+LIMIT $first
+"""
+"""Newest first, keyset by seq: a backward scan of the seq index, filtered."""
+
+AUDIT_LOG_BY_CLIENT: Final = f"""
+MATCH (a:AuditRecord {{clientId: $clientId}})
+WHERE a.seq < $before {_AUDIT_FILTERS}
+RETURN {AUDIT_RECORD_FIELDS} AS record
+ORDER BY a.seq DESC
+LIMIT $first
+"""
+"""As `AUDIT_LOG`, driven by the `(clientId, seq)` index."""
+
+AUDIT_LOG_BY_KIND: Final = f"""
+MATCH (a:AuditRecord {{kind: $kind}})
+WHERE a.seq < $before {_AUDIT_FILTERS}
+RETURN {AUDIT_RECORD_FIELDS} AS record
+ORDER BY a.seq DESC
+LIMIT $first
+"""
+"""As `AUDIT_LOG`, driven by the `(kind, seq)` index."""
+
+AUDIT_LOG_BY_ENTERPRISE: Final = f"""
+MATCH (x:AuditAccess {{uscc: $uscc}})
+WHERE x.seq < $before
+WITH x ORDER BY x.seq DESC
+MATCH (a:AuditRecord)-[:ACCESSED]->(x)
+WHERE true {_AUDIT_FILTERS}
+RETURN {AUDIT_RECORD_FIELDS} AS record
+ORDER BY a.seq DESC
+LIMIT $first
+"""
+"""As `AUDIT_LOG`, driven by the `(uscc, seq)` index of the access entries."""

@@ -1,0 +1,265 @@
+"""The access policy: which fields and which enterprises (rows) a principal may see.
+
+Pure functions over the catalog (`auth.catalog`) and the principal (`auth.principal`): no I/O,
+no clock (callers pass `now`), no GraphQL import, so the GraphQL layer, the SDL printer, the
+audit trail and the tests all ask the same questions of the same rules.
+
+- Fields: `field_allowed` decides for a `Type.field` (GraphQL names). A field without a rule is
+  denied to everyone, so a new field stays hidden until the catalog says who may see it.
+  A denial names the scopes that would grant the field (`Decision.missing_scopes`).
+- Rows: `row_scope` says which enterprises the caller may see; `row_params` turns that into
+  the parameters of `ROW_PREDICATE`, a Cypher WHERE fragment over the enterprise variable `e`
+  that the queries apply right after their indexed lookup. An enterprise outside the scope is
+  indistinguishable from one that does not exist.
+- Lists, purpose, masking: `list_entry_visible`, `purpose_required`, `mask_person_name`.
+- Federation: `requires_scopes` gives the `@requiresScopes` argument matching a field's rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from auth.catalog import Catalog, RowMode
+from auth.principal import Principal
+
+Reason = Literal["granted", "missing_scope", "not_public", "no_rule"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether a field may be resolved for a caller, and if not, why.
+
+    `missing_scopes`: any one of these would grant the field (empty when no scope can, i.e.
+    `no_rule`). For `not_public` they are the scopes the field needs of a non-public client.
+    `mask`: when allowed, the name of the masker (`MASKERS`) to apply to the value.
+    """
+
+    allowed: bool
+    missing_scopes: tuple[str, ...] = ()
+    reason: Reason = "granted"
+    mask: str | None = None
+
+    def message(self, type_name: str, field_name: str) -> str:
+        """The error message of a denial; it depends on the schema and caller, never on data."""
+        where = f"{type_name}.{field_name}"
+        if self.reason == "no_rule":
+            return f"{where} has no access rule in the scope catalog"
+        if self.reason == "not_public":
+            return f"{where} is not available to public clients"
+        if len(self.missing_scopes) == 1:
+            return f"{where} needs the scope {self.missing_scopes[0]}"
+        return f"{where} needs one of the scopes {', '.join(self.missing_scopes)}"
+
+    def extensions(self) -> dict[str, Any]:
+        """The GraphQL error extensions of a denial."""
+        return {"code": "FORBIDDEN", "scopes": list(self.missing_scopes), "reason": self.reason}
+
+
+GRANTED: Final = Decision(allowed=True)
+_NO_RULE: Final = Decision(allowed=False, reason="no_rule")
+
+
+def field_allowed(
+    catalog: Catalog, principal: Principal, type_name: str, field_name: str
+) -> Decision:
+    """May `principal` resolve `type_name.field_name`? GraphQL names: `Enterprise.listEntries`."""
+    # Introspection meta fields (__typename, __schema, __type) describe the schema, not data;
+    # introspection as a whole is switched off in production by the schema's own extension.
+    if field_name.startswith("__"):
+        return GRANTED
+    rule = catalog.field_rule(type_name, field_name)
+    if rule is None:
+        return _NO_RULE
+    grant = catalog.grant(principal.kind)
+    if grant.public_only and not rule.public:
+        return Decision(allowed=False, missing_scopes=rule.any_of, reason="not_public")
+    if rule.any_of and principal.scopes.isdisjoint(rule.any_of):
+        return Decision(allowed=False, missing_scopes=rule.any_of, reason="missing_scope")
+    if grant.public_only and rule.public_mask is not None:
+        return Decision(allowed=True, mask=rule.public_mask)
+    return GRANTED
+
+
+def field_decider(catalog: Catalog, principal: Principal) -> Callable[[str, str], Decision]:
+    """`field_allowed` for one principal, remembering each answer: make one per request, since
+    a page of enterprises asks the same few questions thousands of times."""
+    cache: dict[tuple[str, str], Decision] = {}
+
+    def decide(type_name: str, field_name: str) -> Decision:
+        key = (type_name, field_name)
+        decision = cache.get(key)
+        if decision is None:
+            decision = cache[key] = field_allowed(catalog, principal, type_name, field_name)
+        return decision
+
+    return decide
+
+
+def mask_person_name(name: str) -> str:
+    """A person's name with all but the surname hidden: "Wang Wei" -> "Wang *", "王伟" -> "王*".
+
+    Names without spaces (Chinese) keep their first character only, which also hides the
+    given name of compound surnames (欧阳娜娜 -> 欧*). The mask has one star whatever the length,
+    so it does not reveal how long the name is.
+    """
+    name = name.strip()
+    if not name:
+        return ""
+    head, _, rest = name.partition(" ")
+    if rest.strip():
+        return f"{head} *"
+    return f"{name[0]}*" if len(name) > 1 else "*"
+
+
+MASKERS: Final[Mapping[str, Callable[[str], str]]] = {"person_name": mask_person_name}
+"""Maskers by the name a field rule's `publicMask` uses."""
+
+
+def apply_mask(decision: Decision, value: Any) -> Any:
+    """The value as the caller may see it: masked when the decision says so (None stays None)."""
+    if decision.mask is None or value is None:
+        return value
+    return MASKERS[decision.mask](value)
+
+
+def requires_scopes(catalog: Catalog, type_name: str, field_name: str) -> list[list[str]]:
+    """The argument of the field's `@requiresScopes` directive: any-of groups of one scope each.
+
+    `[]` means the field needs no scope (print no directive). A field without a rule raises
+    `LookupError`, so the SDL cannot be built for a schema the policy would not serve.
+    Public-only limits, masks and rows are the hub's own: a gateway enforces scopes only.
+    """
+    rule = catalog.field_rule(type_name, field_name)
+    if rule is None:
+        raise LookupError(f"{type_name}.{field_name} has no access rule in the scope catalog")
+    return [[scope] for scope in rule.any_of]
+
+
+@dataclass(frozen=True, slots=True)
+class RowScope:
+    """Which enterprises the caller may see: all, only `uscc`, those consenting to
+    `institution`, or none."""
+
+    mode: RowMode
+    uscc: str | None = None
+    institution: str | None = None
+
+    @classmethod
+    def all(cls) -> RowScope:
+        return cls(RowMode.ALL)
+
+    @classmethod
+    def only(cls, uscc: str) -> RowScope:
+        return cls(RowMode.SELF, uscc=uscc)
+
+    @classmethod
+    def consented(cls, institution: str) -> RowScope:
+        return cls(RowMode.CONSENTED, institution=institution)
+
+    @classmethod
+    def none(cls) -> RowScope:
+        return cls(RowMode.NONE)
+
+
+def row_scope(catalog: Catalog, principal: Principal) -> RowScope:
+    """The enterprises `principal` may see, by its kind's `rows` in the catalog."""
+    mode = catalog.grant(principal.kind).rows
+    if mode is RowMode.ALL:
+        return RowScope.all()
+    # A principal without the identity its mode needs sees nothing rather than everything: a
+    # token of an enterprise client that names no enterprise is a broken token, not a wildcard.
+    if mode is RowMode.SELF:
+        uscc = principal.enterprise_uscc
+        return RowScope.only(uscc) if uscc else RowScope.none()
+    if mode is RowMode.CONSENTED:
+        institution = principal.institution
+        return RowScope.consented(institution) if institution else RowScope.none()
+    return RowScope.none()
+
+
+_CONSENTED = """EXISTS {
+    MATCH (e)-[:CONSENTED]->(c:Consent)
+    WHERE c.institution = $row_institution AND c.revokedAt IS NULL AND c.expiresAt > $row_now
+  }"""
+
+ROW_PREDICATE: Final = f"""(
+  $row_mode = 'all'
+  OR ($row_mode = 'self' AND e.uscc = $row_uscc)
+  OR ($row_mode = 'consented' AND {_CONSENTED})
+)"""
+"""Cypher WHERE fragment: is enterprise `e` visible under the row scope in `row_params`?
+
+Mode 'none' matches no branch, so it admits nothing. A consent is active when it is not revoked
+and `expiresAt` (a zoned DATETIME) is after `$row_now`; a consent without `expiresAt` is never
+active (the comparison is null). Insert it as a value, not into a template that is formatted
+afterwards: its braces would be taken for format fields.
+"""
+
+ROW_PREDICATES: Final[Mapping[RowMode, str]] = {
+    RowMode.ALL: "true",
+    RowMode.SELF: "e.uscc = $row_uscc",
+    RowMode.CONSENTED: f"({_CONSENTED})",
+    RowMode.NONE: "false",
+}
+"""`ROW_PREDICATE` specialised to one mode, for queries that scan: with the mode fixed in the
+text the planner can seek `e.uscc = $row_uscc` in the unique index instead of scanning every
+enterprise. Same parameters (`row_params`); one cached plan per mode."""
+
+
+def row_predicate(scope: RowScope) -> str:
+    """The fixed fragment of `ROW_PREDICATES` for this scope (never built from its values)."""
+    return ROW_PREDICATES[scope.mode]
+
+
+def row_params(scope: RowScope, now: dt.datetime) -> dict[str, Any]:
+    """The parameters `ROW_PREDICATE` reads, all always present (Cypher refuses a missing one).
+
+    `now` must carry a time zone: consents store zoned datetimes, and Neo4j compares a local
+    datetime with a zoned one as null, which would silently hide every consented enterprise.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("row_params needs a timezone-aware `now`")
+    return {
+        "row_mode": scope.mode.value,
+        "row_uscc": scope.uscc,
+        "row_institution": scope.institution,
+        "row_now": now,
+    }
+
+
+def list_entry_visible(catalog: Catalog, principal: Principal, list_kind: str) -> bool:
+    """May the caller see an entry of this list? Public clients see only the lists published
+    by law; every other kind sees all (given `lists:read`, which the field rule checks)."""
+    if catalog.grant(principal.kind).public_only:
+        return catalog.is_public_list(list_kind)
+    return True
+
+
+def purpose_required(catalog: Catalog, principal: Principal) -> bool:
+    """Must the caller state an `X-Purpose` for every request that reads enterprise data?"""
+    return catalog.grant(principal.kind).purpose_required
+
+
+__all__ = [
+    "GRANTED",
+    "MASKERS",
+    "ROW_PREDICATE",
+    "ROW_PREDICATES",
+    "Decision",
+    "Reason",
+    "RowMode",
+    "RowScope",
+    "apply_mask",
+    "field_allowed",
+    "field_decider",
+    "list_entry_visible",
+    "mask_person_name",
+    "purpose_required",
+    "requires_scopes",
+    "row_params",
+    "row_predicate",
+    "row_scope",
+]

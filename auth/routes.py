@@ -1,0 +1,27 @@
+"""The OAuth routes the hub mounts: token, introspection, revocation, JWKS, metadata.
+
+service = AuthService.from_settings(settings.auth, default_issuer=..., default_keys_dir=...)
+routes = [*oauth_routes(service), ...]
+# at start: await service.start(driver, database); app.state.auth = service
+# at shutdown: await service.aclose()
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from auth.service import METADATA_PATH, PATHS, AuthService
+from auth.settings import AuthSettings, ExternalIssuer
+
+__all__ = ["AuthService", "AuthSettings", "ExternalIssuer", "oauth_routes"]
+
+
+def oauth_routes(service: AuthService) -> list[BaseRoute]:
+    """Every endpoint of the authorization server, at the paths the metadata announces."""
+    return [
+        Route(PATHS["token_endpoint"], service.token_endpoint, methods=["POST"]),
+        Route(PATHS["introspection_endpoint"], service.introspection_endpoint, methods=["POST"]),
+        Route(PATHS["revocation_endpoint"], service.revocation_endpoint, methods=["POST"]),
+        Route(PATHS["jwks_uri"], service.jwks_endpoint, methods=["GET"]),
+        Route(METADATA_PATH, service.metadata_endpoint, methods=["GET"]),
+    ]

@@ -1,0 +1,273 @@
+"""The authorization server of one hub instance: keys, verifier, and the async endpoint logic.
+
+Built when the app is built (`AuthService.from_settings`), bound to the Neo4j driver at start
+(`await service.start(driver, database)`), closed at shutdown (`await service.aclose()`).
+Each endpoint reads the form, loads from the graph what authlib will need (the client, the
+token to introspect or revoke), runs authlib in a worker thread (`auth.server`), then does what
+authlib decided needs the graph: refusing a replayed client assertion, storing a revocation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from authlib.oauth2.rfc6749.util import (  # type: ignore[import-untyped]
+    extract_basic_authorization,
+)
+from joserfc import jws
+from joserfc.errors import JoseError
+from neo4j import AsyncDriver
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from auth.clients import AUTH_METHODS, HubClient, get_client
+from auth.keys import SIGNING_ALG, SigningKeys
+from auth.revocation import RevocationStore, consume_assertion
+from auth.server import (
+    ASSERTION_ALGORITHMS,
+    HubAuthorizationServer,
+    HubOAuth2Request,
+    PrivateKeyJWT,
+    VerifiedToken,
+)
+from auth.settings import AuthSettings, check_https_url
+from auth.tokens import AccessTokenIssuer
+from auth.verify import TokenError, TokenVerifier
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+MAX_FORM_BYTES = 16 * 1024
+MAX_CLIENT_ID = 200
+
+PATHS = {
+    "token_endpoint": "/oauth/token",
+    "introspection_endpoint": "/oauth/introspect",
+    "revocation_endpoint": "/oauth/revoke",
+    "jwks_uri": "/.well-known/jwks.json",
+}
+METADATA_PATH = "/.well-known/oauth-authorization-server"
+
+
+def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    if status == 401:
+        headers["WWW-Authenticate"] = f'Basic error="{error}", error_description="{description}"'
+    return JSONResponse(
+        {"error": error, "error_description": description}, status_code=status, headers=headers
+    )
+
+
+def _claimed_client_id(headers: Headers, form: dict[str, str]) -> str | None:
+    """The client id a request claims (Basic user, or the assertion's unverified `sub`)."""
+    client_id, _ = extract_basic_authorization(headers)
+    if client_id:
+        return str(client_id)
+    assertion = form.get("client_assertion")
+    if form.get("client_assertion_type") != ASSERTION_TYPE or not assertion:
+        return None
+    try:
+        claims = json.loads(jws.extract_compact(assertion.encode("ascii")).payload)
+    except (JoseError, ValueError, UnicodeError):
+        return None
+    sub = claims.get("sub") if isinstance(claims, dict) else None
+    return sub if isinstance(sub, str) else None
+
+
+class AuthService:
+    """OAuth endpoints and token verification for one hub instance."""
+
+    def __init__(
+        self,
+        settings: AuthSettings,
+        *,
+        issuer: str,
+        keys: SigningKeys,
+        scopes_supported: Collection[str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.issuer = check_https_url(issuer)  # authlib refuses plain http off loopback
+        self.audience = settings.audience or self.issuer
+        self.keys = keys
+        self.scopes_supported = sorted(scopes_supported) if scopes_supported else None
+        self.urls = {name: self.issuer + path for name, path in PATHS.items()}
+        self.token_issuer = AccessTokenIssuer(
+            self.issuer, self.audience, settings.token_lifetime_s, keys
+        )
+        assertion = PrivateKeyJWT(
+            [self.urls["token_endpoint"], self.issuer],
+            settings.leeway_s,
+            settings.max_assertion_lifetime_s,
+        )
+        self.server = HubAuthorizationServer(
+            self.token_issuer, self.scopes_supported, assertion, settings.introspection_scopes
+        )
+        self.verifier = TokenVerifier(
+            self.issuer,
+            self.audience,
+            keys,
+            settings.external_issuers,
+            revocation_check=self._is_revoked,
+            leeway_s=settings.leeway_s,
+        )
+        self._driver: AsyncDriver | None = None
+        self._database = ""
+        self._revocations: RevocationStore | None = None
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: AuthSettings,
+        *,
+        default_issuer: str,
+        default_keys_dir: Path,
+        scopes_supported: Collection[str] | None = None,
+    ) -> AuthService:
+        """The service for `settings`; the defaults fill the settings left unset."""
+        keys_dir = settings.keys_dir or default_keys_dir
+        keys = SigningKeys.open(keys_dir, create=settings.create_keys_if_missing)
+        return cls(
+            settings,
+            issuer=settings.issuer or default_issuer,
+            keys=keys,
+            scopes_supported=scopes_supported,
+        )
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    async def start(self, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+        self._revocations = RevocationStore(driver, database, self.settings.revocation_cache_s)
+
+    async def aclose(self) -> None:
+        await self.verifier.aclose()
+
+    @property
+    def revocations(self) -> RevocationStore:
+        if self._revocations is None:
+            raise RuntimeError("AuthService.start(driver, database) was not called")
+        return self._revocations
+
+    @property
+    def driver(self) -> AsyncDriver:
+        if self._driver is None:
+            raise RuntimeError("AuthService.start(driver, database) was not called")
+        return self._driver
+
+    async def _is_revoked(self, jti: str, exp: int) -> bool:
+        return await self.revocations.is_revoked(jti, exp)
+
+    # --- endpoints ---------------------------------------------------------------------------
+    async def token_endpoint(self, request: Request) -> Response:
+        """POST /oauth/token: the client credentials grant."""
+        prepared = await self._prepare(request, self.urls["token_endpoint"], subject=False)
+        if isinstance(prepared, Response):
+            return prepared
+        response: Response = await run_in_threadpool(self.server.create_token_response, prepared)
+        return await self._finish(prepared, response)
+
+    async def introspection_endpoint(self, request: Request) -> Response:
+        """POST /oauth/introspect (RFC 7662)."""
+        return await self._endpoint(request, "introspection")
+
+    async def revocation_endpoint(self, request: Request) -> Response:
+        """POST /oauth/revoke (RFC 7009)."""
+        return await self._endpoint(request, "revocation")
+
+    async def jwks_endpoint(self, request: Request) -> Response:
+        """GET /.well-known/jwks.json: the current and previous public signing keys."""
+        return JSONResponse(
+            self.keys.public_jwks(), headers={"Cache-Control": "public, max-age=60"}
+        )
+
+    async def metadata_endpoint(self, request: Request) -> Response:
+        """GET /.well-known/oauth-authorization-server (RFC 8414)."""
+        return JSONResponse(self.metadata(), headers={"Cache-Control": "public, max-age=300"})
+
+    def metadata(self) -> dict[str, Any]:
+        methods = list(AUTH_METHODS)
+        algs = list(ASSERTION_ALGORITHMS)
+        document: dict[str, Any] = {
+            "issuer": self.issuer,
+            **self.urls,
+            "grant_types_supported": ["client_credentials"],
+            "response_types_supported": [],
+            "token_endpoint_auth_methods_supported": methods,
+            "token_endpoint_auth_signing_alg_values_supported": algs,
+            "introspection_endpoint_auth_methods_supported": methods,
+            "introspection_endpoint_auth_signing_alg_values_supported": algs,
+            "revocation_endpoint_auth_methods_supported": methods,
+            "revocation_endpoint_auth_signing_alg_values_supported": algs,
+            "access_token_signing_alg_values_supported": [SIGNING_ALG],
+        }
+        if self.scopes_supported is not None:
+            document["scopes_supported"] = self.scopes_supported
+        return document
+
+    # --- the async side of the adapter -------------------------------------------------------
+    async def _endpoint(self, request: Request, name: str) -> Response:
+        url = self.urls[f"{name}_endpoint"]
+        prepared = await self._prepare(request, url, subject=True)
+        if isinstance(prepared, Response):
+            return prepared
+        response: Response = await run_in_threadpool(
+            self.server.create_endpoint_response, name, prepared
+        )
+        return await self._finish(prepared, response)
+
+    async def _prepare(
+        self, request: Request, url: str, *, subject: bool
+    ) -> HubOAuth2Request | Response:
+        """Read the form and load the client (and the subject token) before authlib runs."""
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return _oauth_error(
+                400, "invalid_request", "send application/x-www-form-urlencoded parameters"
+            )
+        if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+            return _oauth_error(413, "invalid_request", "the request body is too large")
+        form_data = await request.form()
+        form: dict[str, str] = {}
+        for key, value in form_data.multi_items():
+            if key in form or not isinstance(value, str):
+                return _oauth_error(400, "invalid_request", f"parameter {key!r} is repeated")
+            form[key] = value
+        client_id = _claimed_client_id(request.headers, form)
+        client: HubClient | None = None
+        if client_id and len(client_id) <= MAX_CLIENT_ID:
+            client = await get_client(self.driver, self._database, client_id)
+        token = await self._own_token(form.get("token")) if subject else None
+        return HubOAuth2Request(url, request.headers, form, client, token)
+
+    async def _own_token(self, value: str | None) -> VerifiedToken | None:
+        """The hub's own valid token, or None (unknown, expired, revoked, or external)."""
+        if not value:
+            return None
+        try:
+            principal, claims = await self.verifier.verify_with_claims(value)
+        except TokenError:
+            return None
+        return VerifiedToken(principal, claims) if principal.issuer == self.issuer else None
+
+    async def _finish(self, prepared: HubOAuth2Request, response: Response) -> Response:
+        """Refuse a replayed assertion; store what authlib revoked."""
+        if prepared.auth_method == PrivateKeyJWT.CLIENT_AUTH_METHOD:
+            claims = json.loads(
+                jws.extract_compact(prepared.form["client_assertion"].encode()).payload
+            )
+            fresh = await consume_assertion(
+                self.driver,
+                self._database,
+                str(claims["sub"]),
+                str(claims["jti"]),
+                int(claims["exp"]),
+            )
+            if not fresh:
+                return _oauth_error(401, "invalid_client", "the client assertion was used before")
+        if prepared.to_revoke is not None and response.status_code == 200:
+            token = prepared.to_revoke
+            await self.revocations.revoke(token.principal.token_id, int(token.claims["exp"]))
+        return response

@@ -1,0 +1,152 @@
+"""`hub clients ...` and `hub keys rotate`: OAuth clients and the hub's token signing keys."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from auth.catalog import load_catalog
+from auth.clients import ClientError, add_client, list_clients, remove_client
+from auth.demo import create_demo_clients
+from auth.keys import rotate_signing_key
+from auth.principal import ClientKind
+from graph_schema.migrate import apply_migrations
+from hub.database import open_driver
+from hub.settings import Settings, get_settings
+
+clients_app = typer.Typer(help="OAuth clients of the hub.", no_args_is_help=True)
+keys_app = typer.Typer(help="The hub's token signing keys.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+@clients_app.command("add")
+def add(
+    kind: Annotated[ClientKind, typer.Option(help="The client's kind.")],
+    institution: Annotated[
+        str | None, typer.Option(help="Its institution; an enterprise client's USCC.")
+    ] = None,
+    scopes: Annotated[
+        str | None, typer.Option(help="Space-separated scopes (default: the kind's grant).")
+    ] = None,
+    client_id: Annotated[str | None, typer.Option(help="Id (default: generated).")] = None,
+    jwks: Annotated[
+        Path | None, typer.Option(help="Public JWKS file: private_key_jwt instead of a secret.")
+    ] = None,
+) -> None:
+    """Register a client; its secret is printed once and stored only as a slow hash."""
+    catalog = load_catalog()
+    granted = scopes.split() if scopes else sorted(catalog.default_scopes(kind))
+    keys: Any = json.loads(jwks.read_text()) if jwks else None
+    settings = get_settings()
+
+    async def go() -> tuple[Any, str | None]:
+        async with open_driver(settings) as driver:
+            await apply_migrations(driver, settings.neo4j_database)
+            return await add_client(
+                driver,
+                settings.neo4j_database,
+                kind=kind,
+                scopes=granted,
+                institution=institution,
+                auth_method="private_key_jwt" if jwks else "client_secret_basic",
+                jwks=keys,
+                client_id=client_id,
+                known_scopes=catalog.scope_names(),
+            )
+
+    try:
+        client, secret = asyncio.run(go())
+    except ClientError as error:
+        err.print(str(error))
+        raise typer.Exit(2) from None
+    console.print(f"client_id: {client.id}")
+    if secret:
+        console.print(f"client_secret: {secret}   (shown once; only its hash is stored)")
+
+
+@clients_app.command("list")
+def list_command() -> None:
+    """Every registered client, without secrets."""
+    settings = get_settings()
+
+    async def go() -> list[Any]:
+        async with open_driver(settings) as driver:
+            return await list_clients(driver, settings.neo4j_database)
+
+    table = Table("client_id", "kind", "institution", "auth", "scopes")
+    for client in asyncio.run(go()):
+        row = client.describe()
+        table.add_row(
+            str(row.get("client_id")),
+            str(row.get("kind")),
+            str(row.get("institution") or "-"),
+            str(row.get("auth_method")),
+            " ".join(row.get("scopes", [])),
+        )
+    console.print(table)
+
+
+@clients_app.command("remove")
+def remove(client_id: Annotated[str, typer.Argument(help="The client to remove.")]) -> None:
+    """Remove a client; its tokens stop being issued (issued ones expire on their own)."""
+    settings = get_settings()
+
+    async def go() -> bool:
+        async with open_driver(settings) as driver:
+            return await remove_client(driver, settings.neo4j_database, client_id)
+
+    if not asyncio.run(go()):
+        err.print(f"no client {client_id!r}")
+        raise typer.Exit(1)
+    console.print(f"removed {client_id}")
+
+
+def write_demo_clients(settings: Settings) -> Path:
+    """One demo client per kind, written with their secrets to var/demo-clients.json (0600)."""
+
+    async def go() -> None:
+        async with open_driver(settings) as driver:
+            await apply_migrations(driver, settings.neo4j_database)
+            records, _, _ = await driver.execute_query(
+                "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY e.uscc LIMIT 1",
+                database_=settings.neo4j_database,
+            )
+            institutions = {ClientKind.ENTERPRISE: records[0]["uscc"]} if records else {}
+            await create_demo_clients(
+                driver,
+                settings.neo4j_database,
+                settings.demo_clients_file,
+                load_catalog().default_grants(),
+                institutions,
+                token_endpoint=f"{settings.base_url}/oauth/token",
+            )
+
+    asyncio.run(go())
+    return settings.demo_clients_file
+
+
+@clients_app.command("demo")
+def demo() -> None:
+    """Create one demo client per kind (needs the demo zone for the enterprise client)."""
+    try:
+        path = write_demo_clients(get_settings())
+    except ClientError as error:
+        err.print(str(error))
+        raise typer.Exit(1) from None
+    console.print(f"demo clients and their secrets: {path}")
+
+
+@keys_app.command("rotate")
+def rotate() -> None:
+    """Add a new current signing key; tokens signed by the previous key stay valid until they
+    expire. Running hubs that share the key file pick it up within a second."""
+    settings = get_settings()
+    kid = rotate_signing_key(settings.keys_dir, settings.auth.keep_previous_keys)
+    console.print(f"new signing key {kid} in {settings.keys_dir}")
