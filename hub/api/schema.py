@@ -17,6 +17,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.federation.schema_directives import RequiresScopes
+from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -140,6 +141,23 @@ class Query:
         )
 
 
+class HubSchema(federation.Schema):
+    """Logs only unexpected errors: a FORBIDDEN field or a bad argument is the caller's answer,
+    not the hub's fault, and a traceback per denied field would drown the log."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [
+            e for e in errors if (e.extensions or {}).get("code") not in EXPECTED_ERROR_CODES
+        ]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+EXPECTED_ERROR_CODES = frozenset({"FORBIDDEN", "BAD_USER_INPUT"})
+
+
 def build_schema(settings: Settings, catalog: Catalog | None = None) -> federation.Schema:
     """The schema with its limits; with a catalog, also the access policy and the
     `@requiresScopes` directives a gateway can enforce (the hub enforces them itself)."""
@@ -158,7 +176,7 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
         extensions.append(FieldPolicy)
 
     def make() -> federation.Schema:
-        return federation.Schema(
+        return HubSchema(
             query=Query,
             types=[Enterprise],
             extensions=extensions,
