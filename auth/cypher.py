@@ -122,7 +122,7 @@ RETURN h.seq AS seq, h.hash AS hash
 AUDIT_APPEND: Final = """
 UNWIND $records AS r
 CREATE (a:AuditRecord)
-SET a = r
+SET a = r, a.at = datetime(r.at)
 FOREACH (uscc IN r.enterprises | CREATE (a)-[:ACCESSED]->(:AuditAccess {uscc: uscc, seq: r.seq}))
 """
 
@@ -160,6 +160,9 @@ RETURN properties(a) AS props, [(a)-[:ACCESSED]->(x:AuditAccess) | [x.uscc, x.se
 """
 """One page of the chain in seq order: every stored property, and the record's access entries."""
 
+# The composite indexes below give their order only when ORDER BY names both their properties;
+# with the first fixed by equality that is the same order as by seq alone.
+
 _AUDIT_FILTERS = """
   AND ($kind IS NULL OR a.kind = $kind)
   AND ($clientId IS NULL OR a.clientId = $clientId)
@@ -180,7 +183,7 @@ AUDIT_LOG_BY_CLIENT: Final = f"""
 MATCH (a:AuditRecord {{clientId: $clientId}})
 WHERE a.seq < $before {_AUDIT_FILTERS}
 RETURN {AUDIT_RECORD_FIELDS} AS record
-ORDER BY a.seq DESC
+ORDER BY a.clientId DESC, a.seq DESC
 LIMIT $first
 """
 """As `AUDIT_LOG`, driven by the `(clientId, seq)` index."""
@@ -189,19 +192,16 @@ AUDIT_LOG_BY_KIND: Final = f"""
 MATCH (a:AuditRecord {{kind: $kind}})
 WHERE a.seq < $before {_AUDIT_FILTERS}
 RETURN {AUDIT_RECORD_FIELDS} AS record
-ORDER BY a.seq DESC
+ORDER BY a.kind DESC, a.seq DESC
 LIMIT $first
 """
 """As `AUDIT_LOG`, driven by the `(kind, seq)` index."""
 
 AUDIT_LOG_BY_ENTERPRISE: Final = f"""
-MATCH (x:AuditAccess {{uscc: $uscc}})
-WHERE x.seq < $before
-WITH x ORDER BY x.seq DESC
-MATCH (a:AuditRecord)-[:ACCESSED]->(x)
-WHERE true {_AUDIT_FILTERS}
+MATCH (a:AuditRecord)-[:ACCESSED]->(x:AuditAccess {{uscc: $uscc}})
+WHERE x.seq < $before {_AUDIT_FILTERS}
 RETURN {AUDIT_RECORD_FIELDS} AS record
-ORDER BY a.seq DESC
+ORDER BY x.uscc DESC, x.seq DESC
 LIMIT $first
 """
 """As `AUDIT_LOG`, driven by the `(uscc, seq)` index of the access entries."""

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
+from auth.audit import AuditLog
 from auth.catalog import Catalog, load_catalog
 from auth.http import principal_from_request, unauthorized_response
 from auth.policy import field_decider, purpose_required
@@ -55,6 +56,7 @@ def request_context(
         principal=principal,
         decide=field_decider(catalog, principal),
         purpose=purpose,
+        audit=getattr(state, "audit", None),
     )
 
 
@@ -147,6 +149,9 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
             await apply_migrations(drv, settings.neo4j_database)
             await load_reference(drv, settings.neo4j_database)
         await auth_service.start(drv, settings.neo4j_database)
+        audit = AuditLog(drv, settings.neo4j_database)
+        audit.start()
+        app.state.audit = audit
         app.state.auth = auth_service
         app.state.catalog = catalog
         app.state.settings = settings
@@ -158,6 +163,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         try:
             yield
         finally:
+            await audit.aclose()  # writes what is still queued: no audit record is lost
             await auth_service.aclose()
             if own:
                 await drv.close()

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graph_schema.migrate import apply_migrations
 from graph_schema.uscc import UsccError, validate_uscc
-from hub.cli_auth import clients_app, keys_app, write_demo_clients
+from hub.cli_auth import audit_app, clients_app, keys_app, write_demo_clients
 from hub.cli_connectors import connector_app, sync
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
@@ -28,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(connector_app, name="connector")
 app.add_typer(clients_app, name="clients")
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 app.command("sync")(sync)
 app.add_typer(uscc_app, name="uscc")
 

@@ -9,8 +9,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from auth.audit import VerifyResult, verify_chain
 from auth.catalog import load_catalog
 from auth.clients import ClientError, add_client, list_clients, remove_client
 from auth.demo import create_demo_clients
@@ -150,3 +152,30 @@ def rotate() -> None:
     settings = get_settings()
     kid = rotate_signing_key(settings.keys_dir, settings.auth.keep_previous_keys)
     console.print(f"new signing key {kid} in {settings.keys_dir}")
+
+
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit chain; exit 1 and say where, if a record was changed, removed or
+    reordered."""
+    settings = get_settings()
+
+    async def go() -> VerifyResult:
+        async with open_driver(settings) as driver:
+            with Progress(
+                TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), console=console
+            ) as progress:
+                task = progress.add_task("records", total=None)
+                return await verify_chain(
+                    driver,
+                    settings.neo4j_database,
+                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                )
+
+    result = asyncio.run(go())
+    console.print(str(result), highlight=False)
+    if not result.ok:
+        raise typer.Exit(1)

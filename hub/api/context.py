@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from auth.audit import AuditLog
 from auth.catalog import Catalog
 from auth.policy import Decision
 from auth.principal import Principal
@@ -27,6 +28,9 @@ class Context:
     principal: Principal
     decide: Callable[[str, str], Decision]
     purpose: str | None = None
+    audit: AuditLog | None = None
+    connection_params: dict[str, object] | None = None
+    """A WebSocket's connection_init payload (strawberry sets it; it carries the token)."""
 
 
 Info = StrawberryInfo[Context, None]

@@ -19,9 +19,12 @@ def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, 
     return DataLoader(load_fn=load)
 
 
-def _enterprise_loader(reader: EnterpriseReader, rows: RowFilter) -> DataLoader[str, Row | None]:
+def _enterprise_loader(
+    reader: EnterpriseReader, rows: RowFilter, touched: set[str]
+) -> DataLoader[str, Row | None]:
     async def load(usccs: list[str]) -> Sequence[Row | None]:
         found = await reader.enterprises(usccs, rows)
+        touched.update(found)
         return [found.get(uscc) for uscc in usccs]
 
     return DataLoader(load_fn=load)
@@ -36,10 +39,12 @@ class Loaders:
     reader: EnterpriseReader
     rows: RowFilter
     enterprise: DataLoader[str, Row | None] = field(init=False)
+    touched: set[str] = field(default_factory=set)
+    """Every enterprise whose data this request read: what the audit trail records."""
     related: dict[str, DataLoader[str, list[Row]]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.enterprise = _enterprise_loader(self.reader, self.rows)
+        self.enterprise = _enterprise_loader(self.reader, self.rows, self.touched)
         self.related = {name: _related_loader(self.reader, name) for name in RELATED_QUERIES}
 
     def relation(self, name: str) -> Callable[[str], Awaitable[list[Row]]]:
@@ -56,6 +61,7 @@ class Loaders:
             self.enterprise.prime(uscc, None)
             return None
         row, related = found[uscc]
+        self.touched.add(uscc)
         self.enterprise.prime(uscc, row)
         for name, rows in related.items():
             self.related[name].prime(uscc, rows)
@@ -64,4 +70,5 @@ class Loaders:
     def prime(self, rows: list[dict[str, Any]]) -> None:
         """Remember enterprises already read (by a list query) so references reuse them."""
         for row in rows:
+            self.touched.add(row["uscc"])
             self.enterprise.prime(row["uscc"], row)

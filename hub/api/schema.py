@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import strawberry
@@ -21,15 +22,17 @@ from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import SelectedField, Selection
 
+from auth.audit import AuditRecord, access_log_for, audit_log
 from auth.catalog import Catalog
 from auth.policy import requires_scopes
 from graph_schema.model import EnterpriseStatus
 from graph_schema.uscc import UsccError, validate_uscc
 from hub.api.access import FieldPolicy
+from hub.api.audit import AuditTrail
 from hub.api.context import Info
 from hub.api.errors import bad_user_input
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
-from hub.api.types import Enterprise, EnterpriseEdge, PageInfo
+from hub.api.types import AuditEntry, Enterprise, EnterpriseEdge, PageInfo
 from hub.repository import EnterpriseFilter as ReaderFilter
 from hub.settings import Settings
 
@@ -100,6 +103,33 @@ class EnterpriseConnection:
         return await info.context.reader.enterprise_count(self.filter, info.context.loaders.rows)
 
 
+def _audit_entries(records: list[AuditRecord]) -> list[AuditEntry]:
+    return [
+        AuditEntry(
+            seq=r.seq,
+            at=r.at,
+            client_id=r.client_id,
+            kind=r.kind.value,
+            institution=r.institution,
+            operation=r.operation,
+            enterprises=list(r.enterprises),
+            purpose=r.purpose,
+            outcome=r.outcome.value,
+            hash=r.hash,
+        )
+        for r in records
+    ]
+
+
+@strawberry.input
+class AuditFilter:
+    client_id: str | None = None
+    kind: str | None = None
+    uscc: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="One enterprise by USCC; null when the hub does not know it.")
@@ -140,6 +170,44 @@ class Query:
             filter=where,
         )
 
+    @strawberry.field(description="Who read or was refused enterprise data, newest first.")
+    async def audit_log(
+        self,
+        info: Info,
+        filter: AuditFilter | None = None,
+        first: int | None = None,
+        after_seq: int | None = None,
+    ) -> list[AuditEntry] | None:
+        size, after = _audit_page(first, after_seq)
+        f = filter or AuditFilter()
+        state = info.context.request.app.state
+        records = await audit_log(
+            state.driver,
+            state.settings.neo4j_database,
+            client_id=f.client_id,
+            kind=f.kind,
+            uscc=checked_uscc(f.uscc) if f.uscc else None,
+            since=f.since,
+            until=f.until,
+            first=size,
+            after_seq=after,
+        )
+        return _audit_entries(records)
+
+    @strawberry.field(description="An enterprise's own access log: who read its data, when, why.")
+    async def my_access_log(
+        self, info: Info, first: int | None = None, after_seq: int | None = None
+    ) -> list[AuditEntry] | None:
+        uscc = info.context.principal.enterprise_uscc
+        if uscc is None:
+            raise bad_user_input("only an enterprise client has an access log of its own")
+        size, after = _audit_page(first, after_seq)
+        state = info.context.request.app.state
+        records = await access_log_for(
+            state.driver, state.settings.neo4j_database, uscc, first=size, after_seq=after
+        )
+        return _audit_entries(records)
+
 
 class HubSchema(federation.Schema):
     """Logs only unexpected errors: a FORBIDDEN field or a bad argument is the caller's answer,
@@ -158,6 +226,16 @@ class HubSchema(federation.Schema):
 EXPECTED_ERROR_CODES = frozenset({"FORBIDDEN", "BAD_USER_INPUT"})
 
 
+AUDIT_PAGE_MAX = 200
+
+
+def _audit_page(first: int | None, after_seq: int | None) -> tuple[int, int | None]:
+    size = page_size(first, 50, AUDIT_PAGE_MAX)
+    if after_seq is not None and after_seq < 1:
+        raise bad_user_input("afterSeq must be a seq from a previous page", argument="afterSeq")
+    return size, after_seq
+
+
 def build_schema(settings: Settings, catalog: Catalog | None = None) -> federation.Schema:
     """The schema with its limits; with a catalog, also the access policy and the
     `@requiresScopes` directives a gateway can enforce (the hub enforces them itself)."""
@@ -173,7 +251,7 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
     if settings.production:
         extensions.append(DisableIntrospection)
     if catalog is not None:
-        extensions.append(FieldPolicy)
+        extensions += [FieldPolicy, AuditTrail]
 
     def make() -> federation.Schema:
         return HubSchema(

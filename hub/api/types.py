@@ -271,3 +271,17 @@ class PageInfo:
 class EnterpriseEdge:
     cursor: str
     node: Enterprise
+
+
+@strawberry.type(description="One audited request: who read which enterprises' data, and why.")
+class AuditEntry:
+    seq: int = strawberry.field(description="Its place in the hash chain.")
+    at: dt.datetime
+    client_id: str
+    kind: str
+    institution: str | None
+    operation: str
+    enterprises: list[str]
+    purpose: str | None
+    outcome: str
+    hash: str

