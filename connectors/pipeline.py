@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from connectors import store
 from connectors.cypher import write_statement_rows
@@ -403,4 +403,4 @@ def _usccs(rows: Sequence[dict[str, Any]]) -> set[str]:
     return found
 
 
-__all__ = ["BaseModel", "Limits", "Outcome", "Pipeline", "Problem", "Status"]
+__all__ = ["Limits", "Outcome", "Pipeline", "Problem", "Refused", "Status"]

@@ -284,4 +284,4 @@ def _declare_required_scopes(schema: federation.Schema, catalog: Catalog) -> Non
             field.directives = kept + ([RequiresScopes(scopes=groups)] if groups else [])
 
 
-__all__ = ["GraphQLError", "build_schema", "checked_uscc"]
+__all__ = ["HubSchema", "build_schema", "checked_uscc"]
