@@ -1,0 +1,21 @@
+"""The credit engine: a versioned rating model (data) and a pure rating function over facts.
+
+    model = load_model()
+    rating = rate(model, facts)  # facts: hub.credit.facts.RatingFacts
+
+See docs/credit-model.md for the factors, their sources in regulation and a worked example.
+"""
+
+from hub.credit.engine import Factor, Rating, rate
+from hub.credit.model import DEFAULT_MODEL_PATH, ModelError, RatingModel, Treatment, load_model
+
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "Factor",
+    "ModelError",
+    "Rating",
+    "RatingModel",
+    "Treatment",
+    "load_model",
+    "rate",
+]
