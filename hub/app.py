@@ -28,6 +28,7 @@ from hub.api.access import row_filter
 from hub.api.context import Context
 from hub.api.loaders import Loaders
 from hub.api.schema import build_schema
+from hub.credit import load_model
 from hub.database import open_driver
 from hub.health import healthz, readyz
 from hub.ide import OfflineIdeGraphQL, ide_routes
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
     """Build the app. With `driver` given the caller owns it (tests); otherwise the app does."""
     settings = settings or get_settings()
     catalog: Catalog = load_catalog()  # refuses a broken catalog before anything is served
+    rating_model = load_model()  # likewise the rating model
     auth_service = AuthService.from_settings(
         settings.auth,
         default_issuer=settings.base_url,
@@ -154,6 +156,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         app.state.audit = audit
         app.state.auth = auth_service
         app.state.catalog = catalog
+        app.state.rating_model = rating_model
         app.state.settings = settings
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)

@@ -30,6 +30,7 @@ from graph_schema.uscc import UsccError, validate_uscc
 from hub.api.access import FieldPolicy
 from hub.api.audit import AuditTrail
 from hub.api.context import Info
+from hub.api.credit import CreditProfile, credit_profile
 from hub.api.errors import bad_user_input
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import AuditEntry, Enterprise, EnterpriseEdge, PageInfo
@@ -169,6 +170,15 @@ class Query:
             ),
             filter=where,
         )
+
+    @strawberry.field(
+        description="The enterprise's credit rating as of a date (default today), with its "
+        "factors and their evidence; null when the hub does not know it."
+    )
+    async def credit_profile(
+        self, info: Info, uscc: str, as_of: dt.date | None = None
+    ) -> CreditProfile | None:
+        return await credit_profile(info, checked_uscc(uscc), as_of)
 
     @strawberry.field(description="Who read or was refused enterprise data, newest first.")
     async def audit_log(
