@@ -14,8 +14,6 @@ record's broken rules at once through `rule_problems`.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -32,6 +30,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from graph_schema.dates import add_months
 from graph_schema.identity import normalise_phone, validate_id_number
 from graph_schema.model import Money, Uscc
 
@@ -177,11 +176,3 @@ def raise_rule_problems(problems: Iterable[tuple[str, str]]) -> None:
                 "problems": found,
             },
         )
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus `months` calendar months, clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

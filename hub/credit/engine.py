@@ -10,12 +10,12 @@ enterprises, else the band of the score.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from graph_schema.dates import add_months
 from graph_schema.model import Severity
 from hub.credit.facts import (
     ClassificationFact,
@@ -60,14 +60,6 @@ class Rating:
     treatment: Treatment
     factors: tuple[Factor, ...]
     base: int
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by whole months, kept at the month's last day where it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def effective_classifications(facts: RatingFacts) -> dict[str, ClassificationFact]:
