@@ -135,6 +135,9 @@ MATCH (c:Connector)-[:HAS_KEY]->(k:SigningKey {kid: $kid})
 RETURN k {.*} AS key, c {.*} AS connector
 """
 
+# A map projection, so a fresh graph without these property keys yet raises no notification.
+CONNECTOR_BY_ID: Final = "MATCH (c:Connector {id: $id}) RETURN c {.*} AS connector"
+
 BATCH_BY_ID: Final = "MATCH (b:Batch {id: $id}) RETURN b.hash AS hash, b {.*} AS batch"
 
 # Taking the connector's write lock first serialises its batches: the sequence and batch-id

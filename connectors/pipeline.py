@@ -311,13 +311,7 @@ class Pipeline:
                         f"batch {batch_id} was applied while this one was being checked",
                     )
                 )
-            if payload.sequence <= last:
-                raise Refused(
-                    Problem(
-                        "SEQUENCE_NOT_INCREASING",
-                        f"sequence {payload.sequence} is not above the last accepted one, {last}",
-                    )
-                )
+            _check_above(payload.sequence, last)
             gap = (last + 1, payload.sequence - 1) if payload.sequence > last + 1 else None
             written = await write_statement_rows(tx, record_type.upsert, rows)
             if written < len(rows):
@@ -352,19 +346,8 @@ class Pipeline:
 
     async def _check_sequence(self, payload: BatchPayload) -> None:
         """An early read for a plainly out-of-order batch; `_write` checks again under lock."""
-        records, _, _ = await self.driver.execute_query(
-            "MATCH (c:Connector {id: $id}) RETURN c.lastSequence AS last",
-            id=payload.connector,
-            database_=self.database,
-        )
-        last = int(records[0]["last"]) if records else 0
-        if payload.sequence <= last:
-            raise Refused(
-                Problem(
-                    "SEQUENCE_NOT_INCREASING",
-                    f"sequence {payload.sequence} is not above the last accepted one, {last}",
-                )
-            )
+        connector = await store.get_connector(self.driver, self.database, payload.connector)
+        _check_above(payload.sequence, int(connector["lastSequence"]) if connector else 0)
 
     async def _record_rejection(self, outcome: Outcome, raw: bytes, at: dt.datetime) -> None:
         await store.record_rejection(
@@ -378,6 +361,16 @@ class Pipeline:
             received_at=at,
             code=outcome.code,
             reasons=json.dumps([p.as_dict() for p in outcome.problems[:100]]),
+        )
+
+
+def _check_above(sequence: int, last: int) -> None:
+    if sequence <= last:
+        raise Refused(
+            Problem(
+                "SEQUENCE_NOT_INCREASING",
+                f"sequence {sequence} is not above the last accepted one, {last}",
+            )
         )
 
 

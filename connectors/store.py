@@ -20,6 +20,7 @@ from connectors.cypher import (
     ADD_KEY,
     BATCH_BY_ID,
     CLOSE_OPEN_KEYS,
+    CONNECTOR_BY_ID,
     CONNECTOR_STATUS,
     KEY_AND_CONNECTOR,
     LOCK_CONNECTOR,
@@ -60,6 +61,14 @@ async def find_key(driver: AsyncDriver, database: str, kid: str) -> RegisteredKe
         valid_to=key["validTo"].to_native() if key.get("validTo") else None,
         revoked_at=key["revokedAt"].to_native() if key.get("revokedAt") else None,
     )
+
+
+async def get_connector(
+    driver: AsyncDriver, database: str, connector: str
+) -> dict[str, Any] | None:
+    """The connector's properties (department, recordTypes, lastSequence, ...), or None."""
+    records, _, _ = await driver.execute_query(CONNECTOR_BY_ID, id=connector, database_=database)
+    return dict(records[0]["connector"]) if records else None
 
 
 async def batch_hash(driver: AsyncDriver, database: str, batch_id: str) -> str | None:

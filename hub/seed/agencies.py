@@ -33,9 +33,6 @@ __all__ = [
 
 KEY_ALG: Final = "EdDSA"
 
-# A map projection, so a fresh graph without these property keys yet raises no notification.
-_CONNECTOR: Final = "MATCH (c:Connector {id: $id}) RETURN c {.*} AS connector"
-
 
 class SeedError(RuntimeError):
     """The seed cannot go on: a batch was rejected, or a connector or key is not usable."""
@@ -95,14 +92,13 @@ async def prepare_connector(
     key's kid is registered with other key material, for another connector, revoked or closed.
     """
     key = connector_key(data_dir, connector)
-    records, _, _ = await driver.execute_query(_CONNECTOR, id=connector, database_=database)
-    if not records:
+    found = await store.get_connector(driver, database, connector)
+    if found is None:
         await store.register_connector(
             driver, database, connector, department.value, list(record_types), now
         )
         last = 0
     else:
-        found = records[0]["connector"]
         if found.get("department") != department.value:
             raise SeedError(
                 f"connector {connector} is registered for {found.get('department')}, "
