@@ -112,7 +112,7 @@ def read_header(document: object) -> dict[str, Any]:
             "MALFORMED_JWS", f"unprotected members are not accepted: {', '.join(extra)}"
         )
     try:
-        header = json.loads(_b64decode(str(document["protected"])))
+        header = json.loads(b64url_decode(str(document["protected"])))
     except (ValueError, binascii.Error):
         raise SignatureProblem(
             "MALFORMED_JWS", "the protected header is not base64url JSON"
@@ -160,12 +160,13 @@ def _canonical_b64url(segment: object) -> bool:
     if not isinstance(segment, str) or not segment.isascii():
         return False
     try:
-        decoded = _b64decode(segment)
+        decoded = b64url_decode(segment)
     except (ValueError, binascii.Error):
         return False
     return base64.urlsafe_b64encode(decoded).decode().rstrip("=") == segment
 
 
-def _b64decode(segment: str) -> bytes:
+def b64url_decode(segment: str) -> bytes:
+    """Decode unpadded base64url (as every JWS member is)."""
     padded = segment + "=" * (-len(segment) % 4)
     return base64.urlsafe_b64decode(padded.encode("ascii"))

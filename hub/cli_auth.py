@@ -19,6 +19,7 @@ from auth.demo import create_demo_clients
 from auth.keys import rotate_signing_key
 from auth.principal import ClientKind
 from graph_schema.migrate import apply_migrations
+from hub import cypher
 from hub.database import open_driver
 from hub.settings import Settings, get_settings
 
@@ -117,8 +118,7 @@ def write_demo_clients(settings: Settings) -> Path:
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
             records, _, _ = await driver.execute_query(
-                "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY e.uscc LIMIT 1",
-                database_=settings.neo4j_database,
+                cypher.FIRST_ENTERPRISE, database_=settings.neo4j_database
             )
             institutions = {ClientKind.ENTERPRISE: records[0]["uscc"]} if records else {}
             await create_demo_clients(

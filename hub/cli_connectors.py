@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import base64
+import binascii
 import datetime as dt
 import json
 import uuid
@@ -19,7 +19,13 @@ from connectors import store
 from connectors.client import BatchSigner, encode_payload, push
 from connectors.pipeline import Outcome, Status
 from connectors.records import RECORD_TYPES
-from connectors.signing import generate_key, public_jwk, read_private_key, write_private_key
+from connectors.signing import (
+    b64url_decode,
+    generate_key,
+    public_jwk,
+    read_private_key,
+    write_private_key,
+)
 from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
 from hub.database import open_driver
@@ -202,9 +208,9 @@ def _sequence_of(path: Path) -> tuple[int, str]:
     """A file's batch sequence, read without verifying (only to order the files)."""
     try:
         segment = json.loads(path.read_text())["payload"]
-        payload = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        payload = json.loads(b64url_decode(segment))
         return int(payload["sequence"]), path.name
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, binascii.Error):
         return 0, path.name  # unreadable files go first and are refused with the reason
 
 

@@ -167,3 +167,10 @@ def profile_query(relations: list[str], rows: str) -> str:
 
 
 READINESS: Final = "RETURN 1 AS ok"
+
+GRAPH_IS_EMPTY: Final = "MATCH (e:Enterprise) RETURN count(e) = 0 AS empty"
+
+BATCHES_IN_LEDGER: Final = "UNWIND $ids AS id MATCH (b:Batch {id: id}) RETURN b.id AS id"
+
+FIRST_ENTERPRISE: Final = "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY e.uscc LIMIT 1"
+"""The demo enterprise client's own enterprise: the first in USCC order, stable per zone."""

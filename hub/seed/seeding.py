@@ -27,6 +27,7 @@ from typing import Final
 from neo4j import AsyncDriver, RoutingControl
 
 from connectors.pipeline import AppliedHook, Outcome, Pipeline, Status
+from hub import cypher
 from hub.reference_data import load_reference
 from hub.seed.agencies import DemoConnector, SeedError, prepare_connector
 from hub.seed.generator import DEFAULT_TODAY, SeedChunk, generate_zone
@@ -35,8 +36,6 @@ from hub.seed.reference import SOURCE
 
 __all__ = ["SeedStats", "graph_is_empty", "seed_zone"]
 
-_EMPTY: Final = "MATCH (e:Enterprise) RETURN count(e) = 0 AS empty"
-_IN_LEDGER: Final = "UNWIND $ids AS id MATCH (b:Batch {id: id}) RETURN b.id AS id"
 _SHOWN_PROBLEMS: Final = 5
 
 
@@ -73,7 +72,7 @@ def _utc_now() -> dt.datetime:
 async def graph_is_empty(driver: AsyncDriver, database: str) -> bool:
     """Whether the graph has no Enterprise node (reference data and ledgers do not count)."""
     records, _, _ = await driver.execute_query(
-        _EMPTY, database_=database, routing_=RoutingControl.READ
+        cypher.GRAPH_IS_EMPTY, database_=database, routing_=RoutingControl.READ
     )
     return bool(records[0]["empty"])
 
@@ -149,7 +148,7 @@ async def seed_zone(
 async def _in_ledger(driver: AsyncDriver, database: str, batch_ids: list[str]) -> set[str]:
     """Which of `batch_ids` the ledger has as applied batches."""
     records, _, _ = await driver.execute_query(
-        _IN_LEDGER, ids=batch_ids, database_=database, routing_=RoutingControl.READ
+        cypher.BATCHES_IN_LEDGER, ids=batch_ids, database_=database, routing_=RoutingControl.READ
     )
     return {str(record["id"]) for record in records}
 
