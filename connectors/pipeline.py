@@ -70,6 +70,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     usccs: frozenset[str] = frozenset()
+    person_keys: frozenset[str] = frozenset()
 
     @property
     def code(self) -> str:
@@ -147,6 +148,7 @@ class Pipeline:
         outcome.written = written
         outcome.gap = gap
         outcome.usccs = frozenset(_usccs(rows))
+        outcome.person_keys = frozenset(_person_keys(rows))
         if self.on_applied is not None:
             await self.on_applied(outcome)
         return outcome
@@ -393,6 +395,22 @@ def _usccs(rows: Sequence[dict[str, Any]]) -> set[str]:
             value = row.get(key) or row.get("props", {}).get(key)
             if isinstance(value, str):
                 found.add(value)
+        for kind, key in (("holderKind", "holder"), ("subjectKind", "subject")):
+            if row.get(kind) == "ENTERPRISE" and isinstance(row.get(key), str):
+                found.add(row[key])
+    return found
+
+
+def _person_keys(rows: Sequence[dict[str, Any]]) -> set[str]:
+    """The persons a batch touched: their enterprises are re-rated too."""
+    found: set[str] = set()
+    for row in rows:
+        value = row.get("personKey") or row.get("props", {}).get("personKey")
+        for kind, key in (("holderKind", "holder"), ("subjectKind", "subject")):
+            if row.get(kind) == "PERSON":
+                value = row.get(key)
+        if isinstance(value, str):
+            found.add(value)
     return found
 
 

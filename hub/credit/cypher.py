@@ -10,7 +10,7 @@ from typing import Final
 RATING_FACTS: Final = """
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {uscc: uscc})
-RETURN e.uscc AS uscc, e.registeredOn AS registeredOn,
+RETURN e.uscc AS uscc, e.name AS name, e.zone AS zone, e.registeredOn AS registeredOn,
   COLLECT { MATCH (e)-[:PENALISED]->(p:Penalty) WHERE p.decidedOn <= $as_of
             RETURN p {.id, .department, .severity, .decidedOn, .publicUntil, .repairedOn} }
     AS penalties,
@@ -49,15 +49,17 @@ RETURN e.uscc AS uscc, e.registeredOn AS registeredOn,
 
 # Listed enterprises within reach: the shortest path from each enterprise to each other
 # enterprise with an entry active at $as_of, through legal representatives, officers,
-# shareholdings of 25% or more and shared addresses. A hop is one step from an enterprise to
-# the next (through a person or an address, or a direct shareholding), so 3 hops are at most 6
-# relationships; the engine counts the hops from the path.
+# shareholdings of 25% or more and shared addresses, each in force at $as_of. A hop is one
+# step from an enterprise to the next (through a person or an address, or a direct
+# shareholding), so 3 hops are at most 6 relationships; the engine counts the hops from the path.
 NETWORK_LINKS: Final = """
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {uscc: uscc})
 MATCH p = SHORTEST 1 (e)
       -[r:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT
-        WHERE r.ratio IS NULL OR r.ratio >= 0.25]-{1,6}
+        WHERE (r.ratio IS NULL OR r.ratio >= 0.25)
+          AND (r.since IS NULL OR r.since <= $as_of)
+          AND (r.until IS NULL OR r.until > $as_of)]-{1,6}
       (other:Enterprise WHERE other <> e)
 WHERE size([n IN nodes(p) WHERE n:Enterprise]) <= 4
 WITH uscc, other, p,
@@ -71,4 +73,163 @@ RETURN uscc, other.uscc AS other, entries,
        [n IN nodes(p) | {label: labels(n)[0],
                          key: coalesce(n.uscc, n.personKey, n.key)}] AS nodes,
        [r IN relationships(p) | type(r)] AS relationships
+"""
+
+# --- what a batch can affect ----------------------------------------------------------------
+
+_TIES = "LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT"
+
+# One hop from each of $usccs to the enterprises next to it: a direct shareholding, or a shared
+# person or address. Ratios and dates are ignored: a tie that just ended or fell below a
+# threshold still changes its neighbours' network risk, so it must still be followed.
+NEIGHBOURS: Final = f"""
+UNWIND $usccs AS uscc
+MATCH (:Enterprise {{uscc: uscc}})-[:{_TIES}]-(m)
+CALL (m) {{
+  WITH m WHERE m:Enterprise
+  RETURN m AS next
+  UNION
+  WITH m WHERE NOT m:Enterprise
+  MATCH (m)-[:{_TIES}]-(next:Enterprise)
+  RETURN next
+}}
+RETURN collect(DISTINCT next.uscc) AS usccs
+"""
+
+# The enterprises each person of $keys holds a position in (any dates).
+PERSON_ENTERPRISES: Final = """
+UNWIND $keys AS key
+MATCH (:Person {personKey: key})-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]->
+      (e:Enterprise)
+RETURN collect(DISTINCT e.uscc) AS usccs
+"""
+
+# Listed persons holding a position in any of $usccs: their entries reach those enterprises.
+LISTED_PERSONS: Final = """
+UNWIND $usccs AS uscc
+MATCH (p:Person)-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]->(:Enterprise {uscc: uscc})
+WHERE EXISTS { (p)-[:LISTED]->(:ListEntry) }
+RETURN collect(DISTINCT p.personKey) AS keys
+"""
+
+ALL_USCCS: Final = "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY uscc"
+ALL_LISTED_PERSONS: Final = """
+MATCH (p:Person) WHERE EXISTS { (p)-[:LISTED]->(:ListEntry) }
+RETURN p.personKey AS key ORDER BY key
+"""
+
+# --- joint punishment -------------------------------------------------------------------------
+
+_IN_FORCE = "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)"
+
+# The punitive list entries of the enterprises $usccs and of the persons $keys, with who is
+# responsible for each listed enterprise at $as_of, and whether coverage exists already.
+LISTED_ENTRIES: Final = f"""
+CALL () {{
+  UNWIND $usccs AS key
+  MATCH (s:Enterprise {{uscc: key}})
+  RETURN s, key, 'ENTERPRISE' AS subjectType
+  UNION
+  UNWIND $keys AS key
+  MATCH (s:Person {{personKey: key}})
+  RETURN s, key, 'PERSON' AS subjectType
+}}
+MATCH (s)-[:LISTED]->(l:ListEntry) WHERE l.list <> 'RED_LIST'
+RETURN l {{.id, .list, .department, .listedOn, .expiresOn, .removedOn}} AS entry,
+  subjectType, key, s.name AS name, s.zone AS zone,
+  EXISTS {{ (l)<-[:CAUSED_BY]-(:ListCoverage) }} AS covered,
+  COLLECT {{
+    MATCH (h)-[r:LEGAL_REPRESENTATIVE_OF|SHAREHOLDER_OF|OFFICER_OF]->(s:Enterprise)
+    WHERE {_IN_FORCE}
+    RETURN {{subjectType: CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END,
+            key: coalesce(h.personKey, h.uscc), name: h.name, relationship: type(r),
+            role: r.role, ratio: r.ratio}}
+  }} AS responsible
+"""
+
+# What each subject of $keys (persons) and $usccs (enterprises) represents or controls at
+# $as_of: enterprises it is legal representative of, or holds $control_ratio or more of.
+CONTROLS: Final = f"""
+CALL () {{
+  UNWIND $keys AS key
+  MATCH (s:Person {{personKey: key}})
+  RETURN s, key
+  UNION
+  UNWIND $usccs AS key
+  MATCH (s:Enterprise {{uscc: key}})
+  RETURN s, key
+}}
+MATCH (s)-[r:LEGAL_REPRESENTATIVE_OF|SHAREHOLDER_OF]->(y:Enterprise)
+WHERE (type(r) = 'LEGAL_REPRESENTATIVE_OF' OR r.ratio >= $control_ratio) AND {_IN_FORCE}
+RETURN key, y.uscc AS uscc, y.name AS name, y.zone AS zone, type(r) AS relationship,
+       r.ratio AS ratio
+"""
+
+# --- writes -------------------------------------------------------------------------------------
+
+# A rating is stored only when it differs from the enterprise's current one (by fingerprint:
+# score, grade, model and factors), so re-rating unchanged data adds no history.
+WRITE_RATINGS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+OPTIONAL MATCH (e)-[current:CURRENT_RATING]->(old:Rating)
+WITH e, row, current, old
+WHERE old IS NULL OR old.fingerprint <> row.fingerprint
+CREATE (r:Rating {id: row.id, uscc: row.uscc, score: row.score, grade: row.grade,
+                  forcedBy: row.forcedBy, modelVersion: row.modelVersion, asOf: row.asOf,
+                  computedAt: $computed_at, fingerprint: row.fingerprint,
+                  factors: row.factors, treatment: row.treatment})
+CREATE (e)-[:RATED]->(r)
+CREATE (e)-[:CURRENT_RATING]->(r)
+SET e.creditGrade = row.grade, e.creditScore = row.score, old.supersededAt = $computed_at
+DELETE current
+RETURN count(r) AS written
+"""
+
+WRITE_COVERAGE: Final = """
+UNWIND $rows AS row
+MERGE (c:ListCoverage {id: row.id})
+SET c += row.props, c.withdrawnOn = null, c.computedAt = $computed_at
+WITH c, row
+CALL (c, row) {
+  MATCH (s:Enterprise {uscc: row.props.subjectKey}) WHERE row.props.subjectType = 'ENTERPRISE'
+  RETURN s
+  UNION
+  MATCH (s:Person {personKey: row.props.subjectKey}) WHERE row.props.subjectType = 'PERSON'
+  RETURN s
+}
+MERGE (s)-[:COVERED_BY]->(c)
+WITH c, row
+OPTIONAL MATCH (l:ListEntry {id: row.props.cause})
+CALL (c, l) {
+  WITH c, l WHERE l IS NOT NULL
+  MERGE (c)-[:CAUSED_BY]->(l)
+}
+RETURN count(DISTINCT c) AS written
+"""
+
+# Coverage an entry in force no longer gives (a tie ended): withdrawn from $as_of, kept.
+WITHDRAW_PUNISHMENT: Final = """
+UNWIND $rows AS row
+MATCH (:ListEntry {id: row.entry})<-[:CAUSED_BY]-(c:ListCoverage)
+WHERE c.withdrawnOn IS NULL AND NOT c.id IN row.kept
+SET c.withdrawnOn = $as_of
+RETURN count(c) AS withdrawn
+"""
+
+# Incentives an enterprise no longer earns: withdrawn from $as_of, kept.
+WITHDRAW_INCENTIVES: Final = """
+UNWIND $rows AS row
+MATCH (:Enterprise {uscc: row.uscc})-[:COVERED_BY]->(c:ListCoverage {kind: 'INCENTIVE'})
+WHERE c.withdrawnOn IS NULL AND NOT c.id IN row.kept
+SET c.withdrawnOn = $as_of
+RETURN count(c) AS withdrawn
+"""
+
+# Ended entries are not derived again (their coverage is history); only their end date moves.
+END_COVERAGE: Final = """
+UNWIND $rows AS row
+MATCH (:ListEntry {id: row.entry})<-[:CAUSED_BY]-(c:ListCoverage)
+SET c.validUntil = row.until
+RETURN count(c) AS ended
 """

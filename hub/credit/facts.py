@@ -85,6 +85,8 @@ class RatingFacts:
     uscc: str
     as_of: dt.date
     registered_on: dt.date
+    name: str = ""
+    zone: str | None = None
     penalties: tuple[PenaltyFact, ...] = ()
     list_entries: tuple[ListEntryFact, ...] = ()
     classifications: tuple[ClassificationFact, ...] = ()

@@ -52,6 +52,8 @@ def _facts(row: dict[str, Any], as_of: dt.date, network: list[NetworkLink]) -> R
         uscc=row["uscc"],
         as_of=as_of,
         registered_on=row["registeredOn"],
+        name=row.get("name") or "",
+        zone=row.get("zone"),
         penalties=tuple(
             PenaltyFact(
                 id=p["id"],

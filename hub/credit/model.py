@@ -269,7 +269,8 @@ def _classification_problems(schemes: tuple[SchemeRules, ...]) -> list[str]:
     return problems
 
 
-def _describe(error: ValidationError) -> str:
+def describe_error(error: ValidationError) -> str:
+    """A pydantic error as one line: each location and its message."""
     parts = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"])
@@ -283,7 +284,7 @@ def model_from_data(data: Any, source: str = "<data>") -> RatingModel:
     try:
         return RatingModel.model_validate(data)
     except ValidationError as error:
-        raise ModelError(f"credit model {source}: {_describe(error)}") from None
+        raise ModelError(f"credit model {source}: {describe_error(error)}") from None
 
 
 def load_model(path: Path | str | None = None) -> RatingModel:

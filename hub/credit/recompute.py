@@ -1,0 +1,393 @@
+"""Keeps stored ratings and list coverage up to date: after a batch, or for everything.
+
+After an accepted batch only the enterprises it can affect are recomputed: those it touched,
+the enterprises of the persons it touched, and everything within reach of them (the network
+risk's hops, or the joint rules' propagation depth if deeper), found by traversal a level at
+a time. `recompute_all` does every enterprise and every listed person, chunk by chunk.
+
+Each chunk costs a fixed number of queries whatever its size: two to gather rating facts, one
+for its list entries, one per propagation level, and one write transaction holding the new
+ratings (stored only when they differ from the current one), the coverage rows, and the
+withdrawal of coverage that no longer follows. A rejected write leaves the chunk as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
+
+from connectors.pipeline import Outcome
+from hub.credit import cypher
+from hub.credit.coverage import (
+    ControlLink,
+    Coverage,
+    ListedEntry,
+    Responsible,
+    covered_responsible,
+    incentive_coverage,
+    punishment_coverage,
+    punishment_rule,
+)
+from hub.credit.engine import Rating, rate
+from hub.credit.gather import gather_facts
+from hub.credit.joint_rules import JointRules
+from hub.credit.model import RatingModel
+from hub.repository import native
+
+Progress = Callable[[int, int], None]
+"""Called after each chunk with (subjects done, subjects in all)."""
+
+
+@dataclass
+class RecomputeReport:
+    """What one recomputation did."""
+
+    enterprises: int = 0
+    persons: int = 0
+    ratings_written: int = 0
+    coverage_written: int = 0
+    withdrawn: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: RecomputeReport) -> None:
+        self.enterprises += other.enterprises
+        self.persons += other.persons
+        self.ratings_written += other.ratings_written
+        self.coverage_written += other.coverage_written
+        self.withdrawn += other.withdrawn
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass
+class CreditRecomputer:
+    """Recomputes ratings and coverage in one database under one model and rule set."""
+
+    driver: AsyncDriver
+    database: str
+    model: RatingModel
+    rules: JointRules
+    chunk_size: int = 1000
+    clock: Callable[[], dt.date] = today
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+
+    @property
+    def reach(self) -> int:
+        """How many enterprise hops a change can travel: network risk or propagation."""
+        depths = [rule.propagation_depth for rule in self.rules.punishment.values()]
+        return max(self.model.network.max_hops, *depths)
+
+    async def after_batch(self, outcome: Outcome) -> None:
+        """The pipeline's `on_applied` hook: recompute what the batch can affect, as of today."""
+        if outcome.usccs or outcome.person_keys:
+            await self.recompute_affected(outcome.usccs, outcome.person_keys, self.clock())
+
+    async def recompute_affected(
+        self, usccs: Iterable[str], person_keys: Iterable[str], as_of: dt.date
+    ) -> RecomputeReport:
+        enterprises, persons = await self.affected(usccs, person_keys)
+        return await self.recompute(enterprises, persons, as_of)
+
+    async def affected(
+        self, usccs: Iterable[str], person_keys: Iterable[str]
+    ) -> tuple[list[str], list[str]]:
+        """The enterprises and listed persons whose rating or coverage a change can alter."""
+        keys = sorted(set(person_keys))
+        seen = set(usccs)
+        if keys:
+            seen |= set(await self._single(cypher.PERSON_ENTERPRISES, {"keys": keys}, "usccs"))
+        frontier = set(seen)
+        for _ in range(self.reach):
+            if not frontier:
+                break
+            found = await self._single(cypher.NEIGHBOURS, {"usccs": sorted(frontier)}, "usccs")
+            frontier = set(found) - seen
+            seen |= frontier
+        listed = await self._single(cypher.LISTED_PERSONS, {"usccs": sorted(seen)}, "keys")
+        return sorted(seen), sorted(set(keys) | set(listed))
+
+    async def recompute_all(
+        self, as_of: dt.date, progress: Progress | None = None
+    ) -> RecomputeReport:
+        """Every enterprise's rating and incentives, and the coverage of every entry."""
+        usccs = [row["uscc"] for row in await self._read(cypher.ALL_USCCS, {})]
+        keys = [row["key"] for row in await self._read(cypher.ALL_LISTED_PERSONS, {})]
+        return await self.recompute(usccs, keys, as_of, progress)
+
+    async def recompute(
+        self,
+        usccs: Sequence[str],
+        person_keys: Sequence[str],
+        as_of: dt.date,
+        progress: Progress | None = None,
+    ) -> RecomputeReport:
+        """Rate `usccs` and derive the coverage of their entries and of `person_keys`' entries."""
+        started = time.perf_counter()
+        report = RecomputeReport()
+        total = len(usccs) + len(person_keys)
+        # one recomputation at a time in this process, so a slower one cannot overwrite a
+        # newer one's results with older reads
+        async with self._lock:
+            for start in range(0, len(usccs), self.chunk_size):
+                chunk = list(usccs[start : start + self.chunk_size])
+                report.add(await self._chunk(chunk, [], as_of))
+                if progress is not None:
+                    progress(start + len(chunk), total)
+            for start in range(0, len(person_keys), self.chunk_size):
+                chunk = list(person_keys[start : start + self.chunk_size])
+                report.add(await self._chunk([], chunk, as_of))
+                if progress is not None:
+                    progress(len(usccs) + start + len(chunk), total)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    async def _chunk(
+        self, usccs: list[str], person_keys: list[str], as_of: dt.date
+    ) -> RecomputeReport:
+        facts = await gather_facts(self.driver, self.database, usccs, as_of) if usccs else {}
+        ratings = [rate(self.model, facts[uscc]) for uscc in sorted(facts)]
+        incentives = {uscc: incentive_coverage(self.rules, f) for uscc, f in facts.items()}
+        entries = await self._entries(usccs, person_keys, as_of)
+        derive = [e for e, covered in entries if _in_force(e, as_of) or not covered]
+        ended = [e for e, covered in entries if not (_in_force(e, as_of) or not covered)]
+        controls = await self._controls(derive, as_of)
+        punishment = {e.id: punishment_coverage(self.rules, e, controls) for e in derive}
+        coverage = [c for rows in punishment.values() for c in rows]
+        coverage += [c for rows in incentives.values() for c in rows]
+        params = {
+            "as_of": as_of,
+            "computed_at": dt.datetime.now(dt.UTC),
+            "ratings": [_rating_row(rating) for rating in ratings],
+            "coverage": [_coverage_row(c) for c in coverage],
+            "withdraw_punishment": [
+                {"entry": e.id, "kept": [c.id for c in punishment[e.id]]}
+                for e in derive
+                if _in_force(e, as_of)
+            ],
+            "withdraw_incentives": [
+                {"uscc": uscc, "kept": [c.id for c in rows]} for uscc, rows in incentives.items()
+            ],
+            "ended": [{"entry": e.id, "until": e.ends_on} for e in ended],
+        }
+        async with self.driver.session(database=self.database) as session:
+            counts = await session.execute_write(_write, params)
+        return RecomputeReport(
+            enterprises=len(usccs),
+            persons=len(person_keys),
+            ratings_written=counts["ratings"],
+            coverage_written=counts["coverage"],
+            withdrawn=counts["withdrawn"],
+        )
+
+    async def _entries(
+        self, usccs: list[str], keys: list[str], as_of: dt.date
+    ) -> list[tuple[ListedEntry, bool]]:
+        rows = await self._read(
+            cypher.LISTED_ENTRIES, {"usccs": usccs, "keys": keys, "as_of": as_of}
+        )
+        return [(_listed_entry(row), bool(row["covered"])) for row in rows]
+
+    async def _controls(
+        self, entries: Sequence[ListedEntry], as_of: dt.date
+    ) -> dict[str, tuple[ControlLink, ...]]:
+        """What the subjects the entries cover represent or control, a level at a time."""
+        controls: dict[str, tuple[ControlLink, ...]] = {}
+        frontier: dict[str, str] = {}  # key -> PERSON | ENTERPRISE, for the next level
+        depth_of: dict[str, int] = {}  # the deepest reach any entry asks of a subject
+        for entry in entries:
+            rule = punishment_rule(self.rules, entry.list)
+            if rule is None or rule.propagation_depth == 0:
+                continue
+            starts: list[tuple[str, str]] = (
+                [(entry.subject_type, entry.key)] if entry.subject_type == "PERSON" else []
+            )
+            starts += [(s.subject_type, s.key) for s in covered_responsible(self.rules, entry)]
+            for subject_type, key in starts:
+                frontier[key] = subject_type
+                depth_of[key] = max(depth_of.get(key, 0), rule.propagation_depth)
+        level = 0
+        while frontier:
+            level += 1
+            found = await self._read(
+                cypher.CONTROLS,
+                {
+                    "keys": sorted(k for k, t in frontier.items() if t == "PERSON"),
+                    "usccs": sorted(k for k, t in frontier.items() if t == "ENTERPRISE"),
+                    "as_of": as_of,
+                    "control_ratio": self.rules.control_ratio,
+                },
+            )
+            links: dict[str, list[ControlLink]] = defaultdict(list)
+            for row in found:
+                links[row["key"]].append(
+                    ControlLink(
+                        uscc=row["uscc"],
+                        name=row["name"] or "",
+                        zone=row["zone"],
+                        relationship=row["relationship"],
+                        ratio=row["ratio"],
+                    )
+                )
+            onward: dict[str, str] = {}
+            for key in frontier:
+                controls[key] = tuple(links.get(key, ()))
+                if depth_of[key] > level:
+                    for link in controls[key]:
+                        if link.uscc not in controls:
+                            onward[link.uscc] = "ENTERPRISE"
+                            depth_of[link.uscc] = max(depth_of.get(link.uscc, 0), depth_of[key])
+            frontier = onward
+        return controls
+
+    async def _read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        records, _, _ = await self.driver.execute_query(
+            query, dict(params), routing_=RoutingControl.READ, database_=self.database
+        )
+        return [native(record.data()) for record in records]
+
+    async def _single(self, query: str, params: Mapping[str, Any], column: str) -> list[str]:
+        rows = await self._read(query, params)
+        return list(rows[0][column]) if rows else []
+
+
+def _in_force(entry: ListedEntry, as_of: dt.date) -> bool:
+    """Not yet removed or expired at `as_of` (a future listing is in force too: it is coming)."""
+    return entry.ends_on is None or entry.ends_on > as_of
+
+
+async def _write(tx: AsyncManagedTransaction, params: dict[str, Any]) -> dict[str, int]:
+    common = {"as_of": params["as_of"], "computed_at": params["computed_at"]}
+    counts = {"ratings": 0, "coverage": 0, "withdrawn": 0}
+    statements = (
+        ("ratings", cypher.WRITE_RATINGS, "ratings", "written"),
+        ("coverage", cypher.WRITE_COVERAGE, "coverage", "written"),
+        ("withdrawn", cypher.WITHDRAW_PUNISHMENT, "withdraw_punishment", "withdrawn"),
+        ("withdrawn", cypher.WITHDRAW_INCENTIVES, "withdraw_incentives", "withdrawn"),
+        (None, cypher.END_COVERAGE, "ended", "ended"),
+    )
+    for counter, query, rows_key, column in statements:
+        if not params[rows_key]:
+            continue
+        result = await tx.run(query, {**common, "rows": params[rows_key]})
+        record = await result.single()
+        if counter is not None and record is not None:
+            counts[counter] += int(record[column])
+    return counts
+
+
+def _listed_entry(row: dict[str, Any]) -> ListedEntry:
+    entry = row["entry"]
+    return ListedEntry(
+        id=entry["id"],
+        list=entry["list"],
+        department=entry["department"],
+        listed_on=entry["listedOn"],
+        expires_on=entry.get("expiresOn"),
+        removed_on=entry.get("removedOn"),
+        subject_type=row["subjectType"],
+        key=row["key"],
+        name=row["name"] or "",
+        zone=row["zone"],
+        responsible=tuple(
+            Responsible(
+                subject_type=r["subjectType"],
+                key=r["key"],
+                name=r["name"] or "",
+                relationship=r["relationship"],
+                role=r.get("role"),
+                ratio=r.get("ratio"),
+            )
+            for r in sorted(row["responsible"], key=lambda r: (r["relationship"], r["key"]))
+        ),
+    )
+
+
+def factor_dicts(rating: Rating) -> list[dict[str, Any]]:
+    """A rating's factors as plain JSON-ready dicts (stored with the rating)."""
+    return [
+        {
+            "code": f.code,
+            "points": f.points,
+            "reason": f.reason,
+            "basis": f.basis,
+            "evidence": list(f.evidence),
+            "paths": [
+                [{"label": s.label, "key": s.key, "relationship": s.relationship} for s in path]
+                for path in f.paths
+            ],
+        }
+        for f in rating.factors
+    ]
+
+
+def rating_fingerprint(rating: Rating) -> str:
+    """What makes two ratings the same: score, grade, model and each factor's points and
+    evidence (not the wording of reasons, which name the day of a decay)."""
+    content = [
+        rating.score,
+        rating.grade,
+        rating.forced_by,
+        rating.model_version,
+        [[f.code, f.points, list(f.evidence)] for f in rating.factors],
+    ]
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _rating_row(rating: Rating) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4().hex,
+        "uscc": rating.uscc,
+        "score": rating.score,
+        "grade": rating.grade,
+        "forcedBy": rating.forced_by,
+        "modelVersion": rating.model_version,
+        "asOf": rating.as_of,
+        "fingerprint": rating_fingerprint(rating),
+        "factors": json.dumps(factor_dicts(rating), ensure_ascii=False),
+        "treatment": rating.treatment.name,
+    }
+
+
+def _coverage_row(coverage: Coverage) -> dict[str, Any]:
+    measures = {dept.value: list(texts) for dept, texts in coverage.measures.items()}
+    return {
+        "id": coverage.id,
+        "props": {
+            "kind": coverage.kind,
+            "list": coverage.list,
+            "cause": coverage.cause,
+            "department": coverage.department,
+            "subjectType": coverage.subject_type,
+            "subjectKey": coverage.subject_key,
+            "subjectName": coverage.subject_name,
+            "subjectRole": coverage.subject_role,
+            "relation": coverage.relation,
+            "zone": coverage.zone,
+            "depth": coverage.depth,
+            "validFrom": coverage.valid_from,
+            "validUntil": coverage.valid_until,
+            "path": json.dumps(
+                [
+                    {"label": s.label, "key": s.key, "relationship": s.relationship}
+                    for s in coverage.path
+                ]
+            ),
+            "evidence": list(coverage.evidence),
+            "measures": json.dumps(measures, ensure_ascii=False),
+            "departments": sorted(measures),
+            "basis": coverage.basis,
+            "rulesVersion": coverage.rules_version,
+        },
+    }
