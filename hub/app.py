@@ -29,6 +29,8 @@ from hub.api.context import Context
 from hub.api.loaders import Loaders
 from hub.api.schema import build_schema
 from hub.credit import load_model
+from hub.credit.joint_rules import load_joint_rules
+from hub.credit.recompute import CreditRecomputer
 from hub.database import open_driver
 from hub.health import healthz, readyz
 from hub.ide import OfflineIdeGraphQL, ide_routes
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
     settings = settings or get_settings()
     catalog: Catalog = load_catalog()  # refuses a broken catalog before anything is served
     rating_model = load_model()  # likewise the rating model
+    joint_rules = load_joint_rules()  # and the joint punishment and incentive rules
     auth_service = AuthService.from_settings(
         settings.auth,
         default_issuer=settings.base_url,
@@ -157,11 +160,14 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         app.state.auth = auth_service
         app.state.catalog = catalog
         app.state.rating_model = rating_model
+        app.state.joint_rules = joint_rules
         app.state.settings = settings
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)
+        recomputer = CreditRecomputer(drv, settings.neo4j_database, rating_model, joint_rules)
+        app.state.recomputer = recomputer
         app.state.pipeline = build_pipeline(
-            drv, settings, person_key_secret(settings), on_applied=None
+            drv, settings, person_key_secret(settings), on_applied=recomputer.after_batch
         )
         try:
             yield

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 from collections.abc import Coroutine
 from typing import Annotated, Any, TypeVar
 
 import typer
+from neo4j import AsyncDriver
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -15,6 +17,7 @@ from graph_schema.migrate import apply_migrations
 from graph_schema.uscc import UsccError, validate_uscc
 from hub.cli_auth import audit_app, clients_app, keys_app, write_demo_clients
 from hub.cli_connectors import connector_app, sync
+from hub.credit.recompute import build_recomputer, today
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
 from hub.reference_data import load_reference
@@ -142,12 +145,76 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
                 f"({stats.applied} applied, {stats.skipped} already there) "
                 f"in {stats.elapsed_s:.1f} s ({stats.records_per_s:,.0f} records/s)."
             )
+            # the seed's batches are applied without the per-batch hook: one full pass is faster
+            await _rate_all(driver, settings, today())
 
     try:
         _run(go())
     except SeedError as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
+
+
+async def _rate_all(driver: AsyncDriver, settings: Settings, as_of: dt.date) -> None:
+    recomputer = build_recomputer(driver, settings)
+    with Progress(
+        TextColumn("rating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("subjects", total=None)
+        report = await recomputer.recompute_all(
+            as_of, progress=lambda done, total: progress.update(task, completed=done, total=total)
+        )
+    console.print(
+        f"Rated {report.enterprises:,} enterprises and derived the coverage of their and "
+        f"{report.persons:,} listed persons' entries as of {as_of.isoformat()} in "
+        f"{report.seconds:.1f} s: {report.ratings_written:,} new ratings, "
+        f"{report.coverage_written:,} coverage rows written, {report.withdrawn:,} withdrawn."
+    )
+
+
+@app.command()
+def rate(
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every enterprise and every listed person.")
+    ] = False,
+    usccs: Annotated[
+        list[str] | None, typer.Argument(help="Enterprises to re-rate (and what they affect).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Rate as of this date (YYYY-MM-DD); default today.")
+    ] = None,
+) -> None:
+    """Recompute stored ratings and joint-punishment/incentive coverage."""
+    if all_ == bool(usccs):
+        err.print("Give either --all or one or more USCCs.")
+        raise typer.Exit(2)
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else today()
+        codes = [validate_uscc(code) for code in usccs or []]
+    except (ValueError, UsccError) as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    settings = get_settings()
+
+    async def go() -> None:
+        async with open_driver(settings) as driver:
+            await apply_migrations(driver, settings.neo4j_database)
+            if all_:
+                await _rate_all(driver, settings, day)
+                return
+            report = await build_recomputer(driver, settings).recompute_affected(codes, [], day)
+            console.print(
+                f"Re-rated {report.enterprises:,} enterprises (those given and those within "
+                f"reach) as of {day.isoformat()}: {report.ratings_written:,} new ratings, "
+                f"{report.coverage_written:,} coverage rows written, {report.withdrawn:,} "
+                "withdrawn."
+            )
+
+    _run(go())
 
 
 @app.command()

@@ -28,6 +28,7 @@ from connectors.signing import (
 )
 from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
+from hub.credit.recompute import build_recomputer
 from hub.database import open_driver
 from hub.ingest import build_pipeline
 from hub.secrets import person_key_secret
@@ -233,7 +234,10 @@ def sync(path: Annotated[Path, typer.Argument(help="A batch file, or a folder of
         results: list[tuple[Path, Outcome]] = []
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
-            pipeline = build_pipeline(driver, settings, person_key_secret(settings), None)
+            recomputer = build_recomputer(driver, settings)
+            pipeline = build_pipeline(
+                driver, settings, person_key_secret(settings), recomputer.after_batch
+            )
             with Progress(
                 TextColumn("syncing"), BarColumn(), MofNCompleteColumn(), console=console
             ) as progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -30,8 +31,11 @@ async def gather_facts(
 ) -> dict[str, RatingFacts]:
     """The facts of each known enterprise of `usccs`, valid at `as_of`."""
     params = {"usccs": usccs, "as_of": as_of, "since": as_of - dt.timedelta(days=WINDOW_DAYS)}
-    rows = await _read(driver, database, cypher.RATING_FACTS, params)
-    links = await _read(driver, database, cypher.NETWORK_LINKS, params)
+    # two independent reads: the server runs them side by side
+    rows, links = await asyncio.gather(
+        _read(driver, database, cypher.RATING_FACTS, params),
+        _read(driver, database, cypher.NETWORK_LINKS, params),
+    )
     network: dict[str, list[NetworkLink]] = defaultdict(list)
     for link in links:
         network[link["uscc"]].append(_link(link))

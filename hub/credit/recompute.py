@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import logging
 import time
 import uuid
 from collections import defaultdict
@@ -40,9 +41,12 @@ from hub.credit.coverage import (
 )
 from hub.credit.engine import Rating, rate
 from hub.credit.gather import gather_facts
-from hub.credit.joint_rules import JointRules
-from hub.credit.model import RatingModel
+from hub.credit.joint_rules import JointRules, load_joint_rules
+from hub.credit.model import RatingModel, load_model
 from hub.repository import native
+from hub.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called after each chunk with (subjects done, subjects in all)."""
@@ -90,9 +94,20 @@ class CreditRecomputer:
         return max(self.model.network.max_hops, *depths)
 
     async def after_batch(self, outcome: Outcome) -> None:
-        """The pipeline's `on_applied` hook: recompute what the batch can affect, as of today."""
-        if outcome.usccs or outcome.person_keys:
+        """The pipeline's `on_applied` hook: recompute what the batch can affect, as of today.
+
+        The batch is committed by now, so a failure here must not fail its push (a resend
+        would be ALREADY_APPLIED and never re-rate): it is logged, and `hub rate` repairs it.
+        """
+        if not (outcome.usccs or outcome.person_keys):
+            return
+        try:
             await self.recompute_affected(outcome.usccs, outcome.person_keys, self.clock())
+        except Exception:
+            log.exception(
+                "re-rating after batch %s failed; run `hub rate --all` to catch up",
+                outcome.batch_id,
+            )
 
     async def recompute_affected(
         self, usccs: Iterable[str], person_keys: Iterable[str], as_of: dt.date
@@ -260,6 +275,11 @@ class CreditRecomputer:
     async def _single(self, query: str, params: Mapping[str, Any], column: str) -> list[str]:
         rows = await self._read(query, params)
         return list(rows[0][column]) if rows else []
+
+
+def build_recomputer(driver: AsyncDriver, settings: Settings) -> CreditRecomputer:
+    """The recomputer of the hub's database, with the packaged model and rules (validated)."""
+    return CreditRecomputer(driver, settings.neo4j_database, load_model(), load_joint_rules())
 
 
 def _in_force(entry: ListedEntry, as_of: dt.date) -> bool:
