@@ -24,6 +24,7 @@ from typing import Any, Final, Literal
 
 from auth.catalog import Catalog, RowMode
 from auth.principal import Principal
+from graph_schema.model import ListKind
 
 Reason = Literal["granted", "missing_scope", "not_public", "no_rule"]
 
@@ -238,6 +239,32 @@ def list_entry_visible(catalog: Catalog, principal: Principal, list_kind: str) -
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class ListScope:
+    """Which consolidated-list rows the caller may see: rows of `lists`, and, when
+    `only_uscc` is set, only those whose subject is that enterprise."""
+
+    lists: tuple[str, ...]
+    only_uscc: str | None = None
+
+
+def list_scope(catalog: Catalog, principal: Principal) -> ListScope:
+    """The joint-punishment and incentive rows `principal` may read (given `lists:read`).
+
+    Public clients and consent-limited ones (banks, insurers) see the lists published by law,
+    for every subject: publication is what makes them lists. An enterprise sees only its own
+    rows. The supervising kinds see every list.
+    """
+    scope = row_scope(catalog, principal)
+    if scope.mode is RowMode.NONE:
+        return ListScope(())
+    public_only = scope.mode is RowMode.CONSENTED or catalog.grant(principal.kind).public_only
+    kinds = tuple(
+        kind.value for kind in ListKind if not public_only or catalog.is_public_list(kind.value)
+    )
+    return ListScope(kinds, scope.uscc if scope.mode is RowMode.SELF else None)
+
+
 def purpose_required(catalog: Catalog, principal: Principal) -> bool:
     """Must the caller state an `X-Purpose` for every request that reads enterprise data?"""
     return catalog.grant(principal.kind).purpose_required
@@ -249,6 +276,7 @@ __all__ = [
     "ROW_PREDICATE",
     "ROW_PREDICATES",
     "Decision",
+    "ListScope",
     "Reason",
     "RowMode",
     "RowScope",
@@ -256,6 +284,7 @@ __all__ = [
     "field_allowed",
     "field_decider",
     "list_entry_visible",
+    "list_scope",
     "mask_person_name",
     "purpose_required",
     "requires_scopes",

@@ -11,9 +11,15 @@ import datetime as dt
 
 import strawberry
 
+from auth.policy import list_scope
 from hub.api.context import Info
+from hub.api.lists import AppliedMeasures, EnterpriseMeasures, applied, checked_department
+from hub.api.pagination import page_size
 from hub.credit import Rating, RatingModel, rate
+from hub.credit.engine import active_list_entries, effective_classifications
+from hub.credit.facts import RatingFacts
 from hub.credit.gather import gather_facts
+from hub.credit.reads import enterprise_coverage, rating_history
 
 
 @strawberry.type(description="One node of a path: its label, its key, the relationship onward.")
@@ -39,6 +45,41 @@ class GradeTreatment:
     measures: list[str]
 
 
+@strawberry.type(description="A department's classification of the enterprise at the date.")
+class DepartmentClassification:
+    id: str
+    department: str
+    scheme: str
+    value: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+
+@strawberry.type(description="A list entry of the enterprise listed by the date.")
+class CreditListEntry:
+    id: str
+    list: str
+    department: str
+    listed_on: dt.date
+    expires_on: dt.date | None
+    removed_on: dt.date | None
+    in_force: bool = strawberry.field(description="Neither removed nor expired at the date.")
+
+
+@strawberry.type(description="A stored rating: what the hub rated the enterprise, and when.")
+class RatingSnapshot:
+    score: int
+    grade: str
+    forced_by: str | None
+    model_version: str
+    as_of: dt.date
+    computed_at: dt.datetime
+    superseded_at: dt.datetime | None = strawberry.field(
+        description="When a different rating replaced it; null for the current one."
+    )
+    treatment: str
+
+
 @strawberry.type(description="An enterprise's credit rating as of a date, and why.")
 class CreditProfile:
     uscc: str
@@ -50,10 +91,76 @@ class CreditProfile:
     base: int
     treatment: GradeTreatment
     factors: list[RatingFactor] | None
+    facts: strawberry.Private[RatingFacts]
+
+    @strawberry.field(description="Each department's classification in effect at the date.")
+    def classifications(self) -> list[DepartmentClassification]:
+        return [
+            DepartmentClassification(
+                id=c.id,
+                department=c.department,
+                scheme=c.scheme,
+                value=c.value,
+                effective_from=c.effective_from,
+                effective_to=c.effective_to,
+            )
+            for _, c in sorted(effective_classifications(self.facts).items())
+        ]
+
+    @strawberry.field(description="The enterprise's list entries listed by the date.")
+    def list_entries(self, info: Info) -> list[CreditListEntry]:
+        visible = list_scope(info.context.catalog, info.context.principal).lists
+        in_force = {entry.id for entry in active_list_entries(self.facts)}
+        return [
+            CreditListEntry(
+                id=e.id,
+                list=e.list,
+                department=e.department,
+                listed_on=e.listed_on,
+                expires_on=e.expires_on,
+                removed_on=e.removed_on,
+                in_force=e.id in in_force,
+            )
+            for e in self.facts.list_entries
+            if e.list in visible
+        ]
+
+    @strawberry.field(
+        description="Joint punishment and incentive measures applying at the date, by cause; "
+        "`department` keeps one department's."
+    )
+    async def measures(self, info: Info, department: str | None = None) -> list[AppliedMeasures]:
+        state = info.context.request.app.state
+        checked = checked_department(state.joint_rules, department)
+        scope = list_scope(info.context.catalog, info.context.principal)
+        rows = await enterprise_coverage(
+            state.driver, state.settings.neo4j_database, self.uscc, self.as_of, scope.lists
+        )
+        return applied(rows, checked)
+
+    @strawberry.field(description="The stored ratings, newest first (history changes only).")
+    async def history(self, info: Info, first: int = 20) -> list[RatingSnapshot]:
+        state = info.context.request.app.state
+        size = page_size(first, 20, 200)
+        rows = await rating_history(state.driver, state.settings.neo4j_database, self.uscc, size)
+        return [
+            RatingSnapshot(
+                score=r.score,
+                grade=r.grade,
+                forced_by=r.forced_by,
+                model_version=r.model_version,
+                as_of=r.as_of,
+                computed_at=r.computed_at,
+                superseded_at=r.superseded_at,
+                treatment=r.treatment,
+            )
+            for r in rows
+        ]
 
     @classmethod
-    def from_rating(cls, rating: Rating) -> CreditProfile:
+    def from_rating(cls, rating: Rating, facts: RatingFacts) -> CreditProfile:
         return cls(
+            facts=facts,
             uscc=rating.uscc,
             as_of=rating.as_of,
             score=rating.score,
@@ -88,4 +195,27 @@ async def credit_profile(info: Info, uscc: str, as_of: dt.date | None) -> Credit
     model: RatingModel = state.rating_model
     day = as_of or dt.datetime.now(dt.UTC).date()
     facts = await gather_facts(state.driver, state.settings.neo4j_database, [uscc], day)
-    return CreditProfile.from_rating(rate(model, facts[uscc]))
+    return CreditProfile.from_rating(rate(model, facts[uscc]), facts[uscc])
+
+
+async def measures_for(
+    info: Info, uscc: str, department: str, as_of: dt.date | None
+) -> EnterpriseMeasures | None:
+    state = info.context.request.app.state
+    checked = checked_department(state.joint_rules, department)
+    assert checked is not None
+    profile = await credit_profile(info, uscc, as_of)
+    if profile is None:
+        return None  # unknown, or not the caller's to see
+    scope = list_scope(info.context.catalog, info.context.principal)
+    rows = await enterprise_coverage(
+        state.driver, state.settings.neo4j_database, uscc, profile.as_of, scope.lists
+    )
+    return EnterpriseMeasures(
+        uscc=uscc,
+        department=checked,
+        as_of=profile.as_of,
+        grade=profile.grade,
+        treatment=list(profile.treatment.measures),
+        measures=applied(rows, checked),
+    )

@@ -30,8 +30,9 @@ from graph_schema.uscc import UsccError, validate_uscc
 from hub.api.access import FieldPolicy
 from hub.api.audit import AuditTrail
 from hub.api.context import Info
-from hub.api.credit import CreditProfile, credit_profile
+from hub.api.credit import CreditProfile, credit_profile, measures_for
 from hub.api.errors import bad_user_input
+from hub.api.lists import EnterpriseMeasures, JointListConnection, JointListFilter, joint_list
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import AuditEntry, Enterprise, EnterpriseEdge, PageInfo
 from hub.repository import EnterpriseFilter as ReaderFilter
@@ -179,6 +180,48 @@ class Query:
         self, info: Info, uscc: str, as_of: dt.date | None = None
     ) -> CreditProfile | None:
         return await credit_profile(info, checked_uscc(uscc), as_of)
+
+    @strawberry.field(
+        description="The consolidated joint-punishment list: every subject an authoritative "
+        "list entry covers (the enterprise, its responsible persons, enterprises reached "
+        "through them), with the path, each department's measures and the dates. Rows that "
+        "apply on `asOf` (default today), unless `includeEnded`."
+    )
+    async def joint_punishment_list(
+        self,
+        info: Info,
+        filter: JointListFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: dt.date | None = None,
+        include_ended: bool = False,
+    ) -> JointListConnection:
+        return await joint_list(info, "PUNISHMENT", filter, first, after, as_of, include_ended)
+
+    @strawberry.field(
+        description="The consolidated red list: enterprises earning joint incentives (a "
+        "red-list entry, or advanced certified and tax A with no penalty or list entry for "
+        "3 years), with the measures of each department."
+    )
+    async def joint_incentive_list(
+        self,
+        info: Info,
+        filter: JointListFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: dt.date | None = None,
+        include_ended: bool = False,
+    ) -> JointListConnection:
+        return await joint_list(info, "INCENTIVE", filter, first, after, as_of, include_ended)
+
+    @strawberry.field(
+        description="What one department must do with one enterprise on a date: its grade's "
+        "treatment and the list measures for that department; null when unknown."
+    )
+    async def measures_for(
+        self, info: Info, uscc: str, department: str, as_of: dt.date | None = None
+    ) -> EnterpriseMeasures | None:
+        return await measures_for(info, checked_uscc(uscc), department, as_of)
 
     @strawberry.field(description="Who read or was refused enterprise data, newest first.")
     async def audit_log(

@@ -234,3 +234,43 @@ MATCH (:ListEntry {id: row.entry})<-[:CAUSED_BY]-(c:ListCoverage)
 SET c.validUntil = row.until
 RETURN count(c) AS ended
 """
+
+# --- reads for the API --------------------------------------------------------------------------
+
+# A coverage row applies on $as_of: listed by then, not ended, not withdrawn.
+_APPLIES = """c.validFrom <= $as_of AND (c.validUntil IS NULL OR c.validUntil > $as_of)
+  AND (c.withdrawnOn IS NULL OR c.withdrawnOn > $as_of)"""
+
+# A page of the consolidated list of one kind in id order. $lists are the lists the caller may
+# see; $only_uscc, when set, keeps the caller's own enterprise (an enterprise client).
+JOINT_LIST_PAGE: Final = f"""
+MATCH (c:ListCoverage)
+WHERE c.kind = $kind AND ($after IS NULL OR c.id > $after)
+  AND c.list IN $lists
+  AND ($list IS NULL OR c.list = $list)
+  AND ($subject_type IS NULL OR c.subjectType = $subject_type)
+  AND ($zone IS NULL OR c.zone = $zone)
+  AND ($department IS NULL OR $department IN c.departments)
+  AND ($only_uscc IS NULL OR (c.subjectType = 'ENTERPRISE' AND c.subjectKey = $only_uscc))
+  AND ($include_ended OR ({_APPLIES}))
+RETURN c {{.*}} AS c
+ORDER BY c.id
+LIMIT $limit
+"""
+
+# The coverage rows that apply to one enterprise on $as_of, punishment and incentive.
+ENTERPRISE_COVERAGE: Final = f"""
+MATCH (:Enterprise {{uscc: $uscc}})-[:COVERED_BY]->(c:ListCoverage)
+WHERE c.list IN $lists AND {_APPLIES}
+RETURN c {{.*}} AS c
+ORDER BY c.kind, c.id
+"""
+
+# An enterprise's stored ratings, newest first.
+RATING_HISTORY: Final = """
+MATCH (:Enterprise {uscc: $uscc})-[:RATED]->(r:Rating)
+RETURN r {.id, .score, .grade, .forcedBy, .modelVersion, .asOf, .computedAt, .supersededAt,
+          .treatment} AS r
+ORDER BY r.computedAt DESC, r.id
+LIMIT $limit
+"""
