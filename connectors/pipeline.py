@@ -71,6 +71,7 @@ class Outcome:
     timings_ms: dict[str, float] = field(default_factory=dict)
     usccs: frozenset[str] = frozenset()
     person_keys: frozenset[str] = frozenset()
+    fact_ids: frozenset[str] = frozenset()  # removals and repairs name only the fact's id
 
     @property
     def code(self) -> str:
@@ -149,6 +150,9 @@ class Pipeline:
         outcome.gap = gap
         outcome.usccs = frozenset(_usccs(rows))
         outcome.person_keys = frozenset(_person_keys(rows))
+        outcome.fact_ids = frozenset(
+            row["id"] for row in rows if "id" in row and isinstance(row.get("props"), dict)
+        )
         if self.on_applied is not None:
             await self.on_applied(outcome)
         return outcome

@@ -66,7 +66,7 @@ MATCH p = SHORTEST 1 (e)
       -[r:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT
         WHERE (r.ratio IS NULL OR r.ratio >= 0.25)
           AND (r.since IS NULL OR r.since <= $as_of)
-          AND (r.until IS NULL OR r.until > $as_of)]-{{1,6}}
+          AND (r.until IS NULL OR r.until >= $as_of)]-{{1,6}}
       (other:Enterprise WHERE other <> e AND EXISTS {{ {_ACTIVE_ENTRY} }})
 WHERE size([n IN nodes(p) WHERE n:Enterprise]) <= 4
 WITH uscc, other, p, COLLECT {{ {_ACTIVE_ENTRY} RETURN l {{.id, .list}} }} AS entries
@@ -105,6 +105,20 @@ MATCH (:Person {personKey: key})-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDE
 RETURN collect(DISTINCT e.uscc) AS usccs
 """
 
+# The subjects of list entries and penalties named by id (a removal or repair names no one).
+FACT_SUBJECTS: Final = """
+UNWIND $ids AS id
+CALL (id) {
+  MATCH (s)-[:LISTED]->(:ListEntry {id: id})
+  RETURN s
+  UNION
+  MATCH (s)-[:PENALISED]->(:Penalty {id: id})
+  RETURN s
+}
+RETURN [x IN collect(DISTINCT s.uscc) WHERE x IS NOT NULL] AS usccs,
+       [x IN collect(DISTINCT s.personKey) WHERE x IS NOT NULL] AS keys
+"""
+
 # Listed persons holding a position in any of $usccs: their entries reach those enterprises.
 LISTED_PERSONS: Final = """
 UNWIND $usccs AS uscc
@@ -121,7 +135,8 @@ RETURN p.personKey AS key ORDER BY key
 
 # --- joint punishment -------------------------------------------------------------------------
 
-_IN_FORCE = "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)"
+# `until` is a tie's last day (connectors.records.models._Period)
+_IN_FORCE = "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"
 
 # The punitive list entries of the enterprises $usccs and of the persons $keys, with who is
 # responsible for each listed enterprise at $as_of, and whether coverage exists already.

@@ -99,10 +99,12 @@ class CreditRecomputer:
         The batch is committed by now, so a failure here must not fail its push (a resend
         would be ALREADY_APPLIED and never re-rate): it is logged, and `hub rate` repairs it.
         """
-        if not (outcome.usccs or outcome.person_keys):
+        if not (outcome.usccs or outcome.person_keys or outcome.fact_ids):
             return
         try:
-            await self.recompute_affected(outcome.usccs, outcome.person_keys, self.clock())
+            await self.recompute_affected(
+                outcome.usccs, outcome.person_keys, self.clock(), outcome.fact_ids
+            )
         except Exception:
             log.exception(
                 "re-rating after batch %s failed; run `hub rate --all` to catch up",
@@ -110,19 +112,29 @@ class CreditRecomputer:
             )
 
     async def recompute_affected(
-        self, usccs: Iterable[str], person_keys: Iterable[str], as_of: dt.date
+        self,
+        usccs: Iterable[str],
+        person_keys: Iterable[str],
+        as_of: dt.date,
+        fact_ids: Iterable[str] = (),
     ) -> RecomputeReport:
-        enterprises, persons = await self.affected(usccs, person_keys)
+        enterprises, persons = await self.affected(usccs, person_keys, fact_ids)
         return await self.recompute(enterprises, persons, as_of)
 
     async def affected(
-        self, usccs: Iterable[str], person_keys: Iterable[str]
+        self, usccs: Iterable[str], person_keys: Iterable[str], fact_ids: Iterable[str] = ()
     ) -> tuple[list[str], list[str]]:
         """The enterprises and listed persons whose rating or coverage a change can alter."""
-        keys = sorted(set(person_keys))
+        keys = set(person_keys)
         seen = set(usccs)
+        ids = sorted(set(fact_ids))
+        if ids:
+            rows = await self._read(cypher.FACT_SUBJECTS, {"ids": ids})
+            seen |= set(rows[0]["usccs"]) if rows else set()
+            keys |= set(rows[0]["keys"]) if rows else set()
         if keys:
-            seen |= set(await self._single(cypher.PERSON_ENTERPRISES, {"keys": keys}, "usccs"))
+            found = await self._single(cypher.PERSON_ENTERPRISES, {"keys": sorted(keys)}, "usccs")
+            seen |= set(found)
         frontier = set(seen)
         for _ in range(self.reach):
             if not frontier:

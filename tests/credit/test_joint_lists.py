@@ -99,11 +99,11 @@ async def test_removal_ends_coverage_and_a_broken_tie_withdraws_it_with_history_
     engine = recomputer(graph)
     await engine.recompute_all(AS_OF)
 
-    # Wang stops representing E1 on 2026-11-10: E1's coverage is withdrawn from that day
+    # Wang's last day as E1's representative is 2026-11-09: E1's coverage is withdrawn on the 10th
     await run(
         graph,
         "MATCH (:Person {personKey: 'wang'})-[r:LEGAL_REPRESENTATIVE_OF]->(:Enterprise {uscc: $e1})"
-        " SET r.until = date('2026-11-10')",
+        " SET r.until = date('2026-11-09')",
         e1=u(1),
     )
     later = dt.date(2026, 11, 10)
