@@ -47,33 +47,43 @@ RETURN e.uscc AS uscc, e.name AS name, e.zone AS zone, e.registeredOn AS registe
     AS loans
 """
 
-# Listed enterprises within reach: the shortest path from each enterprise to each other
-# enterprise with an entry active at $as_of, through legal representatives, officers,
-# shareholdings of 25% or more and shared addresses, each in force at $as_of. A hop is one
-# step from an enterprise to the next (through a person or an address, or a direct
-# shareholding), so 3 hops are at most 6 relationships; the engine counts the hops from the path.
-_ACTIVE_ENTRY = """MATCH (other)-[:LISTED]->(l:ListEntry)
+_ACTIVE_ENTRY = """MATCH (y)-[:LISTED]->(l:ListEntry)
   WHERE l.list <> 'RED_LIST' AND l.listedOn <= $as_of
     AND (l.removedOn IS NULL OR l.removedOn > $as_of)
     AND (l.expiresOn IS NULL OR l.expiresOn > $as_of)"""
 
-# Only listed enterprises are targets of the search (a predicate on the end node, not a filter
-# after it): a third of the time of finding every enterprise in reach and keeping the listed.
-NETWORK_LINKS: Final = f"""
+# `until` is a tie's last day (connectors.records.models._Period).
+_TIE_IN_FORCE = """(r.ratio IS NULL OR r.ratio >= 0.25)
+    AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"""
+
+# One enterprise hop of the network search from each of $usccs: the enterprises next to it
+# through a shareholding of 25% or more, or a person (legal representative, officer,
+# shareholder of 25% or more) or address they share, each tie in force at $as_of; with the
+# entries of each neighbour active at $as_of. `hub.credit.gather` runs it a level at a time
+# and finds each enterprise's nearest listed neighbours (fewest hops) from the edges; on the
+# last level only listed neighbours matter ($listed_only), which spares most of the rows.
+NETWORK_STEP: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (e:Enterprise {{uscc: uscc}})
-MATCH p = SHORTEST 1 (e)
-      -[r:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT
-        WHERE (r.ratio IS NULL OR r.ratio >= 0.25)
-          AND (r.since IS NULL OR r.since <= $as_of)
-          AND (r.until IS NULL OR r.until >= $as_of)]-{{1,6}}
-      (other:Enterprise WHERE other <> e AND EXISTS {{ {_ACTIVE_ENTRY} }})
-WHERE size([n IN nodes(p) WHERE n:Enterprise]) <= 4
-WITH uscc, other, p, COLLECT {{ {_ACTIVE_ENTRY} RETURN l {{.id, .list}} }} AS entries
-RETURN uscc, other.uscc AS other, entries,
-       [n IN nodes(p) | {{label: labels(n)[0],
-                         key: coalesce(n.uscc, n.personKey, n.key)}}] AS nodes,
-       [r IN relationships(p) | type(r)] AS relationships
+MATCH (x:Enterprise {{uscc: uscc}})
+CALL (x) {{
+  MATCH (x)-[r:SHAREHOLDER_OF WHERE {_TIE_IN_FORCE}]-(y:Enterprise)
+  RETURN y, [type(r)] AS rels, null AS mid
+  UNION
+  MATCH (x)-[r:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT
+             WHERE {_TIE_IN_FORCE}]-(m WHERE m:Person OR m:Address)
+  MATCH (m)-[r2:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT]-(y:Enterprise)
+  WHERE y <> x AND (r2.ratio IS NULL OR r2.ratio >= 0.25)
+    AND (r2.since IS NULL OR r2.since <= $as_of) AND (r2.until IS NULL OR r2.until >= $as_of)
+  RETURN y, [type(r), type(r2)] AS rels, m AS mid
+}}
+WITH uscc, y, rels, mid ORDER BY coalesce(mid.personKey, mid.key, ''), rels
+WITH uscc, y, head(collect([rels, mid])) AS edge  // one edge per pair is all a search needs
+WITH uscc, y, edge[0] AS rels, edge[1] AS mid,
+     COLLECT {{ {_ACTIVE_ENTRY} RETURN [l.id, l.list] }} AS entries
+WHERE NOT $listed_only OR size(entries) > 0
+RETURN uscc, y.uscc AS next, rels,
+       CASE WHEN mid IS NULL THEN null ELSE labels(mid)[0] END AS midLabel,
+       coalesce(mid.personKey, mid.key) AS midKey, entries
 """
 
 # --- what a batch can affect ----------------------------------------------------------------

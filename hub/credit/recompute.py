@@ -48,6 +48,19 @@ from hub.settings import Settings
 
 log = logging.getLogger(__name__)
 
+NETWORK_RECORD_TYPES: frozenset[str] = frozenset(
+    {
+        "samr.legal_representative@1",
+        "samr.officer@1",
+        "samr.shareholding@1",
+        "samr.address@1",
+        "list.entry@1",
+        "list.removal@1",
+    }
+)
+"""Record types that change ties or listings, so the network risk and list reach of other
+enterprises; a batch of any other type re-rates only the enterprises it names."""
+
 Progress = Callable[[int, int], None]
 """Called after each chunk with (subjects done, subjects in all)."""
 
@@ -85,6 +98,7 @@ class CreditRecomputer:
     rules: JointRules
     chunk_size: int = 1000
     clock: Callable[[], dt.date] = today
+    last_report: RecomputeReport | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
@@ -101,9 +115,10 @@ class CreditRecomputer:
         """
         if not (outcome.usccs or outcome.person_keys or outcome.fact_ids):
             return
+        reach = self.reach if outcome.record_type in NETWORK_RECORD_TYPES else 0
         try:
             await self.recompute_affected(
-                outcome.usccs, outcome.person_keys, self.clock(), outcome.fact_ids
+                outcome.usccs, outcome.person_keys, self.clock(), outcome.fact_ids, reach
             )
         except Exception:
             log.exception(
@@ -117,14 +132,23 @@ class CreditRecomputer:
         person_keys: Iterable[str],
         as_of: dt.date,
         fact_ids: Iterable[str] = (),
+        reach: int | None = None,
     ) -> RecomputeReport:
-        enterprises, persons = await self.affected(usccs, person_keys, fact_ids)
+        enterprises, persons = await self.affected(usccs, person_keys, fact_ids, reach)
         return await self.recompute(enterprises, persons, as_of)
 
     async def affected(
-        self, usccs: Iterable[str], person_keys: Iterable[str], fact_ids: Iterable[str] = ()
+        self,
+        usccs: Iterable[str],
+        person_keys: Iterable[str],
+        fact_ids: Iterable[str] = (),
+        reach: int | None = None,
     ) -> tuple[list[str], list[str]]:
-        """The enterprises and listed persons whose rating or coverage a change can alter."""
+        """The enterprises and listed persons whose rating or coverage a change can alter.
+
+        `reach` enterprise hops are followed (default `self.reach`); 0 keeps to the subjects
+        themselves, right for facts that only rate their own enterprise.
+        """
         keys = set(person_keys)
         seen = set(usccs)
         ids = sorted(set(fact_ids))
@@ -136,7 +160,7 @@ class CreditRecomputer:
             found = await self._single(cypher.PERSON_ENTERPRISES, {"keys": sorted(keys)}, "usccs")
             seen |= set(found)
         frontier = set(seen)
-        for _ in range(self.reach):
+        for _ in range(self.reach if reach is None else reach):
             if not frontier:
                 break
             found = await self._single(cypher.NEIGHBOURS, {"usccs": sorted(frontier)}, "usccs")
@@ -178,6 +202,7 @@ class CreditRecomputer:
                 if progress is not None:
                     progress(len(usccs) + start + len(chunk), total)
         report.seconds = time.perf_counter() - started
+        self.last_report = report
         return report
 
     async def _chunk(
