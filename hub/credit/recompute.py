@@ -97,6 +97,7 @@ class CreditRecomputer:
     model: RatingModel
     rules: JointRules
     chunk_size: int = 1000
+    concurrency: int = 2
     clock: Callable[[], dt.date] = today
     last_report: RecomputeReport | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
@@ -190,17 +191,28 @@ class CreditRecomputer:
         total = len(usccs) + len(person_keys)
         # one recomputation at a time in this process, so a slower one cannot overwrite a
         # newer one's results with older reads
+        chunks: list[tuple[list[str], list[str]]] = [
+            (list(usccs[start : start + self.chunk_size]), [])
+            for start in range(0, len(usccs), self.chunk_size)
+        ] + [
+            ([], list(person_keys[start : start + self.chunk_size]))
+            for start in range(0, len(person_keys), self.chunk_size)
+        ]
+        # chunks in flight side by side: one is read or written by Neo4j while Python rates
+        # another, so both cores work; each chunk is still its own transaction
+        gate = asyncio.Semaphore(self.concurrency)
+        done = 0
+
+        async def one(enterprises: list[str], persons: list[str]) -> None:
+            nonlocal done
+            async with gate:
+                report.add(await self._chunk(enterprises, persons, as_of))
+            done += len(enterprises) + len(persons)
+            if progress is not None:
+                progress(done, total)
+
         async with self._lock:
-            for start in range(0, len(usccs), self.chunk_size):
-                chunk = list(usccs[start : start + self.chunk_size])
-                report.add(await self._chunk(chunk, [], as_of))
-                if progress is not None:
-                    progress(start + len(chunk), total)
-            for start in range(0, len(person_keys), self.chunk_size):
-                chunk = list(person_keys[start : start + self.chunk_size])
-                report.add(await self._chunk([], chunk, as_of))
-                if progress is not None:
-                    progress(len(usccs) + start + len(chunk), total)
+            await asyncio.gather(*(one(enterprises, persons) for enterprises, persons in chunks))
         report.seconds = time.perf_counter() - started
         self.last_report = report
         return report

@@ -18,6 +18,7 @@ from graph_kit import token_for
 from neo4j import AsyncDriver
 
 from connectors.signing import generate_key
+from graph_schema.model import Department
 
 pytestmark = pytest.mark.asyncio
 
@@ -229,3 +230,46 @@ async def test_sync_ingests_a_folder_in_sequence_order(
         "MATCH (e:Enterprise) RETURN collect(e.uscc) AS u", database_=DATABASE
     )
     assert sorted(found[0]["u"]) == sorted(uscc(i) for i in (1, 2, 3))
+
+
+async def test_a_pushed_list_entry_re_rates_and_lists_at_once(ledger, agency, hub_url):
+    samr = await agency("samr-listing", Department.SAMR, ["samr.enterprise@1", "list.entry@1"])
+    url = f"{hub_url}/connectors/batches"
+    token = await token_for(hub_url, ledger, "connector", institution="samr-listing")
+    now = dt.datetime.now(dt.UTC)
+    for record_type, records in (
+        ("samr.enterprise@1", [enterprise_record(1, registeredOn="2015-01-01")]),
+        (
+            "list.entry@1",
+            [
+                {
+                    "id": "LST-PUSHED-1",
+                    "subject": {"uscc": uscc(1)},
+                    "list": "SERIOUS_DISHONESTY",
+                    "listedOn": (now.date() - dt.timedelta(days=10)).isoformat(),
+                    "reason": "fraud",
+                    "basis": "joint punishment memorandum",
+                }
+            ],
+        ),
+    ):
+        pushed = httpx.post(
+            url, content=samr.batch(record_type, records, created_at=now), headers=bearer(token)
+        )
+        assert pushed.status_code == 202, pushed.text
+    # the push answered after re-rating: the stored rating and the list row are there
+    rows, _, _ = await ledger.execute_query(
+        "MATCH (:Enterprise {uscc: $u})-[:CURRENT_RATING]->(r:Rating) RETURN r.grade AS grade",
+        u=uscc(1),
+        database_=DATABASE,
+    )
+    assert [row["grade"] for row in rows] == ["D"]
+    regulator = await token_for(hub_url, ledger, "regulator")
+    body = httpx.post(
+        f"{hub_url}/graphql",
+        json={"query": "{ jointPunishmentList { edges { node { uscc cause subjectRole } } } }"},
+        headers=bearer(regulator),
+    ).json()
+    assert [e["node"] for e in body["data"]["jointPunishmentList"]["edges"]] == [
+        {"uscc": uscc(1), "cause": "LST-PUSHED-1", "subjectRole": "ENTERPRISE"}
+    ]
