@@ -150,9 +150,7 @@ class Pipeline:
         outcome.gap = gap
         outcome.usccs = frozenset(_usccs(rows))
         outcome.person_keys = frozenset(_person_keys(rows))
-        outcome.fact_ids = frozenset(
-            row["id"] for row in rows if "id" in row and isinstance(row.get("props"), dict)
-        )
+        outcome.fact_ids = frozenset(_named_facts(rows))
         if self.on_applied is not None:
             await self.on_applied(outcome)
         return outcome
@@ -403,6 +401,15 @@ def _usccs(rows: Sequence[dict[str, Any]]) -> set[str]:
             if row.get(kind) == "ENTERPRISE" and isinstance(row.get(key), str):
                 found.add(row[key])
     return found
+
+
+def _named_facts(rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Ids of facts a row names without naming their subject (a removal, a repair)."""
+    return {
+        row["id"]
+        for row in rows
+        if isinstance(row.get("id"), str) and not _usccs([row]) and not _person_keys([row])
+    }
 
 
 def _person_keys(rows: Sequence[dict[str, Any]]) -> set[str]:
