@@ -194,7 +194,9 @@ async def credit_profile(info: Info, uscc: str, as_of: dt.date | None) -> Credit
     state = info.context.request.app.state
     model: RatingModel = state.rating_model
     day = as_of or dt.datetime.now(dt.UTC).date()
-    facts = await gather_facts(state.driver, state.settings.neo4j_database, [uscc], day)
+    facts = await gather_facts(
+        state.driver, state.settings.neo4j_database, [uscc], day, model.network.max_hops
+    )
     return CreditProfile.from_rating(rate(model, facts[uscc]), facts[uscc])
 
 

@@ -220,7 +220,8 @@ class CreditRecomputer:
     async def _chunk(
         self, usccs: list[str], person_keys: list[str], as_of: dt.date
     ) -> RecomputeReport:
-        facts = await gather_facts(self.driver, self.database, usccs, as_of) if usccs else {}
+        hops = self.model.network.max_hops
+        facts = await gather_facts(self.driver, self.database, usccs, as_of, hops) if usccs else {}
         ratings = [rate(self.model, facts[uscc]) for uscc in sorted(facts)]
         incentives = {uscc: incentive_coverage(self.rules, f) for uscc, f in facts.items()}
         entries = await self._entries(usccs, person_keys, as_of)
