@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -33,6 +34,14 @@ from hub.api.context import Info
 from hub.api.credit import CreditProfile, credit_profile, measures_for
 from hub.api.errors import bad_user_input
 from hub.api.lists import EnterpriseMeasures, JointListConnection, JointListFilter, joint_list
+from hub.api.network import (
+    NetworkPath,
+    RelationshipGraph,
+    UltimateOwner,
+    graph_around,
+    owners_of,
+    paths_between,
+)
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import AuditEntry, Enterprise, EnterpriseEdge, PageInfo
 from hub.repository import EnterpriseFilter as ReaderFilter
@@ -222,6 +231,43 @@ class Query:
         self, info: Info, uscc: str, department: str, as_of: dt.date | None = None
     ) -> EnterpriseMeasures | None:
         return await measures_for(info, checked_uscc(uscc), department, as_of)
+
+    @strawberry.field(
+        description="The network around an enterprise: nodes within `depth` (1 to 3) "
+        "relationships of `relationTypes`, at most `limit` (up to 2,000) of them, nearest "
+        "first, and the edges between them; each enterprise with its grade and list status."
+    )
+    async def relationship_graph(
+        self,
+        info: Info,
+        uscc: str,
+        depth: int = 2,
+        relation_types: list[str] | None = None,
+        limit: int = 500,
+    ) -> RelationshipGraph | None:
+        return await graph_around(info, checked_uscc(uscc), depth, relation_types, limit)
+
+    @strawberry.field(description="The shortest paths (up to 25) between two enterprises.")
+    async def paths(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        max_hops: int = 4,
+        relation_types: list[str] | None = None,
+    ) -> list[NetworkPath]:
+        return await paths_between(
+            info, checked_uscc(from_), checked_uscc(to), max_hops, relation_types
+        )
+
+    @strawberry.field(
+        description="Holders whose effective share of the enterprise (products along "
+        "shareholding chains, summed over chains, cycles included) reaches `threshold`."
+    )
+    async def ultimate_owners(
+        self, info: Info, uscc: str, threshold: float = 0.25
+    ) -> list[UltimateOwner] | None:
+        return await owners_of(info, checked_uscc(uscc), threshold)
 
     @strawberry.field(description="Who read or was refused enterprise data, newest first.")
     async def audit_log(

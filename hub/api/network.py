@@ -1,0 +1,222 @@
+"""The network in the API: relationshipGraph, paths and ultimateOwners (scope graph:read).
+
+Each resolver checks its arguments against the limits in settings, reads through
+`hub.network`, and maps the result to GraphQL types. The root enterprise goes through the
+caller's row filter first, like every enterprise read. A person's name is masked and the ID
+fragment left out unless the caller holds pii:read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from auth.policy import mask_person_name
+from hub.api.context import Info
+from hub.api.errors import bad_user_input
+from hub.network import (
+    TIE_TYPES,
+    GraphEdge,
+    GraphNode,
+    effective_owners,
+    relationship_graph,
+    shortest_paths,
+    upstream_holdings,
+)
+
+MAX_DEPTH, MAX_NODES, MAX_HOPS, MAX_PATHS = 3, 2000, 6, 25
+
+
+@strawberry.type(
+    name="GraphNode", description="An enterprise, person, address, phone or warehouse."
+)
+class NetworkNode:
+    id: str = strawberry.field(description="Stable within a graph read; edges refer to it.")
+    label: str
+    key: str | None = strawberry.field(
+        description="USCC, person key, address key, phone number or warehouse id."
+    )
+    name: str | None
+    zone: str | None
+    status: str | None
+    grade: str | None = strawberry.field(description="The stored credit grade (enterprises).")
+    listed: bool | None = strawberry.field(
+        description="An authoritative list entry is in force (enterprises)."
+    )
+    id_masked: str | None
+
+
+@strawberry.type(name="GraphEdge", description="A relationship between two nodes.")
+class NetworkEdge:
+    id: str
+    type: str
+    source: str
+    target: str
+    since: dt.date | None
+    until: dt.date | None
+    ratio: float | None
+    role: str | None
+
+
+@strawberry.type(description="The network around an enterprise.")
+class RelationshipGraph:
+    root: NetworkNode
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    truncated: bool = strawberry.field(description="True when the node limit cut the graph.")
+
+
+@strawberry.type(description="One shortest path between two enterprises.")
+class NetworkPath:
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
+@strawberry.type(description="A step of a shareholding chain: `holder` holds `ratio` of `held`.")
+class ChainLink:
+    holder: str
+    held: str
+    ratio: float
+
+
+@strawberry.type(description="A holder whose effective share reaches the threshold.")
+class UltimateOwner:
+    key: str = strawberry.field(description="USCC, or the person's key.")
+    label: str
+    name: str
+    share: float = strawberry.field(
+        description="Effective share: products along chains, summed over chains, cycles included."
+    )
+    ultimate: bool = strawberry.field(description="Held by no one (persons always).")
+    chains: list[list[ChainLink]] = strawberry.field(description="Its simple chains to the target.")
+
+
+def _types(relation_types: list[str] | None) -> tuple[str, ...]:
+    if relation_types is None:
+        return TIE_TYPES
+    unknown = sorted(set(relation_types) - set(TIE_TYPES))
+    if unknown or not relation_types:
+        raise bad_user_input(
+            f"relationTypes {', '.join(unknown) or '(empty)'} not drawable; "
+            f"use some of {', '.join(TIE_TYPES)}",
+            argument="relationTypes",
+        )
+    return tuple(sorted(set(relation_types)))
+
+
+def _bounded(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise bad_user_input(f"{name} must be between {low} and {high}, got {value}", argument=name)
+    return value
+
+
+def _node(info: Info, node: GraphNode) -> NetworkNode:
+    private = node.label == "Person" and not info.context.principal.has("pii:read")
+    return NetworkNode(
+        id=node.id,
+        label=node.label,
+        key=node.key,
+        name=mask_person_name(node.name or "") if private else node.name,
+        zone=node.zone,
+        status=node.status,
+        grade=node.grade,
+        listed=node.listed,
+        id_masked=None if private else node.id_masked,
+    )
+
+
+def _edge(edge: GraphEdge) -> NetworkEdge:
+    return NetworkEdge(
+        id=edge.id,
+        type=edge.type,
+        source=edge.source,
+        target=edge.target,
+        since=edge.since,
+        until=edge.until,
+        ratio=edge.ratio,
+        role=edge.role,
+    )
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+async def graph_around(
+    info: Info, uscc: str, depth: int, relation_types: list[str] | None, limit: int
+) -> RelationshipGraph | None:
+    types = _types(relation_types)
+    _bounded("depth", depth, 1, MAX_DEPTH)
+    _bounded("limit", limit, 1, MAX_NODES)
+    if await info.context.loaders.enterprise.load(uscc) is None:
+        return None
+    state = info.context.request.app.state
+    graph = await relationship_graph(
+        state.driver,
+        state.settings.neo4j_database,
+        uscc,
+        depth=depth,
+        types=types,
+        limit=limit,
+        as_of=_today(),
+    )
+    if graph is None:
+        return None
+    return RelationshipGraph(
+        root=_node(info, graph.root),
+        nodes=[_node(info, n) for n in graph.nodes],
+        edges=[_edge(e) for e in graph.edges],
+        truncated=graph.truncated,
+    )
+
+
+async def paths_between(
+    info: Info, source: str, target: str, max_hops: int, relation_types: list[str] | None
+) -> list[NetworkPath]:
+    types = _types(relation_types)
+    _bounded("maxHops", max_hops, 1, MAX_HOPS)
+    loader = info.context.loaders.enterprise
+    if await loader.load(source) is None or await loader.load(target) is None:
+        return []
+    state = info.context.request.app.state
+    found = await shortest_paths(
+        state.driver,
+        state.settings.neo4j_database,
+        source,
+        target,
+        max_hops=max_hops,
+        types=types,
+        limit=MAX_PATHS,
+        as_of=_today(),
+    )
+    return [
+        NetworkPath(nodes=[_node(info, n) for n in nodes], edges=[_edge(e) for e in edges])
+        for nodes, edges in found
+    ]
+
+
+async def owners_of(info: Info, uscc: str, threshold: float) -> list[UltimateOwner] | None:
+    if not 0 < threshold <= 1:
+        raise bad_user_input(
+            f"threshold must be above 0 and at most 1, got {threshold}", argument="threshold"
+        )
+    if await info.context.loaders.enterprise.load(uscc) is None:
+        return None
+    state = info.context.request.app.state
+    holdings = await upstream_holdings(state.driver, state.settings.neo4j_database, uscc, _today())
+    masked = not info.context.principal.has("pii:read")
+    return [
+        UltimateOwner(
+            key=owner.key,
+            label=owner.label,
+            name=mask_person_name(owner.name) if masked and owner.label == "Person" else owner.name,
+            share=owner.share,
+            ultimate=owner.ultimate,
+            chains=[
+                [ChainLink(holder=h.holder, held=h.held, ratio=h.ratio) for h in chain]
+                for chain in owner.chains
+            ],
+        )
+        for owner in effective_owners(uscc, holdings, threshold)
+    ]
