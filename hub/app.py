@@ -39,6 +39,7 @@ from hub.reference_data import load_reference
 from hub.repository import Neo4jEnterpriseReader
 from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
+from hub.stats import load_targets
 
 NOBODY = Principal(client_id="", kind=ClientKind.PUBLIC, scopes=frozenset())
 """A WebSocket before its connection_init is verified: may see nothing."""
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
     catalog: Catalog = load_catalog()  # refuses a broken catalog before anything is served
     rating_model = load_model()  # likewise the rating model
     joint_rules = load_joint_rules()  # and the joint punishment and incentive rules
+    plan_targets = load_targets()  # and the pilot zones' plan targets
     auth_service = AuthService.from_settings(
         settings.auth,
         default_issuer=settings.base_url,
@@ -161,6 +163,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         app.state.catalog = catalog
         app.state.rating_model = rating_model
         app.state.joint_rules = joint_rules
+        app.state.plan_targets = plan_targets
         app.state.settings = settings
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)

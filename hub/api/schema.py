@@ -43,6 +43,7 @@ from hub.api.network import (
     paths_between,
 )
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.stats import StatsGroupBy, ZoneStatistics, zone_statistics
 from hub.api.types import AuditEntry, Enterprise, EnterpriseEdge, PageInfo
 from hub.repository import EnterpriseFilter as ReaderFilter
 from hub.settings import Settings
@@ -268,6 +269,20 @@ class Query:
         self, info: Info, uscc: str, threshold: float = 0.25
     ) -> list[UltimateOwner] | None:
         return await owners_of(info, checked_uscc(uscc), threshold)
+
+    @strawberry.field(
+        description="Declared trade between `from` and `to` grouped by `groupBy`, the grade "
+        "distribution, operators per zone, and each zone against its plan targets."
+    )
+    async def statistics(
+        self,
+        info: Info,
+        from_: Annotated[dt.date, strawberry.argument(name="from")],
+        to: dt.date,
+        group_by: StatsGroupBy = StatsGroupBy.MONTH,
+        zone: str | None = None,
+    ) -> ZoneStatistics:
+        return await zone_statistics(info, zone, from_, to, group_by)
 
     @strawberry.field(description="Who read or was refused enterprise data, newest first.")
     async def audit_log(
