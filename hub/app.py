@@ -34,9 +34,10 @@ from hub.credit.recompute import CreditRecomputer
 from hub.database import open_driver
 from hub.health import healthz, readyz
 from hub.ide import OfflineIdeGraphQL, ide_routes
-from hub.ingest import build_pipeline, push_batch
+from hub.ingest import build_pipeline, chain_hooks, push_batch
 from hub.reference_data import load_reference
 from hub.repository import Neo4jEnterpriseReader
+from hub.risk import RiskScanner, load_risk_rules
 from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
 from hub.stats import load_targets
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
     rating_model = load_model()  # likewise the rating model
     joint_rules = load_joint_rules()  # and the joint punishment and incentive rules
     plan_targets = load_targets()  # and the pilot zones' plan targets
+    risk_rules = load_risk_rules()  # and the risk alert thresholds
     auth_service = AuthService.from_settings(
         settings.auth,
         default_issuer=settings.base_url,
@@ -169,8 +171,12 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)
         recomputer = CreditRecomputer(drv, settings.neo4j_database, rating_model, joint_rules)
         app.state.recomputer = recomputer
+        scanner = RiskScanner(drv, settings.neo4j_database, risk_rules)
         app.state.pipeline = build_pipeline(
-            drv, settings, person_key_secret(settings), on_applied=recomputer.after_batch
+            drv,
+            settings,
+            person_key_secret(settings),
+            on_applied=chain_hooks(recomputer.after_batch, scanner.after_batch),
         )
         try:
             yield

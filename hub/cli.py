@@ -27,6 +27,7 @@ from hub.settings import Settings, get_settings
 app = typer.Typer(help="Pilot-zone credit hub.", no_args_is_help=True)
 db_app = typer.Typer(help="The local Neo4j (used when NEO4J_URI is not set).", no_args_is_help=True)
 uscc_app = typer.Typer(help="Unified Social Credit Codes.", no_args_is_help=True)
+risk_app = typer.Typer(help="Risk alerts computed on the graph.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(connector_app, name="connector")
 app.add_typer(clients_app, name="clients")
@@ -34,6 +35,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.command("sync")(sync)
 app.add_typer(uscc_app, name="uscc")
+app.add_typer(risk_app, name="risk")
 
 console = Console()
 err = Console(stderr=True)
@@ -213,6 +215,47 @@ def rate(
                 f"{report.coverage_written:,} coverage rows written, {report.withdrawn:,} "
                 "withdrawn."
             )
+
+    _run(go())
+
+
+@risk_app.command("scan")
+def risk_scan(
+    as_of: Annotated[
+        str | None, typer.Option(help="Scan as of this date (YYYY-MM-DD); default today.")
+    ] = None,
+) -> None:
+    """Run every risk detection over every enterprise and store the alerts."""
+    from hub.risk import RiskScanner, load_risk_rules
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else today()
+    except ValueError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    settings = get_settings()
+
+    async def go() -> None:
+        async with open_driver(settings) as driver:
+            await apply_migrations(driver, settings.neo4j_database)
+            scanner = RiskScanner(driver, settings.neo4j_database, load_risk_rules())
+            with Progress(
+                TextColumn("scanning"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task("enterprises", total=None)
+                report = await scanner.scan_all(
+                    day, lambda done, total: progress.update(task, completed=done, total=total)
+                )
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.by_kind.items())) or "none"
+        console.print(
+            f"Scanned {report.enterprises:,} enterprises as of {day.isoformat()} in "
+            f"{report.seconds:.1f} s: {report.found:,} alerts ({kinds}), "
+            f"{report.cleared:,} cleared."
+        )
 
     _run(go())
 

@@ -30,7 +30,8 @@ from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
 from hub.credit.recompute import build_recomputer
 from hub.database import open_driver
-from hub.ingest import build_pipeline
+from hub.ingest import build_pipeline, chain_hooks
+from hub.risk import RiskScanner, load_risk_rules
 from hub.secrets import person_key_secret
 from hub.settings import get_settings
 
@@ -235,8 +236,12 @@ def sync(path: Annotated[Path, typer.Argument(help="A batch file, or a folder of
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
             recomputer = build_recomputer(driver, settings)
+            scanner = RiskScanner(driver, settings.neo4j_database, load_risk_rules())
             pipeline = build_pipeline(
-                driver, settings, person_key_secret(settings), recomputer.after_batch
+                driver,
+                settings,
+                person_key_secret(settings),
+                chain_hooks(recomputer.after_batch, scanner.after_batch),
             )
             with Progress(
                 TextColumn("syncing"), BarColumn(), MofNCompleteColumn(), console=console

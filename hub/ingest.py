@@ -38,6 +38,17 @@ STATUS_BY_CODE: Final[dict[str, int]] = {
 """The HTTP status of each refusal; an applied batch is 202, one already applied 200."""
 
 
+def chain_hooks(*hooks: AppliedHook) -> AppliedHook:
+    """One `on_applied` hook running `hooks` in order (re-rating before the risk scan, which
+    reads the coverage re-rating stores)."""
+
+    async def run(outcome: Outcome) -> None:
+        for hook in hooks:
+            await hook(outcome)
+
+    return run
+
+
 def build_pipeline(
     driver: AsyncDriver, settings: Settings, person_secret: bytes, on_applied: AppliedHook | None
 ) -> Pipeline:

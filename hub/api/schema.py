@@ -43,6 +43,7 @@ from hub.api.network import (
     paths_between,
 )
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.risk import RiskAlertConnection, RiskAlertFilter, risk_alerts
 from hub.api.stats import StatsGroupBy, ZoneStatistics, zone_statistics
 from hub.api.types import AuditEntry, Enterprise, EnterpriseEdge, PageInfo
 from hub.repository import EnterpriseFilter as ReaderFilter
@@ -283,6 +284,19 @@ class Query:
         zone: str | None = None,
     ) -> ZoneStatistics:
         return await zone_statistics(info, zone, from_, to, group_by)
+
+    @strawberry.field(
+        description="Risk alerts found on the graph (stored by `hub risk scan` and after each "
+        "batch), in id order, without cleared ones unless asked."
+    )
+    async def risk_alerts(
+        self,
+        info: Info,
+        filter: RiskAlertFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> RiskAlertConnection:
+        return await risk_alerts(info, filter, first, after)
 
     @strawberry.field(description="Who read or was refused enterprise data, newest first.")
     async def audit_log(

@@ -1,0 +1,118 @@
+"""riskAlerts in the API (scope risk:read): stored alerts, filtered, a page at a time."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+
+import strawberry
+
+from hub.api.context import Info
+from hub.api.errors import bad_user_input
+from hub.api.pagination import page_size
+from hub.api.types import PageInfo
+from hub.risk.reads import alert_page
+
+DEFAULT_PAGE, MAX_PAGE = 50, 500
+_PREFIX = "alert:"
+
+
+@strawberry.type(description="A risk found on the graph, with its evidence.")
+class RiskAlert:
+    id: str
+    kind: str = strawberry.field(
+        description="CIRCULAR_PAYMENTS, SHARED_ADDRESS, SHARED_PHONE, SHARED_LEGAL_REPRESENTATIVE, "
+        "DOCUMENT_MISMATCH, COVERED_REPRESENTATIVE or EXPORT_SPIKE."
+    )
+    severity: str
+    reason: str = strawberry.field(description="In plain words.")
+    subjects: list[str] = strawberry.field(description="The enterprises (USCCs) it is about.")
+    evidence: list[str] = strawberry.field(
+        description="Payment, order or list-entry ids, or the shared address/phone/person key."
+    )
+    zones: list[str]
+    basis: str
+    detected_on: dt.date
+    last_seen_on: dt.date
+    cleared_on: dt.date | None = strawberry.field(description="When a scan no longer found it.")
+
+
+@strawberry.type
+class RiskAlertEdge:
+    cursor: str
+    node: RiskAlert
+
+
+@strawberry.type
+class RiskAlertConnection:
+    edges: list[RiskAlertEdge]
+    page_info: PageInfo
+
+
+@strawberry.input
+class RiskAlertFilter:
+    kind: str | None = None
+    zone: str | None = None
+    since: dt.date | None = strawberry.field(default=None, description="Detected on or after.")
+    include_cleared: bool = False
+
+
+def _encode(key: str) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{key}".encode()).decode()
+
+
+def _decode(cursor: str) -> str:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.startswith(_PREFIX) or len(text) == len(_PREFIX):
+        raise bad_user_input(f"cursor {cursor!r} is not one this list issued", argument="after")
+    return text.removeprefix(_PREFIX)
+
+
+async def risk_alerts(
+    info: Info, filter: RiskAlertFilter | None, first: int | None, after: str | None
+) -> RiskAlertConnection:
+    where = filter or RiskAlertFilter()
+    size = page_size(first, DEFAULT_PAGE, MAX_PAGE)
+    state = info.context.request.app.state
+    rows = await alert_page(
+        state.driver,
+        state.settings.neo4j_database,
+        limit=size + 1,
+        after=_decode(after) if after else None,
+        kind=where.kind,
+        zone=where.zone,
+        since=where.since,
+        include_cleared=where.include_cleared,
+    )
+    edges = [
+        RiskAlertEdge(
+            cursor=_encode(a.id),
+            node=RiskAlert(
+                id=a.id,
+                kind=a.kind,
+                severity=a.severity,
+                reason=a.reason,
+                subjects=list(a.subjects),
+                evidence=list(a.evidence),
+                zones=list(a.zones),
+                basis=a.basis,
+                detected_on=a.detected_on,
+                last_seen_on=a.last_seen_on,
+                cleared_on=a.cleared_on,
+            ),
+        )
+        for a in rows[:size]
+    ]
+    return RiskAlertConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > size,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

@@ -1,0 +1,8 @@
+"""Risk alerts computed on the graph: circular payments, shared addresses, phones and
+representatives, document mismatches, young enterprises run by punished persons, export
+spikes. Thresholds are versioned data (`rules.json`)."""
+
+from hub.risk.rules import RiskRules, RiskRulesError, load_risk_rules
+from hub.risk.scan import Alert, RiskScanner, ScanReport
+
+__all__ = ["Alert", "RiskRules", "RiskRulesError", "RiskScanner", "ScanReport", "load_risk_rules"]

@@ -1,0 +1,133 @@
+"""Every Cypher read and write of the risk scan, named and parameterised.
+
+Each detection starts from the enterprises of $usccs (a chunk of a full scan, or what a batch
+touched) and returns its findings with their evidence; `hub.risk.scan` turns them into alerts.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+_IN_FORCE = "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"
+
+# Rings of payments through each enterprise: a -> ... -> a over 2 to 5 distinct enterprises,
+# every payment inside the window (the bound is the widest the rules allow).
+PAYMENT_CYCLES: Final = """
+UNWIND $usccs AS uscc
+MATCH (a:Enterprise {uscc: uscc})
+MATCH (a)((x:Enterprise)-[:PAID]->(t:TradePayment WHERE $since <= t.paidOn <= $as_of)
+          -[:PAID_TO]->(y:Enterprise)){2,5}(a)
+WHERE size(x) >= $min_size AND size(x) <= $max_size
+  AND all(i IN range(0, size(x) - 2) WHERE NOT x[i] IN x[i + 1..])
+RETURN [n IN x | n.uscc] AS members, [n IN x | n.zone] AS zones,
+       [p IN t | p.id] AS payments, reduce(s = 0.0, p IN t | s + p.amountCny) AS total
+LIMIT 10000
+"""
+
+# Addresses, phones and legal representatives shared by the enterprises of $usccs, with every
+# enterprise sharing each of them (ties in force).
+SHARED_HUBS: Final = f"""
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {{uscc: uscc}})
+CALL (e) {{
+  MATCH (e)-[r:REGISTERED_AT]->(h:Address) WHERE {_IN_FORCE}
+  RETURN h, 'address' AS kind
+  UNION
+  MATCH (e)-[r:USES_PHONE]->(h:Phone) WHERE {_IN_FORCE}
+  RETURN h, 'phone' AS kind
+  UNION
+  MATCH (e)<-[r:LEGAL_REPRESENTATIVE_OF]-(h:Person) WHERE {_IN_FORCE}
+  RETURN h, 'legal_representative' AS kind
+}}
+WITH DISTINCT h, kind
+MATCH (h)-[r:REGISTERED_AT|USES_PHONE|LEGAL_REPRESENTATIVE_OF]-(member:Enterprise)
+WHERE {_IN_FORCE}
+WITH h, kind, collect(DISTINCT member.uscc) AS members, collect(DISTINCT member.zone) AS zones
+RETURN kind, coalesce(h.key, h.number, h.personKey) AS key,
+       coalesce(h.text, h.number, h.name) AS label, members, zones
+"""
+
+# Orders of the window with how many fail the three-document check (as the credit engine
+# judges them: no payment, amount, no waybill or consignee).
+ORDER_MISMATCHES: Final = """
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {uscc: uscc})
+CALL (e) {
+  MATCH (e)-[:SOLD]->(o:Order) WHERE $since < o.orderedOn <= $as_of
+  OPTIONAL MATCH (pay:Payment)-[:PAYS]->(o)
+  OPTIONAL MATCH (w:Waybill)-[:SHIPS]->(o)
+  WITH o, head(collect(pay)) AS pay, head(collect(w)) AS w
+  WITH o, pay IS NULL OR w IS NULL
+       OR abs(pay.amountCny - (o.goodsCny + o.freightCny + o.taxCny - o.discountCny)) >= 0.005
+       OR w.consigneeName <> o.consigneeName OR w.consigneePhone <> o.consigneePhone
+       OR w.consigneeAddress <> o.consigneeAddress AS bad
+  RETURN count(o) AS orders, [x IN collect(CASE WHEN bad THEN o.id END) WHERE x IS NOT NULL]
+         AS unmatched
+}
+WITH e, orders, unmatched WHERE orders > 0
+RETURN e.uscc AS uscc, e.zone AS zone, orders, unmatched
+"""
+
+# Young enterprises whose legal representative is covered by a joint-punishment row in force.
+COVERED_REPRESENTATIVES: Final = f"""
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {{uscc: uscc}}) WHERE e.registeredOn > $young_since
+MATCH (p:Person)-[r:LEGAL_REPRESENTATIVE_OF]->(e) WHERE {_IN_FORCE}
+MATCH (p)-[:COVERED_BY]->(c:ListCoverage {{kind: 'PUNISHMENT'}})
+WHERE c.validFrom <= $as_of AND (c.validUntil IS NULL OR c.validUntil > $as_of)
+  AND (c.withdrawnOn IS NULL OR c.withdrawnOn > $as_of)
+RETURN e.uscc AS uscc, e.zone AS zone, e.registeredOn AS registeredOn, p.personKey AS person,
+       collect(DISTINCT c.cause) AS causes, collect(DISTINCT c.list) AS lists
+"""
+
+# Exports of the recent days against the monthly mean of the months before them.
+EXPORT_VALUES: Final = """
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {uscc: uscc})
+WITH e,
+  COLLECT { MATCH (e)-[:DECLARED]->(d:Declaration)
+            WHERE d.direction = 'EXPORT' AND $recent_since < d.declaredOn <= $as_of
+            RETURN d.valueCny } AS recent,
+  COLLECT { MATCH (e)-[:DECLARED]->(d:Declaration)
+            WHERE d.direction = 'EXPORT' AND $history_since < d.declaredOn <= $recent_since
+            RETURN d.valueCny } AS history
+WHERE size(recent) > 0
+RETURN e.uscc AS uscc, e.zone AS zone,
+       reduce(s = 0.0, v IN recent | s + v) AS recent,
+       reduce(s = 0.0, v IN history | s + v) AS history, size(history) AS historyCount
+"""
+
+WRITE_ALERTS: Final = """
+UNWIND $rows AS row
+MERGE (a:RiskAlert {id: row.id})
+ON CREATE SET a.detectedOn = $as_of
+SET a += row.props, a.lastSeenOn = $as_of, a.clearedOn = null
+WITH a, row
+UNWIND row.props.subjects AS uscc
+MATCH (e:Enterprise {uscc: uscc})
+MERGE (e)-[:ALERTED]->(a)
+RETURN count(DISTINCT a) AS written
+"""
+
+# Alerts of the scanned kinds about the scanned enterprises that the scan no longer found.
+CLEAR_ALERTS: Final = """
+UNWIND $usccs AS uscc
+MATCH (:Enterprise {uscc: uscc})-[:ALERTED]->(a:RiskAlert)
+WHERE a.clearedOn IS NULL AND NOT a.id IN $found
+SET a.clearedOn = $as_of
+RETURN count(DISTINCT a) AS cleared
+"""
+
+ALERT_PAGE: Final = """
+MATCH (a:RiskAlert)
+WHERE ($after IS NULL OR a.id > $after)
+  AND ($kind IS NULL OR a.kind = $kind)
+  AND ($zone IS NULL OR $zone IN a.zones)
+  AND ($since IS NULL OR a.detectedOn >= $since)
+  AND ($include_cleared OR a.clearedOn IS NULL)
+RETURN a {.*} AS a
+ORDER BY a.id
+LIMIT $limit
+"""
+
+ALL_USCCS: Final = "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY uscc"

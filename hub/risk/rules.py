@@ -1,0 +1,82 @@
+"""Risk alert rules as versioned data (`rules.json`): thresholds and severities, validated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hub.credit.model import describe_error
+
+DEFAULT_RISK_RULES_PATH = Path(__file__).with_name("rules.json")
+
+Severity = Literal["LOW", "MEDIUM", "HIGH"]
+
+
+class RiskRulesError(ValueError):
+    """The risk rules file is not valid; the message names the file and the problem."""
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    severity: Severity
+    basis: str
+
+
+class CircularPayments(_Rule):
+    min_enterprises: int = Field(ge=2)
+    max_enterprises: int = Field(le=5)
+    window_days: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _range(self) -> CircularPayments:
+        if self.min_enterprises > self.max_enterprises:
+            raise ValueError("min_enterprises is above max_enterprises")
+        return self
+
+
+class SharedClusters(_Rule):
+    address: int = Field(ge=2)
+    phone: int = Field(ge=2)
+    legal_representative: int = Field(ge=2)
+
+
+class DocumentMismatch(_Rule):
+    window_months: int = Field(ge=1)
+    min_orders: int = Field(ge=1)
+    min_rate: float = Field(gt=0, le=1)
+
+
+class CoveredRepresentative(_Rule):
+    max_age_months: int = Field(ge=1)
+
+
+class ExportSpike(_Rule):
+    recent_days: int = Field(ge=1)
+    history_months: int = Field(ge=2)
+    factor: float = Field(gt=1)
+    min_recent_cny: float = Field(ge=0)
+
+
+class RiskRules(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str = Field(min_length=1)
+    circular_payments: CircularPayments
+    shared_clusters: SharedClusters
+    document_mismatch: DocumentMismatch
+    covered_representative: CoveredRepresentative
+    export_spike: ExportSpike
+
+
+def load_risk_rules(path: Path | str | None = None) -> RiskRules:
+    source = Path(path) if path is not None else DEFAULT_RISK_RULES_PATH
+    try:
+        return RiskRules.model_validate(json.loads(source.read_text(encoding="utf-8")))
+    except json.JSONDecodeError as error:
+        raise RiskRulesError(f"risk rules {source}: not JSON: {error}") from None
+    except ValidationError as error:
+        raise RiskRulesError(f"risk rules {source}: {describe_error(error)}") from None

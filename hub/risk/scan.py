@@ -1,0 +1,304 @@
+"""The risk scan: detections on the graph turned into stored alerts with their evidence.
+
+`RiskScanner.scan(usccs, as_of)` runs every detection from those enterprises (one query per
+detection for the whole chunk), stores what it finds (an alert's id is a hash of its kind and
+evidence, so a finding seen again is the same alert) and clears the alerts about those
+enterprises that are no longer found. `scan_all` runs it over every enterprise in chunks;
+`after_batch` is the pipeline hook for what a batch touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
+
+from connectors.pipeline import Outcome
+from graph_schema.dates import add_months
+from hub.repository import native
+from hub.risk import cypher
+from hub.risk.rules import RiskRules
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: str
+    kind: str
+    severity: str
+    reason: str
+    subjects: tuple[str, ...]  # USCCs
+    evidence: tuple[str, ...]
+    zones: tuple[str, ...]
+    basis: str
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "props": {
+                "kind": self.kind,
+                "severity": self.severity,
+                "reason": self.reason,
+                "subjects": list(self.subjects),
+                "evidence": list(self.evidence),
+                "zones": list(self.zones),
+                "basis": self.basis,
+            },
+        }
+
+
+def alert_id(kind: str, evidence: tuple[str, ...]) -> str:
+    digest = hashlib.sha256("|".join((kind, *evidence)).encode()).hexdigest()
+    return f"R-{digest[:24]}"
+
+
+def _zones(values: list[str | None]) -> tuple[str, ...]:
+    return tuple(sorted({z for z in values if z}))
+
+
+def cycle_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    """One alert per ring, however many of its members the scan started from."""
+    rule = rules.circular_payments
+    found: dict[tuple[str, ...], Alert] = {}
+    for row in rows:
+        members: list[str] = row["members"]
+        start = members.index(min(members))  # a ring is the same from any member
+        ring = tuple(members[start:] + members[:start])
+        if ring in found:
+            continue
+        payments = tuple(sorted(row["payments"]))
+        reason = (
+            f"payments go round {len(ring)} enterprises ({' -> '.join(ring)} -> {ring[0]}), "
+            f"CNY {row['total']:,.2f} in {len(payments)} payments within {rule.window_days} days"
+        )
+        found[ring] = Alert(
+            alert_id("CIRCULAR_PAYMENTS", ring),
+            "CIRCULAR_PAYMENTS",
+            rule.severity,
+            reason,
+            tuple(sorted(ring)),
+            payments,
+            _zones(row["zones"]),
+            rule.basis,
+        )
+    return list(found.values())
+
+
+def cluster_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    rule = rules.shared_clusters
+    alerts = []
+    for row in rows:
+        threshold = getattr(rule, row["kind"])
+        members = tuple(sorted(row["members"]))
+        if len(members) < threshold:
+            continue
+        what = row["kind"].replace("_", " ")
+        label = row["label"] if row["kind"] != "legal_representative" else "one person"
+        alerts.append(
+            Alert(
+                alert_id("SHARED_" + row["kind"].upper(), (row["key"],)),
+                "SHARED_" + row["kind"].upper(),
+                rule.severity,
+                f"{len(members)} enterprises share the {what} {label} "
+                f"(the threshold is {threshold})",
+                members,
+                (row["key"],),
+                _zones(row["zones"]),
+                rule.basis,
+            )
+        )
+    return alerts
+
+
+def mismatch_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    rule = rules.document_mismatch
+    alerts = []
+    for row in rows:
+        orders, unmatched = row["orders"], sorted(row["unmatched"])
+        if orders < rule.min_orders or len(unmatched) / orders < rule.min_rate:
+            continue
+        alerts.append(
+            Alert(
+                alert_id("DOCUMENT_MISMATCH", (row["uscc"],)),
+                "DOCUMENT_MISMATCH",
+                rule.severity,
+                f"the three documents do not match on {len(unmatched)} of {orders} orders in "
+                f"{rule.window_months} months ({len(unmatched) / orders:.0%}, the threshold is "
+                f"{rule.min_rate:.0%})",
+                (row["uscc"],),
+                tuple(unmatched),
+                _zones([row["zone"]]),
+                rule.basis,
+            )
+        )
+    return alerts
+
+
+def representative_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    rule = rules.covered_representative
+    return [
+        Alert(
+            alert_id("COVERED_REPRESENTATIVE", (row["uscc"], row["person"])),
+            "COVERED_REPRESENTATIVE",
+            rule.severity,
+            f"registered {row['registeredOn'].isoformat()}, its legal representative is covered "
+            f"by joint punishment ({', '.join(sorted(row['lists']))})",
+            (row["uscc"],),
+            tuple(sorted(row["causes"])),
+            _zones([row["zone"]]),
+            rule.basis,
+        )
+        for row in rows
+    ]
+
+
+def spike_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    rule = rules.export_spike
+    months = rule.history_months - rule.recent_days / 30
+    alerts = []
+    for row in rows:
+        if not row["historyCount"]:
+            continue  # no history to compare with: a first export is not a spike
+        usual = row["history"] / months * rule.recent_days / 30
+        recent = row["recent"]
+        if recent < rule.min_recent_cny or recent < rule.factor * usual:
+            continue
+        alerts.append(
+            Alert(
+                alert_id("EXPORT_SPIKE", (row["uscc"],)),
+                "EXPORT_SPIKE",
+                rule.severity,
+                f"exported CNY {recent:,.2f} in {rule.recent_days} days, {recent / usual:.1f} "
+                f"times its usual CNY {usual:,.2f} (the threshold is {rule.factor:g} times)",
+                (row["uscc"],),
+                (),
+                _zones([row["zone"]]),
+                rule.basis,
+            )
+        )
+    return alerts
+
+
+@dataclass
+class ScanReport:
+    enterprises: int = 0
+    found: int = 0
+    cleared: int = 0
+    seconds: float = 0.0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RiskScanner:
+    driver: AsyncDriver
+    database: str
+    rules: RiskRules
+    chunk_size: int = 1000
+
+    async def after_batch(self, outcome: Outcome) -> None:
+        """The pipeline hook: scan the enterprises the batch named (failures are logged)."""
+        if not outcome.usccs:
+            return
+        try:
+            await self.scan(sorted(outcome.usccs), dt.datetime.now(dt.UTC).date())
+        except Exception:
+            log.exception("risk scan after batch %s failed; run `hub risk scan`", outcome.batch_id)
+
+    async def scan_all(self, as_of: dt.date, progress: Progress | None = None) -> ScanReport:
+        rows = await self._read(cypher.ALL_USCCS, {})
+        usccs = [row["uscc"] for row in rows]
+        report = ScanReport()
+        started = time.perf_counter()
+        for start in range(0, len(usccs), self.chunk_size):
+            chunk = usccs[start : start + self.chunk_size]
+            part = await self.scan(chunk, as_of)
+            report.enterprises += part.enterprises
+            report.found += part.found
+            report.cleared += part.cleared
+            for kind, count in part.by_kind.items():
+                report.by_kind[kind] = report.by_kind.get(kind, 0) + count
+            if progress is not None:
+                progress(start + len(chunk), len(usccs))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    async def scan(self, usccs: list[str], as_of: dt.date) -> ScanReport:
+        rules = self.rules
+        base = {"usccs": usccs, "as_of": as_of}
+        cycles = await self._read(
+            cypher.PAYMENT_CYCLES,
+            {
+                **base,
+                "since": as_of - dt.timedelta(days=rules.circular_payments.window_days),
+                "min_size": rules.circular_payments.min_enterprises,
+                "max_size": rules.circular_payments.max_enterprises,
+            },
+        )
+        hubs = await self._read(cypher.SHARED_HUBS, base)
+        orders = await self._read(
+            cypher.ORDER_MISMATCHES,
+            {**base, "since": add_months(as_of, -rules.document_mismatch.window_months)},
+        )
+        covered = await self._read(
+            cypher.COVERED_REPRESENTATIVES,
+            {
+                **base,
+                "young_since": add_months(as_of, -rules.covered_representative.max_age_months),
+            },
+        )
+        spike = rules.export_spike
+        recent_since = as_of - dt.timedelta(days=spike.recent_days)
+        exports = await self._read(
+            cypher.EXPORT_VALUES,
+            {
+                **base,
+                "recent_since": recent_since,
+                "history_since": add_months(as_of, -spike.history_months),
+            },
+        )
+        alerts = [
+            *cycle_alerts(rules, cycles),
+            *cluster_alerts(rules, hubs),
+            *mismatch_alerts(rules, orders),
+            *representative_alerts(rules, covered),
+            *spike_alerts(rules, exports),
+        ]
+        params = {
+            "rows": [a.row() for a in alerts],
+            "found": [a.id for a in alerts],
+            "usccs": usccs,
+            "as_of": as_of,
+        }
+        async with self.driver.session(database=self.database) as session:
+            cleared = await session.execute_write(_write, params)
+        by_kind: dict[str, int] = {}
+        for alert in alerts:
+            by_kind[alert.kind] = by_kind.get(alert.kind, 0) + 1
+        return ScanReport(len(usccs), len(alerts), cleared, by_kind=by_kind)
+
+    async def _read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        records, _, _ = await self.driver.execute_query(
+            query, params, routing_=RoutingControl.READ, database_=self.database
+        )
+        return [native(record.data()) for record in records]
+
+
+async def _write(tx: AsyncManagedTransaction, params: dict[str, Any]) -> int:
+    if params["rows"]:
+        await (
+            await tx.run(cypher.WRITE_ALERTS, rows=params["rows"], as_of=params["as_of"])
+        ).consume()
+    result = await tx.run(
+        cypher.CLEAR_ALERTS, usccs=params["usccs"], found=params["found"], as_of=params["as_of"]
+    )
+    record = await result.single()
+    return int(record["cleared"]) if record else 0
