@@ -69,6 +69,16 @@ RELATED_QUERIES: Mapping[str, str] = {
 """Relations that are loaded for many enterprises in one query (see hub.graphql.loaders)."""
 
 
+async def read_rows(
+    driver: AsyncDriver, database: str, query: str, params: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Run a named read query and return its records as dicts of Python values."""
+    records, _, _ = await driver.execute_query(
+        query, dict(params), routing_=RoutingControl.READ, database_=database
+    )
+    return [native(record.data()) for record in records]
+
+
 def native(value: Any) -> Any:
     """Neo4j temporal values to Python ones, recursively through lists and maps."""
     if isinstance(value, Date | DateTime):

@@ -8,8 +8,6 @@ pii:read or graph:read; grades need credit:read).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from enum import Enum
 
@@ -19,14 +17,13 @@ from auth.policy import list_scope
 from graph_schema.model import ListKind
 from hub.api.context import Info
 from hub.api.errors import bad_user_input
-from hub.api.pagination import page_size
+from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import PageInfo, Person
 from hub.credit.facts import PathStep
 from hub.credit.joint_rules import JointRules
 from hub.credit.reads import ListQuery, StoredCoverage, joint_list_page
 
 DEFAULT_PAGE, MAX_PAGE = 50, 500
-_CURSOR_PREFIX = "coverage:"
 
 
 @strawberry.enum(description="Whom a list row covers.")
@@ -175,24 +172,6 @@ def _entry(row: StoredCoverage) -> JointListEntry:
     )
 
 
-def _encode(key: str) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{key}".encode()).decode()
-
-
-def _decode(cursor: str) -> str:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    if not text.startswith(_CURSOR_PREFIX) or len(text) == len(_CURSOR_PREFIX):
-        raise bad_user_input(
-            f"cursor {cursor!r} is not one this list issued; pass an endCursor from a "
-            "previous page",
-            argument="after",
-        )
-    return text.removeprefix(_CURSOR_PREFIX)
-
-
 def checked_department(rules: JointRules, department: str | None) -> str | None:
     if department is None or department in rules.departments:
         return department
@@ -225,7 +204,7 @@ async def joint_list(
         lists=scope.lists,
         as_of=as_of or _today(),
         limit=size + 1,
-        after=_decode(after) if after else None,
+        after=decode_cursor(after, "coverage") if after else None,
         list=where.list_kind.value if where.list_kind else None,
         subject_type=where.subject_type.value if where.subject_type else None,
         zone=where.zone,
@@ -235,7 +214,9 @@ async def joint_list(
     )
     rows = await joint_list_page(state.driver, state.settings.neo4j_database, query)
     page = rows[:size]
-    edges = [JointListEdge(cursor=_encode(row.id), node=_entry(row)) for row in page]
+    edges = [
+        JointListEdge(cursor=encode_cursor(row.id, "coverage"), node=_entry(row)) for row in page
+    ]
     return JointListConnection(
         edges=edges,
         page_info=PageInfo(

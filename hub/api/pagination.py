@@ -9,21 +9,22 @@ from graphql import GraphQLError
 
 from hub.api.errors import bad_user_input
 
-_PREFIX = "uscc:"
+
+def encode_cursor(key: str, kind: str = "uscc") -> str:
+    """An opaque cursor over `key` in a list of `kind` (enterprises by USCC by default)."""
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
 
 
-def encode_cursor(uscc: str) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{uscc}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> str:
+def decode_cursor(cursor: str, kind: str = "uscc") -> str:
+    """The key of a cursor `encode_cursor` issued for the same kind of list."""
+    prefix = f"{kind}:"
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise _bad_cursor(cursor) from None
-    if not text.startswith(_PREFIX) or len(text) == len(_PREFIX):
+    if not text.startswith(prefix) or len(text) == len(prefix):
         raise _bad_cursor(cursor)
-    return text.removeprefix(_PREFIX)
+    return text.removeprefix(prefix)
 
 
 def page_size(first: int | None, default: int, maximum: int) -> int:

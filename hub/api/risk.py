@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 
 import strawberry
 
 from hub.api.context import Info
-from hub.api.errors import bad_user_input
-from hub.api.pagination import page_size
+from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import PageInfo
 from hub.risk.reads import alert_page
 
 DEFAULT_PAGE, MAX_PAGE = 50, 500
-_PREFIX = "alert:"
 
 
 @strawberry.type(description="A risk found on the graph, with its evidence.")
@@ -58,20 +54,6 @@ class RiskAlertFilter:
     include_cleared: bool = False
 
 
-def _encode(key: str) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{key}".encode()).decode()
-
-
-def _decode(cursor: str) -> str:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    if not text.startswith(_PREFIX) or len(text) == len(_PREFIX):
-        raise bad_user_input(f"cursor {cursor!r} is not one this list issued", argument="after")
-    return text.removeprefix(_PREFIX)
-
-
 async def risk_alerts(
     info: Info, filter: RiskAlertFilter | None, first: int | None, after: str | None
 ) -> RiskAlertConnection:
@@ -82,7 +64,7 @@ async def risk_alerts(
         state.driver,
         state.settings.neo4j_database,
         limit=size + 1,
-        after=_decode(after) if after else None,
+        after=decode_cursor(after, "alert") if after else None,
         kind=where.kind,
         zone=where.zone,
         since=where.since,
@@ -90,7 +72,7 @@ async def risk_alerts(
     )
     edges = [
         RiskAlertEdge(
-            cursor=_encode(a.id),
+            cursor=encode_cursor(a.id, "alert"),
             node=RiskAlert(
                 id=a.id,
                 kind=a.kind,

@@ -21,7 +21,7 @@ from hub.credit.facts import (
     PenaltyFact,
     RatingFacts,
 )
-from hub.repository import native
+from hub.repository import read_rows
 
 WINDOW_DAYS = 365  # "over 12 months"
 
@@ -33,7 +33,7 @@ async def gather_facts(
     params = {"usccs": usccs, "as_of": as_of, "since": as_of - dt.timedelta(days=WINDOW_DAYS)}
     # two independent reads: the server runs them side by side
     rows, network = await asyncio.gather(
-        _read(driver, database, cypher.RATING_FACTS, params),
+        read_rows(driver, database, cypher.RATING_FACTS, params),
         network_links(driver, database, usccs, as_of, max_hops),
     )
     return {row["uscc"]: _facts(row, as_of, network.get(row["uscc"], [])) for row in rows}
@@ -117,15 +117,6 @@ def _path(target: str, parent: dict[str, tuple[str, _Edge] | None]) -> tuple[Pat
             steps.append(PathStep("Enterprise", previous, edge.rels[0]))
         node = previous
     return tuple(reversed(steps))
-
-
-async def _read(
-    driver: AsyncDriver, database: str, query: str, params: dict[str, Any]
-) -> list[dict[str, Any]]:
-    records, _, _ = await driver.execute_query(
-        query, params, routing_=RoutingControl.READ, database_=database
-    )
-    return [native(record.data()) for record in records]
 
 
 def _facts(row: dict[str, Any], as_of: dt.date, network: list[NetworkLink]) -> RatingFacts:

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import AsyncDriver, RoutingControl
+from neo4j import AsyncDriver
 
 from hub.credit import cypher
 from hub.credit.facts import PathStep
-from hub.repository import native
+from hub.repository import read_rows
 
 
 @dataclass(frozen=True)
@@ -78,15 +78,6 @@ class ListQuery:
     include_ended: bool = False
 
 
-async def _read(
-    driver: AsyncDriver, database: str, query: str, params: dict[str, Any]
-) -> list[dict[str, Any]]:
-    records, _, _ = await driver.execute_query(
-        query, params, routing_=RoutingControl.READ, database_=database
-    )
-    return [native(record.data()) for record in records]
-
-
 def _coverage(row: dict[str, Any]) -> StoredCoverage:
     return StoredCoverage(
         id=row["id"],
@@ -118,7 +109,7 @@ def _coverage(row: dict[str, Any]) -> StoredCoverage:
 async def joint_list_page(
     driver: AsyncDriver, database: str, query: ListQuery
 ) -> list[StoredCoverage]:
-    rows = await _read(
+    rows = await read_rows(
         driver,
         database,
         cypher.JOINT_LIST_PAGE,
@@ -143,7 +134,7 @@ async def enterprise_coverage(
     driver: AsyncDriver, database: str, uscc: str, as_of: dt.date, lists: Sequence[str]
 ) -> list[StoredCoverage]:
     """The punishment and incentive rows that apply to an enterprise on `as_of`."""
-    rows = await _read(
+    rows = await read_rows(
         driver,
         database,
         cypher.ENTERPRISE_COVERAGE,
@@ -155,7 +146,7 @@ async def enterprise_coverage(
 async def rating_history(
     driver: AsyncDriver, database: str, uscc: str, limit: int
 ) -> list[StoredRating]:
-    rows = await _read(driver, database, cypher.RATING_HISTORY, {"uscc": uscc, "limit": limit})
+    rows = await read_rows(driver, database, cypher.RATING_HISTORY, {"uscc": uscc, "limit": limit})
     return [
         StoredRating(
             id=r["id"],

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
+from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from connectors.pipeline import Outcome
 from hub.credit import cypher
@@ -43,7 +43,7 @@ from hub.credit.engine import Rating, rate
 from hub.credit.gather import gather_facts
 from hub.credit.joint_rules import JointRules, load_joint_rules
 from hub.credit.model import RatingModel, load_model
-from hub.repository import native
+from hub.repository import read_rows
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -317,10 +317,7 @@ class CreditRecomputer:
         return controls
 
     async def _read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        records, _, _ = await self.driver.execute_query(
-            query, dict(params), routing_=RoutingControl.READ, database_=self.database
-        )
-        return [native(record.data()) for record in records]
+        return await read_rows(self.driver, self.database, query, params)
 
     async def _single(self, query: str, params: Mapping[str, Any], column: str) -> list[str]:
         rows = await self._read(query, params)

@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import AsyncDriver, RoutingControl
+from neo4j import AsyncDriver
 
 from hub.network import cypher
 from hub.network.ownership import Holding
-from hub.repository import native
+from hub.repository import read_rows
 
 TIE_TYPES: tuple[str, ...] = (
     "LEGAL_REPRESENTATIVE_OF",
@@ -62,15 +62,6 @@ class NetworkGraph:
     truncated: bool
 
 
-async def _read(
-    driver: AsyncDriver, database: str, query: str, params: dict[str, Any]
-) -> list[dict[str, Any]]:
-    records, _, _ = await driver.execute_query(
-        query, params, routing_=RoutingControl.READ, database_=database
-    )
-    return [native(record.data()) for record in records]
-
-
 def _node(row: dict[str, Any]) -> GraphNode:
     return GraphNode(
         id=row["id"],
@@ -109,7 +100,7 @@ async def relationship_graph(
     as_of: dt.date,
 ) -> NetworkGraph | None:
     """The nodes within `depth` relationships of the enterprise, at most `limit` of them."""
-    roots = await _read(driver, database, cypher.GRAPH_ROOT, {"uscc": uscc, "as_of": as_of})
+    roots = await read_rows(driver, database, cypher.GRAPH_ROOT, {"uscc": uscc, "as_of": as_of})
     if not roots:
         return None
     root = _node(roots[0]["node"])
@@ -120,7 +111,7 @@ async def relationship_graph(
     for _ in range(depth):
         if not frontier or truncated:
             break
-        rows = await _read(
+        rows = await read_rows(
             driver,
             database,
             cypher.GRAPH_LEVEL,
@@ -152,7 +143,7 @@ async def shortest_paths(
     limit: int,
     as_of: dt.date,
 ) -> list[tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]]:
-    rows = await _read(
+    rows = await read_rows(
         driver,
         database,
         cypher.SHORTEST_PATHS,
@@ -181,7 +172,9 @@ async def upstream_holdings(
     for _ in range(MAX_OWNERSHIP_LEVELS):
         if not frontier:
             break
-        rows = await _read(driver, database, cypher.HOLDERS, {"usccs": frontier, "as_of": as_of})
+        rows = await read_rows(
+            driver, database, cypher.HOLDERS, {"usccs": frontier, "as_of": as_of}
+        )
         frontier = []
         for row in rows:
             holdings.append(

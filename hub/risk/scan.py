@@ -13,15 +13,15 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
+from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from connectors.pipeline import Outcome
 from graph_schema.dates import add_months
-from hub.repository import native
+from hub.repository import read_rows
 from hub.risk import cypher
 from hub.risk.rules import RiskRules
 
@@ -285,11 +285,8 @@ class RiskScanner:
             by_kind[alert.kind] = by_kind.get(alert.kind, 0) + 1
         return ScanReport(len(usccs), len(alerts), cleared, by_kind=by_kind)
 
-    async def _read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        records, _, _ = await self.driver.execute_query(
-            query, params, routing_=RoutingControl.READ, database_=self.database
-        )
-        return [native(record.data()) for record in records]
+    async def _read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return await read_rows(self.driver, self.database, query, params)
 
 
 async def _write(tx: AsyncManagedTransaction, params: dict[str, Any]) -> int:

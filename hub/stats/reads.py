@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from neo4j import AsyncDriver, RoutingControl
+from neo4j import AsyncDriver
 
 from graph_schema.dates import add_months
-from hub.repository import native
+from hub.repository import read_rows
 from hub.stats import cypher
 from hub.stats.targets import METRIC_LABELS, PlanTargets
 
@@ -48,15 +47,6 @@ class Statistics:
     targets: tuple[ZoneProgress, ...]
 
 
-async def _read(
-    driver: AsyncDriver, database: str, query: str, params: dict[str, Any]
-) -> list[dict[str, Any]]:
-    records, _, _ = await driver.execute_query(
-        query, params, routing_=RoutingControl.READ, database_=database
-    )
-    return [native(record.data()) for record in records]
-
-
 def _money(value: float | None) -> Decimal:
     return Decimal(str(round(value or 0.0, 2)))
 
@@ -72,9 +62,9 @@ async def statistics(
     group_by: str,
 ) -> Statistics:
     params = {"zone": zone, "from": start, "to": end, "year_ago": add_months(end, -12)}
-    groups = await _read(driver, database, cypher.DECLARATIONS_BY[group_by], params)
-    grades = await _read(driver, database, cypher.GRADE_DISTRIBUTION, params)
-    zones = await _read(driver, database, cypher.ZONE_FIGURES, params)
+    groups = await read_rows(driver, database, cypher.DECLARATIONS_BY[group_by], params)
+    grades = await read_rows(driver, database, cypher.GRADE_DISTRIBUTION, params)
+    zones = await read_rows(driver, database, cypher.ZONE_FIGURES, params)
     progress = []
     for row in zones:
         planned = plan.zones.get(row["zone"])
