@@ -39,8 +39,18 @@ format: $(PY_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install lint
-	$(BIN)/pytest
+# The console's browser tests drive Debian's Chromium with Playwright (no browser download).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+	  echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+	fi
+
+test: install lint $(CHROMIUM)
+	CONSOLE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 bench: install
 	$(BIN)/python -m bench.profile_query --enterprises 100000

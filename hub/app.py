@@ -28,6 +28,7 @@ from hub.api.access import row_filter
 from hub.api.context import Context
 from hub.api.loaders import Loaders
 from hub.api.schema import build_schema
+from hub.console import console_routes
 from hub.credit import load_model
 from hub.credit.joint_rules import load_joint_rules
 from hub.credit.recompute import CreditRecomputer
@@ -198,5 +199,6 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         Route("/connectors/batches", push_batch, methods=["POST"]),
         *oauth_routes(auth_service),
         *ide_routes(),
+        *console_routes(settings),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -263,11 +263,15 @@ def risk_scan(
 @app.command()
 def serve() -> None:
     """Serve the hub (Neo4j must be reachable: NEO4J_URI, or `hub db start`)."""
+
+    _serve(get_settings())
+
+
+def _serve(settings: Settings) -> None:
     import uvicorn
 
     from hub.app import create_app
 
-    settings = get_settings()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
@@ -293,13 +297,14 @@ def run() -> None:
         console.print(
             f"\nThe hub serves the demo zone on {base}\n"
             f"  GraphQL endpoint and IDE: {base}/graphql\n"
+            f"  console (sign in as a demo client): {base}/console\n"
             f"  health: {base}/healthz   readiness: {base}/readyz\n"
             f"  OAuth token endpoint: {base}/oauth/token\n"
             f"  demo clients (one per kind) and their secrets: {clients}\n"
             f"  Neo4j: {bolt_uri(settings)}\n"
             "Ctrl-C stops the hub" + (" and the Neo4j it started." if started_here else ".")
         )
-        serve()
+        _serve(settings.model_copy(update={"demo": True}))
     finally:
         if started_here:
             console.print("Stopping Neo4j ...")

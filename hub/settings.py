@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
     # --- demo ----------------------------------------------------------------------------------
+    demo: bool = Field(
+        default=False,
+        description="Demo mode (`hub run`): the console offers the demo clients to sign in as.",
+    )
     demo_enterprises: int = Field(default=2000, ge=10)
     demo_seed: int = 42
 

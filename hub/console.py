@@ -1,0 +1,84 @@
+"""The web console for regulators and agencies, served by the hub at `/console`.
+
+The page (`hub/web/console.html`, `console.js`, `console.css`) and its libraries come from the
+hub itself: Cytoscape.js with the fcose layout and Chart.js, installed by `npm ci --prefix
+hub/web` from the committed lockfile, served from an explicit list (nothing else under
+node_modules is reachable, nothing is fetched from another origin). The console signs in with
+an OAuth access token; in demo mode (`hub run`) it also offers the demo clients to sign in as.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hub.ide import WEB_DIR
+from hub.settings import Settings
+
+_JS, _CSS, _HTML = "text/javascript", "text/css", "text/html"
+
+CONSOLE_FILES: dict[str, tuple[str, str]] = {
+    "console.js": ("console.js", _JS),
+    "console.css": ("console.css", _CSS),
+}
+"""Served name under `/console/` -> (path relative to `hub/web`, media type)."""
+
+CONSOLE_LIBRARIES: dict[str, tuple[str, str]] = {
+    "cytoscape.js": ("cytoscape/dist/cytoscape.min.js", _JS),
+    "layout-base.js": ("layout-base/layout-base.js", _JS),
+    "cose-base.js": ("cose-base/cose-base.js", _JS),
+    "cytoscape-fcose.js": ("cytoscape-fcose/cytoscape-fcose.js", _JS),
+    "chart.js": ("chart.js/dist/chart.umd.js", _JS),
+}
+"""Served name under `/console/lib/` -> (path relative to `hub/web/node_modules`, type)."""
+
+NOT_INSTALLED = "The console's libraries are not installed: run `npm ci --prefix hub/web`.\n"
+
+
+def console_routes(settings: Settings, web_dir: pathlib.Path | None = None) -> list[BaseRoute]:
+    web = web_dir or WEB_DIR
+    modules = web / "node_modules"
+
+    async def page(request: Request) -> Response:
+        return FileResponse(web / "console.html", media_type=_HTML, headers=_NO_CACHE)
+
+    async def own_file(request: Request) -> Response:
+        entry = CONSOLE_FILES.get(request.path_params["name"])
+        if entry is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        return FileResponse(web / entry[0], media_type=entry[1], headers=_NO_CACHE)
+
+    async def library(request: Request) -> Response:
+        entry = CONSOLE_LIBRARIES.get(request.path_params["name"])
+        if entry is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        path = modules / entry[0]
+        if not path.is_file():
+            return PlainTextResponse(NOT_INSTALLED, status_code=503)
+        return FileResponse(path, media_type=entry[1], headers=_NO_CACHE)
+
+    async def demo_clients(request: Request) -> Response:
+        # only a demo hub hands out its demo clients (and their secrets) to the page
+        if not settings.demo or not settings.demo_clients_file.is_file():
+            return PlainTextResponse("Not Found", status_code=404)
+        entries = json.loads(settings.demo_clients_file.read_text(encoding="utf-8"))
+        return JSONResponse(
+            [
+                {"kind": e["kind"], "clientId": e["client_id"], "clientSecret": e["client_secret"]}
+                for e in entries
+            ]
+        )
+
+    return [
+        Route("/console", page),
+        Route("/console/demo-clients", demo_clients),
+        Route("/console/lib/{name}", library),
+        Route("/console/{name}", own_file),
+    ]
+
+
+_NO_CACHE = {"Cache-Control": "no-cache"}
