@@ -205,3 +205,35 @@ ORDER BY x.uscc DESC, x.seq DESC
 LIMIT $first
 """
 """As `AUDIT_LOG`, driven by the `(uscc, seq)` index of the access entries."""
+
+# --- consents ----------------------------------------------------------------------------------
+# - `(:Enterprise)-[:CONSENTED]->(:Consent {id, institution, purpose, scopes, grantedAt,
+#   expiresAt, revokedAt, grantedBy})`: kept after expiry or revocation, as history.
+
+INSTITUTION_LENDS: Final = """
+MATCH (c:Client) WHERE c.institution = $institution AND c.kind IN ['bank', 'insurer']
+  AND coalesce(c.disabled, false) = false
+RETURN count(c) > 0 AS lends
+"""
+"""Is `institution` a bank or insurer with an enabled client (one a consent can name)?"""
+
+GRANT_CONSENT: Final = """
+MATCH (e:Enterprise {uscc: $uscc})
+CREATE (e)-[:CONSENTED]->(c:Consent {id: $id, institution: $institution, purpose: $purpose,
+        scopes: $scopes, grantedAt: $now, expiresAt: $expiresAt, grantedBy: $clientId})
+RETURN c {.*, uscc: e.uscc} AS consent
+"""
+
+REVOKE_CONSENT: Final = """
+MATCH (e:Enterprise {uscc: $uscc})-[:CONSENTED]->(c:Consent {id: $id})
+SET c.revokedAt = coalesce(c.revokedAt, $now)
+RETURN c {.*, uscc: e.uscc} AS consent
+"""
+"""Revoke the enterprise's own consent (a consent of another enterprise matches nothing)."""
+
+CONSENTS_OF: Final = """
+MATCH (e:Enterprise {uscc: $uscc})-[:CONSENTED]->(c:Consent)
+WHERE $include_ended OR (c.revokedAt IS NULL AND c.expiresAt > $now)
+RETURN c {.*, uscc: e.uscc} AS consent
+ORDER BY c.grantedAt DESC, c.id
+"""

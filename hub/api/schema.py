@@ -30,6 +30,8 @@ from graph_schema.model import EnterpriseStatus
 from graph_schema.uscc import UsccError, validate_uscc
 from hub.api.access import FieldPolicy
 from hub.api.audit import AuditTrail
+from hub.api.consent import ConsentType, Mutation
+from hub.api.consent import mine as my_consents
 from hub.api.context import Info
 from hub.api.credit import CreditProfile, credit_profile, measures_for
 from hub.api.errors import bad_user_input
@@ -298,6 +300,10 @@ class Query:
     ) -> RiskAlertConnection:
         return await risk_alerts(info, filter, first, after)
 
+    @strawberry.field(description="Your consents to banks and insurers, newest first.")
+    async def my_consents(self, info: Info, include_ended: bool = False) -> list[ConsentType]:
+        return await my_consents(info, include_ended)
+
     @strawberry.field(description="Who read or was refused enterprise data, newest first.")
     async def audit_log(
         self,
@@ -384,6 +390,7 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
     def make() -> federation.Schema:
         return HubSchema(
             query=Query,
+            mutation=Mutation,
             types=[Enterprise],
             extensions=extensions,
             federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]

@@ -1,0 +1,160 @@
+"""Consents: an enterprise lets one bank or insurer read its data, for a purpose, until a date.
+
+The row policy (`auth.policy`, mode `consented`) admits an enterprise to a bank only while one
+of its consents naming that bank is neither revoked nor expired. Consents are never deleted:
+revoked and expired ones stay as history. Grants are checked here before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from neo4j import AsyncDriver, RoutingControl
+
+from auth import cypher
+
+CONSENTABLE_SCOPES: frozenset[str] = frozenset({"enterprise:read", "credit:read", "financing:read"})
+"""What a consent may cover: the scopes banks and insurers read enterprise data with."""
+
+MAX_CONSENT_DAYS = 366
+
+
+class Purpose(StrEnum):
+    """Why a bank or insurer reads the data (the financing products of the seeds)."""
+
+    WORKING_CAPITAL = "WORKING_CAPITAL"
+    TAX_REFUND_ADVANCE = "TAX_REFUND_ADVANCE"
+    RECEIVABLES = "RECEIVABLES"
+    WAREHOUSE_RECEIPT = "WAREHOUSE_RECEIPT"
+    CREDIT_INSURANCE = "CREDIT_INSURANCE"
+
+
+class ConsentError(ValueError):
+    """A grant that cannot be made; the message names the problem and `field` the input."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: str
+    uscc: str
+    institution: str
+    purpose: str
+    scopes: tuple[str, ...]
+    granted_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    granted_by: str
+
+    def active_at(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+def check_grant(scopes: list[str], expires_at: dt.datetime, now: dt.datetime) -> tuple[str, ...]:
+    """The grant's scopes, sorted, or a ConsentError naming what is wrong."""
+    unknown = sorted(set(scopes) - CONSENTABLE_SCOPES)
+    if unknown or not scopes:
+        raise ConsentError(
+            f"scopes {', '.join(unknown) or '(none)'} cannot be consented; choose from "
+            f"{', '.join(sorted(CONSENTABLE_SCOPES))}",
+            "scopes",
+        )
+    if expires_at.tzinfo is None:
+        raise ConsentError("expiresAt needs a time zone (e.g. 2027-01-01T00:00:00Z)", "expiresAt")
+    if expires_at <= now:
+        raise ConsentError(f"expiresAt {expires_at.isoformat()} is not in the future", "expiresAt")
+    if expires_at > now + dt.timedelta(days=MAX_CONSENT_DAYS):
+        raise ConsentError(
+            f"expiresAt is more than {MAX_CONSENT_DAYS} days away; grant again when it ends",
+            "expiresAt",
+        )
+    return tuple(sorted(set(scopes)))
+
+
+def _consent(row: dict[str, Any]) -> Consent:
+    def native(value: Any) -> Any:
+        return value.to_native() if hasattr(value, "to_native") else value
+
+    return Consent(
+        id=row["id"],
+        uscc=row["uscc"],
+        institution=row["institution"],
+        purpose=row["purpose"],
+        scopes=tuple(row.get("scopes") or ()),
+        granted_at=native(row["grantedAt"]),
+        expires_at=native(row["expiresAt"]),
+        revoked_at=native(row.get("revokedAt")),
+        granted_by=row.get("grantedBy") or "",
+    )
+
+
+async def grant_consent(
+    driver: AsyncDriver,
+    database: str,
+    *,
+    uscc: str,
+    institution: str,
+    purpose: Purpose,
+    scopes: list[str],
+    expires_at: dt.datetime,
+    client_id: str,
+    now: dt.datetime,
+) -> Consent:
+    checked = check_grant(scopes, expires_at, now)
+    records, _, _ = await driver.execute_query(
+        cypher.INSTITUTION_LENDS,
+        {"institution": institution},
+        routing_=RoutingControl.READ,
+        database_=database,
+    )
+    if not records or not records[0]["lends"]:
+        raise ConsentError(
+            f"institution {institution!r} is no bank or insurer registered with the hub",
+            "institution",
+        )
+    records, _, _ = await driver.execute_query(
+        cypher.GRANT_CONSENT,
+        {
+            "uscc": uscc,
+            "id": f"CONSENT-{uuid.uuid4().hex[:20]}",
+            "institution": institution,
+            "purpose": purpose.value,
+            "scopes": list(checked),
+            "now": now,
+            "expiresAt": expires_at,
+            "clientId": client_id,
+        },
+        database_=database,
+    )
+    if not records:
+        raise ConsentError(f"enterprise {uscc} is not known to the hub", "uscc")
+    return _consent(records[0]["consent"])
+
+
+async def revoke_consent(
+    driver: AsyncDriver, database: str, *, uscc: str, consent_id: str, now: dt.datetime
+) -> Consent | None:
+    """Revoke at once; None when the enterprise has no consent with that id."""
+    records, _, _ = await driver.execute_query(
+        cypher.REVOKE_CONSENT, {"uscc": uscc, "id": consent_id, "now": now}, database_=database
+    )
+    return _consent(records[0]["consent"]) if records else None
+
+
+async def consents_of(
+    driver: AsyncDriver, database: str, uscc: str, *, include_ended: bool, now: dt.datetime
+) -> list[Consent]:
+    records, _, _ = await driver.execute_query(
+        cypher.CONSENTS_OF,
+        {"uscc": uscc, "include_ended": include_ended, "now": now},
+        routing_=RoutingControl.READ,
+        database_=database,
+    )
+    return [_consent(record["consent"]) for record in records]

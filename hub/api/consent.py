@@ -1,0 +1,142 @@
+"""Consents in the API: an enterprise grants, revokes and lists them (scope consent:write).
+
+The enterprise is always the caller's own (its client's institution); a consent of another
+enterprise cannot be named, revoked or seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError
+
+from auth.consents import Consent, ConsentError, Purpose, consents_of, grant_consent, revoke_consent
+from hub.api.context import Info
+from hub.api.errors import bad_user_input
+
+
+@strawberry.enum(description="What the bank or insurer finances with the data.")
+class ConsentPurpose(Enum):
+    WORKING_CAPITAL = "WORKING_CAPITAL"
+    TAX_REFUND_ADVANCE = "TAX_REFUND_ADVANCE"
+    RECEIVABLES = "RECEIVABLES"
+    WAREHOUSE_RECEIPT = "WAREHOUSE_RECEIPT"
+    CREDIT_INSURANCE = "CREDIT_INSURANCE"
+
+
+@strawberry.type(name="Consent", description="An enterprise's consent to one bank or insurer.")
+class ConsentType:
+    id: str
+    uscc: str
+    institution: str
+    purpose: ConsentPurpose
+    scopes: list[str]
+    granted_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    active: bool = strawberry.field(description="Neither revoked nor expired now.")
+
+
+def _out(consent: Consent, now: dt.datetime) -> ConsentType:
+    return ConsentType(
+        id=consent.id,
+        uscc=consent.uscc,
+        institution=consent.institution,
+        purpose=ConsentPurpose(consent.purpose),
+        scopes=list(consent.scopes),
+        granted_at=consent.granted_at,
+        expires_at=consent.expires_at,
+        revoked_at=consent.revoked_at,
+        active=consent.active_at(now),
+    )
+
+
+def _own_uscc(info: Info) -> str:
+    uscc = info.context.principal.enterprise_uscc
+    if uscc is None:
+        raise GraphQLError(
+            "only an enterprise's own client manages its consents",
+            extensions={"code": "FORBIDDEN"},
+        )
+    return uscc
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def grant(
+    info: Info,
+    institution: str,
+    purpose: ConsentPurpose,
+    scopes: list[str],
+    expires_at: dt.datetime,
+) -> ConsentType:
+    state = info.context.request.app.state
+    now = _now()
+    try:
+        consent = await grant_consent(
+            state.driver,
+            state.settings.neo4j_database,
+            uscc=_own_uscc(info),
+            institution=institution,
+            purpose=Purpose(purpose.value),
+            scopes=scopes,
+            expires_at=expires_at,
+            client_id=info.context.principal.client_id,
+            now=now,
+        )
+    except ConsentError as error:
+        raise bad_user_input(str(error), argument=error.field) from None
+    return _out(consent, now)
+
+
+async def revoke(info: Info, consent_id: str) -> ConsentType | None:
+    state = info.context.request.app.state
+    now = _now()
+    consent = await revoke_consent(
+        state.driver,
+        state.settings.neo4j_database,
+        uscc=_own_uscc(info),
+        consent_id=consent_id,
+        now=now,
+    )
+    if consent is None:
+        raise bad_user_input(f"you have no consent {consent_id!r}", argument="id")
+    return _out(consent, now)
+
+
+async def mine(info: Info, include_ended: bool) -> list[ConsentType]:
+    state = info.context.request.app.state
+    now = _now()
+    found = await consents_of(
+        state.driver,
+        state.settings.neo4j_database,
+        _own_uscc(info),
+        include_ended=include_ended,
+        now=now,
+    )
+    return [_out(c, now) for c in found]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Let a bank or insurer read your data for a purpose until `expiresAt` "
+        "(at most a year): `scopes` from enterprise:read, credit:read, financing:read."
+    )
+    async def grant_consent(
+        self,
+        info: Info,
+        institution: str,
+        purpose: ConsentPurpose,
+        scopes: list[str],
+        expires_at: dt.datetime,
+    ) -> ConsentType:
+        return await grant(info, institution, purpose, scopes, expires_at)
+
+    @strawberry.mutation(description="Withdraw a consent; it grants nothing from now on.")
+    async def revoke_consent(self, info: Info, id: str) -> ConsentType | None:
+        return await revoke(info, id)
