@@ -35,6 +35,7 @@ from hub.api.consent import mine as my_consents
 from hub.api.context import Info
 from hub.api.credit import CreditProfile, credit_profile, measures_for
 from hub.api.errors import bad_user_input
+from hub.api.financing import FinancingProfile, financing_profile
 from hub.api.lists import EnterpriseMeasures, JointListConnection, JointListFilter, joint_list
 from hub.api.network import (
     NetworkPath,
@@ -299,6 +300,13 @@ class Query:
         after: str | None = None,
     ) -> RiskAlertConnection:
         return await risk_alerts(info, filter, first, after)
+
+    @strawberry.field(
+        description="A bank's or insurer's financing view of an enterprise's last 12 months, "
+        "under an active consent covering financing:read; null otherwise."
+    )
+    async def financing_profile(self, info: Info, uscc: str) -> FinancingProfile | None:
+        return await financing_profile(info, checked_uscc(uscc))
 
     @strawberry.field(description="Your consents to banks and insurers, newest first.")
     async def my_consents(self, info: Info, include_ended: bool = False) -> list[ConsentType]:

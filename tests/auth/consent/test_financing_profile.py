@@ -1,0 +1,106 @@
+"""financingProfile under consent: figures equal the seeded facts, every pull is logged."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+from graph_kit import DATABASE, token_for
+from neo4j import AsyncDriver
+
+from bench.fastload import fastload_zone
+from graph_schema.dates import add_months
+from graph_schema.model import Department
+from hub.seed import DEFAULT_TODAY, generate_zone, seed_zone
+
+ENTERPRISES, SEED = 150, 42
+GRANT = """mutation($i: String!, $s: [String!]!, $x: DateTime!) {
+  grantConsent(institution: $i, purpose: WORKING_CAPITAL, scopes: $s, expiresAt: $x) { id }
+}"""
+PROFILE = """query($u: String!) { financingProfile(uscc: $u) {
+  consentId purpose exports { month mode declarations valueCny }
+  exportsProvenance { departments newestFact } collections { month payments valueCny }
+  collectionRatio grade dataQuality } }"""
+LOG = "{ myAccessLog { institution purpose enterprises operation } }"
+
+
+def busiest_exporter() -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The seeded enterprise with the most exports in the window, its exports and receipts."""
+    today = dt.datetime.now(dt.UTC).date()
+    since = add_months(today, -12)
+    exports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    receipts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in generate_zone(ENTERPRISES, SEED, DEFAULT_TODAY):
+        for d in chunk.records.get(("customs.declaration@1", Department.CUSTOMS), []):
+            on = dt.date.fromisoformat(d["declaredOn"])
+            if d["direction"] == "EXPORT" and since < on <= today:
+                exports[d["uscc"]].append(d)
+        for p in chunk.records.get(("bank.trade_payment@1", Department.BANK), []):
+            on = dt.date.fromisoformat(p["paidOn"])
+            if since < on <= today:
+                receipts[p["payeeUscc"]].append(p)
+    uscc = max(exports, key=lambda u: (len(exports[u]), u))
+    return uscc, exports[uscc], receipts[uscc]
+
+
+async def ask(hub_url: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "working capital line"}
+    async with httpx.AsyncClient(base_url=hub_url, headers=headers, timeout=30) as client:
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
+    graph: AsyncDriver, hub_url: str, tmp_path: Path
+) -> None:
+    # the signed seed, so every fact's connector (and so its department) is registered
+    await seed_zone(
+        graph, DATABASE, data_dir=tmp_path, person_secret=b"s", enterprises=ENTERPRISES, seed=SEED
+    )
+    uscc, exports, receipts = busiest_exporter()
+    own = await token_for(hub_url, graph, "enterprise", institution=uscc)
+    bank = await token_for(hub_url, graph, "bank", institution="bank-fin")
+    until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat()
+
+    # a consent without financing:read shows the bank the enterprise, not its financing data
+    await ask(hub_url, own, GRANT, i="bank-fin", s=["enterprise:read", "credit:read"], x=until)
+    assert (await ask(hub_url, bank, PROFILE, u=uscc))["data"]["financingProfile"] is None
+
+    granted = await ask(hub_url, own, GRANT, i="bank-fin", s=["financing:read"], x=until)
+    consent_id = granted["data"]["grantConsent"]["id"]
+    profile = (await ask(hub_url, bank, PROFILE, u=uscc))["data"]["financingProfile"]
+    assert profile["consentId"] == consent_id and profile["purpose"] == "WORKING_CAPITAL"
+
+    expected: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    for d in exports:
+        expected[(d["declaredOn"][:7], d["mode"])][0] += 1
+        expected[(d["declaredOn"][:7], d["mode"])][1] += Decimal(d["valueCny"])
+    assert {
+        (r["month"], r["mode"]): [r["declarations"], Decimal(r["valueCny"])]
+        for r in profile["exports"]
+    } == dict(expected)
+    assert profile["exportsProvenance"]["departments"] == ["CUSTOMS"]
+    assert profile["exportsProvenance"]["newestFact"] == max(d["declaredOn"] for d in exports)
+    paid: dict[str, Decimal] = defaultdict(Decimal)
+    for p in receipts:
+        paid[p["paidOn"][:7]] += Decimal(p["amountCny"])
+    assert {r["month"]: Decimal(r["valueCny"]) for r in profile["collections"]} == dict(paid)
+
+    await asyncio.sleep(0.5)  # the audit trail is written in the background
+    log = (await ask(hub_url, own, LOG))["data"]["myAccessLog"]
+    pulls = [e for e in log if e["institution"] == "bank-fin" and uscc in e["enterprises"]]
+    assert pulls and all(e["purpose"] == "working capital line" for e in pulls)
+
+
+async def test_a_bank_without_consent_gets_nothing(graph: AsyncDriver, hub_url: str) -> None:
+    await fastload_zone(graph, DATABASE, person_secret=b"s", enterprises=ENTERPRISES, seed=SEED)
+    uscc, _, _ = busiest_exporter()
+    other = await token_for(hub_url, graph, "bank", institution="bank-other")
+    body = await ask(hub_url, other, PROFILE, u=uscc)
+    assert body["data"]["financingProfile"] is None and "errors" not in body
