@@ -158,3 +158,22 @@ async def consents_of(
         database_=database,
     )
     return [_consent(record["consent"]) for record in records]
+
+
+async def consent_covering(
+    driver: AsyncDriver,
+    database: str,
+    *,
+    uscc: str,
+    institution: str,
+    scope: str,
+    now: dt.datetime,
+) -> dict[str, str] | None:
+    """`{id, purpose}` of the active consent letting `institution` read `scope`, else None."""
+    records, _, _ = await driver.execute_query(
+        cypher.CONSENT_COVERING,
+        {"uscc": uscc, "institution": institution, "scope": scope, "now": now},
+        routing_=RoutingControl.READ,
+        database_=database,
+    )
+    return {"id": records[0]["id"], "purpose": records[0]["purpose"]} if records else None

@@ -237,3 +237,13 @@ WHERE $include_ended OR (c.revokedAt IS NULL AND c.expiresAt > $now)
 RETURN c {.*, uscc: e.uscc} AS consent
 ORDER BY c.grantedAt DESC, c.id
 """
+
+CONSENT_COVERING: Final = """
+MATCH (:Enterprise {uscc: $uscc})-[:CONSENTED]->(c:Consent)
+WHERE c.institution = $institution AND c.revokedAt IS NULL AND c.expiresAt > $now
+  AND $scope IN c.scopes
+RETURN c.id AS id, c.purpose AS purpose
+ORDER BY c.grantedAt DESC
+LIMIT 1
+"""
+"""The newest active consent of the enterprise to `institution` that covers `scope`."""

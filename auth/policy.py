@@ -184,6 +184,7 @@ def row_scope(catalog: Catalog, principal: Principal) -> RowScope:
 _CONSENTED = """EXISTS {
     MATCH (e)-[:CONSENTED]->(c:Consent)
     WHERE c.institution = $row_institution AND c.revokedAt IS NULL AND c.expiresAt > $row_now
+      AND 'enterprise:read' IN c.scopes
   }"""
 
 ROW_PREDICATE: Final = f"""(
@@ -193,10 +194,11 @@ ROW_PREDICATE: Final = f"""(
 )"""
 """Cypher WHERE fragment: is enterprise `e` visible under the row scope in `row_params`?
 
-Mode 'none' matches no branch, so it admits nothing. A consent is active when it is not revoked
-and `expiresAt` (a zoned DATETIME) is after `$row_now`; a consent without `expiresAt` is never
-active (the comparison is null). Insert it as a value, not into a template that is formatted
-afterwards: its braces would be taken for format fields.
+Mode 'none' matches no branch, so it admits nothing. A consent admits the enterprise when it
+covers `enterprise:read` (the data behind the other scopes is checked where it is read),
+is not revoked and `expiresAt` (a zoned DATETIME) is after `$row_now`; a consent without
+`expiresAt` is never active (the comparison is null). Insert it as a value, not into a
+template that is formatted afterwards: its braces would be taken for format fields.
 """
 
 ROW_PREDICATES: Final[Mapping[RowMode, str]] = {

@@ -11,7 +11,9 @@ import datetime as dt
 
 import strawberry
 
-from auth.policy import list_scope
+from auth.catalog import RowMode
+from auth.consents import consent_covering
+from auth.policy import list_scope, row_scope
 from hub.api.context import Info
 from hub.api.lists import AppliedMeasures, EnterpriseMeasures, applied, checked_department
 from hub.api.pagination import page_size
@@ -188,16 +190,39 @@ class CreditProfile:
         )
 
 
-async def credit_profile(info: Info, uscc: str, as_of: dt.date | None) -> CreditProfile | None:
+async def credit_profile(
+    info: Info, uscc: str, as_of: dt.date | None, consent_scope: str | None = "credit:read"
+) -> CreditProfile | None:
+    """The rating; for a consent-limited caller only under a consent covering `consent_scope`
+    (the financing profile, which carries the grade, asks for its own scope instead)."""
     if await info.context.loaders.enterprise.load(uscc) is None:
         return None  # unknown, or not the caller's to see: the same answer
     state = info.context.request.app.state
+    if consent_scope is not None and not await consent_allows(info, uscc, consent_scope):
+        return None
     model: RatingModel = state.rating_model
     day = as_of or dt.datetime.now(dt.UTC).date()
     facts = await gather_facts(
         state.driver, state.settings.neo4j_database, [uscc], day, model.network.max_hops
     )
     return CreditProfile.from_rating(rate(model, facts[uscc]), facts[uscc])
+
+
+async def consent_allows(info: Info, uscc: str, scope: str) -> bool:
+    """For a consent-limited caller (a bank, an insurer): does a consent cover `scope`?"""
+    principal = info.context.principal
+    if row_scope(info.context.catalog, principal).mode is not RowMode.CONSENTED:
+        return True
+    state = info.context.request.app.state
+    found = await consent_covering(
+        state.driver,
+        state.settings.neo4j_database,
+        uscc=uscc,
+        institution=principal.institution or "",
+        scope=scope,
+        now=dt.datetime.now(dt.UTC),
+    )
+    return found is not None
 
 
 async def measures_for(

@@ -120,7 +120,8 @@ async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
     state = info.context.request.app.state
     now = dt.datetime.now(dt.UTC)
     today = now.date()
-    profile = await credit_profile(info, uscc, today)  # applies the row policy first
+    # the row policy first; the grade is part of the financing view, under its consent
+    profile = await credit_profile(info, uscc, today, consent_scope=None)
     if profile is None:
         return None
     consent = None

@@ -67,7 +67,8 @@ async def test_a_bank_sees_the_grade_with_consent_but_not_the_evidence(graph, hu
     assert hidden == {"data": {"creditProfile": None}}  # no consent: as if unknown
     await graph.execute_query(
         """MATCH (e:Enterprise {uscc: $u})
-           CREATE (e)-[:CONSENTED]->(:Consent {id: 'C1', institution: $bank, scopes: [],
+           CREATE (e)-[:CONSENTED]->(:Consent {id: 'C1', institution: $bank,
+                   scopes: ['enterprise:read', 'credit:read'],
                    purpose: 'WORKING_CAPITAL', grantedAt: datetime(), expiresAt: $until})""",
         u=USCC,
         bank=BANK,

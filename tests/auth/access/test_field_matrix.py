@@ -106,7 +106,8 @@ async def zone_with_consent(graph: AsyncDriver) -> AsyncDriver:
     await graph.execute_query(
         """MATCH (e:Enterprise {uscc: $u})
            CREATE (e)-[:CONSENTED]->(:Consent {id: 'C-matrix', institution: $bank,
-                   scopes: ['financing:read'], purpose: 'WORKING_CAPITAL',
+                   scopes: ['enterprise:read', 'credit:read', 'financing:read'],
+                   purpose: 'WORKING_CAPITAL',
                    grantedAt: datetime(), expiresAt: $until})""",
         u=FOCUS,
         bank=BANK,

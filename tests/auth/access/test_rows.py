@@ -35,7 +35,8 @@ async def consent(
     await driver.execute_query(
         """MATCH (e:Enterprise {uscc: $u})
            CREATE (e)-[:CONSENTED]->(:Consent {id: randomUUID(), institution: $bank,
-                   scopes: ['financing:read'], purpose: 'WORKING_CAPITAL', grantedAt: datetime(),
+                   scopes: ['enterprise:read', 'credit:read', 'financing:read'],
+                   purpose: 'WORKING_CAPITAL', grantedAt: datetime(),
                    expiresAt: $expires, revokedAt: $revoked})""",
         u=uscc_,
         bank=BANK,

@@ -137,3 +137,26 @@ async def test_grants_that_cannot_be_made_are_named(graph, hub_url) -> None:
     stolen = await ask(hub_url, other, REVOKE, id=mine["data"]["grantConsent"]["id"])
     assert problem(stolen)[0] == "BAD_USER_INPUT"  # another enterprise's consent: unknown
     assert (await ask(hub_url, own, MINE, all=False))["data"]["myConsents"][0]["active"]
+
+
+async def test_a_consent_covers_only_its_scopes(graph, hub_url) -> None:
+    await build(graph)
+    own = await token_for(hub_url, graph, "enterprise", institution=OWN)
+    bank = await token_for(hub_url, graph, "bank", institution="bank-a")
+    # credit:read alone does not reveal the enterprise: existence needs enterprise:read
+    await ask(hub_url, own, GRANT, i="bank-a", p="WORKING_CAPITAL", s=["credit:read"], x=later(9))
+    assert (await ask(hub_url, bank, GRADE, u=OWN))["data"] == {
+        "creditProfile": None,
+        "enterprise": None,
+    }
+    registry = await ask(
+        hub_url, own, GRANT, i="bank-a", p="WORKING_CAPITAL", s=["enterprise:read"], x=later(9)
+    )
+    assert registry["data"]["grantConsent"]["id"]
+    seen = (await ask(hub_url, bank, GRADE, u=OWN))["data"]
+    # both consents are active: registry data through one, the rating through the other
+    assert seen["enterprise"] == {"name": "Own Co."} and seen["creditProfile"]["grade"]
+    credit_only = (await ask(hub_url, own, MINE, all=False))["data"]["myConsents"][-1]["id"]
+    await ask(hub_url, own, REVOKE, id=credit_only)
+    seen = (await ask(hub_url, bank, GRADE, u=OWN))["data"]
+    assert seen["enterprise"] == {"name": "Own Co."} and seen["creditProfile"] is None
