@@ -12,3 +12,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     month += 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def utc_today() -> dt.date:
+    """Today in UTC: the date the hub rates, lists and scans as of unless told otherwise."""
+    return dt.datetime.now(dt.UTC).date()

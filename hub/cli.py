@@ -13,11 +13,12 @@ from neo4j import AsyncDriver
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from graph_schema.dates import utc_today
 from graph_schema.migrate import apply_migrations
 from graph_schema.uscc import UsccError, validate_uscc
 from hub.cli_auth import audit_app, clients_app, keys_app, write_demo_clients
 from hub.cli_connectors import connector_app, sync
-from hub.credit.recompute import build_recomputer, today
+from hub.credit.recompute import build_recomputer
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
 from hub.reference_data import load_reference
@@ -44,6 +45,13 @@ T = TypeVar("T")
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
+
+
+def _progress(label: str) -> Progress:
+    """The progress bar of the long commands: the label, a bar, done of all, time taken."""
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
 
 
 def _require_local(settings: Settings) -> None:
@@ -124,13 +132,7 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
             if only_if_empty and not await graph_is_empty(driver, settings.neo4j_database):
                 console.print("The graph already has data; not seeding.")
                 return
-            with Progress(
-                TextColumn("seeding"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as progress:
+            with _progress("seeding") as progress:
                 task = progress.add_task("enterprises", total=enterprises)
                 stats = await seed_zone(
                     driver,
@@ -148,7 +150,7 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
                 f"in {stats.elapsed_s:.1f} s ({stats.records_per_s:,.0f} records/s)."
             )
             # the seed's batches are applied without the per-batch hook: one full pass is faster
-            await _rate_all(driver, settings, today())
+            await _rate_all(driver, settings, utc_today())
 
     try:
         _run(go())
@@ -159,13 +161,7 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
 
 async def _rate_all(driver: AsyncDriver, settings: Settings, as_of: dt.date) -> None:
     recomputer = build_recomputer(driver, settings)
-    with Progress(
-        TextColumn("rating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
+    with _progress("rating") as progress:
         task = progress.add_task("subjects", total=None)
         report = await recomputer.recompute_all(
             as_of, progress=lambda done, total: progress.update(task, completed=done, total=total)
@@ -195,7 +191,7 @@ def rate(
         err.print("Give either --all or one or more USCCs.")
         raise typer.Exit(2)
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else today()
+        day = dt.date.fromisoformat(as_of) if as_of else utc_today()
         codes = [validate_uscc(code) for code in usccs or []]
     except (ValueError, UsccError) as error:
         err.print(f"[red]{error}[/red]")
@@ -229,7 +225,7 @@ def risk_scan(
     from hub.risk import RiskScanner, load_risk_rules
 
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else today()
+        day = dt.date.fromisoformat(as_of) if as_of else utc_today()
     except ValueError as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
@@ -239,13 +235,7 @@ def risk_scan(
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
             scanner = RiskScanner(driver, settings.neo4j_database, load_risk_rules())
-            with Progress(
-                TextColumn("scanning"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as progress:
+            with _progress("scanning") as progress:
                 task = progress.add_task("enterprises", total=None)
                 report = await scanner.scan_all(
                     day, lambda done, total: progress.update(task, completed=done, total=total)

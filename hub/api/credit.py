@@ -14,6 +14,7 @@ import strawberry
 from auth.catalog import RowMode
 from auth.consents import consent_covering
 from auth.policy import list_scope, row_scope
+from graph_schema.dates import utc_today
 from hub.api.context import Info
 from hub.api.lists import AppliedMeasures, EnterpriseMeasures, applied, checked_department
 from hub.api.pagination import page_size
@@ -201,7 +202,7 @@ async def credit_profile(
     if consent_scope is not None and not await consent_allows(info, uscc, consent_scope):
         return None
     model: RatingModel = state.rating_model
-    day = as_of or dt.datetime.now(dt.UTC).date()
+    day = as_of or utc_today()
     facts = await gather_facts(
         state.driver, state.settings.neo4j_database, [uscc], day, model.network.max_hops
     )

@@ -14,6 +14,7 @@ from enum import Enum
 import strawberry
 
 from auth.policy import list_scope
+from graph_schema.dates import utc_today
 from graph_schema.model import ListKind
 from hub.api.context import Info
 from hub.api.errors import bad_user_input
@@ -182,10 +183,6 @@ def checked_department(rules: JointRules, department: str | None) -> str | None:
     )
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 async def joint_list(
     info: Info,
     kind: str,
@@ -202,7 +199,7 @@ async def joint_list(
     query = ListQuery(
         kind=kind,
         lists=scope.lists,
-        as_of=as_of or _today(),
+        as_of=as_of or utc_today(),
         limit=size + 1,
         after=decode_cursor(after, "coverage") if after else None,
         list=where.list_kind.value if where.list_kind else None,
@@ -219,12 +216,7 @@ async def joint_list(
     ]
     return JointListConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > size,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.of([e.cursor for e in edges], len(rows) > size, after),
     )
 
 

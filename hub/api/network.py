@@ -13,6 +13,7 @@ import datetime as dt
 import strawberry
 
 from auth.policy import mask_person_name
+from graph_schema.dates import utc_today
 from hub.api.context import Info
 from hub.api.errors import bad_user_input
 from hub.network import (
@@ -139,10 +140,6 @@ def _edge(edge: GraphEdge) -> NetworkEdge:
     )
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 async def graph_around(
     info: Info, uscc: str, depth: int, relation_types: list[str] | None, limit: int
 ) -> RelationshipGraph | None:
@@ -159,7 +156,7 @@ async def graph_around(
         depth=depth,
         types=types,
         limit=limit,
-        as_of=_today(),
+        as_of=utc_today(),
     )
     if graph is None:
         return None
@@ -188,7 +185,7 @@ async def paths_between(
         max_hops=max_hops,
         types=types,
         limit=MAX_PATHS,
-        as_of=_today(),
+        as_of=utc_today(),
     )
     return [
         NetworkPath(nodes=[_node(info, n) for n in nodes], edges=[_edge(e) for e in edges])
@@ -204,7 +201,9 @@ async def owners_of(info: Info, uscc: str, threshold: float) -> list[UltimateOwn
     if await info.context.loaders.enterprise.load(uscc) is None:
         return None
     state = info.context.request.app.state
-    holdings = await upstream_holdings(state.driver, state.settings.neo4j_database, uscc, _today())
+    holdings = await upstream_holdings(
+        state.driver, state.settings.neo4j_database, uscc, utc_today()
+    )
     masked = not info.context.principal.has("pii:read")
     return [
         UltimateOwner(

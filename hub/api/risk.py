@@ -91,10 +91,5 @@ async def risk_alerts(
     ]
     return RiskAlertConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > size,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.of([e.cursor for e in edges], len(rows) > size, after),
     )

@@ -177,12 +177,7 @@ class Query:
         ]
         return EnterpriseConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > limit,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=PageInfo.of([e.cursor for e in edges], len(rows) > limit, after),
             filter=where,
         )
 

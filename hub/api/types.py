@@ -266,6 +266,17 @@ class PageInfo:
     start_cursor: str | None
     end_cursor: str | None
 
+    @classmethod
+    def of(cls, cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
+        """The page info of a keyset page: its edges' cursors, whether more follow, and the
+        cursor it was asked after (a page asked after one has a page before it)."""
+        return cls(
+            has_next_page=has_next,
+            has_previous_page=after is not None,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
+
 
 @strawberry.type
 class EnterpriseEdge:

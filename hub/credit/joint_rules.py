@@ -12,14 +12,13 @@ list's measures and the criteria that put an enterprise on it without an explici
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graph_schema.model import SCHEME_VALUES, ClassificationScheme, Department, ListKind
-from hub.credit.model import describe_error
+from hub.datafile import load_data_file, validate_data
 
 DEFAULT_JOINT_RULES_PATH = Path(__file__).with_name("joint_rules.json")
 
@@ -127,17 +126,10 @@ class JointRules(_Frozen):
 
 def joint_rules_from_data(data: Any, source: str = "<data>") -> JointRules:
     """Validate joint rules given as parsed JSON; `source` names them in errors."""
-    try:
-        return JointRules.model_validate(data)
-    except ValidationError as error:
-        raise JointRulesError(f"joint rules {source}: {describe_error(error)}") from None
+    return validate_data(JointRules, data, "joint rules", source, JointRulesError)
 
 
 def load_joint_rules(path: Path | str | None = None) -> JointRules:
     """Read and validate the joint rules: the packaged `joint_rules.json` unless a path is given."""
     source = Path(path) if path is not None else DEFAULT_JOINT_RULES_PATH
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise JointRulesError(f"joint rules {source}: not JSON: {error}") from None
-    return joint_rules_from_data(data, str(source))
+    return load_data_file(JointRules, source, "joint rules", JointRulesError)

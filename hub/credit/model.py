@@ -8,14 +8,14 @@ cannot: grade bands contiguous over 0..100, every classification value and list 
 from __future__ import annotations
 
 import itertools
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graph_schema.model import SCHEME_VALUES, ClassificationScheme, ListKind, Severity
+from hub.datafile import load_data_file, validate_data
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("model.json")
 """The packaged rating model."""
@@ -269,29 +269,12 @@ def _classification_problems(schemes: tuple[SchemeRules, ...]) -> list[str]:
     return problems
 
 
-def describe_error(error: ValidationError) -> str:
-    """A pydantic error as one line: each location and its message."""
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
-
-
 def model_from_data(data: Any, source: str = "<data>") -> RatingModel:
     """Validate a model given as parsed JSON; `source` names it in errors."""
-    try:
-        return RatingModel.model_validate(data)
-    except ValidationError as error:
-        raise ModelError(f"credit model {source}: {describe_error(error)}") from None
+    return validate_data(RatingModel, data, "credit model", source, ModelError)
 
 
 def load_model(path: Path | str | None = None) -> RatingModel:
     """Read and validate the rating model: the packaged `model.json` unless a path is given."""
     source = Path(path) if path is not None else DEFAULT_MODEL_PATH
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ModelError(f"credit model {source}: not JSON: {error}") from None
-    return model_from_data(data, str(source))
+    return load_data_file(RatingModel, source, "credit model", ModelError)

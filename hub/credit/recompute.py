@@ -28,6 +28,7 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from connectors.pipeline import Outcome
+from graph_schema.dates import utc_today
 from hub.credit import cypher
 from hub.credit.coverage import (
     ControlLink,
@@ -84,10 +85,6 @@ class RecomputeReport:
         self.withdrawn += other.withdrawn
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 @dataclass
 class CreditRecomputer:
     """Recomputes ratings and coverage in one database under one model and rule set."""
@@ -98,7 +95,7 @@ class CreditRecomputer:
     rules: JointRules
     chunk_size: int = 1000
     concurrency: int = 2
-    clock: Callable[[], dt.date] = today
+    clock: Callable[[], dt.date] = utc_today
     last_report: RecomputeReport | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 

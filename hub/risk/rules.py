@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hub.credit.model import describe_error
+from hub.datafile import load_data_file
 
 DEFAULT_RISK_RULES_PATH = Path(__file__).with_name("rules.json")
 
@@ -74,9 +73,4 @@ class RiskRules(BaseModel):
 
 def load_risk_rules(path: Path | str | None = None) -> RiskRules:
     source = Path(path) if path is not None else DEFAULT_RISK_RULES_PATH
-    try:
-        return RiskRules.model_validate(json.loads(source.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as error:
-        raise RiskRulesError(f"risk rules {source}: not JSON: {error}") from None
-    except ValidationError as error:
-        raise RiskRulesError(f"risk rules {source}: {describe_error(error)}") from None
+    return load_data_file(RiskRules, source, "risk rules", RiskRulesError)

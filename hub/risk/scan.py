@@ -20,7 +20,7 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from connectors.pipeline import Outcome
-from graph_schema.dates import add_months
+from graph_schema.dates import add_months, utc_today
 from hub.repository import read_rows
 from hub.risk import cypher
 from hub.risk.rules import RiskRules
@@ -209,7 +209,7 @@ class RiskScanner:
         if not outcome.usccs:
             return
         try:
-            await self.scan(sorted(outcome.usccs), dt.datetime.now(dt.UTC).date())
+            await self.scan(sorted(outcome.usccs), utc_today())
         except Exception:
             log.exception("risk scan after batch %s failed; run `hub risk scan`", outcome.batch_id)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from hub.credit.model import describe_error
+from hub.datafile import load_data_file
 
 DEFAULT_TARGETS_PATH = Path(__file__).with_name("targets.json")
 
@@ -41,9 +40,4 @@ class PlanTargets(BaseModel):
 
 def load_targets(path: Path | str | None = None) -> PlanTargets:
     source = Path(path) if path is not None else DEFAULT_TARGETS_PATH
-    try:
-        return PlanTargets.model_validate(json.loads(source.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as error:
-        raise TargetsError(f"plan targets {source}: not JSON: {error}") from None
-    except ValidationError as error:
-        raise TargetsError(f"plan targets {source}: {describe_error(error)}") from None
+    return load_data_file(PlanTargets, source, "plan targets", TargetsError)
