@@ -88,7 +88,8 @@ class AuditEvent:
     enterprises: tuple[str, ...] = ()
     purpose: str | None = None
     outcome: Outcome = Outcome.OK
-    consent_id: str | None = None
+    consent_ids: tuple[str, ...] = ()
+    """The consents the read was made under (a bank's or insurer's)."""
     fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -100,6 +101,7 @@ class AuditEvent:
         setter(self, "outcome", Outcome(self.outcome))
         setter(self, "enterprises", tuple(sorted(set(self.enterprises))))
         setter(self, "fields", tuple(sorted(set(self.fields))))
+        setter(self, "consent_ids", tuple(sorted(set(self.consent_ids))))
 
     @classmethod
     def for_request(
@@ -112,7 +114,7 @@ class AuditEvent:
         enterprises: Iterable[str] = (),
         purpose: str | None = None,
         outcome: Outcome | str = Outcome.OK,
-        consent_id: str | None = None,
+        consent_ids: Iterable[str] = (),
         fields: Iterable[str] = (),
         at: dt.datetime | None = None,
     ) -> AuditEvent:
@@ -129,15 +131,15 @@ class AuditEvent:
             enterprises=tuple(enterprises),
             purpose=purpose,
             outcome=Outcome(outcome),
-            consent_id=consent_id,
+            consent_ids=tuple(consent_ids),
             fields=tuple(fields),
         )
 
     def extra_json(self) -> str:
         """The optional extras as the canonical JSON string stored in `extra`."""
         extra: dict[str, Any] = {}
-        if self.consent_id is not None:
-            extra["consentId"] = self.consent_id
+        if self.consent_ids:
+            extra["consentIds"] = list(self.consent_ids)
         if self.fields:
             extra["fields"] = list(self.fields)
         return _canonical_json(extra)
@@ -189,7 +191,7 @@ class AuditRecord(AuditEvent):
             enterprises=tuple(row["enterprises"] or ()),
             purpose=row["purpose"],
             outcome=Outcome(row["outcome"]),
-            consent_id=extra.get("consentId"),
+            consent_ids=tuple(extra.get("consentIds", ())),
             fields=tuple(extra.get("fields", ())),
         )
 

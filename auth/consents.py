@@ -177,3 +177,16 @@ async def consent_covering(
         database_=database,
     )
     return {"id": records[0]["id"], "purpose": records[0]["purpose"]} if records else None
+
+
+async def admitting_consents(
+    driver: AsyncDriver, database: str, *, usccs: list[str], institution: str, now: dt.datetime
+) -> list[str]:
+    """The ids of the active consents admitting `usccs` to `institution` under the row policy."""
+    records, _, _ = await driver.execute_query(
+        cypher.ADMITTING_CONSENTS,
+        {"usccs": usccs, "institution": institution, "now": now},
+        routing_=RoutingControl.READ,
+        database_=database,
+    )
+    return list(records[0]["ids"]) if records else []

@@ -247,3 +247,12 @@ ORDER BY c.grantedAt DESC
 LIMIT 1
 """
 """The newest active consent of the enterprise to `institution` that covers `scope`."""
+
+ADMITTING_CONSENTS: Final = """
+MATCH (e:Enterprise)-[:CONSENTED]->(c:Consent)
+WHERE e.uscc IN $usccs AND c.institution = $institution AND c.revokedAt IS NULL
+  AND c.expiresAt > $now AND 'enterprise:read' IN c.scopes
+RETURN collect(DISTINCT c.id) AS ids
+"""
+"""The active consents that admit the enterprises `usccs` to `institution` (the row policy's
+`enterprise:read` test): what a bank's read of those enterprises was made under."""

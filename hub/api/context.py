@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.websockets import WebSocket
@@ -31,6 +31,8 @@ class Context:
     audit: AuditLog | None = None
     connection_params: dict[str, object] | None = None
     """A WebSocket's connection_init payload (strawberry sets it; it carries the token)."""
+    consents_used: set[str] = field(default_factory=set)
+    """The consents a bank's or insurer's reads were checked against: the audit records them."""
 
 
 Info = StrawberryInfo[Context, None]

@@ -223,7 +223,10 @@ async def consent_allows(info: Info, uscc: str, scope: str) -> bool:
         scope=scope,
         now=dt.datetime.now(dt.UTC),
     )
-    return found is not None
+    if found is None:
+        return False
+    info.context.consents_used.add(found["id"])
+    return True
 
 
 async def measures_for(

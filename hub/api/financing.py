@@ -131,6 +131,7 @@ async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
         )
     if consent is None:
         return None  # no consent covering financing data: as if unknown
+    info.context.consents_used.add(consent["id"])
     facts = await financing_facts(
         state.driver,
         state.settings.neo4j_database,

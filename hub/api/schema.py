@@ -131,6 +131,8 @@ def _audit_entries(records: list[AuditRecord]) -> list[AuditEntry]:
             enterprises=list(r.enterprises),
             purpose=r.purpose,
             outcome=r.outcome.value,
+            consent_ids=list(r.consent_ids),
+            fields=list(r.fields),
             hash=r.hash,
         )
         for r in records

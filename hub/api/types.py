@@ -295,4 +295,10 @@ class AuditEntry:
     enterprises: list[str]
     purpose: str | None
     outcome: str
+    consent_ids: list[str] = strawberry.field(
+        description="The consents a bank's or insurer's read was made under."
+    )
+    fields: list[str] = strawberry.field(
+        description="What was asked for, two levels deep, e.g. financingProfile.exports."
+    )
     hash: str

@@ -34,7 +34,7 @@ def event(
         enterprises=tuple(enterprises),
         purpose=purpose,
         outcome=outcome,
-        consent_id=f"consent-{i}" if kind is ClientKind.BANK else None,
+        consent_ids=(f"consent-{i}",) if kind is ClientKind.BANK else (),
         fields=("Enterprise.name", "Enterprise.financing"),
     )
 

@@ -67,7 +67,7 @@ def test_hash_is_sha256_of_canonical_json_of_the_properties() -> None:
     text = (
         '{"at":"2026-03-01T08:03:00.000000Z","clientId":"bank-1",'
         '"enterprises":["91330100MA0000002B"],'
-        '"extra":"{\\"consentId\\":\\"consent-3\\",'
+        '"extra":"{\\"consentIds\\":[\\"consent-3\\"],'
         '\\"fields\\":[\\"Enterprise.financing\\",\\"Enterprise.name\\"]}",'
         '"institution":"inst-bank-1","kind":"bank","operation":"Op3","outcome":"ok",'
         f'"prevHash":"{GENESIS}","queryHash":"{3:064x}","seq":1}}'

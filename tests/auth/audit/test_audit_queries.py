@@ -42,11 +42,11 @@ async def test_newest_first_and_round_trip(logged: AsyncDriver) -> None:
     assert newest.client_id == "customs-1" and newest.kind is ClientKind.CUSTOMS
     assert newest.institution == "inst-customs-1" and newest.operation == "Op29"
     assert newest.enterprises == (C,) and newest.outcome is Outcome.OK
-    assert newest.purpose == "credit review" and newest.consent_id is None
+    assert newest.purpose == "credit review" and newest.consent_ids == ()
     assert newest.fields == ("Enterprise.financing", "Enterprise.name")
     assert newest.prev_hash == records[1].hash and len(newest.hash) == 64
     bank = records[1]
-    assert bank.consent_id == "consent-28" and bank.query_hash == f"{28:064x}"
+    assert bank.consent_ids == ("consent-28",) and bank.query_hash == f"{28:064x}"
 
 
 async def test_pages_by_seq_cover_everything_once(logged: AsyncDriver) -> None:

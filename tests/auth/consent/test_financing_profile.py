@@ -26,7 +26,7 @@ PROFILE = """query($u: String!) { financingProfile(uscc: $u) {
   consentId purpose exports { month mode declarations valueCny }
   exportsProvenance { departments newestFact } collections { month payments valueCny }
   collectionRatio grade dataQuality } }"""
-LOG = "{ myAccessLog { institution purpose enterprises operation } }"
+LOG = "{ myAccessLog { institution purpose enterprises operation consentIds fields } }"
 
 
 def busiest_exporter() -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
@@ -69,7 +69,10 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat()
 
     # a consent without financing:read shows the bank the enterprise, not its financing data
-    await ask(hub_url, own, GRANT, i="bank-fin", s=["enterprise:read", "credit:read"], x=until)
+    first = await ask(
+        hub_url, own, GRANT, i="bank-fin", s=["enterprise:read", "credit:read"], x=until
+    )
+    first_id = first["data"]["grantConsent"]["id"]
     assert (await ask(hub_url, bank, PROFILE, u=uscc))["data"]["financingProfile"] is None
 
     granted = await ask(hub_url, own, GRANT, i="bank-fin", s=["financing:read"], x=until)
@@ -95,7 +98,12 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     await asyncio.sleep(0.5)  # the audit trail is written in the background
     log = (await ask(hub_url, own, LOG))["data"]["myAccessLog"]
     pulls = [e for e in log if e["institution"] == "bank-fin" and uscc in e["enterprises"]]
-    assert pulls and all(e["purpose"] == "working capital line" for e in pulls)
+    assert len(pulls) == 2 and all(e["purpose"] == "working capital line" for e in pulls)
+    # newest first: the pull under the financing consent, then the one the first consent admitted
+    assert pulls[0]["consentIds"] == sorted([first_id, consent_id])
+    assert pulls[1]["consentIds"] == [first_id]
+    assert "financingProfile.exports" in pulls[0]["fields"]
+    assert "financingProfile.collectionRatio" in pulls[0]["fields"]
 
 
 async def test_a_bank_without_consent_gets_nothing(graph: AsyncDriver, hub_url: str) -> None:
