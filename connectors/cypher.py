@@ -9,6 +9,9 @@ already exist. They follow the conventions of `graph_schema.writes`: one paramet
 values only as parameters, safe to replay (the same row sets the same values again), and
 `RETURN count(*) AS written` so a caller can tell rows that matched nothing.
 
+An objection resolution (`objection.resolution@1`) closes the enterprise's pending objection
+to a record; like a removal or repair, only the record's own department may send it.
+
 A department may only remove its own list entries and repair its own penalties: the node is
 matched by `id` and by `department` (the batch's). The original lineage (`source`, `batch`) of
 the entry or penalty is kept; the removal's or repair's lineage goes to its own properties
@@ -30,6 +33,7 @@ __all__ = [
     "STATEMENTS",
     "UPDATES",
     "UPDATE_LIST_REMOVALS",
+    "UPDATE_OBJECTION_RESOLUTIONS",
     "UPDATE_PENALTY_REPAIRS",
     "WRITE_ORDER",
     "write_statement_rows",
@@ -60,9 +64,38 @@ RETURN count(*) AS written
 """Credit repair of a penalty of the sending department. Row: `{id, department, props:
 {repairedOn, source, batch}}`."""
 
+UPDATE_OBJECTION_RESOLUTIONS: Final = """
+UNWIND $rows AS row
+MATCH (o:Objection {recordId: row.id})-[:CONCERNS]->(n)
+WHERE n.department = row.department
+  AND (o.status = 'PENDING'
+       OR (o.status = row.props.outcome AND o.resolutionBatch = row.props.batch))
+  // CORRECTED only once the corrected record came (a later batch than the one objected to)
+  AND (row.props.outcome <> 'CORRECTED' OR n.batch <> o.recordBatch)
+SET o.status = row.props.outcome,
+    o.resolvedOn = row.props.resolvedOn,
+    o.resolution = row.props.reason,
+    o.resolutionSource = row.props.source,
+    o.resolutionBatch = row.props.batch,
+    o.openFor = null,
+    n.objectionStatus = row.props.outcome,
+    n.objectionResolvedOn = row.props.resolvedOn
+FOREACH (_ IN CASE WHEN row.props.outcome = 'REMOVED' THEN [1] ELSE [] END |
+  SET n.withdrawnOn = row.props.resolvedOn, n.withdrawalReason = row.props.reason)
+// a withdrawn listing never took effect: removed as of the day it was listed
+FOREACH (_ IN CASE WHEN row.props.outcome = 'REMOVED' AND n:ListEntry THEN [1] ELSE [] END |
+  SET n.removedOn = n.listedOn, n.removalReason = row.props.reason)
+RETURN count(*) AS written
+"""
+"""The department's answer to the pending objection to its record `id`. Row: `{id,
+department, props: {outcome, resolvedOn, reason, source, batch}}`. The objection closes
+(`openFor` null frees the record for a new one); the record carries `objectionStatus`; a
+REMOVED record gets `withdrawnOn`, which the credit engine reads as never having counted."""
+
 UPDATES: Final[dict[str, str]] = {
     "list_removals": UPDATE_LIST_REMOVALS,
     "penalty_repairs": UPDATE_PENALTY_REPAIRS,
+    "objection_resolutions": UPDATE_OBJECTION_RESOLUTIONS,
 }
 """The statements that mark existing facts, keyed like `graph_schema.writes.UPSERTS`."""
 

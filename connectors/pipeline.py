@@ -324,8 +324,10 @@ class Pipeline:
                     Problem(
                         "UNKNOWN_REFERENCE",
                         f"{len(rows) - written} of {len(rows)} records refer to an enterprise, "
-                        "person, order or entry the hub does not know (or, for a removal or "
-                        "repair, one of another department); send those first",
+                        "person, order or entry the hub does not know (or, for a removal, "
+                        "repair or objection resolution, one of another department, or a "
+                        "record with no pending objection, or CORRECTED before the corrected "
+                        "record was sent); send those first",
                     )
                 )
             await store.record_batch(

@@ -92,6 +92,19 @@ class Department(StrEnum):
     ZONE_ADMIN = "ZONE_ADMIN"
 
 
+class ObjectionStatus(StrEnum):
+    """Where an enterprise's objection to a penalty, list entry or classification stands:
+    PENDING until the record's department resolves it with one of the other three."""
+
+    PENDING = "PENDING"
+    UPHELD = "UPHELD"
+    """The record stands as it was."""
+    CORRECTED = "CORRECTED"
+    """The department sent the record again, corrected (same id), before resolving."""
+    REMOVED = "REMOVED"
+    """The record was wrong: it is withdrawn and counts for nothing, since ever."""
+
+
 class EnterpriseStatus(StrEnum):
     ACTIVE = "ACTIVE"
     ABNORMAL = "ABNORMAL"  # on the abnormal-operation list

@@ -30,6 +30,7 @@ from hub.api.loaders import Loaders
 from hub.api.schema import build_schema
 from hub.console import console_routes
 from hub.credit import load_model
+from hub.credit.changes import ChangeFeed
 from hub.credit.joint_rules import load_joint_rules
 from hub.credit.recompute import CreditRecomputer
 from hub.database import open_driver
@@ -113,7 +114,8 @@ class HubGraphQL(OfflineIdeGraphQL):
         return request_context(request, NOBODY, None)
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:  # type: ignore[override]
-        """Subscriptions authenticate in connection_init: {"Authorization": "Bearer ..."}."""
+        """Subscriptions authenticate in connection_init: {"Authorization": "Bearer ...",
+        "X-Purpose": "..."}; a kind that must state a purpose over HTTP must state it here."""
         params = getattr(context, "connection_params", None) or {}
         header = str(params.get("Authorization") or params.get("authorization") or "")
         scheme, _, token = header.partition(" ")
@@ -125,11 +127,15 @@ class HubGraphQL(OfflineIdeGraphQL):
             )
         except TokenError as error:
             raise ConnectionRejectionError({"code": error.code.value}) from None
-        verified = request_context(context.request, principal, None)
-        context.principal, context.decide, context.loaders = (
+        purpose = str(params.get("X-Purpose") or params.get("x-purpose") or "").strip() or None
+        if purpose is None and purpose_required(context.request.app.state.catalog, principal):
+            raise ConnectionRejectionError({"code": "purpose_required"})
+        verified = request_context(context.request, principal, purpose)
+        context.principal, context.decide, context.loaders, context.purpose = (
             verified.principal,
             verified.decide,
             verified.loaders,
+            verified.purpose,
         )
         return None
 
@@ -173,6 +179,8 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         recomputer = CreditRecomputer(drv, settings.neo4j_database, rating_model, joint_rules)
         app.state.recomputer = recomputer
         scanner = RiskScanner(drv, settings.neo4j_database, risk_rules)
+        change_feed = ChangeFeed(drv, settings.neo4j_database)
+        app.state.change_feed = change_feed
         app.state.pipeline = build_pipeline(
             drv,
             settings,
@@ -182,6 +190,7 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         try:
             yield
         finally:
+            await change_feed.aclose()
             await audit.aclose()  # writes what is still queued: no audit record is lost
             await auth_service.aclose()
             if own:

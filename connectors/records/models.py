@@ -42,6 +42,7 @@ from graph_schema.model import (
     EnterpriseStatus,
     ListKind,
     LoanStatus,
+    ObjectionStatus,
     Severity,
     TaxRefundStatus,
     TradeMode,
@@ -58,6 +59,7 @@ __all__ = [
     "ListEntryRecord",
     "ListRemovalRecord",
     "LoanRecord",
+    "ObjectionResolutionRecord",
     "OfficerRecord",
     "OrderRecord",
     "OverseasWarehouseRecord",
@@ -307,6 +309,30 @@ class ListRemovalRecord(Record):
     id: Id
     removed_on: dt.date
     reason: Text
+
+
+class ObjectionResolutionRecord(Record):
+    """`objection.resolution@1`: the sending department's answer to the enterprise's pending
+    objection to its penalty, list entry or classification `recordId`.
+
+    UPHELD leaves the record; CORRECTED says the corrected record (same id, through its own
+    record type) has been sent; REMOVED withdraws the record: it counts for nothing, since ever.
+    """
+
+    TYPE: ClassVar[str] = "objection.resolution@1"
+
+    record_id: Id
+    outcome: ObjectionStatus
+    resolved_on: dt.date
+    reason: Text
+
+    @model_validator(mode="after")
+    def _outcome(self) -> Self:
+        if self.outcome is ObjectionStatus.PENDING:
+            raise_rule_problems(
+                [("outcome", "PENDING is not a resolution; send UPHELD, CORRECTED or REMOVED")]
+            )
+        return self
 
 
 class ClassificationRecord(Record):

@@ -10,6 +10,8 @@ Who may send what (`RecordType.departments`):
   customs dishonest by CUSTOMS, major tax violation by TAX, court dishonest debtor by COURT,
   SAFE class C by SAFE, abnormal operation by SAMR); serious dishonesty and the red list are
   kept by many departments.
+* `objection.resolution@1`: any department, and only for a pending objection to a record of
+  its own (see `connectors.cypher`).
 * `classification@1`: the departments that own a scheme (CUSTOMS, TAX, SAFE), and each record
   only for a scheme of the sending department (`SCHEME_DEPARTMENT`): customs may not send tax
   grades.
@@ -41,6 +43,7 @@ from connectors.records.models import (
     ListEntryRecord,
     ListRemovalRecord,
     LoanRecord,
+    ObjectionResolutionRecord,
     OfficerRecord,
     OrderRecord,
     OverseasWarehouseRecord,
@@ -173,6 +176,13 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
     ),
     RecordType(
         "list.removal@1", ListRemovalRecord, ALL_DEPARTMENTS, "list_removals", r.list_removal_rows
+    ),
+    RecordType(
+        "objection.resolution@1",
+        ObjectionResolutionRecord,
+        ALL_DEPARTMENTS,
+        "objection_resolutions",
+        r.objection_resolution_rows,
     ),
     RecordType(
         "classification@1",

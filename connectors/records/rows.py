@@ -26,6 +26,7 @@ from connectors.records.models import (
     ListEntryRecord,
     ListRemovalRecord,
     LoanRecord,
+    ObjectionResolutionRecord,
     OfficerRecord,
     OrderRecord,
     OverseasWarehouseRecord,
@@ -55,6 +56,7 @@ __all__ = [
     "list_entry_rows",
     "list_removal_rows",
     "loan_rows",
+    "objection_resolution_rows",
     "officer_rows",
     "order_rows",
     "overseas_warehouse_rows",
@@ -500,6 +502,27 @@ def trade_payment_rows(records: Sequence[TradePaymentRecord], ctx: RowContext) -
                 "id": r.id,
                 "paidOn": r.paid_on,
                 "amountCny": _money(r.amount_cny),
+                "source": ctx.source,
+                "batch": ctx.batch,
+            },
+        }
+        for r in records
+    ]
+
+
+def objection_resolution_rows(
+    records: Sequence[ObjectionResolutionRecord], ctx: RowContext
+) -> list[Row]:
+    """`objection_resolutions`: `{id, department, props: {outcome, resolvedOn, reason, source,
+    batch}}`, `id` being the record objected to (so the pipeline re-rates its subject)."""
+    return [
+        {
+            "id": r.record_id,
+            "department": ctx.department.value,
+            "props": {
+                "outcome": r.outcome.value,
+                "resolvedOn": r.resolved_on,
+                "reason": r.reason,
                 "source": ctx.source,
                 "batch": ctx.batch,
             },

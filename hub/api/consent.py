@@ -122,7 +122,7 @@ async def mine(info: Info, include_ended: bool) -> list[ConsentType]:
 
 
 @strawberry.type
-class Mutation:
+class ConsentMutation:
     @strawberry.mutation(
         description="Let a bank or insurer read your data for a purpose until `expiresAt` "
         "(at most a year): `scopes` from enterprise:read, credit:read, financing:read."

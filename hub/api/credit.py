@@ -17,6 +17,8 @@ from auth.policy import list_scope, row_scope
 from graph_schema.dates import utc_today
 from hub.api.context import Info
 from hub.api.lists import AppliedMeasures, EnterpriseMeasures, applied, checked_department
+from hub.api.objections import ObjectionType
+from hub.api.objections import of_enterprise as objections_of_enterprise
 from hub.api.pagination import page_size
 from hub.credit import Rating, RatingModel, rate
 from hub.credit.engine import active_list_entries, effective_classifications
@@ -140,6 +142,13 @@ class CreditProfile:
             state.driver, state.settings.neo4j_database, self.uscc, self.as_of, scope.lists
         )
         return applied(rows, checked)
+
+    @strawberry.field(
+        description="The enterprise's objections to its records, newest first: a PENDING one "
+        "marks a record the rating still counts until its department answers."
+    )
+    async def objections(self, info: Info) -> list[ObjectionType]:
+        return await objections_of_enterprise(info, self.uscc)
 
     @strawberry.field(description="The stored ratings, newest first (history changes only).")
     async def history(self, info: Info, first: int = 20) -> list[RatingSnapshot]:

@@ -19,6 +19,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.federation.schema_directives import RequiresScopes
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import SelectedField, Selection
@@ -26,15 +27,15 @@ from strawberry.types.nodes import SelectedField, Selection
 from auth.audit import AuditRecord, access_log_for, audit_log
 from auth.catalog import Catalog
 from auth.policy import requires_scopes
-from graph_schema.model import EnterpriseStatus
-from graph_schema.uscc import UsccError, validate_uscc
+from graph_schema.model import Department, EnterpriseStatus, ObjectionStatus
 from hub.api.access import FieldPolicy
 from hub.api.audit import AuditTrail
-from hub.api.consent import ConsentType, Mutation
+from hub.api.changes import ChangesPage, Subscription, changes_page
+from hub.api.consent import ConsentMutation, ConsentType
 from hub.api.consent import mine as my_consents
 from hub.api.context import Info
 from hub.api.credit import CreditProfile, credit_profile, measures_for
-from hub.api.errors import bad_user_input
+from hub.api.errors import bad_user_input, checked_uscc
 from hub.api.financing import FinancingProfile, financing_profile
 from hub.api.lists import EnterpriseMeasures, JointListConnection, JointListFilter, joint_list
 from hub.api.network import (
@@ -45,6 +46,9 @@ from hub.api.network import (
     owners_of,
     paths_between,
 )
+from hub.api.objections import ObjectionConnection, ObjectionMutation, ObjectionType
+from hub.api.objections import mine as my_objections
+from hub.api.objections import queue as objection_queue
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.risk import RiskAlertConnection, RiskAlertFilter, risk_alerts
 from hub.api.stats import StatsGroupBy, ZoneStatistics, zone_statistics
@@ -53,13 +57,6 @@ from hub.repository import EnterpriseFilter as ReaderFilter
 from hub.settings import Settings
 
 FEDERATION_VERSION = "2.7"  # the composition tools in use reject strawberry's default 2.11
-
-
-def checked_uscc(uscc: str) -> str:
-    try:
-        return validate_uscc(uscc)
-    except UsccError as error:
-        raise bad_user_input(str(error), argument="uscc", rule=error.rule) from None
 
 
 # GraphQL fields of Enterprise that read a relation, and the relation each reads.
@@ -305,6 +302,37 @@ class Query:
     async def financing_profile(self, info: Info, uscc: str) -> FinancingProfile | None:
         return await financing_profile(info, checked_uscc(uscc))
 
+    @strawberry.field(description="Your objections to your records, newest first.")
+    async def my_objections(self, info: Info) -> list[ObjectionType]:
+        return await my_objections(info)
+
+    @strawberry.field(
+        description="Objections in `status` (default PENDING), oldest first: a department's "
+        "queue of records to answer with an objection.resolution@1 record."
+    )
+    async def objections(
+        self,
+        info: Info,
+        status: ObjectionStatus = ObjectionStatus.PENDING,
+        department: Department | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ObjectionConnection | None:
+        return await objection_queue(info, status, department, first, after)
+
+    @strawberry.field(
+        description="Rating and list-status changes after `cursor` of the enterprises you may "
+        "watch, oldest first; without a cursor, the cursor of now (start watching)."
+    )
+    async def changes_since(
+        self,
+        info: Info,
+        cursor: str | None = None,
+        first: int | None = None,
+        usccs: list[str] | None = None,
+    ) -> ChangesPage | None:
+        return await changes_page(info, cursor, first, usccs)
+
     @strawberry.field(description="Your consents to banks and insurers, newest first.")
     async def my_consents(self, info: Info, include_ended: bool = False) -> list[ConsentType]:
         return await my_consents(info, include_ended)
@@ -346,6 +374,9 @@ class Query:
             state.driver, state.settings.neo4j_database, uscc, first=size, after_seq=after
         )
         return _audit_entries(records)
+
+
+Mutation = merge_types("Mutation", (ConsentMutation, ObjectionMutation))
 
 
 class HubSchema(federation.Schema):
@@ -395,7 +426,8 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
     def make() -> federation.Schema:
         return HubSchema(
             query=Query,
-            mutation=Mutation,
+            mutation=Mutation,  # the consent and objection mutations, merged
+            subscription=Subscription,
             types=[Enterprise],
             extensions=extensions,
             federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]

@@ -14,13 +14,21 @@ from graph_schema.model import (
     Department,
     EnterpriseStatus,
     ListKind,
+    ObjectionStatus,
     Severity,
 )
 from hub.api.context import Info
 from hub.repository import Row
 
 # The graph model's enums are the API's enums: registering them keeps the two from drifting.
-for _enum in (EnterpriseStatus, Severity, ListKind, Department, ClassificationScheme):
+for _enum in (
+    EnterpriseStatus,
+    Severity,
+    ListKind,
+    Department,
+    ClassificationScheme,
+    ObjectionStatus,
+):
     strawberry.enum(_enum)
 
 
@@ -105,6 +113,14 @@ class Penalty:
     public_until: dt.date | None
     repaired_on: dt.date | None
     source: str
+    withdrawn_on: dt.date | None = strawberry.field(
+        description="Withdrawn by its department after an objection: it never counted."
+    )
+    objection_status: ObjectionStatus | None = strawberry.field(
+        description="The latest objection to it: PENDING, or its department's answer."
+    )
+    objection_filed_at: dt.datetime | None
+    objection_resolved_on: dt.date | None
 
 
 @strawberry.type
@@ -118,6 +134,14 @@ class ListEntry:
     reason: str
     basis: str
     source: str | None
+    withdrawn_on: dt.date | None = strawberry.field(
+        description="Withdrawn by its department after an objection: it never counted."
+    )
+    objection_status: ObjectionStatus | None = strawberry.field(
+        description="The latest objection to it: PENDING, or its department's answer."
+    )
+    objection_filed_at: dt.datetime | None
+    objection_resolved_on: dt.date | None
 
 
 @strawberry.type
@@ -129,6 +153,14 @@ class Classification:
     effective_from: dt.date
     effective_to: dt.date | None
     source: str
+    withdrawn_on: dt.date | None = strawberry.field(
+        description="Withdrawn by its department after an objection: it never counted."
+    )
+    objection_status: ObjectionStatus | None = strawberry.field(
+        description="The latest objection to it: PENDING, or its department's answer."
+    )
+    objection_filed_at: dt.datetime | None
+    objection_resolved_on: dt.date | None
 
 
 def _fact(cls: Any, row: Row) -> Any:

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
-# The facts of each enterprise valid at $as_of; orders, exports and collections over the 12
+from auth.catalog import RowMode
+from auth.policy import ROW_PREDICATES
+
+# The facts of each enterprise valid at $as_of (a record withdrawn after an objection never
+# counted, so it is left out whatever the date); orders, exports and collections over the 12
 # months up to it ($since). A three-document mismatch says why: no payment, amount, no
 # waybill or consignee (NOTES: paid = goods + freight + tax - discount, consignees equal).
 RATING_FACTS: Final = """
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {uscc: uscc})
 RETURN e.uscc AS uscc, e.name AS name, e.zone AS zone, e.registeredOn AS registeredOn,
-  COLLECT { MATCH (e)-[:PENALISED]->(p:Penalty) WHERE p.decidedOn <= $as_of
+  COLLECT { MATCH (e)-[:PENALISED]->(p:Penalty)
+            WHERE p.decidedOn <= $as_of AND p.withdrawnOn IS NULL
             RETURN p {.id, .department, .severity, .decidedOn, .publicUntil, .repairedOn} }
     AS penalties,
-  COLLECT { MATCH (e)-[:LISTED]->(l:ListEntry) WHERE l.listedOn <= $as_of
+  COLLECT { MATCH (e)-[:LISTED]->(l:ListEntry)
+            WHERE l.listedOn <= $as_of AND l.withdrawnOn IS NULL
             RETURN l {.id, .list, .department, .listedOn, .expiresOn, .removedOn} }
     AS listEntries,
-  COLLECT { MATCH (e)-[:CLASSIFIED]->(c:Classification) WHERE c.effectiveFrom <= $as_of
+  COLLECT { MATCH (e)-[:CLASSIFIED]->(c:Classification)
+            WHERE c.effectiveFrom <= $as_of AND c.withdrawnOn IS NULL
             RETURN c {.id, .department, .scheme, .value, .effectiveFrom, .effectiveTo} }
     AS classifications,
   COLLECT { MATCH (e)-[:SOLD]->(o:Order) WHERE $since < o.orderedOn <= $as_of
@@ -115,7 +123,8 @@ MATCH (:Person {personKey: key})-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDE
 RETURN collect(DISTINCT e.uscc) AS usccs
 """
 
-# The subjects of list entries and penalties named by id (a removal or repair names no one).
+# The subjects of list entries, penalties and classifications named by id (a removal, repair
+# or objection resolution names no one).
 FACT_SUBJECTS: Final = """
 UNWIND $ids AS id
 CALL (id) {
@@ -123,6 +132,9 @@ CALL (id) {
   RETURN s
   UNION
   MATCH (s)-[:PENALISED]->(:Penalty {id: id})
+  RETURN s
+  UNION
+  MATCH (s)-[:CLASSIFIED]->(:Classification {id: id})
   RETURN s
 }
 RETURN [x IN collect(DISTINCT s.uscc) WHERE x IS NOT NULL] AS usccs,
@@ -209,7 +221,10 @@ CREATE (e)-[:RATED]->(r)
 CREATE (e)-[:CURRENT_RATING]->(r)
 SET e.creditGrade = row.grade, e.creditScore = row.score, old.supersededAt = $computed_at
 DELETE current
-RETURN count(r) AS written
+RETURN count(r) AS written,
+  collect(CASE WHEN old IS NOT NULL AND (old.grade <> row.grade OR old.score <> row.score)
+          THEN {uscc: row.uscc, kind: 'RATING', previousGrade: old.grade, grade: row.grade,
+                previousScore: old.score, score: row.score} END) AS changes
 """
 
 WRITE_COVERAGE: Final = """
@@ -299,3 +314,107 @@ RETURN r {.id, .score, .grade, .forcedBy, .modelVersion, .asOf, .computedAt, .su
 ORDER BY r.computedAt DESC, r.id
 LIMIT $limit
 """
+
+
+# --- the change feed: what a lender watching an enterprise learns -------------------------
+#
+# - `(:CreditChange {seq, at, uscc, kind, ...})`: a rating's grade or score changed (kind
+#   RATING: previousGrade, grade, previousScore, score), or the lists covering the enterprise
+#   did (kind LIST_STATUS: previousLists, lists). Written in the recomputation's transaction.
+# - `(:ChangeHead {id: 'changes', seq})`: the last seq; each append takes its write lock, so
+#   several hub instances number one feed.
+
+# The lists covering each of $usccs on $as_of against the last ones recorded on the
+# enterprise (`listStatus`); records and returns those that changed.
+LIST_STATUS_CHANGES: Final = f"""
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {{uscc: uscc}})
+WITH e, coalesce(e.listStatus, []) AS before, COLLECT {{
+  MATCH (e)-[:COVERED_BY]->(c:ListCoverage) WHERE {_APPLIES}
+  RETURN DISTINCT c.list AS list ORDER BY list
+}} AS lists
+WHERE lists <> before
+SET e.listStatus = lists
+RETURN collect({{uscc: e.uscc, kind: 'LIST_STATUS', previousLists: before, lists: lists}})
+  AS changes
+"""
+
+CHANGES_LOCK_HEAD: Final = """
+MERGE (h:ChangeHead {id: 'changes'})
+ON CREATE SET h.seq = 0
+SET h.locked = true
+"""
+"""Create the head on first use and take its write lock (held until the transaction ends)."""
+
+CHANGES_READ_LOCKED_HEAD: Final = """
+MATCH (h:ChangeHead {id: 'changes'})
+RETURN h.seq AS seq
+"""
+"""The head as of the lock just taken: a separate statement, so it reads after the lock."""
+
+CHANGES_APPEND: Final = """
+UNWIND $rows AS row
+CREATE (c:CreditChange)
+SET c = row, c.at = $computed_at, c.asOf = $as_of
+WITH max(row.seq) AS last
+MATCH (h:ChangeHead {id: 'changes'})
+SET h.seq = last
+REMOVE h.locked
+"""
+
+CHANGES_HEAD: Final = """
+OPTIONAL MATCH (h:ChangeHead {id: 'changes'})
+RETURN coalesce(h.seq, 0) AS seq
+"""
+
+# Every change in ($after, $upto], for the feed's poller (it filters per subscriber).
+CHANGES_AFTER: Final = """
+MATCH (c:CreditChange) WHERE $after < c.seq <= $upto
+RETURN c {.*} AS c
+ORDER BY c.seq
+LIMIT $limit
+"""
+
+# The changes in ($after, $upto] of enterprises the caller may watch: visible under its row
+# scope and, for a bank or insurer, under a consent that also covers credit:read; $usccs
+# (null for all) narrows them. One text per row mode (see `auth.policy.ROW_PREDICATES`).
+_WATCHABLE = """(
+  $row_mode <> 'consented' OR EXISTS {{
+    MATCH (e)-[:CONSENTED]->(k:Consent)
+    WHERE k.institution = $row_institution AND k.revokedAt IS NULL AND k.expiresAt > $row_now
+      AND 'credit:read' IN k.scopes
+  }})"""
+
+# (`ch`, not `c`: the row predicate binds `c` to the consents it looks at)
+_CHANGES_SINCE = (
+    """
+MATCH (ch:CreditChange) WHERE $after < ch.seq <= $upto AND ch.kind IN $kinds
+  AND ($usccs IS NULL OR ch.uscc IN $usccs)
+MATCH (e:Enterprise {{uscc: ch.uscc}})
+WHERE {rows} AND """
+    + _WATCHABLE
+    + """
+RETURN ch {{.*}} AS c
+ORDER BY ch.seq
+LIMIT $limit
+"""
+)
+
+# Which of $usccs the caller may watch now (the same test, for the subscriptions).
+_WATCHABLE_OF = (
+    """
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {{uscc: uscc}})
+WHERE {rows} AND """
+    + _WATCHABLE
+    + """
+RETURN collect(e.uscc) AS usccs
+"""
+)
+
+CHANGES_SINCE: Final[Mapping[RowMode, str]] = {
+    mode: _CHANGES_SINCE.format(rows=predicate) for mode, predicate in ROW_PREDICATES.items()
+}
+WATCHABLE: Final[Mapping[RowMode, str]] = {
+    mode: _WATCHABLE_OF.format(rows=predicate) for mode, predicate in ROW_PREDICATES.items()
+}

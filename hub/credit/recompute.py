@@ -57,6 +57,7 @@ NETWORK_RECORD_TYPES: frozenset[str] = frozenset(
         "samr.address@1",
         "list.entry@1",
         "list.removal@1",
+        "objection.resolution@1",  # a withdrawn list entry no longer reaches anyone
     }
 )
 """Record types that change ties or listings, so the network risk and list reach of other
@@ -75,6 +76,8 @@ class RecomputeReport:
     ratings_written: int = 0
     coverage_written: int = 0
     withdrawn: int = 0
+    changes: int = 0
+    """Grade, score or list-status changes appended to the change feed."""
     seconds: float = 0.0
 
     def add(self, other: RecomputeReport) -> None:
@@ -83,6 +86,7 @@ class RecomputeReport:
         self.ratings_written += other.ratings_written
         self.coverage_written += other.coverage_written
         self.withdrawn += other.withdrawn
+        self.changes += other.changes
 
 
 @dataclass
@@ -242,6 +246,10 @@ class CreditRecomputer:
                 {"uscc": uscc, "kept": [c.id for c in rows]} for uscc, rows in incentives.items()
             ],
             "ended": [{"entry": e.id, "until": e.ends_on} for e in ended],
+            # whose list status may have moved: the rated, and every enterprise covered now
+            "watched": sorted(
+                set(usccs) | {c.subject_key for c in coverage if c.subject_type == "ENTERPRISE"}
+            ),
         }
         async with self.driver.session(database=self.database) as session:
             counts = await session.execute_write(_write, params)
@@ -251,6 +259,7 @@ class CreditRecomputer:
             ratings_written=counts["ratings"],
             coverage_written=counts["coverage"],
             withdrawn=counts["withdrawn"],
+            changes=counts["changes"],
         )
 
     async def _entries(
@@ -333,7 +342,8 @@ def _in_force(entry: ListedEntry, as_of: dt.date) -> bool:
 
 async def _write(tx: AsyncManagedTransaction, params: dict[str, Any]) -> dict[str, int]:
     common = {"as_of": params["as_of"], "computed_at": params["computed_at"]}
-    counts = {"ratings": 0, "coverage": 0, "withdrawn": 0}
+    counts = {"ratings": 0, "coverage": 0, "withdrawn": 0, "changes": 0}
+    changes: list[dict[str, Any]] = []
     statements = (
         ("ratings", cypher.WRITE_RATINGS, "ratings", "written"),
         ("coverage", cypher.WRITE_COVERAGE, "coverage", "written"),
@@ -348,7 +358,30 @@ async def _write(tx: AsyncManagedTransaction, params: dict[str, Any]) -> dict[st
         record = await result.single()
         if counter is not None and record is not None:
             counts[counter] += int(record[column])
+        if record is not None:
+            changes += record.get("changes") or []  # only the ratings statement has them
+    if params["watched"]:
+        result = await tx.run(cypher.LIST_STATUS_CHANGES, {**common, "usccs": params["watched"]})
+        record = await result.single()
+        changes += record["changes"] if record is not None else []
+    if changes:
+        await _append_changes(tx, changes, common)
+    counts["changes"] = len(changes)
     return counts
+
+
+async def _append_changes(
+    tx: AsyncManagedTransaction, changes: list[dict[str, Any]], common: dict[str, Any]
+) -> None:
+    """Number the changes after the feed's head, under its lock, in this transaction."""
+    await tx.run(cypher.CHANGES_LOCK_HEAD)
+    head = await (await tx.run(cypher.CHANGES_READ_LOCKED_HEAD)).single(strict=True)
+    ordered = sorted(changes, key=lambda c: (c["uscc"], c["kind"]))
+    rows = [
+        {k: v for k, v in change.items() if v is not None} | {"seq": head["seq"] + i}
+        for i, change in enumerate(ordered, start=1)
+    ]
+    await tx.run(cypher.CHANGES_APPEND, {**common, "rows": rows})
 
 
 def _listed_entry(row: dict[str, Any]) -> ListedEntry:

@@ -102,7 +102,7 @@ def only(errors: list[RecordError]) -> RecordError:
 
 
 def test_every_record_type_is_named_by_its_key_and_model() -> None:
-    assert len(RECORD_TYPES) == 21
+    assert len(RECORD_TYPES) == 22
     for name, record_type in RECORD_TYPES.items():
         assert record_type.name == name
         assert re.fullmatch(r"[a-z]+(\.[a-z_]+)?@[0-9]+", name), name
@@ -126,7 +126,14 @@ def test_who_may_send_what() -> None:
     assert all(
         t.departments == {d.SAMR} for name, t in RECORD_TYPES.items() if name.startswith("samr.")
     )
-    for name in ("filing@1", "penalty@1", "list.entry@1", "list.removal@1", "penalty.repair@1"):
+    for name in (
+        "filing@1",
+        "penalty@1",
+        "list.entry@1",
+        "list.removal@1",
+        "penalty.repair@1",
+        "objection.resolution@1",
+    ):
         assert RECORD_TYPES[name].departments == set(d)
     assert RECORD_TYPES["classification@1"].departments == {d.CUSTOMS, d.TAX, d.SAFE}
     assert RECORD_TYPES["tax.refund@1"].departments == {d.TAX}
@@ -185,6 +192,7 @@ PROPS_MODEL: dict[str, type[BaseModel] | None] = {
     "trade_payments": gm.TradePayment,
     "penalty_repairs": None,
     "list_removals": None,
+    "objection_resolutions": None,
 }
 
 
@@ -390,6 +398,13 @@ def test_penalty_publicity_bounds(severity: str, public_until: str | None, ok: b
     else:
         error = only(errors)
         assert (error.index, error.field) == (0, "publicUntil")
+
+
+def test_a_resolution_must_resolve() -> None:
+    error = only(
+        rejected("objection.resolution@1", [valid("objection.resolution@1", outcome="PENDING")])
+    )
+    assert error.field == "outcome" and "not a resolution" in error.reason
 
 
 def test_penalty_repaired_before_decided() -> None:

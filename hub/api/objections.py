@@ -1,0 +1,174 @@
+"""Objections in the API: an enterprise files them against its own records (scope
+objection:write) and follows them; departments read their queue of pending ones.
+
+The answer is not given here: the record's department sends an `objection.resolution@1`
+record through its signed connector, like every other fact it keeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from graphql import GraphQLError
+
+from auth.policy import RowMode, row_scope
+from graph_schema.model import Department, ObjectionStatus
+from hub.api.context import Info
+from hub.api.errors import bad_user_input
+from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.types import PageInfo
+from hub.objections import (
+    Objection,
+    ObjectionError,
+    file_objection,
+    objection_queue,
+    objections_of,
+)
+
+QUEUE_PAGE_MAX = 200
+
+
+@strawberry.type(name="Objection", description="An enterprise's objection to one of its records.")
+class ObjectionType:
+    id: str
+    record_id: str = strawberry.field(description="The penalty, list entry or classification.")
+    record_kind: str = strawberry.field(description="Penalty, ListEntry or Classification.")
+    department: str = strawberry.field(description="The record's department, which answers.")
+    uscc: str
+    reason: str
+    filed_at: dt.datetime
+    status: ObjectionStatus
+    resolved_on: dt.date | None
+    resolution: str | None = strawberry.field(description="The department's reason.")
+
+    @classmethod
+    def of(cls, o: Objection) -> ObjectionType:
+        return cls(
+            id=o.id,
+            record_id=o.record_id,
+            record_kind=o.record_kind,
+            department=o.department,
+            uscc=o.uscc,
+            reason=o.reason,
+            filed_at=o.filed_at,
+            status=o.status,
+            resolved_on=o.resolved_on,
+            resolution=o.resolution,
+        )
+
+
+@strawberry.type
+class ObjectionEdge:
+    cursor: str
+    node: ObjectionType
+
+
+@strawberry.type
+class ObjectionConnection:
+    edges: list[ObjectionEdge]
+    page_info: PageInfo
+
+
+def _own_uscc(info: Info) -> str:
+    uscc = info.context.principal.enterprise_uscc
+    if uscc is None:
+        raise GraphQLError(
+            "only an enterprise's own client files and follows its objections",
+            extensions={"code": "FORBIDDEN"},
+        )
+    return uscc
+
+
+async def file(info: Info, record_id: str, reason: str) -> ObjectionType:
+    state = info.context.request.app.state
+    try:
+        objection = await file_objection(
+            state.driver,
+            state.settings.neo4j_database,
+            uscc=_own_uscc(info),
+            record_id=record_id,
+            reason=reason,
+            client_id=info.context.principal.client_id,
+            now=dt.datetime.now(dt.UTC),
+        )
+    except ObjectionError as error:
+        raise bad_user_input(str(error), argument=error.field) from None
+    return ObjectionType.of(objection)
+
+
+async def mine(info: Info) -> list[ObjectionType]:
+    state = info.context.request.app.state
+    found = await objections_of(state.driver, state.settings.neo4j_database, _own_uscc(info))
+    return [ObjectionType.of(o) for o in found]
+
+
+async def of_enterprise(info: Info, uscc: str) -> list[ObjectionType]:
+    """For a profile the caller may already see."""
+    state = info.context.request.app.state
+    found = await objections_of(state.driver, state.settings.neo4j_database, uscc)
+    return [ObjectionType.of(o) for o in found]
+
+
+async def queue(
+    info: Info,
+    status: ObjectionStatus,
+    department: Department | None,
+    first: int | None,
+    after: str | None,
+) -> ObjectionConnection:
+    """The departments' queue; an enterprise sees only its own, banks none."""
+    mode = row_scope(info.context.catalog, info.context.principal).mode
+    size = page_size(first, 50, QUEUE_PAGE_MAX)
+    if mode is RowMode.SELF:
+        own = [o for o in await mine(info) if o.status == status]  # a handful at most
+        cursors = [encode_cursor(o.id, "objection") for o in own]
+        return ObjectionConnection(
+            edges=[ObjectionEdge(cursor=c, node=o) for c, o in zip(cursors, own, strict=True)],
+            page_info=PageInfo.of(cursors, False, None),
+        )
+    if mode is not RowMode.ALL:
+        raise GraphQLError(
+            "objections are read by the departments and by the enterprise itself",
+            extensions={"code": "FORBIDDEN"},
+        )
+    position = _decode(after) if after else None
+    state = info.context.request.app.state
+    rows = await objection_queue(
+        state.driver,
+        state.settings.neo4j_database,
+        status=status,
+        department=department.value if department else None,
+        limit=size + 1,
+        after=position,
+    )
+    page = rows[:size]
+    cursors = [encode_cursor(f"{o.filed_at.isoformat()}|{o.id}", "objection") for o in page]
+    return ObjectionConnection(
+        edges=[
+            ObjectionEdge(cursor=c, node=ObjectionType.of(o))
+            for c, o in zip(cursors, page, strict=True)
+        ],
+        page_info=PageInfo.of(cursors, len(rows) > size, after),
+    )
+
+
+def _decode(cursor: str) -> tuple[dt.datetime, str]:
+    key = decode_cursor(cursor, "objection")
+    at, _, objection_id = key.partition("|")
+    try:
+        return dt.datetime.fromisoformat(at), objection_id
+    except ValueError:
+        raise bad_user_input(
+            f"cursor {cursor!r} is not one this API issued", argument="after"
+        ) from None
+
+
+@strawberry.type
+class ObjectionMutation:
+    @strawberry.mutation(
+        description="Object to one of your penalties, list entries or classifications: it is "
+        "shown as under objection until its department answers (upheld, corrected, removed)."
+    )
+    async def file_objection(self, info: Info, record_id: str, reason: str) -> ObjectionType:
+        return await file(info, record_id, reason)

@@ -1,0 +1,205 @@
+"""The change feed: rating and list-status changes, for lenders and supervisors who watch.
+
+The credit engine appends a `CreditChange` in the transaction that changes an enterprise's
+grade or score, or the lists covering it (`hub.credit.recompute`), numbered by one `seq`. A
+polling client pages through it with `changes_since`; subscribers get each new change from
+one `ChangeFeed` per process, which polls the feed (so changes written by any hub instance
+reach every subscriber) and hands each subscriber the raw changes to filter by its own rights.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncDriver
+
+from auth.policy import RowScope, row_params
+from hub.credit import cypher
+from hub.repository import read_rows
+
+log = logging.getLogger(__name__)
+
+RATING, LIST_STATUS = "RATING", "LIST_STATUS"
+
+
+@dataclass(frozen=True, slots=True)
+class CreditChange:
+    seq: int
+    at: dt.datetime
+    as_of: dt.date
+    uscc: str
+    kind: str
+    """RATING (grade or score) or LIST_STATUS (the lists covering the enterprise)."""
+    previous_grade: str | None = None
+    grade: str | None = None
+    previous_score: int | None = None
+    score: int | None = None
+    previous_lists: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CreditChange:
+        return cls(
+            seq=row["seq"],
+            at=row["at"],
+            as_of=row["asOf"],
+            uscc=row["uscc"],
+            kind=row["kind"],
+            previous_grade=row.get("previousGrade"),
+            grade=row.get("grade"),
+            previous_score=row.get("previousScore"),
+            score=row.get("score"),
+            previous_lists=tuple(row.get("previousLists") or ()),
+            lists=tuple(row.get("lists") or ()),
+        )
+
+    def seen_through(self, visible: Sequence[str]) -> CreditChange | None:
+        """A list-status change as a caller who may see only `visible` lists sees it, or None
+        when none of what changed is visible to it; other changes as they are."""
+        if self.kind != LIST_STATUS:
+            return self
+        before = tuple(x for x in self.previous_lists if x in visible)
+        after = tuple(x for x in self.lists if x in visible)
+        if before == after:
+            return None
+        return CreditChange(
+            seq=self.seq,
+            at=self.at,
+            as_of=self.as_of,
+            uscc=self.uscc,
+            kind=self.kind,
+            previous_lists=before,
+            lists=after,
+        )
+
+
+async def head_seq(driver: AsyncDriver, database: str) -> int:
+    """The seq of the newest change (0 before the first)."""
+    rows = await read_rows(driver, database, cypher.CHANGES_HEAD, {})
+    return int(rows[0]["seq"]) if rows else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePage:
+    changes: list[CreditChange]
+    cursor: int
+    """Where the next page starts: past every change this page looked at, shown or not."""
+    has_more: bool
+
+
+async def changes_since(
+    driver: AsyncDriver,
+    database: str,
+    *,
+    after: int,
+    limit: int,
+    scope: RowScope,
+    kinds: Sequence[str],
+    usccs: Sequence[str] | None = None,
+    now: dt.datetime | None = None,
+) -> ChangePage:
+    """The changes after seq `after` of enterprises the caller may watch, oldest first."""
+    upto = await head_seq(driver, database)
+    rows = await read_rows(
+        driver,
+        database,
+        cypher.CHANGES_SINCE[scope.mode],
+        {
+            "after": after,
+            "upto": upto,
+            "limit": limit,
+            "kinds": list(kinds),
+            "usccs": list(usccs) if usccs is not None else None,
+            **row_params(scope, now or dt.datetime.now(dt.UTC)),
+        },
+    )
+    changes = [CreditChange.from_row(row["c"]) for row in rows]
+    if len(changes) == limit:
+        return ChangePage(changes, changes[-1].seq, has_more=changes[-1].seq < upto)
+    return ChangePage(changes, max(upto, after), has_more=False)
+
+
+async def watchable(
+    driver: AsyncDriver, database: str, usccs: Sequence[str], scope: RowScope
+) -> set[str]:
+    """Which of `usccs` the caller may watch now (a consent revoked a moment ago counts)."""
+    if not usccs:
+        return set()
+    rows = await read_rows(
+        driver,
+        database,
+        cypher.WATCHABLE[scope.mode],
+        {"usccs": sorted(set(usccs)), **row_params(scope, dt.datetime.now(dt.UTC))},
+    )
+    return set(rows[0]["usccs"]) if rows else set()
+
+
+@dataclass
+class ChangeFeed:
+    """Polls the change feed while anyone subscribes, and fans each new batch out."""
+
+    driver: AsyncDriver
+    database: str
+    poll_seconds: float = 0.2
+    batch: int = 1000
+    _queues: set[asyncio.Queue[list[CreditChange]]] = field(default_factory=set, init=False)
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
+    _last: int = field(default=0, init=False)
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._queues)
+
+    async def subscribe(self) -> AsyncIterator[list[CreditChange]]:
+        """Every change committed from now on, in batches, until the caller stops iterating."""
+        queue: asyncio.Queue[list[CreditChange]] = asyncio.Queue(maxsize=100)
+        self._queues.add(queue)
+        # no await between the test and the start: subscribers arriving together share one
+        # poller (several would deliver every change several times)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._poll(), name="change-feed")
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._queues.discard(queue)
+            if not self._queues:
+                await self.aclose()
+
+    async def aclose(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _poll(self) -> None:
+        self._last = await head_seq(self.driver, self.database)
+        while True:
+            try:
+                rows = await read_rows(
+                    self.driver,
+                    self.database,
+                    cypher.CHANGES_AFTER,
+                    {"after": self._last, "upto": 2**62, "limit": self.batch},
+                )
+            except Exception:  # the database is away for a moment: try again, never die
+                log.exception("change feed poll failed; retrying")
+                await asyncio.sleep(self.poll_seconds * 5)
+                continue
+            if rows:
+                changes = [CreditChange.from_row(row["c"]) for row in rows]
+                self._last = changes[-1].seq
+                for queue in list(self._queues):
+                    if queue.full():  # a subscriber that does not read loses the oldest
+                        queue.get_nowait()
+                    queue.put_nowait(changes)
+                if len(rows) == self.batch:
+                    continue
+            await asyncio.sleep(self.poll_seconds)

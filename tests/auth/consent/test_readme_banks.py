@@ -1,0 +1,132 @@
+"""The README's worked example for banks runs as written: the curl script grants a consent and
+reads the financing profile under it; the gql script reads the profile and receives a rating
+change over its subscription. Against a real uvicorn hub and the test Neo4j."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graph_kit import DATABASE
+from neo4j import AsyncDriver
+
+from auth.catalog import load_catalog
+from auth.demo import create_demo_clients
+from auth.principal import ClientKind
+from graph_schema.dates import utc_today
+from graph_schema.uscc import make_uscc
+from hub.credit import load_model
+from hub.credit.joint_rules import load_joint_rules
+from hub.credit.recompute import CreditRecomputer
+
+README = Path(__file__).parents[3] / "README.md"
+USCC = make_uscc("9", "1", "410200", "MR000001")
+
+
+def example(name: str, language: str) -> str:
+    text = README.read_text()
+    found = re.search(rf"<!-- example: {name} -->\n```{language}\n(.*?)\n```", text, flags=re.S)
+    assert found, f"README has no {name} example"
+    return found.group(1)
+
+
+@pytest.fixture
+async def clients(graph: AsyncDriver, tmp_path: Path) -> Path:
+    await graph.execute_query(
+        """CREATE (:Enterprise {uscc: $u, name: 'Readme Trading Co.', zone: 'KAIFENG',
+                  status: 'ACTIVE', registeredOn: date('2018-03-01')})""",
+        u=USCC,
+        database_=DATABASE,
+    )
+    path = tmp_path / "demo-clients.json"
+    await create_demo_clients(
+        graph,
+        DATABASE,
+        path,
+        load_catalog().default_grants(),
+        institutions={ClientKind.ENTERPRISE: USCC},
+    )
+    return path
+
+
+def json_values(text: str) -> list[dict[str, Any]]:
+    """The JSON documents printed one after another (jq's output)."""
+    decoder, values, at = json.JSONDecoder(), [], 0
+    while text[at:].strip():
+        at += len(text[at:]) - len(text[at:].lstrip())
+        value, at = decoder.raw_decode(text, at)
+        values.append(value)
+    return values
+
+
+def environment(hub_url: str, clients: Path) -> dict[str, str]:
+    return os.environ | {"HUB": hub_url, "CLIENTS": str(clients)}
+
+
+async def test_the_curl_example_grants_and_reads(hub_url: str, clients: Path) -> None:
+    run = await asyncio.to_thread(
+        subprocess.run,
+        ["bash", "-euo", "pipefail", "-c", example("banks-curl", "sh")],
+        env=environment(hub_url, clients),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    granted, read = json_values(run.stdout)
+    consent = granted["data"]["grantConsent"]["id"]
+    profile = read["data"]["financingProfile"]
+    assert profile["consentId"] == consent
+    assert profile["exports"] == [] and profile["dataQuality"]  # a new enterprise: no exports
+
+
+async def test_the_gql_example_reads_and_hears_a_downgrade(
+    graph: AsyncDriver, hub_url: str, clients: Path
+) -> None:
+    await graph.execute_query(
+        """MATCH (e:Enterprise {uscc: $u})
+           CREATE (e)-[:CONSENTED]->(:Consent {id: 'C-readme', institution: 'demo-bank',
+                  purpose: 'WORKING_CAPITAL', grantedAt: datetime(),
+                  expiresAt: datetime() + duration('P30D'),
+                  scopes: ['enterprise:read', 'credit:read', 'financing:read']})""",
+        u=USCC,
+        database_=DATABASE,
+    )
+    recomputer = CreditRecomputer(graph, DATABASE, load_model(), load_joint_rules())
+    today = utc_today()
+    await recomputer.recompute([USCC], [], today)  # its first rating: not a change
+
+    script = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        example("banks-gql", "python"),
+        env=environment(hub_url, clients) | {"ONE_CHANGE": "1"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert script.stdout is not None
+    profile = await asyncio.wait_for(script.stdout.readline(), 30)
+    assert "'consentId': 'C-readme'" in profile.decode()
+    await asyncio.sleep(1.5)  # the subscription is open
+
+    await graph.execute_query(
+        """MATCH (e:Enterprise {uscc: $u})
+           CREATE (e)-[:LISTED]->(:ListEntry {id: 'L-readme', list: 'SERIOUS_DISHONESTY',
+                  department: 'SAMR', listedOn: date() - duration('P1D'), reason: 'fraud',
+                  basis: 'memorandum'})""",
+        u=USCC,
+        database_=DATABASE,
+    )
+    await recomputer.recompute([USCC], [], today)
+    out, err = await asyncio.wait_for(script.communicate(), 30)
+    assert script.returncode == 0, err.decode()
+    change = out.decode().strip()
+    assert f"'uscc': '{USCC}'" in change and "'grade': 'D'" in change
+    assert "'downgrade': True" in change
