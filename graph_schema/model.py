@@ -41,6 +41,7 @@ class Label(StrEnum):
     LIST_ENTRY = "ListEntry"
     CLASSIFICATION = "Classification"
     DECLARATION = "Declaration"
+    RETURN = "Return"
     ORDER = "Order"
     PAYMENT = "Payment"
     WAYBILL = "Waybill"
@@ -69,6 +70,8 @@ class Rel(StrEnum):
     LISTED = "LISTED"  # Enterprise|Person -> ListEntry
     CLASSIFIED = "CLASSIFIED"  # Enterprise -> Classification
     DECLARED = "DECLARED"  # Enterprise -> Declaration
+    RETURNED = "RETURNED"  # Enterprise -> Return
+    RETURN_OF = "RETURN_OF"  # Return -> Declaration (the export the goods came back from)
     SOLD = "SOLD"  # Enterprise -> Order
     PAYS = "PAYS"  # Payment -> Order
     SHIPS = "SHIPS"  # Waybill -> Order
@@ -309,6 +312,16 @@ class Declaration(Lineage):
     hs_code: str = Field(pattern=r"^[0-9]{6,10}$")
 
 
+class Return(Lineage):
+    """Goods of an export declaration that came back (cross-border e-commerce returns)."""
+
+    id: str
+    declaration_id: str
+    returned_on: dt.date
+    value_cny: Money
+    reason: str
+
+
 class Order(Lineage):
     id: str
     ordered_on: dt.date
@@ -397,6 +410,7 @@ BUSINESS_KEYS: dict[Label, str] = {
     Label.LIST_ENTRY: "id",
     Label.CLASSIFICATION: "id",
     Label.DECLARATION: "id",
+    Label.RETURN: "id",
     Label.ORDER: "id",
     Label.PAYMENT: "id",
     Label.WAYBILL: "id",

@@ -234,6 +234,21 @@ RETURN count(*) AS written
 """Declarations and (enterprise)-[:DECLARED]->(declaration). Row: `{uscc, props:
 Declaration.to_props()}`."""
 
+UPSERT_RETURNS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})-[:DECLARED]->(d:Declaration {id: row.props.declarationId})
+WHERE d.direction = 'EXPORT'
+MERGE (n:Return {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:RETURNED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+MERGE (n)-[o:RETURN_OF]->(d)
+SET o.source = row.props.source, o.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Returns and (enterprise)-[:RETURNED]->(return)-[:RETURN_OF]->(declaration): only of an export
+declaration of the same enterprise. Row: `{uscc, props: Return.to_props()}`."""
+
 UPSERT_ORDERS: Final = """
 UNWIND $rows AS row
 MATCH (e:Enterprise {uscc: row.uscc})
@@ -335,6 +350,7 @@ UPSERTS: Final[dict[str, str]] = {
     "list_entries": UPSERT_LIST_ENTRIES,
     "classifications": UPSERT_CLASSIFICATIONS,
     "declarations": UPSERT_DECLARATIONS,
+    "returns": UPSERT_RETURNS,
     "orders": UPSERT_ORDERS,
     "payments": UPSERT_PAYMENTS,
     "waybills": UPSERT_WAYBILLS,

@@ -69,6 +69,7 @@ __all__ = [
     "PenaltyRepairRecord",
     "PersonRecord",
     "PhoneRecord",
+    "ReturnRecord",
     "ShareholdingRecord",
     "TaxRefundRecord",
     "TradePaymentRecord",
@@ -381,6 +382,20 @@ class DeclarationRecord(Record):
     value_cny: Amount
     destination: CountryCode
     hs_code: HsCode
+
+
+class ReturnRecord(Record):
+    """`customs.return@1`: goods of the export declaration `declarationId` of `uscc` came back
+    (GACC Announcement 2020 No. 67 on returns of cross-border e-commerce retail exports)."""
+
+    TYPE: ClassVar[str] = "customs.return@1"
+
+    id: Id
+    uscc: UsccCode
+    declaration_id: Id
+    returned_on: dt.date
+    value_cny: Amount
+    reason: Text
 
 
 class OrderRecord(Record):

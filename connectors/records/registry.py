@@ -15,7 +15,7 @@ Who may send what (`RecordType.departments`):
 * `classification@1`: the departments that own a scheme (CUSTOMS, TAX, SAFE), and each record
   only for a scheme of the sending department (`SCHEME_DEPARTMENT`): customs may not send tax
   grades.
-* `customs.declaration@1`: CUSTOMS.
+* `customs.declaration@1` and `customs.return@1` (goods of an export that came back): CUSTOMS.
 * `trade.order@1`: COMMERCE (platform data) and CUSTOMS (the order pushed to the customs
   cross-border e-commerce system); `trade.payment@1`: BANK (payment institutions) and CUSTOMS;
   `logistics.waybill@1`: LOGISTICS and CUSTOMS. These are the "three documents".
@@ -52,6 +52,7 @@ from connectors.records.models import (
     PenaltyRepairRecord,
     PersonRecord,
     PhoneRecord,
+    ReturnRecord,
     ShareholdingRecord,
     TaxRefundRecord,
     TradePaymentRecord,
@@ -198,6 +199,13 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         frozenset({Department.CUSTOMS}),
         "declarations",
         r.declaration_rows,
+    ),
+    RecordType(
+        "customs.return@1",
+        ReturnRecord,
+        frozenset({Department.CUSTOMS}),
+        "returns",
+        r.return_rows,
     ),
     RecordType(
         "trade.order@1",

@@ -36,6 +36,7 @@ from connectors.records.models import (
     PenaltyRepairRecord,
     PersonRecord,
     PhoneRecord,
+    ReturnRecord,
     ShareholdingRecord,
     TaxRefundRecord,
     TradePaymentRecord,
@@ -65,6 +66,7 @@ __all__ = [
     "penalty_rows",
     "person_rows",
     "phone_rows",
+    "return_rows",
     "shareholding_rows",
     "tax_refund_rows",
     "trade_payment_rows",
@@ -360,6 +362,25 @@ def declaration_rows(records: Sequence[DeclarationRecord], ctx: RowContext) -> l
                 "valueCny": _money(r.value_cny),
                 "destination": r.destination,
                 "hsCode": r.hs_code,
+                "source": ctx.source,
+                "batch": ctx.batch,
+            },
+        }
+        for r in records
+    ]
+
+
+def return_rows(records: Sequence[ReturnRecord], ctx: RowContext) -> list[Row]:
+    """`returns`: `{uscc, props: Return}`."""
+    return [
+        {
+            "uscc": r.uscc,
+            "props": {
+                "id": r.id,
+                "declarationId": r.declaration_id,
+                "returnedOn": r.returned_on,
+                "valueCny": _money(r.value_cny),
+                "reason": r.reason,
                 "source": ctx.source,
                 "batch": ctx.batch,
             },

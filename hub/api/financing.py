@@ -65,6 +65,13 @@ class RefundSummary:
     provenance: Provenance
 
 
+@strawberry.type(description="Goods of exports that came back, in one month.")
+class MonthlyReturns:
+    month: str
+    returns: int
+    value_cny: Decimal
+
+
 @strawberry.type(description="Loans reported by other lenders, counted by status.")
 class LoanSummary:
     current: int
@@ -81,6 +88,13 @@ class FinancingProfile:
     purpose: str
     exports: list[MonthlyExports]
     exports_provenance: Provenance
+    returns: list[MonthlyReturns] = strawberry.field(
+        description="Returned goods by the month they came back (customs.return@1)."
+    )
+    returns_provenance: Provenance
+    return_rate: float | None = strawberry.field(
+        description="Value returned against value exported over the 12 months."
+    )
     collections: list[MonthlyCollections]
     collections_provenance: Provenance
     collection_ratio: float | None = strawberry.field(
@@ -146,6 +160,11 @@ async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
     for d in facts.exports:
         by_month_mode[(d["month"], d["mode"])][0] += 1
         by_month_mode[(d["month"], d["mode"])][1] += d["value"]
+    returned: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    for r in facts.returns:
+        returned[r["month"]][0] += 1
+        returned[r["month"]][1] += r["value"]
+    exported = sum(d["value"] for d in facts.exports)
     collected: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     for c in facts.collections:
         collected[c["month"]][0] += 1
@@ -181,6 +200,14 @@ async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
             for (m, mode), (n, v) in sorted(by_month_mode.items())
         ],
         exports_provenance=_provenance(facts.exports, facts.departments, "on"),
+        returns=[
+            MonthlyReturns(month=m, returns=int(n), value_cny=_money(v))
+            for m, (n, v) in sorted(returned.items())
+        ],
+        returns_provenance=_provenance(facts.returns, facts.departments, "on"),
+        return_rate=(
+            round(sum(r["value"] for r in facts.returns) / exported, 4) if exported else None
+        ),
         collections=[
             MonthlyCollections(month=m, payments=int(n), value_cny=_money(v))
             for m, (n, v) in sorted(collected.items())

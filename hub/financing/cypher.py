@@ -13,6 +13,9 @@ RETURN
             WHERE d.direction = 'EXPORT' AND $since < d.declaredOn <= $today
             RETURN {month: substring(toString(d.declaredOn), 0, 7), mode: d.mode,
                     value: d.valueCny, source: d.source, on: d.declaredOn} } AS exports,
+  COLLECT { MATCH (e)-[:RETURNED]->(r:Return) WHERE $since < r.returnedOn <= $today
+            RETURN {month: substring(toString(r.returnedOn), 0, 7), value: r.valueCny,
+                    source: r.source, on: r.returnedOn} } AS returns,
   COLLECT { MATCH (:Enterprise)-[:PAID]->(t:TradePayment)-[:PAID_TO]->(e)
             WHERE $since < t.paidOn <= $today
             RETURN {month: substring(toString(t.paidOn), 0, 7), value: t.amountCny,

@@ -15,6 +15,7 @@ from hub.repository import read_rows
 @dataclass(frozen=True)
 class FinancingFacts:
     exports: list[dict[str, Any]]
+    returns: list[dict[str, Any]]
     collections: list[dict[str, Any]]
     warehouses: list[dict[str, Any]]
     refunds: list[dict[str, Any]]
@@ -49,7 +50,7 @@ async def financing_facts(
     sources = sorted(
         {
             fact["source"]
-            for key in ("exports", "collections", "warehouses", "refunds", "loans")
+            for key in ("exports", "returns", "collections", "warehouses", "refunds", "loans")
             for fact in row[key]
             if fact.get("source")
         }
@@ -57,6 +58,7 @@ async def financing_facts(
     mapped = await read_rows(driver, database, cypher.CONNECTOR_DEPARTMENTS, {"sources": sources})
     return FinancingFacts(
         exports=row["exports"],
+        returns=row["returns"],
         collections=row["collections"],
         warehouses=row["warehouses"],
         refunds=row["refunds"],

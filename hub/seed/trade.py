@@ -10,6 +10,7 @@ payment slips, loans and enterprise payments by the bank, waybills by logistics,
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from typing import Final
 
@@ -35,6 +36,14 @@ _MODE_VALUE: Final = {
     "1210": (10_000.0, 800_000.0),
 }
 _IMPORT_SHARE: Final = {"9610": 0.08, "9710": 0.0, "9810": 0.0, "1210": 0.85}
+RETURN_SHARE: Final = {"9610": 0.06, "9710": 0.02, "9810": 0.04, "1210": 0.0}
+"""How often an export's goods come back, by mode (retail most, B2B least)."""
+_RETURN_REASONS: Final = (
+    "buyer returned within the platform's return period",
+    "goods damaged in transit",
+    "rejected at destination customs",
+    "unsold overseas warehouse stock brought back",
+)
 _IMPORT_HS: Final = ("330499", "190110", "330210", "210690", "040221", "961900")
 _DESTINATIONS: Final = tuple(code for code, _ in ref.EXPORT_DESTINATIONS)
 _DESTINATION_WEIGHTS: Final = tuple(weight for _, weight in ref.EXPORT_DESTINATIONS)
@@ -131,21 +140,49 @@ class TradeFacts:
             else (e.belt.hs_codes if e.belt is not None else ref.SERVICE_HS_CODES)
         )
         value = out.money(*_MODE_VALUE[mode])
+        declaration_id, declared = out.next_id("DEC"), out.recent(e, 730)
         out.emit(
             "customs.declaration@1",
             CUSTOMS,
             {
-                "id": out.next_id("DEC"),
+                "id": declaration_id,
                 "uscc": e.uscc,
                 "mode": mode,
                 "direction": "IMPORT" if imported else "EXPORT",
-                "declaredOn": iso(out.recent(e, 730)),
+                "declaredOn": iso(declared),
                 "valueCny": cny(value),
                 "destination": destination,
                 "hsCode": rng.choice(hs_codes),
             },
         )
+        if not imported:
+            self._return(e, mode, declaration_id, declared, value)
         return value, destination
+
+    def _return(
+        self, e: EnterpriseInfo, mode: str, declaration_id: str, declared: int, value: float
+    ) -> None:
+        out = self.out
+        # a generator of its own per declaration, so adding returns left every other record of
+        # the demo zone (and the worked examples drawn from it) as it was
+        chance = random.Random(f"return:{out.seed}:{declaration_id}")
+        if chance.random() >= RETURN_SHARE[mode]:
+            return
+        returned = declared + chance.randint(7, 60)
+        if returned > out.today:
+            return
+        out.emit(
+            "customs.return@1",
+            CUSTOMS,
+            {
+                "id": f"RET-{declaration_id}",
+                "uscc": e.uscc,
+                "declarationId": declaration_id,
+                "returnedOn": iso(returned),
+                "valueCny": cny(max(0.01, round(value * chance.uniform(0.05, 1.0), 2))),
+                "reason": chance.choice(_RETURN_REASONS),
+            },
+        )
 
     def _order(self, e: EnterpriseInfo, mode: str) -> None:
         out, rng = self.out, self.out.rng

@@ -102,7 +102,7 @@ def only(errors: list[RecordError]) -> RecordError:
 
 
 def test_every_record_type_is_named_by_its_key_and_model() -> None:
-    assert len(RECORD_TYPES) == 22
+    assert len(RECORD_TYPES) == 23
     for name, record_type in RECORD_TYPES.items():
         assert record_type.name == name
         assert re.fullmatch(r"[a-z]+(\.[a-z_]+)?@[0-9]+", name), name
@@ -183,6 +183,7 @@ PROPS_MODEL: dict[str, type[BaseModel] | None] = {
     "list_entries": gm.ListEntry,
     "classifications": gm.Classification,
     "declarations": gm.Declaration,
+    "returns": gm.Return,
     "orders": gm.Order,
     "payments": gm.Payment,
     "waybills": gm.Waybill,

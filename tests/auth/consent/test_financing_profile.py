@@ -25,17 +25,26 @@ GRANT = """mutation($i: String!, $s: [String!]!, $x: DateTime!) {
 PROFILE = """query($u: String!) { financingProfile(uscc: $u) {
   consentId purpose exports { month mode declarations valueCny }
   exportsProvenance { departments newestFact } collections { month payments valueCny }
+  returns { month returns valueCny } returnsProvenance { departments } returnRate
   collectionRatio grade dataQuality } }"""
 LOG = "{ myAccessLog { institution purpose enterprises operation consentIds fields } }"
 
 
-def busiest_exporter() -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
-    """The seeded enterprise with the most exports in the window, its exports and receipts."""
+Facts = list[dict[str, Any]]
+
+
+def busiest_exporter() -> tuple[str, Facts, Facts, Facts]:
+    """The seeded enterprise with the most exports in the window (among those with returns in
+    it), its exports, receipts and returns."""
     today = dt.datetime.now(dt.UTC).date()
     since = add_months(today, -12)
     exports: dict[str, list[dict[str, Any]]] = defaultdict(list)
     receipts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    returns: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for chunk in generate_zone(ENTERPRISES, SEED, DEFAULT_TODAY):
+        for r in chunk.records.get(("customs.return@1", Department.CUSTOMS), []):
+            if since < dt.date.fromisoformat(r["returnedOn"]) <= today:
+                returns[r["uscc"]].append(r)
         for d in chunk.records.get(("customs.declaration@1", Department.CUSTOMS), []):
             on = dt.date.fromisoformat(d["declaredOn"])
             if d["direction"] == "EXPORT" and since < on <= today:
@@ -44,8 +53,8 @@ def busiest_exporter() -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]
             on = dt.date.fromisoformat(p["paidOn"])
             if since < on <= today:
                 receipts[p["payeeUscc"]].append(p)
-    uscc = max(exports, key=lambda u: (len(exports[u]), u))
-    return uscc, exports[uscc], receipts[uscc]
+    uscc = max(returns, key=lambda u: (len(exports[u]), u))
+    return uscc, exports[uscc], receipts[uscc], returns[uscc]
 
 
 async def ask(hub_url: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -63,7 +72,7 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     await seed_zone(
         graph, DATABASE, data_dir=tmp_path, person_secret=b"s", enterprises=ENTERPRISES, seed=SEED
     )
-    uscc, exports, receipts = busiest_exporter()
+    uscc, exports, receipts, returns = busiest_exporter()
     own = await token_for(hub_url, graph, "enterprise", institution=uscc)
     bank = await token_for(hub_url, graph, "bank", institution="bank-fin")
     until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat()
@@ -94,6 +103,17 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     for p in receipts:
         paid[p["paidOn"][:7]] += Decimal(p["amountCny"])
     assert {r["month"]: Decimal(r["valueCny"]) for r in profile["collections"]} == dict(paid)
+    came_back: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    for r in returns:
+        came_back[r["returnedOn"][:7]][0] += 1
+        came_back[r["returnedOn"][:7]][1] += Decimal(r["valueCny"])
+    assert {r["month"]: [r["returns"], Decimal(r["valueCny"])] for r in profile["returns"]} == dict(
+        came_back
+    )
+    assert profile["returnsProvenance"]["departments"] == ["CUSTOMS"]
+    returned = sum(Decimal(r["valueCny"]) for r in returns)
+    exported = sum(Decimal(d["valueCny"]) for d in exports)
+    assert abs(Decimal(str(profile["returnRate"])) - returned / exported) < Decimal("0.0001")
 
     await asyncio.sleep(0.5)  # the audit trail is written in the background
     log = (await ask(hub_url, own, LOG))["data"]["myAccessLog"]
@@ -108,7 +128,7 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
 
 async def test_a_bank_without_consent_gets_nothing(graph: AsyncDriver, hub_url: str) -> None:
     await fastload_zone(graph, DATABASE, person_secret=b"s", enterprises=ENTERPRISES, seed=SEED)
-    uscc, _, _ = busiest_exporter()
+    uscc, *_ = busiest_exporter()
     other = await token_for(hub_url, graph, "bank", institution="bank-other")
     body = await ask(hub_url, other, PROFILE, u=uscc)
     assert body["data"]["financingProfile"] is None and "errors" not in body
