@@ -49,7 +49,17 @@ $(CHROMIUM):
 	  echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
 	fi
 
-test: install lint $(CHROMIUM)
+# The README's curl examples run as tests: they need curl and jq.
+JQ := /usr/bin/jq
+
+$(JQ):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq curl; \
+	else \
+	  echo "The README's examples need jq: sudo apt-get install jq curl"; exit 1; \
+	fi
+
+test: install lint $(CHROMIUM) $(JQ)
 	CONSOLE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 bench: install

@@ -37,6 +37,7 @@ from hub.database import open_driver
 from hub.health import healthz, readyz
 from hub.ide import OfflineIdeGraphQL, ide_routes
 from hub.ingest import build_pipeline, chain_hooks, push_batch
+from hub.rate_limit import RateLimiter, retry_after_header
 from hub.reference_data import load_reference
 from hub.repository import Neo4jEnterpriseReader
 from hub.risk import RiskScanner, load_risk_rules
@@ -83,6 +84,23 @@ class HubGraphQL(OfflineIdeGraphQL):
         if principal is None:
             return unauthorized_response(
                 TokenError(TokenErrorCode.MISSING_TOKEN, "an access token is required")
+            )
+        limiter: RateLimiter | None = request.app.state.rate_limiter
+        wait = limiter.take(principal.client_id) if limiter is not None else None
+        if wait is not None:
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": f"client {principal.client_id} sent more than "
+                            f"{limiter.per_minute if limiter else 0} requests a minute; retry "
+                            f"after {retry_after_header(wait)} s",
+                            "extensions": {"code": "RATE_LIMITED"},
+                        }
+                    ]
+                },
+                status_code=429,
+                headers={"Retry-After": retry_after_header(wait)},
             )
         purpose = request.headers.get("x-purpose", "").strip() or None
         if purpose is None and purpose_required(request.app.state.catalog, principal):
@@ -174,6 +192,10 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         app.state.joint_rules = joint_rules
         app.state.plan_targets = plan_targets
         app.state.settings = settings
+        limit = settings.effective_rate_limit
+        app.state.rate_limiter = (
+            RateLimiter(limit, settings.rate_limit_burst) if limit is not None else None
+        )
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)
         recomputer = CreditRecomputer(drv, settings.neo4j_database, rating_model, joint_rules)
@@ -185,7 +207,9 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
             drv,
             settings,
             person_key_secret(settings),
-            on_applied=chain_hooks(recomputer.after_batch, scanner.after_batch),
+            on_applied=chain_hooks(
+                recomputer.after_batch, change_feed.after_batch, scanner.after_batch
+            ),
         )
         try:
             yield

@@ -18,6 +18,10 @@ from auth.settings import AuthSettings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+PRODUCTION_RATE_LIMIT = 600
+"""The per-client limit production mode applies when none is set (10 requests a second)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HUB_", env_file=".env", extra="ignore", env_nested_delimiter="__"
@@ -48,7 +52,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     production: bool = Field(
-        default=False, description="Turns the GraphQL IDE and introspection off."
+        default=False,
+        description="Turns the GraphQL IDE and introspection off, masks unexpected errors and "
+        "turns the per-client rate limit on.",
     )
     migrate_on_start: bool = True
 
@@ -56,6 +62,20 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=50)
+    max_query_cost: int = Field(
+        default=50_000,
+        ge=10,
+        description="Fields an operation may ask for, lists multiplied by their first/limit.",
+    )
+    rate_limit_per_minute: int | None = Field(
+        default=None,
+        ge=1,
+        description="GraphQL requests a minute per client and instance; unset: 600 in "
+        "production, no limit otherwise.",
+    )
+    rate_limit_burst: int = Field(
+        default=60, ge=1, description="Requests a client may send at once."
+    )
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1)
 
@@ -109,6 +129,13 @@ class Settings(BaseSettings):
     @property
     def uses_local_db(self) -> bool:
         return self.neo4j_uri is None
+
+    @property
+    def effective_rate_limit(self) -> int | None:
+        """Requests a minute per client: the setting, else 600 in production, else none."""
+        if self.rate_limit_per_minute is not None:
+            return self.rate_limit_per_minute
+        return PRODUCTION_RATE_LIMIT if self.production else None
 
 
 @lru_cache(maxsize=1)

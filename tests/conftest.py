@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from graph_kit import DATABASE, token_for, wipe
+from graph_kit import DATABASE, served, token_for, wipe
 from hypothesis import settings
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
@@ -61,13 +61,6 @@ async def graph(driver: AsyncDriver) -> AsyncDriver:
 @pytest.fixture(scope="session")
 def hub_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real hub served by uvicorn on a free port, with its own driver to the test Neo4j."""
-    import threading
-    import time
-
-    import httpx
-    import uvicorn
-
-    from hub.app import create_app
     from hub.settings import Settings
 
     settings = Settings(
@@ -76,28 +69,8 @@ def hub_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         port=free_port(),
         max_page_size=100,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{settings.port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        raise RuntimeError("the test hub did not start")
-    try:
+    with served(settings) as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -1,6 +1,11 @@
-"""Helpers every database test can import: the database name and a way to empty the graph."""
+"""Helpers every database test can import: the database name, a way to empty the graph, a
+real token for a client of any kind, and a hub served by uvicorn."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
 
 from neo4j import AsyncDriver
 
@@ -49,3 +54,38 @@ async def token_for(
     response.raise_for_status()
     token: str = response.json()["access_token"]
     return token
+
+
+@contextlib.contextmanager
+def served(settings: Any) -> Iterator[str]:
+    """The hub with `settings` served by uvicorn in a thread on `settings.port`; its URL."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from hub.app import create_app
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{settings.port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        raise RuntimeError("the test hub did not start")
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -10,7 +10,9 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import federation
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
+    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -34,6 +36,7 @@ from hub.api.changes import ChangesPage, Subscription, changes_page
 from hub.api.consent import ConsentMutation, ConsentType
 from hub.api.consent import mine as my_consents
 from hub.api.context import Info
+from hub.api.cost import cost_limit_rule
 from hub.api.credit import CreditProfile, credit_profile, measures_for
 from hub.api.errors import bad_user_input, checked_uscc
 from hub.api.financing import FinancingProfile, financing_profile
@@ -406,6 +409,14 @@ def _audit_page(first: int | None, after_seq: int | None) -> tuple[int, int | No
     return size, after_seq
 
 
+def is_unexpected(error: GraphQLError) -> bool:
+    """A fault of the hub (a Python exception, a database error), not an answer to the caller:
+    masked in production, where its text could leak internals. Errors the hub raises on
+    purpose (FORBIDDEN, BAD_USER_INPUT, ...) and validation errors are kept."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
 def build_schema(settings: Settings, catalog: Catalog | None = None) -> federation.Schema:
     """The schema with its limits; with a catalog, also the access policy and the
     `@requiresScopes` directives a gateway can enforce (the hub enforces them itself)."""
@@ -418,8 +429,11 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
+    cost_rule = cost_limit_rule(settings.max_query_cost, settings.max_page_size)
+    extensions.append(lambda: AddValidationRules([cost_rule]))
     if settings.production:
         extensions.append(DisableIntrospection)
+        extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
     if catalog is not None:
         extensions += [FieldPolicy, AuditTrail]
 

@@ -151,6 +151,7 @@ class ChangeFeed:
     _queues: set[asyncio.Queue[list[CreditChange]]] = field(default_factory=set, init=False)
     _task: asyncio.Task[None] | None = field(default=None, init=False)
     _last: int = field(default=0, init=False)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     @property
     def subscribers(self) -> int:
@@ -171,6 +172,15 @@ class ChangeFeed:
             self._queues.discard(queue)
             if not self._queues:
                 await self.aclose()
+
+    def wake(self) -> None:
+        """Poll now: this process has just committed changes (other instances' changes wait
+        for the next poll)."""
+        self._wake.set()
+
+    async def after_batch(self, _outcome: object) -> None:
+        """The pipeline's `on_applied` hook, after the re-rating: deliver its changes at once."""
+        self.wake()
 
     async def aclose(self) -> None:
         task, self._task = self._task, None
@@ -202,4 +212,6 @@ class ChangeFeed:
                     queue.put_nowait(changes)
                 if len(rows) == self.batch:
                     continue
-            await asyncio.sleep(self.poll_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()

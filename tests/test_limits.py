@@ -1,0 +1,145 @@
+"""The limits a hub in production keeps: no introspection or IDE, depth, alias, token and cost
+limits refused before anything runs, per-client rate limits answered with 429 and
+Retry-After, and unexpected errors masked. Against a real uvicorn hub in production mode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from graph_kit import served, token_for
+from graphql import GraphQLError, parse
+from neo4j import AsyncDriver
+
+from hub.api.cost import query_cost
+from hub.api.schema import is_unexpected
+from hub.localdb import free_port
+from hub.rate_limit import RateLimiter, retry_after_header
+from hub.settings import Settings
+
+BURST = 4
+
+
+@pytest.fixture(scope="module")
+def production_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(
+        neo4j_uri=neo4j_uri,
+        data_dir=tmp_path_factory.mktemp("hub-production"),
+        port=free_port(),
+        production=True,
+        max_query_cost=500,
+        rate_limit_per_minute=6,
+        rate_limit_burst=BURST,
+    )
+    with served(settings) as url:
+        yield url
+
+
+def ask(url: str, token: str, query: str) -> httpx.Response:
+    return httpx.post(
+        f"{url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+# --- the rate limiter and the cost estimate, without a server ---------------------------------
+
+
+def test_a_bucket_allows_the_burst_then_one_request_per_interval() -> None:
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=3, clock=lambda: now[0])
+    assert [limiter.take("a") for _ in range(3)] == [None, None, None]
+    wait = limiter.take("a")
+    assert wait == pytest.approx(1.0)
+    assert limiter.take("b") is None  # every client has its own bucket
+    now[0] = 1.0
+    assert limiter.take("a") is None and limiter.take("a") is not None
+    assert retry_after_header(0.2) == "1" and retry_after_header(2.01) == "3"
+
+
+def cost(query: str, variable_size: int = 100) -> int:
+    document = parse(query)
+    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
+    operation = document.definitions[0]
+    return query_cost(operation.selection_set, fragments, variable_size)  # type: ignore[attr-defined]
+
+
+def test_lists_multiply_what_they_select() -> None:
+    assert cost('{ enterprise(uscc: "x") { name zone } }') == 3
+    assert cost("{ enterprises(first: 50) { edges { node { uscc name } } } }") == 1 + 50 * 4
+    # a variable page size counts as the largest page; fragments count where they are spread
+    assert cost("query($n: Int) { enterprises(first: $n) { totalCount } }", 100) == 101
+    assert cost(
+        "{ enterprises(first: 10) { edges { node { ...F } } } } fragment F on Enterprise { a b }"
+    ) == 1 + 10 * (1 + 1 + 2)
+
+
+def test_only_the_hubs_own_faults_are_masked() -> None:
+    assert is_unexpected(GraphQLError("boom", original_error=KeyError("row")))
+    answer = GraphQLError("denied", extensions={"code": "FORBIDDEN"})
+    assert not is_unexpected(GraphQLError("denied", original_error=answer))
+    assert not is_unexpected(GraphQLError("Cannot query field 'x' on type 'Query'."))
+
+
+# --- through the production hub -----------------------------------------------------------------
+
+
+async def test_no_introspection_and_no_ide(graph: AsyncDriver, production_url: str) -> None:
+    token = await token_for(production_url, graph, "regulator")
+    body = ask(production_url, token, "{ __schema { queryType { name } } }").json()
+    assert body["data"] is None and "introspection" in body["errors"][0]["message"].lower()
+    page = httpx.get(f"{production_url}/graphql", headers={"Accept": "text/html"})
+    assert "graphiql" not in page.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        (
+            '{ enterprise(uscc: "x") { '
+            + "holdings { enterprise { " * 6
+            + "uscc"
+            + " } }" * 6
+            + " } }",
+            "exceeds maximum operation depth",
+        ),
+        (
+            "{ " + " ".join(f'a{i}: enterprise(uscc: "x") {{ uscc }}' for i in range(31)) + " }",
+            "aliases",
+        ),
+        ('{ enterprise(uscc: "x") { ' + "uscc " * 2100 + "} }", "token"),
+        (
+            "{ enterprises(first: 100) { edges { node { uscc name zone status registeredOn } } } }",
+            "costs 701, over the limit of 500",
+        ),
+    ],
+    ids=["depth", "aliases", "tokens", "cost"],
+)
+async def test_limits_refuse_the_operation_before_it_runs(
+    graph: AsyncDriver, production_url: str, query: str, says: str
+) -> None:
+    token = await token_for(production_url, graph, "regulator")
+    body: dict[str, Any] = ask(production_url, token, query).json()
+    assert body.get("data") is None
+    assert any(says in error["message"] for error in body["errors"]), body["errors"][:2]
+
+
+async def test_a_query_within_the_cost_limit_runs(graph: AsyncDriver, production_url: str) -> None:
+    token = await token_for(production_url, graph, "regulator")
+    body = ask(production_url, token, "{ enterprises(first: 50) { edges { node { uscc } } } }")
+    assert body.status_code == 200 and body.json()["data"]["enterprises"]["edges"] == []
+
+
+async def test_a_client_over_its_rate_is_answered_429_with_retry_after(
+    graph: AsyncDriver, production_url: str
+) -> None:
+    busy = await token_for(production_url, graph, "regulator")
+    calm = await token_for(production_url, graph, "regulator")
+    query = "{ enterprises(first: 1) { totalCount } }"
+    answers = [ask(production_url, busy, query) for _ in range(BURST + 1)]
+    assert [a.status_code for a in answers] == [200] * BURST + [429]
+    refused = answers[-1]
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert ask(production_url, calm, query).status_code == 200  # another client is unaffected
