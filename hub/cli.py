@@ -97,6 +97,15 @@ def db_status() -> None:
 
 
 @app.command()
+def schema() -> None:
+    """Print the GraphQL schema as SDL (what clients/python/schema.graphql holds)."""
+    from auth.catalog import load_catalog
+    from hub.api.schema import client_sdl
+
+    typer.echo(client_sdl(get_settings(), load_catalog()), nl=False)
+
+
+@app.command()
 def migrate() -> None:
     """Apply the graph migrations that are not applied yet."""
     settings = get_settings()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, print_schema
 from strawberry import federation
 from strawberry.extensions import (
     AddValidationRules,
@@ -471,3 +471,9 @@ def _declare_required_scopes(schema: federation.Schema, catalog: Catalog) -> Non
 
 
 __all__ = ["HubSchema", "build_schema", "checked_uscc"]
+
+
+def client_sdl(settings: Settings, catalog: Catalog) -> str:
+    """The schema as plain SDL, for client generators (`clients/python/schema.graphql`): every
+    type and directive definition, without the federation directives applied to fields."""
+    return print_schema(build_schema(settings, catalog)._schema) + "\n"
