@@ -52,27 +52,22 @@ format: $(PY_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The console's browser tests drive Debian's Chromium with Playwright (no browser download).
+# Tools the suite drives, from Debian: Chromium for the console's browser tests (Playwright
+# drives it; no browser download), curl and jq for the README's examples, docker-compose to
+# validate docker/compose.yaml (no engine runs here). Installed with apt-get when root.
+TEST_TOOLS := /usr/bin/chromium /usr/bin/jq /usr/bin/curl /usr/bin/docker-compose
 CHROMIUM := /usr/bin/chromium
 
-$(CHROMIUM):
+$(TEST_TOOLS):
 	@if [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    chromium jq curl docker-compose; \
 	else \
-	  echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+	  echo "The suite needs Debian's chromium, jq, curl and docker-compose:"; \
+	  echo "  sudo apt-get install chromium jq curl docker-compose"; exit 1; \
 	fi
 
-# The README's curl examples run as tests: they need curl and jq.
-JQ := /usr/bin/jq
-
-$(JQ):
-	@if [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq curl; \
-	else \
-	  echo "The README's examples need jq: sudo apt-get install jq curl"; exit 1; \
-	fi
-
-test: install lint $(CHROMIUM) $(JQ) $(CODEGEN)
+test: install lint $(TEST_TOOLS) $(CODEGEN)
 	CONSOLE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 bench: install

@@ -33,6 +33,7 @@ from neo4j.time import DateTime as Neo4jDateTime
 
 from auth import cypher
 from auth.principal import ClientKind, Principal
+from graph_schema.sessions import open_session
 
 log = logging.getLogger(__name__)
 
@@ -412,7 +413,7 @@ class AuditLog:
         self._inflight = 0
 
     async def _write(self, batch: list[AuditEvent]) -> None:
-        async with self._driver.session(database=self._database) as session:
+        async with open_session(self._driver, self._database) as session:
             await session.execute_write(_append, batch)
 
 

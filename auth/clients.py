@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
-from neo4j import AsyncDriver
+from neo4j import AsyncDriver, RoutingControl
 from neo4j.exceptions import ConstraintError
 
 from auth import cypher
@@ -235,14 +235,16 @@ async def add_client(
 async def get_client(driver: AsyncDriver, database: str, client_id: str) -> HubClient | None:
     """The client of that id, or None (a disabled client is returned, marked disabled)."""
     records, _, _ = await driver.execute_query(
-        cypher.GET_CLIENT, {"id": client_id}, database_=database
+        cypher.GET_CLIENT, {"id": client_id}, database_=database, routing_=RoutingControl.READ
     )
     return HubClient.from_record(records[0]["client"]) if records else None
 
 
 async def list_clients(driver: AsyncDriver, database: str) -> list[HubClient]:
     """Every registered client, by id."""
-    records, _, _ = await driver.execute_query(cypher.LIST_CLIENTS, database_=database)
+    records, _, _ = await driver.execute_query(
+        cypher.LIST_CLIENTS, database_=database, routing_=RoutingControl.READ
+    )
     return [HubClient.from_record(r["client"]) for r in records]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from auth.keys import rotate_signing_key
 from hub.localdb import LocalNeo4j, free_port
 
 
@@ -39,12 +40,17 @@ def fresh_neo4j(heap_mb: int = 2048, pagecache_mb: int = 2048) -> Iterator[str]:
 def hub_process(neo4j_uri: str) -> Iterator[str]:
     """The hub served by uvicorn in its own process (so the load client does not share a GIL)."""
     port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="hub-bench-data-"))
+    rotate_signing_key(data_dir / "keys")  # a production hub makes no signing key itself
     env = {
         **os.environ,
         "NEO4J_URI": neo4j_uri,
         "HUB_PORT": str(port),
         "HUB_PRODUCTION": "true",
-        "HUB_DATA_DIR": tempfile.mkdtemp(prefix="hub-bench-data-"),
+        "HUB_DATA_DIR": str(data_dir),
+        # the load generator is one client: the per-client rate limit would measure itself
+        "HUB_RATE_LIMIT_PER_MINUTE": str(10**9),
+        "HUB_RATE_LIMIT_BURST": str(10**9),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "hub.cli", "serve"],

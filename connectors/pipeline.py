@@ -28,6 +28,7 @@ from connectors.envelope import BatchPayload
 from connectors.records import RECORD_TYPES, RecordType, RowContext, validate_records
 from connectors.signing import SignatureProblem, read_header, verify
 from graph_schema.model import Department
+from graph_schema.sessions import open_session
 
 
 class Status(StrEnum):
@@ -347,7 +348,7 @@ class Pipeline:
             )
             return written, gap
 
-        async with self.driver.session(database=self.database) as session:
+        async with open_session(self.driver, self.database) as session:
             return await session.execute_write(work)
 
     async def _check_sequence(self, payload: BatchPayload) -> None:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
 
 from connectors.cypher import (
     ADD_KEY,
@@ -30,6 +30,7 @@ from connectors.cypher import (
     REVOKE_KEY,
 )
 from connectors.signing import Key, import_jwk
+from graph_schema.sessions import open_session
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ async def add_key(
             await tx.run(CLOSE_OPEN_KEYS, connector=connector, keep=kid, now=valid_from)
         return kid
 
-    async with driver.session(database=database) as session:
+    async with open_session(driver, database) as session:
         return await session.execute_write(work)
 
 
@@ -159,6 +160,10 @@ async def connector_status(
     driver: AsyncDriver, database: str, connector: str | None, recent: int = 5
 ) -> list[dict[str, Any]]:
     records, _, _ = await driver.execute_query(
-        CONNECTOR_STATUS, id=connector, recent=recent, database_=database
+        CONNECTOR_STATUS,
+        id=connector,
+        recent=recent,
+        database_=database,
+        routing_=RoutingControl.READ,
     )
     return [record.data() for record in records]

@@ -166,8 +166,14 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
     joint_rules = load_joint_rules()  # and the joint punishment and incentive rules
     plan_targets = load_targets()  # and the pilot zones' plan targets
     risk_rules = load_risk_rules()  # and the risk alert thresholds
+    # in production the signing keys come from the deployment, never made by one instance
+    auth_settings = (
+        settings.auth.model_copy(update={"create_keys_if_missing": False})
+        if settings.production
+        else settings.auth
+    )
     auth_service = AuthService.from_settings(
-        settings.auth,
+        auth_settings,
         default_issuer=settings.base_url,
         default_keys_dir=settings.keys_dir,
         scopes_supported=catalog.scope_names(),

@@ -22,7 +22,12 @@ def bolt_uri(settings: Settings) -> str:
 
 
 def open_driver(settings: Settings, uri: str | None = None) -> AsyncDriver:
-    """An async driver for `uri` (default: the configured or local server)."""
+    """An async driver for `uri` (default: the configured or local server).
+
+    With a `neo4j://` URI the driver routes: reads (`routing_=READ`, read transactions) to
+    secondaries, writes to the leader; sessions and `execute_query` share one bookmark manager
+    (`graph_schema.sessions`), so this process reads its own writes.
+    """
     auth = None
     if settings.neo4j_uri and settings.neo4j_password is not None:
         auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
@@ -31,6 +36,8 @@ def open_driver(settings: Settings, uri: str | None = None) -> AsyncDriver:
         auth=auth,
         max_connection_pool_size=settings.neo4j_max_pool_size,
         connection_timeout=settings.neo4j_connection_timeout_s,
+        connection_acquisition_timeout=settings.neo4j_acquisition_timeout_s,
+        max_transaction_retry_time=settings.neo4j_max_retry_time_s,
         # Query notifications (e.g. "property key does not exist" on a fresh graph) are for
         # development, not for a running service's log.
         notifications_min_severity="OFF",

@@ -18,6 +18,7 @@ from typing import Any, Final
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from graph_schema.model import Department
+from graph_schema.sessions import open_session
 from graph_schema.writes import write_rows
 
 __all__ = [
@@ -142,5 +143,5 @@ async def load_reference(driver: AsyncDriver, database: str) -> None:
                     f"only {written} of {len(kind_rows)} {kind} rows were written"
                 )
 
-    async with driver.session(database=database) as session:
+    async with open_session(driver, database) as session:
         await session.execute_write(work)

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
     neo4j_max_pool_size: int = Field(default=50, ge=1, le=1000)
     neo4j_connection_timeout_s: float = Field(default=10.0, gt=0)
+    neo4j_acquisition_timeout_s: float = Field(
+        default=30.0, gt=0, description="How long a request waits for a pooled connection."
+    )
+    neo4j_max_retry_time_s: float = Field(
+        default=15.0, ge=0, description="How long a transaction is retried (leader switch)."
+    )
 
     # --- the local Neo4j (used only without NEO4J_URI) ---------------------------------------
     data_dir: Path = Field(default=REPO_ROOT / "var", description="Local state: Neo4j, secrets.")

@@ -5,6 +5,7 @@ Retry-After, and unexpected errors masked. Against a real uvicorn hub in product
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,8 +14,10 @@ from graph_kit import served, token_for
 from graphql import GraphQLError, parse
 from neo4j import AsyncDriver
 
+from auth.keys import KeyFileError, rotate_signing_key
 from hub.api.cost import query_cost
 from hub.api.schema import is_unexpected
+from hub.app import create_app
 from hub.localdb import free_port
 from hub.rate_limit import RateLimiter, retry_after_header
 from hub.settings import Settings
@@ -24,9 +27,11 @@ BURST = 4
 
 @pytest.fixture(scope="module")
 def production_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("hub-production")
+    rotate_signing_key(data_dir / "keys")  # production makes no key of its own
     settings = Settings(
         neo4j_uri=neo4j_uri,
-        data_dir=tmp_path_factory.mktemp("hub-production"),
+        data_dir=data_dir,
         port=free_port(),
         production=True,
         max_query_cost=500,
@@ -143,3 +148,10 @@ async def test_a_client_over_its_rate_is_answered_429_with_retry_after(
     assert int(refused.headers["Retry-After"]) >= 1
     assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert ask(production_url, calm, query).status_code == 200  # another client is unaffected
+
+
+def test_a_production_hub_without_a_signing_key_refuses_to_start(tmp_path: Path) -> None:
+    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", data_dir=tmp_path, production=True)
+    with pytest.raises(KeyFileError, match=r"oauth-signing\.json"):
+        create_app(settings)
+    assert not (tmp_path / "keys" / "oauth-signing.json").exists()

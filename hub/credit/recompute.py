@@ -29,6 +29,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from connectors.pipeline import Outcome
 from graph_schema.dates import utc_today
+from graph_schema.sessions import open_session
 from hub.credit import cypher
 from hub.credit.coverage import (
     ControlLink,
@@ -251,7 +252,7 @@ class CreditRecomputer:
                 set(usccs) | {c.subject_key for c in coverage if c.subject_type == "ENTERPRISE"}
             ),
         }
-        async with self.driver.session(database=self.database) as session:
+        async with open_session(self.driver, self.database) as session:
             counts = await session.execute_write(_write, params)
         return RecomputeReport(
             enterprises=len(usccs),

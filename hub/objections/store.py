@@ -18,6 +18,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import ConstraintError
 
 from graph_schema.model import ObjectionStatus
+from graph_schema.sessions import open_session
 from hub.objections import cypher
 from hub.repository import native
 
@@ -123,7 +124,7 @@ async def file_objection(
         objection: dict[str, Any] = written["objection"]
         return objection
 
-    async with driver.session(database=database) as session:
+    async with open_session(driver, database) as session:
         try:
             return Objection.from_row(await session.execute_write(work))
         except ConstraintError:

@@ -21,6 +21,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from connectors.pipeline import Outcome
 from graph_schema.dates import add_months, utc_today
+from graph_schema.sessions import open_session
 from hub.repository import read_rows
 from hub.risk import cypher
 from hub.risk.rules import RiskRules
@@ -278,7 +279,7 @@ class RiskScanner:
             "usccs": usccs,
             "as_of": as_of,
         }
-        async with self.driver.session(database=self.database) as session:
+        async with open_session(self.driver, self.database) as session:
             cleared = await session.execute_write(_write, params)
         by_kind: dict[str, int] = {}
         for alert in alerts:

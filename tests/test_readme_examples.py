@@ -1,6 +1,7 @@
-"""The README's worked example for banks runs as written: the curl script grants a consent and
-reads the financing profile under it; the gql script reads the profile and receives a rating
-change over its subscription. Against a real uvicorn hub and the test Neo4j."""
+"""The README's examples run as written, so they cannot rot: the token example gets a token and
+lists enterprises; for banks, the curl script grants a consent and reads the financing profile
+under it, and the gql script reads the profile and receives a rating change over its
+subscription. Against a real uvicorn hub and the test Neo4j."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from hub.credit import load_model
 from hub.credit.joint_rules import load_joint_rules
 from hub.credit.recompute import CreditRecomputer
 
-README = Path(__file__).parents[3] / "README.md"
+README = Path(__file__).parents[1] / "README.md"
 USCC = make_uscc("9", "1", "410200", "MR000001")
 
 
@@ -68,6 +69,21 @@ def json_values(text: str) -> list[dict[str, Any]]:
 
 def environment(hub_url: str, clients: Path) -> dict[str, str]:
     return os.environ | {"HUB": hub_url, "CLIENTS": str(clients)}
+
+
+async def test_the_token_example_lists_enterprises(hub_url: str, clients: Path) -> None:
+    run = await asyncio.to_thread(
+        subprocess.run,
+        ["bash", "-euo", "pipefail", "-c", example("token-curl", "sh")],
+        env=environment(hub_url, clients),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    (answer,) = json_values(run.stdout)
+    listed = answer["data"]["enterprises"]
+    assert listed["totalCount"] == 1 and listed["edges"][0]["node"]["uscc"] == USCC
 
 
 async def test_the_curl_example_grants_and_reads(hub_url: str, clients: Path) -> None:
