@@ -40,6 +40,13 @@ $(LAUNCHER_JAR): $(LAUNCHER_DIR)/pom.xml $(shell find $(LAUNCHER_DIR)/src -name 
 $(WEB_STAMP): hub/web/package.json hub/web/package-lock.json
 	npm ci --prefix hub/web --no-audit --no-fund --loglevel=error
 
+# The Node side of the suite: the graphql-http audit and the federation gateway (graphql pinned
+# to 16, the version the Apollo tools accept).
+NODE_TESTS := tests/node/node_modules/.package-lock.json
+
+$(NODE_TESTS): tests/node/package.json tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+
 run: install
 	$(BIN)/hub run
 
@@ -67,7 +74,7 @@ $(TEST_TOOLS):
 	  echo "  sudo apt-get install chromium jq curl docker-compose"; exit 1; \
 	fi
 
-test: install lint $(TEST_TOOLS) $(CODEGEN)
+test: install lint $(TEST_TOOLS) $(CODEGEN) $(NODE_TESTS)
 	CONSOLE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 bench: install
@@ -80,4 +87,4 @@ db-stop: $(PY_STAMP)
 	$(BIN)/hub db stop
 
 clean:
-	rm -rf $(VENV) .venv-codegen $(LAUNCHER_DIR)/target hub/web/node_modules
+	rm -rf $(VENV) .venv-codegen $(LAUNCHER_DIR)/target hub/web/node_modules tests/node/node_modules

@@ -27,6 +27,13 @@ from graph_schema.migrate import apply_migrations
 from hub.api.access import row_filter
 from hub.api.context import Context
 from hub.api.loaders import Loaders
+from hub.api.media import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    as_graphql_response,
+    is_get_of_a_mutation,
+    wants_graphql_response,
+)
 from hub.api.schema import build_schema
 from hub.console import console_routes
 from hub.credit import load_model
@@ -66,6 +73,19 @@ def request_context(
         purpose=purpose,
         audit=getattr(state, "audit", None),
     )
+
+
+def _graphql_response(response: Response) -> Response:
+    """A JSON answer as `application/graphql-response+json`, with the status that says whether
+    the request was executed (`hub.api.media`); any other response as it is."""
+    if not response.headers.get("content-type", "").startswith(JSON):
+        return response
+    status, body = as_graphql_response(bytes(response.body))
+    if response.status_code != 200:
+        status = response.status_code
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+    return Response(body, status_code=status, headers=headers)
 
 
 class HubGraphQL(OfflineIdeGraphQL):
@@ -116,8 +136,27 @@ class HubGraphQL(OfflineIdeGraphQL):
                 },
                 status_code=400,
             )
+        if request.method == "GET" and is_get_of_a_mutation(
+            request.query_params.get("query"), request.query_params.get("operationName")
+        ):
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "a GET request runs queries only: send mutations and "
+                            "subscriptions with POST (or over the websocket)",
+                            "extensions": {"code": "METHOD_NOT_ALLOWED"},
+                        }
+                    ]
+                },
+                status_code=405,
+                headers={"Allow": "POST"},
+            )
         context = request_context(request, principal, purpose)
-        return await super().run(request, context)
+        response = await super().run(request, context)
+        if not wants_graphql_response(request.headers.get("accept")):
+            return response
+        return _graphql_response(response)
 
     def _is_ide_page(self, request: Request) -> bool:
         return (
