@@ -369,3 +369,25 @@ async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
     assert profile_calls == [["legal_representatives", "list_entries", "penalties", "shareholders"]]
     # shareholders' enterprise holder is the only further read, and only when asked for
     assert reader.calls == {}
+
+
+async def test_a_gateways_500_references_are_one_graph_query(graph: AsyncDriver) -> None:
+    many = [uscc(1000 + i) for i in range(500)]
+    await graph.execute_query(
+        """UNWIND $usccs AS u
+           CREATE (:Enterprise {uscc: u, name: 'Ref Co. ' + u, zone: 'KAIFENG',
+                   status: 'ACTIVE', registeredOn: date('2020-01-01')})""",
+        usccs=many,
+        database_=DATABASE,
+    )
+    settings = Settings(neo4j_uri="bolt://unused")
+    reader = CountingReader(graph)
+    result = await build_schema(settings).execute(
+        """query($reps: [_Any!]!) { _entities(representations: $reps) {
+             ... on Enterprise { uscc name officers { role } } } }""",
+        variable_values={"reps": [{"__typename": "Enterprise", "uscc": u} for u in many]},
+        context_value=regulator_context(reader, settings),
+    )
+    assert result.errors is None
+    assert [e["uscc"] for e in result.data["_entities"]] == many
+    assert reader.calls == {"enterprises": 1, "officers": 1}

@@ -74,9 +74,15 @@ async def gateway(zone: AsyncDriver, hub_url: str) -> Iterator[str]:
     )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line, process.stderr.read() if process.stderr else "the gateway did not start"
-        yield json.loads(line)["gateway"]
+        seen = []
+        for line in process.stdout:  # Apollo may log first; the gateway's URL is a JSON line
+            seen.append(line)
+            if line.startswith('{"gateway"'):
+                yield json.loads(line)["gateway"]
+                break
+        else:
+            stderr = process.stderr.read() if process.stderr else ""
+            raise AssertionError(f"the gateway did not start: {''.join(seen)}{stderr}")
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -291,7 +291,8 @@ class Enterprise:
         return [_fact(Classification, r["fact"]) for r in rows]
 
 
-@strawberry.type
+# shareable: every Relay subgraph of a supergraph defines the same PageInfo
+@federation.type(shareable=True)
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
