@@ -71,31 +71,31 @@ def environment(hub_url: str, clients: Path) -> dict[str, str]:
     return os.environ | {"HUB": hub_url, "CLIENTS": str(clients)}
 
 
-async def test_the_token_example_lists_enterprises(hub_url: str, clients: Path) -> None:
+async def run_shell_example(
+    name: str, hub_url: str, clients: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run the README's shell example `name` as written, against the test hub."""
     run = await asyncio.to_thread(
         subprocess.run,
-        ["bash", "-euo", "pipefail", "-c", example("token-curl", "sh")],
+        ["bash", "-euo", "pipefail", "-c", example(name, "sh")],
         env=environment(hub_url, clients),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert run.returncode == 0, run.stderr
+    return run
+
+
+async def test_the_token_example_lists_enterprises(hub_url: str, clients: Path) -> None:
+    run = await run_shell_example("token-curl", hub_url, clients)
     (answer,) = json_values(run.stdout)
     listed = answer["data"]["enterprises"]
     assert listed["totalCount"] == 1 and listed["edges"][0]["node"]["uscc"] == USCC
 
 
 async def test_the_curl_example_grants_and_reads(hub_url: str, clients: Path) -> None:
-    run = await asyncio.to_thread(
-        subprocess.run,
-        ["bash", "-euo", "pipefail", "-c", example("banks-curl", "sh")],
-        env=environment(hub_url, clients),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
+    run = await run_shell_example("banks-curl", hub_url, clients)
     granted, read = json_values(run.stdout)
     consent = granted["data"]["grantConsent"]["id"]
     profile = read["data"]["financingProfile"]

@@ -10,10 +10,9 @@ import datetime as dt
 from enum import Enum
 
 import strawberry
-from graphql import GraphQLError
 
 from auth.consents import Consent, ConsentError, Purpose, consents_of, grant_consent, revoke_consent
-from hub.api.context import Info
+from hub.api.context import Info, own_uscc
 from hub.api.errors import bad_user_input
 
 
@@ -53,16 +52,6 @@ def _out(consent: Consent, now: dt.datetime) -> ConsentType:
     )
 
 
-def _own_uscc(info: Info) -> str:
-    uscc = info.context.principal.enterprise_uscc
-    if uscc is None:
-        raise GraphQLError(
-            "only an enterprise's own client manages its consents",
-            extensions={"code": "FORBIDDEN"},
-        )
-    return uscc
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -80,7 +69,7 @@ async def grant(
         consent = await grant_consent(
             state.driver,
             state.settings.neo4j_database,
-            uscc=_own_uscc(info),
+            uscc=own_uscc(info, "manages its consents"),
             institution=institution,
             purpose=Purpose(purpose.value),
             scopes=scopes,
@@ -99,7 +88,7 @@ async def revoke(info: Info, consent_id: str) -> ConsentType | None:
     consent = await revoke_consent(
         state.driver,
         state.settings.neo4j_database,
-        uscc=_own_uscc(info),
+        uscc=own_uscc(info, "manages its consents"),
         consent_id=consent_id,
         now=now,
     )
@@ -114,7 +103,7 @@ async def mine(info: Info, include_ended: bool) -> list[ConsentType]:
     found = await consents_of(
         state.driver,
         state.settings.neo4j_database,
-        _own_uscc(info),
+        own_uscc(info, "manages its consents"),
         include_ended=include_ended,
         now=now,
     )

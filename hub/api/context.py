@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
@@ -36,3 +37,14 @@ class Context:
 
 
 Info = StrawberryInfo[Context, None]
+
+
+def own_uscc(info: Info, doing: str) -> str:
+    """The caller's own enterprise, for what only an enterprise does for itself (`doing`:
+    "manages its consents"); anyone else is FORBIDDEN."""
+    uscc = info.context.principal.enterprise_uscc
+    if uscc is None:
+        raise GraphQLError(
+            f"only an enterprise's own client {doing}", extensions={"code": "FORBIDDEN"}
+        )
+    return uscc

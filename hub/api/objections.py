@@ -14,7 +14,7 @@ from graphql import GraphQLError
 
 from auth.policy import RowMode, row_scope
 from graph_schema.model import Department, ObjectionStatus
-from hub.api.context import Info
+from hub.api.context import Info, own_uscc
 from hub.api.errors import bad_user_input
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import PageInfo
@@ -70,23 +70,13 @@ class ObjectionConnection:
     page_info: PageInfo
 
 
-def _own_uscc(info: Info) -> str:
-    uscc = info.context.principal.enterprise_uscc
-    if uscc is None:
-        raise GraphQLError(
-            "only an enterprise's own client files and follows its objections",
-            extensions={"code": "FORBIDDEN"},
-        )
-    return uscc
-
-
 async def file(info: Info, record_id: str, reason: str) -> ObjectionType:
     state = info.context.request.app.state
     try:
         objection = await file_objection(
             state.driver,
             state.settings.neo4j_database,
-            uscc=_own_uscc(info),
+            uscc=own_uscc(info, "files and follows its objections"),
             record_id=record_id,
             reason=reason,
             client_id=info.context.principal.client_id,
@@ -99,7 +89,11 @@ async def file(info: Info, record_id: str, reason: str) -> ObjectionType:
 
 async def mine(info: Info) -> list[ObjectionType]:
     state = info.context.request.app.state
-    found = await objections_of(state.driver, state.settings.neo4j_database, _own_uscc(info))
+    found = await objections_of(
+        state.driver,
+        state.settings.neo4j_database,
+        own_uscc(info, "files and follows its objections"),
+    )
     return [ObjectionType.of(o) for o in found]
 
 

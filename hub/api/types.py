@@ -103,7 +103,22 @@ class Filing:
 
 
 @strawberry.type
-class Penalty:
+class Disputable:
+    """What an objection leaves on a record (`hub.objections`), the same on penalties, list
+    entries and classifications."""
+
+    withdrawn_on: dt.date | None = strawberry.field(
+        description="Withdrawn by its department after an objection: it never counted."
+    )
+    objection_status: ObjectionStatus | None = strawberry.field(
+        description="The latest objection to it: PENDING, or its department's answer."
+    )
+    objection_filed_at: dt.datetime | None
+    objection_resolved_on: dt.date | None
+
+
+@strawberry.type
+class Penalty(Disputable):
     id: str
     department: Department
     case_no: str
@@ -113,18 +128,10 @@ class Penalty:
     public_until: dt.date | None
     repaired_on: dt.date | None
     source: str
-    withdrawn_on: dt.date | None = strawberry.field(
-        description="Withdrawn by its department after an objection: it never counted."
-    )
-    objection_status: ObjectionStatus | None = strawberry.field(
-        description="The latest objection to it: PENDING, or its department's answer."
-    )
-    objection_filed_at: dt.datetime | None
-    objection_resolved_on: dt.date | None
 
 
 @strawberry.type
-class ListEntry:
+class ListEntry(Disputable):
     id: str
     list: ListKind
     department: Department
@@ -134,18 +141,10 @@ class ListEntry:
     reason: str
     basis: str
     source: str | None
-    withdrawn_on: dt.date | None = strawberry.field(
-        description="Withdrawn by its department after an objection: it never counted."
-    )
-    objection_status: ObjectionStatus | None = strawberry.field(
-        description="The latest objection to it: PENDING, or its department's answer."
-    )
-    objection_filed_at: dt.datetime | None
-    objection_resolved_on: dt.date | None
 
 
 @strawberry.type
-class Classification:
+class Classification(Disputable):
     id: str
     department: Department
     scheme: ClassificationScheme
@@ -153,14 +152,6 @@ class Classification:
     effective_from: dt.date
     effective_to: dt.date | None
     source: str
-    withdrawn_on: dt.date | None = strawberry.field(
-        description="Withdrawn by its department after an objection: it never counted."
-    )
-    objection_status: ObjectionStatus | None = strawberry.field(
-        description="The latest objection to it: PENDING, or its department's answer."
-    )
-    objection_filed_at: dt.datetime | None
-    objection_resolved_on: dt.date | None
 
 
 def _fact(cls: Any, row: Row) -> Any:

@@ -23,17 +23,17 @@ class Department(str, Enum):
     ZONE_ADMIN = "ZONE_ADMIN"
 
 
-class Severity(str, Enum):
-    MINOR = "MINOR"
-    GENERAL = "GENERAL"
-    SERIOUS = "SERIOUS"
-
-
 class ObjectionStatus(str, Enum):
     PENDING = "PENDING"
     UPHELD = "UPHELD"
     CORRECTED = "CORRECTED"
     REMOVED = "REMOVED"
+
+
+class Severity(str, Enum):
+    MINOR = "MINOR"
+    GENERAL = "GENERAL"
+    SERIOUS = "SERIOUS"
 
 
 class ListKind(str, Enum):
