@@ -104,3 +104,23 @@ def test_the_deployment_doc_names_every_variable_and_file() -> None:
     assert variables and {v for v in variables if v not in doc} == set()
     for path in re.findall(r"`((?:docker|docs)/[\w./-]+)`", doc):
         assert (ROOT / path).exists(), path
+
+
+@pytest.mark.parametrize("doc", ["deployment.md", "scaling.md"])
+def test_every_setting_the_docs_name_exists(doc: str) -> None:
+    from auth.settings import AuthSettings
+
+    text = (ROOT / "docs" / doc).read_text()
+    named = set(re.findall(r"\b(HUB_[A-Z_]+[A-Z])\b", text)) - {"HUB_ISSUER", "HUB_PERSON_KEY"}
+    assert named
+    unknown = []
+    for variable in sorted(named):
+        name = variable.removeprefix("HUB_").lower()
+        section, _, field = name.partition("__")
+        if field:
+            known = section == "auth" and field in AuthSettings.model_fields
+        else:
+            known = name in Settings.model_fields
+        if not known:
+            unknown.append(variable)
+    assert unknown == []
