@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from auth.catalog import Catalog, RowMode
+from auth.consents import CONSENTABLE_SCOPES
 from auth.principal import Principal
 from graph_schema.model import ListKind
 
@@ -181,11 +182,20 @@ def row_scope(catalog: Catalog, principal: Principal) -> RowScope:
     return RowScope.none()
 
 
-_CONSENTED = """EXISTS {
+def active_consent(scope: str) -> str:
+    """Cypher: has enterprise `e` a consent to `$row_institution` covering `scope` that is
+    neither revoked nor past `expiresAt` on `$row_now` (`row_params`)? `scope` is one of the
+    consentable scopes, a fixed set, never a caller's string."""
+    if scope not in CONSENTABLE_SCOPES:
+        raise ValueError(f"{scope} is not a scope a consent can cover")
+    return f"""EXISTS {{
     MATCH (e)-[:CONSENTED]->(c:Consent)
     WHERE c.institution = $row_institution AND c.revokedAt IS NULL AND c.expiresAt > $row_now
-      AND 'enterprise:read' IN c.scopes
-  }"""
+      AND '{scope}' IN c.scopes
+  }}"""
+
+
+_CONSENTED = active_consent("enterprise:read")
 
 ROW_PREDICATE: Final = f"""(
   $row_mode = 'all'

@@ -107,13 +107,13 @@ class HubGraphQL(OfflineIdeGraphQL):
             )
         limiter: RateLimiter | None = request.app.state.rate_limiter
         wait = limiter.take(principal.client_id) if limiter is not None else None
-        if wait is not None:
+        if limiter is not None and wait is not None:
             return JSONResponse(
                 {
                     "errors": [
                         {
                             "message": f"client {principal.client_id} sent more than "
-                            f"{limiter.per_minute if limiter else 0} requests a minute; retry "
+                            f"{limiter.per_minute} requests a minute; retry "
                             f"after {retry_after_header(wait)} s",
                             "extensions": {"code": "RATE_LIMITED"},
                         }

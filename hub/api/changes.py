@@ -18,8 +18,8 @@ import strawberry
 from auth.audit import AuditEvent
 from auth.policy import RowMode, list_scope, row_scope
 from hub.api.context import Info
-from hub.api.errors import bad_user_input, checked_uscc
-from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.errors import checked_uscc
+from hub.api.pagination import bad_cursor, decode_cursor, encode_cursor, page_size
 from hub.credit.changes import (
     LIST_STATUS,
     RATING,
@@ -146,9 +146,9 @@ async def changes_page(
 
 
 def _seq(cursor: str) -> int:
-    text = decode_cursor(cursor, "change")
+    text = decode_cursor(cursor, "change", argument="cursor")
     if not text.isdigit():
-        raise bad_user_input(f"cursor {cursor!r} is not one this API issued", argument="cursor")
+        raise bad_cursor(cursor, argument="cursor")
     return int(text)
 
 
@@ -182,6 +182,9 @@ async def _watch(
             yield seen
 
 
+_SUBSCRIPTION_FIELD = {RATING: "ratingChanged", LIST_STATUS: "listStatusChanged"}
+
+
 def _audit(info: Info, operation: str, usccs: Sequence[str]) -> None:
     context = info.context
     if context.audit is None:
@@ -193,7 +196,7 @@ def _audit(info: Info, operation: str, usccs: Sequence[str]) -> None:
             operation_name=f"subscription:{operation}",
             enterprises=usccs,
             purpose=context.purpose,
-            fields=[f"{'ratingChanged' if operation == RATING else 'listStatusChanged'}"],
+            fields=[_SUBSCRIPTION_FIELD[operation]],
         )
     )
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -125,6 +126,18 @@ def _provenance(
     return Provenance(departments=found, newest_fact=max(dates) if dates else None)
 
 
+K = TypeVar("K")
+
+
+def _tally(facts: list[dict[str, Any]], key: Callable[[dict[str, Any]], K]) -> dict[K, list[float]]:
+    """How many facts, and their total `value`, by `key`."""
+    tally: dict[K, list[float]] = defaultdict(lambda: [0, 0.0])
+    for fact in facts:
+        tally[key(fact)][0] += 1
+        tally[key(fact)][1] += fact["value"]
+    return tally
+
+
 def _months(today: dt.date) -> list[str]:
     return [add_months(today, -i).isoformat()[:7] for i in range(MONTHS - 1, -1, -1)]
 
@@ -156,19 +169,10 @@ async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
     )
     if facts is None:
         return None
-    by_month_mode: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
-    for d in facts.exports:
-        by_month_mode[(d["month"], d["mode"])][0] += 1
-        by_month_mode[(d["month"], d["mode"])][1] += d["value"]
-    returned: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
-    for r in facts.returns:
-        returned[r["month"]][0] += 1
-        returned[r["month"]][1] += r["value"]
+    by_month_mode = _tally(facts.exports, lambda d: (d["month"], d["mode"]))
+    returned = _tally(facts.returns, lambda r: r["month"])
+    collected = _tally(facts.collections, lambda c: c["month"])
     exported = sum(d["value"] for d in facts.exports)
-    collected: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
-    for c in facts.collections:
-        collected[c["month"]][0] += 1
-        collected[c["month"]][1] += c["value"]
     declared = sum(d["value"] for d in facts.exports if d["mode"] in ("9710", "9810"))
     total_collected = sum(c["value"] for c in facts.collections)
     orders = [f for f in profile.facts.orders if f.ordered_on > add_months(today, -MONTHS)]

@@ -16,7 +16,7 @@ from auth.policy import RowMode, row_scope
 from graph_schema.model import Department, ObjectionStatus
 from hub.api.context import Info, own_uscc
 from hub.api.errors import bad_user_input
-from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.pagination import bad_cursor, decode_cursor, encode_cursor, page_size
 from hub.api.types import PageInfo
 from hub.objections import (
     Objection,
@@ -153,9 +153,7 @@ def _decode(cursor: str) -> tuple[dt.datetime, str]:
     try:
         return dt.datetime.fromisoformat(at), objection_id
     except ValueError:
-        raise bad_user_input(
-            f"cursor {cursor!r} is not one this API issued", argument="after"
-        ) from None
+        raise bad_cursor(cursor) from None
 
 
 @strawberry.type

@@ -15,15 +15,16 @@ def encode_cursor(key: str, kind: str = "uscc") -> str:
     return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
 
 
-def decode_cursor(cursor: str, kind: str = "uscc") -> str:
-    """The key of a cursor `encode_cursor` issued for the same kind of list."""
+def decode_cursor(cursor: str, kind: str = "uscc", argument: str = "after") -> str:
+    """The key of a cursor `encode_cursor` issued for the same kind of list; otherwise an
+    error naming `argument`, the argument the cursor came in."""
     prefix = f"{kind}:"
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise _bad_cursor(cursor) from None
+        raise bad_cursor(cursor, argument) from None
     if not text.startswith(prefix) or len(text) == len(prefix):
-        raise _bad_cursor(cursor)
+        raise bad_cursor(cursor, argument)
     return text.removeprefix(prefix)
 
 
@@ -37,8 +38,9 @@ def page_size(first: int | None, default: int, maximum: int) -> int:
     return first
 
 
-def _bad_cursor(cursor: str) -> GraphQLError:
+def bad_cursor(cursor: str, argument: str = "after") -> GraphQLError:
+    """A cursor this API did not issue (or one whose key does not parse)."""
     return bad_user_input(
         f"cursor {cursor!r} is not one this API issued; pass an endCursor from a previous page",
-        argument="after",
+        argument=argument,
     )

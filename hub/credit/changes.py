@@ -197,7 +197,7 @@ class ChangeFeed:
                     self.driver,
                     self.database,
                     cypher.CHANGES_AFTER,
-                    {"after": self._last, "upto": 2**62, "limit": self.batch},
+                    {"after": self._last, "limit": self.batch},
                 )
             except Exception:  # the database is away for a moment: try again, never die
                 log.exception("change feed poll failed; retrying")

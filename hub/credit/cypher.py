@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from auth.catalog import RowMode
-from auth.policy import ROW_PREDICATES
+from auth.policy import ROW_PREDICATES, active_consent
 
 # The facts of each enterprise valid at $as_of (a record withdrawn after an objection never
 # counted, so it is left out whatever the date); orders, exports and collections over the 12
@@ -367,9 +367,9 @@ OPTIONAL MATCH (h:ChangeHead {id: 'changes'})
 RETURN coalesce(h.seq, 0) AS seq
 """
 
-# Every change in ($after, $upto], for the feed's poller (it filters per subscriber).
+# The changes after $after, for the feed's poller (it filters per subscriber).
 CHANGES_AFTER: Final = """
-MATCH (c:CreditChange) WHERE $after < c.seq <= $upto
+MATCH (c:CreditChange) WHERE c.seq > $after
 RETURN c {.*} AS c
 ORDER BY c.seq
 LIMIT $limit
@@ -378,43 +378,35 @@ LIMIT $limit
 # The changes in ($after, $upto] of enterprises the caller may watch: visible under its row
 # scope and, for a bank or insurer, under a consent that also covers credit:read; $usccs
 # (null for all) narrows them. One text per row mode (see `auth.policy.ROW_PREDICATES`).
-_WATCHABLE = """(
-  $row_mode <> 'consented' OR EXISTS {{
-    MATCH (e)-[:CONSENTED]->(k:Consent)
-    WHERE k.institution = $row_institution AND k.revokedAt IS NULL AND k.expiresAt > $row_now
-      AND 'credit:read' IN k.scopes
-  }})"""
+_WATCHABLE = "($row_mode <> 'consented' OR " + active_consent("credit:read") + ")"
 
-# (`ch`, not `c`: the row predicate binds `c` to the consents it looks at)
-_CHANGES_SINCE = (
-    """
+
+def _changes_since(rows: str) -> str:
+    # `ch`, not `c`: the consent tests bind `c` to the consents they look at
+    return f"""
 MATCH (ch:CreditChange) WHERE $after < ch.seq <= $upto AND ch.kind IN $kinds
   AND ($usccs IS NULL OR ch.uscc IN $usccs)
 MATCH (e:Enterprise {{uscc: ch.uscc}})
-WHERE {rows} AND """
-    + _WATCHABLE
-    + """
+WHERE {rows} AND {_WATCHABLE}
 RETURN ch {{.*}} AS c
 ORDER BY ch.seq
 LIMIT $limit
 """
-)
+
 
 # Which of $usccs the caller may watch now (the same test, for the subscriptions).
-_WATCHABLE_OF = (
-    """
+def _watchable_of(rows: str) -> str:
+    return f"""
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
-WHERE {rows} AND """
-    + _WATCHABLE
-    + """
+WHERE {rows} AND {_WATCHABLE}
 RETURN collect(e.uscc) AS usccs
 """
-)
+
 
 CHANGES_SINCE: Final[Mapping[RowMode, str]] = {
-    mode: _CHANGES_SINCE.format(rows=predicate) for mode, predicate in ROW_PREDICATES.items()
+    mode: _changes_since(predicate) for mode, predicate in ROW_PREDICATES.items()
 }
 WATCHABLE: Final[Mapping[RowMode, str]] = {
-    mode: _WATCHABLE_OF.format(rows=predicate) for mode, predicate in ROW_PREDICATES.items()
+    mode: _watchable_of(predicate) for mode, predicate in ROW_PREDICATES.items()
 }
