@@ -16,8 +16,10 @@ Shape of the file:
   the public lists, and masks fields that have a `publicMask`.
 - `lists`: `{public: [ListKind...], why}`: the lists published by law.
 - `fields`: `"Type.field"` or `"Type.*"` (the type's default) to a rule, either a list of
-  scopes (any one suffices) or `{anyOf, public?, publicMask?, why?}`. An empty `anyOf` means any
-  authenticated caller. A field with no rule is denied to everyone (see `auth.policy`).
+  scopes (any one suffices) or `{anyOf, public?, publicMask?, consent?, why?}`. An empty `anyOf`
+  means any authenticated caller. `consent` names the consentable scope a consent-limited
+  caller's consent must cover for the enterprise the field belongs to. A field with no rule is
+  denied to everyone (see `auth.policy`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from auth.consents import CONSENTABLE_SCOPES
 from auth.principal import ClientKind
 from graph_schema.model import ListKind
 
@@ -86,11 +89,15 @@ class FieldRule(_Model):
     `any_of`: the caller needs at least one of these scopes; empty means any authenticated
     caller. `public`: a `publicOnly` client kind may see it. `public_mask`: how the value is
     shown to a `publicOnly` kind (the name of a masker in `auth.policy.MASKERS`).
+    `consent`: for a kind whose rows are `consented` (banks, insurers), the scope the
+    enterprise's active consent to the caller must cover, beyond the `enterprise:read` that
+    admits the row: the field carries that scope's data (a classification is credit data).
     """
 
     any_of: tuple[str, ...]
     public: bool = False
     public_mask: Literal["person_name"] | None = None
+    consent: str | None = None
     why: str | None = None
 
     @model_validator(mode="before")
@@ -104,6 +111,11 @@ class FieldRule(_Model):
         _no_repeats(self.any_of, "anyOf")
         if self.public_mask is not None and not self.public:
             raise ValueError("publicMask is only meaningful on a public field")
+        if self.consent is not None and self.consent not in CONSENTABLE_SCOPES:
+            raise ValueError(
+                f"consent {self.consent!r} is not a scope a consent can cover "
+                f"({', '.join(sorted(CONSENTABLE_SCOPES))})"
+            )
         return self
 
 

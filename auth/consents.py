@@ -160,23 +160,18 @@ async def consents_of(
     return [_consent(record["consent"]) for record in records]
 
 
-async def consent_covering(
-    driver: AsyncDriver,
-    database: str,
-    *,
-    uscc: str,
-    institution: str,
-    scope: str,
-    now: dt.datetime,
-) -> dict[str, str] | None:
-    """`{id, purpose}` of the active consent letting `institution` read `scope`, else None."""
+async def consents_covering(
+    driver: AsyncDriver, database: str, *, usccs: list[str], institution: str, now: dt.datetime
+) -> dict[str, dict[str, str]]:
+    """For each of `usccs` that has active consents to `institution`: scope -> the id of the
+    newest such consent covering it."""
     records, _, _ = await driver.execute_query(
-        cypher.CONSENT_COVERING,
-        {"uscc": uscc, "institution": institution, "scope": scope, "now": now},
+        cypher.CONSENTS_COVERING,
+        {"usccs": usccs, "institution": institution, "now": now},
         routing_=RoutingControl.READ,
         database_=database,
     )
-    return {"id": records[0]["id"], "purpose": records[0]["purpose"]} if records else None
+    return {r["uscc"]: {scope: cid for scope, cid in r["covered"]} for r in records}
 
 
 async def admitting_consents(

@@ -238,15 +238,17 @@ RETURN c {.*, uscc: e.uscc} AS consent
 ORDER BY c.grantedAt DESC, c.id
 """
 
-CONSENT_COVERING: Final = """
-MATCH (:Enterprise {uscc: $uscc})-[:CONSENTED]->(c:Consent)
+CONSENTS_COVERING: Final = """
+UNWIND $usccs AS uscc
+MATCH (:Enterprise {uscc: uscc})-[:CONSENTED]->(c:Consent)
 WHERE c.institution = $institution AND c.revokedAt IS NULL AND c.expiresAt > $now
-  AND $scope IN c.scopes
-RETURN c.id AS id, c.purpose AS purpose
-ORDER BY c.grantedAt DESC
-LIMIT 1
+WITH uscc, c ORDER BY c.grantedAt DESC, c.id
+UNWIND c.scopes AS scope
+WITH uscc, scope, collect(c.id)[0] AS id
+RETURN uscc, collect([scope, id]) AS covered
 """
-"""The newest active consent of the enterprise to `institution` that covers `scope`."""
+"""For each of `usccs`, each scope its active consents to `institution` cover, with the newest
+consent covering it (an enterprise without one has no row)."""
 
 ADMITTING_CONSENTS: Final = """
 MATCH (e:Enterprise)-[:CONSENTED]->(c:Consent)

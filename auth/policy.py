@@ -27,7 +27,7 @@ from auth.consents import CONSENTABLE_SCOPES
 from auth.principal import Principal
 from graph_schema.model import ListKind
 
-Reason = Literal["granted", "missing_scope", "not_public", "no_rule"]
+Reason = Literal["granted", "missing_scope", "not_public", "no_rule", "no_consent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +37,15 @@ class Decision:
     `missing_scopes`: any one of these would grant the field (empty when no scope can, i.e.
     `no_rule`). For `not_public` they are the scopes the field needs of a non-public client.
     `mask`: when allowed, the name of the masker (`MASKERS`) to apply to the value.
+    `consent`: when allowed to a consent-limited caller, the scope the enterprise's active
+    consent to the caller must also cover (checked per enterprise, where the data is read).
     """
 
     allowed: bool
     missing_scopes: tuple[str, ...] = ()
     reason: Reason = "granted"
     mask: str | None = None
+    consent: str | None = None
 
     def message(self, type_name: str, field_name: str) -> str:
         """The error message of a denial; it depends on the schema and caller, never on data."""
@@ -51,6 +54,8 @@ class Decision:
             return f"{where} has no access rule in the scope catalog"
         if self.reason == "not_public":
             return f"{where} is not available to public clients"
+        if self.reason == "no_consent":
+            return f"{where} needs a consent of this enterprise covering {self.consent}"
         if len(self.missing_scopes) == 1:
             return f"{where} needs the scope {self.missing_scopes[0]}"
         return f"{where} needs one of the scopes {', '.join(self.missing_scopes)}"
@@ -68,9 +73,10 @@ def field_allowed(
     catalog: Catalog, principal: Principal, type_name: str, field_name: str
 ) -> Decision:
     """May `principal` resolve `type_name.field_name`? GraphQL names: `Enterprise.listEntries`."""
-    # Introspection meta fields (__typename, __schema, __type) describe the schema, not data;
+    # Introspection meta fields (__typename, __schema, __type) and the fields of the
+    # introspection types (__Schema, __Type, __Field, ...) describe the schema, not data;
     # introspection as a whole is switched off in production by the schema's own extension.
-    if field_name.startswith("__"):
+    if field_name.startswith("__") or type_name.startswith("__"):
         return GRANTED
     rule = catalog.field_rule(type_name, field_name)
     if rule is None:
@@ -82,7 +88,16 @@ def field_allowed(
         return Decision(allowed=False, missing_scopes=rule.any_of, reason="missing_scope")
     if grant.public_only and rule.public_mask is not None:
         return Decision(allowed=True, mask=rule.public_mask)
+    if grant.rows is RowMode.CONSENTED and rule.consent is not None:
+        return Decision(allowed=True, consent=rule.consent)
     return GRANTED
+
+
+def without_consent(decision: Decision) -> Decision:
+    """The denial of a field whose enterprise has no active consent covering
+    `decision.consent` (the caller asked for a field `field_allowed` granted under consent)."""
+    scope = decision.consent or ""
+    return Decision(allowed=False, missing_scopes=(scope,), reason="no_consent", consent=scope)
 
 
 def field_decider(catalog: Catalog, principal: Principal) -> Callable[[str, str], Decision]:
@@ -244,11 +259,18 @@ def row_params(scope: RowScope, now: dt.datetime) -> dict[str, Any]:
 
 
 def list_entry_visible(catalog: Catalog, principal: Principal, list_kind: str) -> bool:
-    """May the caller see an entry of this list? Public clients see only the lists published
-    by law; every other kind sees all (given `lists:read`, which the field rule checks)."""
-    if catalog.grant(principal.kind).public_only:
-        return catalog.is_public_list(list_kind)
-    return True
+    """May the caller see an entry of this list? Public clients and consent-limited ones
+    (banks, insurers) see only the lists published by law; the supervising kinds and the
+    enterprise itself see all (given `lists:read`, which the field rule checks)."""
+    return list_kind in list_scope(catalog, principal).lists
+
+
+def network_detail_visible(catalog: Catalog, principal: Principal) -> bool:
+    """May the caller see whom a network factor of a rating points at (the related enterprise,
+    the persons and entries on the way)? Only kinds that see every enterprise: an enterprise
+    reading its own rating learns that a related enterprise is listed and how far, not which,
+    since it may not read that enterprise itself."""
+    return row_scope(catalog, principal).mode is RowMode.ALL
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,9 +320,11 @@ __all__ = [
     "list_entry_visible",
     "list_scope",
     "mask_person_name",
+    "network_detail_visible",
     "purpose_required",
     "requires_scopes",
     "row_params",
     "row_predicate",
     "row_scope",
+    "without_consent",
 ]

@@ -5,6 +5,12 @@ fields, connection edges and totalCount, federation `_entities`, subscription pa
 field added later), asks `auth.policy` whether the caller may see it, and answers a denied
 field with null and a FORBIDDEN error naming the scopes it needs, before its resolver runs,
 so a denied field never touches the database and its error says nothing about the data.
+
+A field granted to a consent-limited caller (a bank, an insurer) under consent
+(`Decision.consent`, from the catalog rule's `consent`) resolves only when the enterprise it
+belongs to has an active consent to the caller covering that scope; otherwise it is null with
+a FORBIDDEN error, on every path that reaches the enterprise (`enterprise`, `enterprises`,
+`_entities`, holdings, shareholders).
 """
 
 from __future__ import annotations
@@ -18,7 +24,14 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 
 from auth.catalog import Catalog
-from auth.policy import apply_mask, row_params, row_predicate, row_scope
+from auth.policy import (
+    Decision,
+    apply_mask,
+    row_params,
+    row_predicate,
+    row_scope,
+    without_consent,
+)
 from auth.principal import Principal
 from hub.repository import RowFilter
 
@@ -43,6 +56,8 @@ class FieldPolicy(SchemaExtension):
             raise GraphQLError(
                 decision.message(type_name, field_name), extensions=decision.extensions()
             )
+        if decision.consent is not None:
+            return _under_consent(decision, _next, root, info, *args, **kwargs)
         result = _next(root, info, *args, **kwargs)
         if decision.mask is None:
             return result
@@ -51,5 +66,29 @@ class FieldPolicy(SchemaExtension):
         return apply_mask(decision, result)
 
 
-async def _masked(decision: Any, pending: Awaitable[Any]) -> Any:
+async def _masked(decision: Decision, pending: Awaitable[Any]) -> Any:
     return apply_mask(decision, await pending)
+
+
+async def _under_consent(
+    decision: Decision,
+    _next: Callable[..., Any],
+    root: Any,
+    info: GraphQLResolveInfo[Any],
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """Resolve the field only if the enterprise it belongs to (the parent's `uscc`) has an
+    active consent to the caller covering `decision.consent`; a parent without a USCC is
+    refused (a rule may name a consent only on a type that belongs to one enterprise)."""
+    scope = decision.consent or ""
+    uscc = getattr(root, "uscc", None)
+    consent_id = await info.context.loaders.consent_for(str(uscc), scope) if uscc else None
+    if consent_id is None:
+        type_name, field_name = info.parent_type.name, info.field_name
+        denied = without_consent(decision)
+        raise GraphQLError(denied.message(type_name, field_name), extensions=denied.extensions())
+    info.context.consents_used.add(consent_id)
+    result = _next(root, info, *args, **kwargs)
+    value = await result if isawaitable(result) else result
+    return apply_mask(decision, value)

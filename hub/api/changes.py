@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 
 from auth.audit import AuditEvent
 from auth.policy import RowMode, list_scope, row_scope
@@ -155,9 +156,19 @@ def _seq(cursor: str) -> int:
 async def _watch(
     info: Info, kind: str, usccs: list[str] | None
 ) -> AsyncGenerator[CreditChange, None]:
-    """The changes of `kind` the caller may see, as they are committed."""
-    wanted = set(_checked(usccs) or ())
+    """The changes of `kind` the caller may see, as they are committed.
+
+    The field policy runs on each delivered payload, not on the subscribe resolver: a caller
+    the subscription field is denied to is refused here, before it is watching anything, so
+    no refused event is ever delivered or audited."""
     context = info.context
+    field_name = _SUBSCRIPTION_FIELD[kind]
+    decision = context.decide("Subscription", field_name)
+    if not decision.allowed:
+        raise GraphQLError(
+            decision.message("Subscription", field_name), extensions=decision.extensions()
+        )
+    wanted = set(_checked(usccs) or ())
     state = context.request.app.state
     feed: ChangeFeed = state.change_feed
     scope = row_scope(context.catalog, context.principal)

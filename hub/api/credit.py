@@ -12,8 +12,7 @@ import datetime as dt
 import strawberry
 
 from auth.catalog import RowMode
-from auth.consents import consent_covering
-from auth.policy import list_scope, row_scope
+from auth.policy import list_scope, network_detail_visible, row_scope
 from graph_schema.dates import utc_today
 from hub.api.context import Info
 from hub.api.lists import AppliedMeasures, EnterpriseMeasures, applied, checked_department
@@ -22,7 +21,7 @@ from hub.api.objections import of_enterprise as objections_of_enterprise
 from hub.api.pagination import page_size
 from hub.credit import Rating, RatingModel, rate
 from hub.credit.engine import active_list_entries, effective_classifications
-from hub.credit.facts import RatingFacts
+from hub.credit.facts import PathStep, RatingFacts
 from hub.credit.gather import gather_facts
 from hub.credit.reads import enterprise_coverage, rating_history
 
@@ -30,8 +29,21 @@ from hub.credit.reads import enterprise_coverage, rating_history
 @strawberry.type(description="One node of a path: its label, its key, the relationship onward.")
 class PathNode:
     label: str
-    key: str
+    key: str | None = strawberry.field(
+        description="The entry or classification id, or the enterprise's USCC; null for a person."
+    )
+    person_key: str | None = strawberry.field(description="A person's key (personal data).")
     relationship: str | None
+
+    @classmethod
+    def of(cls, step: PathStep) -> PathNode:
+        person = step.label == "Person"
+        return cls(
+            label=step.label,
+            key=None if person else step.key,
+            person_key=step.key if person else None,
+            relationship=step.relationship,
+        )
 
 
 @strawberry.type(description="One contribution to a rating.")
@@ -170,7 +182,12 @@ class CreditProfile:
         ]
 
     @classmethod
-    def from_rating(cls, rating: Rating, facts: RatingFacts) -> CreditProfile:
+    def from_rating(
+        cls, rating: Rating, facts: RatingFacts, *, network_detail: bool
+    ) -> CreditProfile:
+        """The profile; without `network_detail` (`auth.policy.network_detail_visible`) each
+        network factor says how far, not whom."""
+        factors = rating.factors if network_detail else [f.without_whom() for f in rating.factors]
         return cls(
             facts=facts,
             uscc=rating.uscc,
@@ -190,12 +207,9 @@ class CreditProfile:
                     reason=f.reason,
                     basis=f.basis,
                     evidence=list(f.evidence),
-                    paths=[
-                        [PathNode(label=s.label, key=s.key, relationship=s.relationship) for s in p]
-                        for p in f.paths
-                    ],
+                    paths=[[PathNode.of(step) for step in path] for path in f.paths],
                 )
-                for f in rating.factors
+                for f in factors
             ],
         )
 
@@ -215,7 +229,11 @@ async def credit_profile(
     facts = await gather_facts(
         state.driver, state.settings.neo4j_database, [uscc], day, model.network.max_hops
     )
-    return CreditProfile.from_rating(rate(model, facts[uscc]), facts[uscc])
+    return CreditProfile.from_rating(
+        rate(model, facts[uscc]),
+        facts[uscc],
+        network_detail=network_detail_visible(info.context.catalog, info.context.principal),
+    )
 
 
 async def consent_allows(info: Info, uscc: str, scope: str) -> bool:
@@ -223,18 +241,10 @@ async def consent_allows(info: Info, uscc: str, scope: str) -> bool:
     principal = info.context.principal
     if row_scope(info.context.catalog, principal).mode is not RowMode.CONSENTED:
         return True
-    state = info.context.request.app.state
-    found = await consent_covering(
-        state.driver,
-        state.settings.neo4j_database,
-        uscc=uscc,
-        institution=principal.institution or "",
-        scope=scope,
-        now=dt.datetime.now(dt.UTC),
-    )
+    found = await info.context.loaders.consent_for(uscc, scope)
     if found is None:
         return False
-    info.context.consents_used.add(found["id"])
+    info.context.consents_used.add(found)
     return True
 
 

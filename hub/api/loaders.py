@@ -19,6 +19,18 @@ def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, 
     return DataLoader(load_fn=load)
 
 
+ConsentLookup = Callable[[list[str]], Awaitable[dict[str, dict[str, str]]]]
+"""For enterprises (USCCs): scope -> id of the active consent to the caller covering it."""
+
+
+def _consent_loader(lookup: ConsentLookup | None) -> DataLoader[str, dict[str, str]]:
+    async def load(usccs: list[str]) -> list[dict[str, str]]:
+        covered = await lookup(usccs) if lookup is not None else {}
+        return [covered.get(uscc, {}) for uscc in usccs]
+
+    return DataLoader(load_fn=load)
+
+
 def _enterprise_loader(
     reader: EnterpriseReader, rows: RowFilter, touched: set[str]
 ) -> DataLoader[str, Row | None]:
@@ -38,14 +50,23 @@ class Loaders:
 
     reader: EnterpriseReader
     rows: RowFilter
+    consent_lookup: ConsentLookup | None = None
+    """The caller's consents, for a consent-limited caller (a bank, an insurer); else None."""
     enterprise: DataLoader[str, Row | None] = field(init=False)
     touched: set[str] = field(default_factory=set)
     """Every enterprise whose data this request read: what the audit trail records."""
     related: dict[str, DataLoader[str, list[Row]]] = field(init=False)
+    consents: DataLoader[str, dict[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.enterprise = _enterprise_loader(self.reader, self.rows, self.touched)
+        self.consents = _consent_loader(self.consent_lookup)
         self.related = {name: _related_loader(self.reader, name) for name in RELATED_QUERIES}
+
+    async def consent_for(self, uscc: str, scope: str) -> str | None:
+        """The id of the enterprise's active consent to the caller covering `scope`, or None
+        (always None without a consent lookup). One query for all enterprises of a request."""
+        return (await self.consents.load(uscc)).get(scope)
 
     def relation(self, name: str) -> Callable[[str], Awaitable[list[Row]]]:
         loader = self.related[name]

@@ -45,6 +45,20 @@ class Factor:
     basis: str
     evidence: tuple[str, ...] = ()
     paths: tuple[tuple[PathStep, ...], ...] = ()
+    hops: int | None = None
+    """For a network factor: how far the related listed enterprise is."""
+
+    def without_whom(self) -> Factor:
+        """The factor as the rated enterprise itself may see it: for a network factor, that a
+        related enterprise on a list the model counts is `hops` away, not which enterprise,
+        through whom, or on which list (it may not read that enterprise itself)."""
+        if self.hops is None:
+            return self
+        reason = (
+            f"a related enterprise on a list the rating counts is {self.hops} "
+            f"{_plural(self.hops, 'hop')} away"
+        )
+        return Factor(self.code, self.points, reason, self.basis, hops=self.hops)
 
 
 @dataclass(frozen=True)
@@ -275,7 +289,9 @@ def _network_factors(model: RatingModel, facts: RatingFacts) -> list[Factor]:
             f"{uscc} on the {' and '.join(lists)} {_plural(len(lists), 'list')} is "
             f"{hops} {_plural(hops, 'hop')} away" + (f" via {via}" if via else "")
         )
-        factors.append(Factor("NETWORK_RISK", points, reason, rules.basis, entry_ids, (path,)))
+        factors.append(
+            Factor("NETWORK_RISK", points, reason, rules.basis, entry_ids, (path,), hops)
+        )
     return _cap("NETWORK", factors, rules.cap, "rating model cap on network risk")
 
 

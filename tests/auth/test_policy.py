@@ -268,11 +268,13 @@ def test_row_params_refuse_a_naive_now() -> None:
 
 
 @pytest.mark.parametrize("list_kind", list(ListKind))
-def test_public_clients_see_only_public_lists(list_kind: ListKind) -> None:
+def test_public_and_consent_limited_clients_see_only_public_lists(list_kind: ListKind) -> None:
     public = list_kind is not ListKind.SAFE_CLASS_C
     assert list_entry_visible(CATALOG, who(ClientKind.PUBLIC), list_kind) is public
-    assert list_entry_visible(CATALOG, who(ClientKind.BANK), list_kind)
+    assert list_entry_visible(CATALOG, who(ClientKind.BANK), list_kind) is public
+    assert list_entry_visible(CATALOG, who(ClientKind.INSURER), list_kind) is public
     assert list_entry_visible(CATALOG, who(ClientKind.CUSTOMS), list_kind)
+    assert list_entry_visible(CATALOG, who(ClientKind.REGULATOR), list_kind)
 
 
 @pytest.mark.parametrize("kind", list(ClientKind))
