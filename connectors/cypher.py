@@ -178,8 +178,9 @@ BATCH_BY_ID: Final = "MATCH (b:Batch {id: $id}) RETURN b.hash AS hash, b {.*} AS
 LOCK_CONNECTOR: Final = """
 MATCH (c:Connector {id: $id})
 SET c.lockedBy = $batch_id
-RETURN c.lastSequence AS lastSequence,
-       EXISTS { MATCH (:Batch {id: $batch_id}) } AS batchExists
+WITH c
+OPTIONAL MATCH (b:Batch {id: $batch_id})
+RETURN c.lastSequence AS lastSequence, b.hash AS appliedHash
 """
 
 RECORD_BATCH: Final = """
@@ -190,6 +191,20 @@ CREATE (b:Batch {id: $id, connector: $connector, department: $department,
                  written: $written, gapFrom: $gap_from, gapTo: $gap_to, outcome: 'APPLIED'})
 CREATE (c)-[:SENT]->(b)
 SET c.lastSequence = $sequence, c.lastBatch = $id, c.lockedBy = null
+"""
+
+# An operator's reset of the last accepted sequence, recorded in the same transaction. The
+# first SET takes the connector's write lock (as LOCK_CONNECTOR does), so `previous` is read
+# after any batch being written commits, and no batch interleaves.
+RESET_SEQUENCE: Final = """
+MATCH (c:Connector {id: $connector})
+SET c.lockedBy = $id
+WITH c, c.lastSequence AS previous
+CREATE (r:SequenceReset {id: $id, connector: $connector, fromSequence: previous,
+                         toSequence: $to, reason: $reason, by: $by, at: $at})
+CREATE (c)-[:SEQUENCE_RESET]->(r)
+SET c.lastSequence = $to, c.lockedBy = null
+RETURN previous AS fromSequence
 """
 
 RECORD_REJECTION: Final = """
@@ -209,7 +224,11 @@ OPTIONAL MATCH (r:BatchRejection {connector: c.id})
 WITH c, accepted, records, gaps, r ORDER BY r.receivedAt DESC
 WITH c, accepted, records, gaps, count(r) AS rejected,
      collect(r {.batchId, .sequence, .code, .reasons, .receivedAt})[0..$recent] AS recent
+OPTIONAL MATCH (c)-[:SEQUENCE_RESET]->(s:SequenceReset)
+WITH c, accepted, records, gaps, rejected, recent, s ORDER BY s.at DESC
+WITH c, accepted, records, gaps, rejected, recent,
+     collect(s {.fromSequence, .toSequence, .reason, .by, .at})[0..$recent] AS resets
 RETURN c {.id, .department, .recordTypes, .lastSequence, .lastBatch} AS connector,
-       accepted, records, gaps, rejected, recent
+       accepted, records, gaps, rejected, recent, resets
 ORDER BY c.id
 """

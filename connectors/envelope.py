@@ -18,6 +18,10 @@ from graph_schema.model import Department
 
 FORMAT_VERSION = 1
 RECORD_TYPE_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)*@[1-9][0-9]*$")
+CONNECTOR_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{1,63}$"
+MAX_SEQUENCE = 2**53 - 1
+"""The largest sequence a batch may carry (and a connector's sequence be reset to): exact in
+every JSON parser (a JavaScript number) and far inside Neo4j's 64-bit integers."""
 
 
 class BatchPayload(BaseModel):
@@ -28,10 +32,15 @@ class BatchPayload(BaseModel):
     )
 
     format_version: int = Field(description="Always 1 for this format.")
-    connector: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+    connector: str = Field(pattern=CONNECTOR_ID_PATTERN)
     department: Department
     batch_id: uuid.UUID
-    sequence: int = Field(ge=1, description="Strictly increasing per connector; gaps allowed.")
+    sequence: int = Field(
+        strict=True,
+        ge=1,
+        le=MAX_SEQUENCE,
+        description="Strictly increasing per connector; gaps allowed (up to a maximum jump).",
+    )
     created_at: AwareDatetime
     record_type: str = Field(description="Type and version, e.g. customs.declaration@1.")
     records: list[dict[str, Any]] = Field(min_length=1)

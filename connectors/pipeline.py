@@ -1,11 +1,13 @@
 """The ingest pipeline: a signed batch is verified, checked, validated, then written whole.
 
-Checks run in this order, each with its own code: signature (with a key valid at the batch's
-creation time and not revoked), record type allowed for the connector, batch id new (the same
-batch again is ALREADY_APPLIED; the same id with other content is a conflict), sequence above
-the connector's last, creation time within the allowed skew, every record valid. Then all
-rows are upserted in one transaction, with the Batch recorded in the same transaction; a
-refused batch writes nothing but its BatchRejection.
+Checks run in this order, each with its own code: the batch is a UTF-8 JSON object (a
+flattened JWS), its signature (with a key valid at the batch's creation time and not revoked),
+record type allowed for the connector, batch id new (the same batch again is ALREADY_APPLIED,
+also when both copies arrive at once; the same id with other content is a conflict), sequence
+above the connector's last and at most `Limits.max_sequence_jump` above it, creation time
+within the allowed skew, every record valid. Then all rows are upserted in one transaction,
+with the Batch recorded in the same transaction; a refused batch writes nothing but its
+BatchRejection.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class Limits:
     max_bytes: int = 64 * 1024 * 1024
     max_future_skew: dt.timedelta = dt.timedelta(minutes=5)
     max_age: dt.timedelta = dt.timedelta(hours=24)
+    max_sequence_jump: int = 1_000_000
+    """How far above the connector's last accepted sequence a batch's may be: a leaked key
+    cannot push the sequence out of the legitimate sender's reach in one batch."""
 
 
 @dataclass
@@ -96,6 +101,10 @@ class Refused(Exception):
     def __init__(self, *problems: Problem) -> None:
         super().__init__(problems[0].message)
         self.problems = list(problems)
+
+
+class _AppliedMeanwhile(Exception):
+    """The same batch (same id, same content) was applied while this copy was being checked."""
 
 
 AppliedHook = Callable[[Outcome], Awaitable[None]]
@@ -142,6 +151,9 @@ class Pipeline:
             mark = time.perf_counter()
             written, gap = await self._write(payload, payload_hash, record_type, rows, received_at)
             outcome.timings_ms["write"] = (time.perf_counter() - mark) * 1000
+        except _AppliedMeanwhile:
+            outcome.status = Status.ALREADY_APPLIED
+            return outcome
         except Refused as refused:
             outcome.problems = refused.problems
             await self._record_rejection(outcome, raw, received_at)
@@ -166,11 +178,9 @@ class Pipeline:
                     f"the batch is {len(raw)} bytes; the limit is {self.limits.max_bytes}",
                 )
             )
+        document = _parse_document(raw)
         try:
-            document = json.loads(raw)
             header = read_header(document)
-        except json.JSONDecodeError as error:
-            raise Refused(Problem("MALFORMED_JWS", f"the batch is not JSON: {error}")) from None
         except SignatureProblem as problem:
             raise Refused(Problem(problem.code, problem.message)) from None
         key = await store.find_key(self.driver, self.database, header["kid"])
@@ -308,15 +318,18 @@ class Pipeline:
         batch_id = str(payload.batch_id)
 
         async def work(tx: AsyncManagedTransaction) -> tuple[int, tuple[int, int] | None]:
-            last, exists = await store.lock_connector(tx, payload.connector, batch_id)
-            if exists:
+            last, applied_hash = await store.lock_connector(tx, payload.connector, batch_id)
+            if applied_hash == payload_hash:
+                raise _AppliedMeanwhile  # the same batch, sent twice at once: nothing to write
+            if applied_hash is not None:
                 raise Refused(
                     Problem(
                         "BATCH_ID_CONFLICT",
-                        f"batch {batch_id} was applied while this one was being checked",
+                        f"batch {batch_id} was applied with different content while this one "
+                        "was being checked; a new batch needs a new id",
                     )
                 )
-            _check_above(payload.sequence, last)
+            self._check_above(payload.sequence, last)
             gap = (last + 1, payload.sequence - 1) if payload.sequence > last + 1 else None
             written = await write_statement_rows(tx, record_type.upsert, rows)
             if written < len(rows):
@@ -354,7 +367,25 @@ class Pipeline:
     async def _check_sequence(self, payload: BatchPayload) -> None:
         """An early read for a plainly out-of-order batch; `_write` checks again under lock."""
         connector = await store.get_connector(self.driver, self.database, payload.connector)
-        _check_above(payload.sequence, int(connector["lastSequence"]) if connector else 0)
+        self._check_above(payload.sequence, int(connector["lastSequence"]) if connector else 0)
+
+    def _check_above(self, sequence: int, last: int) -> None:
+        if sequence <= last:
+            raise Refused(
+                Problem(
+                    "SEQUENCE_NOT_INCREASING",
+                    f"sequence {sequence} is not above the last accepted one, {last}",
+                )
+            )
+        jump = self.limits.max_sequence_jump
+        if sequence - last > jump:
+            raise Refused(
+                Problem(
+                    "SEQUENCE_JUMP_TOO_LARGE",
+                    f"sequence {sequence} is more than {jump} above the last accepted one, "
+                    f"{last}; an operator can reset the connector's sequence",
+                )
+            )
 
     async def _record_rejection(self, outcome: Outcome, raw: bytes, at: dt.datetime) -> None:
         await store.record_rejection(
@@ -371,14 +402,25 @@ class Pipeline:
         )
 
 
-def _check_above(sequence: int, last: int) -> None:
-    if sequence <= last:
+def _parse_document(raw: bytes) -> Any:
+    """The batch's JSON value (its shape is `read_header`'s to check): the body must be UTF-8
+    (RFC 8259; no other encoding is guessed) and shallow enough for the parser."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise Refused(
             Problem(
-                "SEQUENCE_NOT_INCREASING",
-                f"sequence {sequence} is not above the last accepted one, {last}",
+                "MALFORMED_JWS", f"the batch is not UTF-8 ({error.reason} at byte {error.start})"
             )
-        )
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Refused(Problem("MALFORMED_JWS", f"the batch is not JSON: {error}")) from None
+    except RecursionError:
+        raise Refused(
+            Problem("MALFORMED_JWS", "the batch is nested too deeply to be a flattened JWS")
+        ) from None
 
 
 def _payload_problems(error: ValidationError) -> list[Problem]:

@@ -95,7 +95,10 @@ def sign(payload: bytes, key: Key) -> dict[str, str]:
 def read_header(document: object) -> dict[str, Any]:
     """The protected header of a flattened JWS, checked for shape only (not verified)."""
     if not isinstance(document, dict):
-        raise SignatureProblem("MALFORMED_JWS", "a batch must be a JSON object (flattened JWS)")
+        raise SignatureProblem(
+            "MALFORMED_JWS",
+            f"a batch must be a JSON object (flattened JWS), not {_json_kind(document)}",
+        )
     if "signatures" in document:
         raise SignatureProblem(
             "MALFORMED_JWS", "use the flattened JWS serialisation: one signature, no 'signatures'"
@@ -117,6 +120,10 @@ def read_header(document: object) -> dict[str, Any]:
         raise SignatureProblem(
             "MALFORMED_JWS", "the protected header is not base64url JSON"
         ) from None
+    except RecursionError:
+        raise SignatureProblem(
+            "MALFORMED_JWS", "the protected header is nested too deeply"
+        ) from None
     if not isinstance(header, dict):
         raise SignatureProblem("MALFORMED_JWS", "the protected header is not a JSON object")
     alg = header.get("alg")
@@ -133,13 +140,17 @@ def read_header(document: object) -> dict[str, Any]:
 
 
 def verify(document: dict[str, Any], public_key: Key, key_alg: str) -> bytes:
-    """Verify with the registered key and return the payload bytes."""
+    """Verify with the registered key and return the payload bytes. `EdDSA` and `Ed25519`
+    are one algorithm: a key registered under either name verifies a header naming the other."""
     header = read_header(document)
     alg = str(header["alg"])
     if ALGORITHMS[alg] != ALGORITHMS.get(key_alg):
         raise SignatureProblem(
             "ALG_KEY_MISMATCH", f"key {header['kid']} is registered for {key_alg}, not {alg}"
         )
+    if public_key.alg != alg:
+        # joserfc holds a key to the `alg` its JWK names; same curve, so name the header's
+        public_key = import_jwk({**public_key.as_dict(private=False), "alg": alg})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SecurityWarning)
@@ -153,6 +164,19 @@ def verify(document: dict[str, Any], public_key: Key, key_alg: str) -> bytes:
     except (JoseError, ValueError, TypeError, KeyError, binascii.Error) as error:
         raise SignatureProblem("MALFORMED_JWS", f"the JWS cannot be read: {error}") from None
     return bytes(result.payload)
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array"
 
 
 def _canonical_b64url(segment: object) -> bool:

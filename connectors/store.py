@@ -4,17 +4,21 @@
 (:SigningKey {kid, connector, alg, publicJwk, validFrom, validTo, revokedAt})`;
 `(:Connector)-[:SENT]->(:Batch {id, sequence, recordType, hash, createdAt, receivedAt,
 records, written, gapFrom, gapTo})` for applied batches, and `(:BatchRejection)` nodes for
-refused ones (kept apart, so a corrected batch may reuse the refused batch's id).
+refused ones (kept apart, so a corrected batch may reuse the refused batch's id);
+`(:Connector)-[:SEQUENCE_RESET]->(:SequenceReset {id, connector, fromSequence, toSequence,
+reason, by, at})` for each time an operator reset the last accepted sequence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from connectors.cypher import (
     ADD_KEY,
@@ -27,8 +31,10 @@ from connectors.cypher import (
     RECORD_BATCH,
     RECORD_REJECTION,
     REGISTER_CONNECTOR,
+    RESET_SEQUENCE,
     REVOKE_KEY,
 )
+from connectors.envelope import CONNECTOR_ID_PATTERN, MAX_SEQUENCE
 from connectors.signing import Key, import_jwk
 from graph_schema.sessions import open_session
 
@@ -79,10 +85,13 @@ async def batch_hash(driver: AsyncDriver, database: str, batch_id: str) -> str |
 
 async def lock_connector(
     tx: AsyncManagedTransaction, connector: str, batch_id: str
-) -> tuple[int, bool]:
+) -> tuple[int, str | None]:
+    """Take the connector's write lock; its last sequence, and the payload hash of the batch
+    `batch_id` if one was applied (by anyone) before the lock was granted."""
     result = await tx.run(LOCK_CONNECTOR, id=connector, batch_id=batch_id)
     record = await result.single(strict=True)
-    return int(record["lastSequence"]), bool(record["batchExists"])
+    applied = record["appliedHash"]
+    return int(record["lastSequence"]), str(applied) if applied is not None else None
 
 
 async def record_batch(tx: AsyncManagedTransaction, **fields: Any) -> None:
@@ -154,6 +163,37 @@ async def revoke_key(driver: AsyncDriver, database: str, kid: str, now: dt.datet
     if not records:
         raise LookupError(f"no key {kid!r} is registered")
     return str(records[0]["connector"])
+
+
+class SequenceReset(BaseModel):
+    """An operator's reset of a connector's last accepted sequence: the next batch must be
+    above `to` (and at most the maximum jump above it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    connector: str = Field(pattern=CONNECTOR_ID_PATTERN)
+    to: int = Field(strict=True, ge=0, le=MAX_SEQUENCE)
+    reason: str = Field(min_length=1, max_length=1000, description="Why, for the record.")
+    by: str = Field(min_length=1, max_length=200, description="The operator.")
+    at: AwareDatetime
+
+
+async def reset_sequence(driver: AsyncDriver, database: str, reset: SequenceReset) -> int:
+    """Set the connector's last accepted sequence to `reset.to`, recording who, when, from
+    what, to what and why in the same transaction. Returns the sequence it was before."""
+    records, _, _ = await driver.execute_query(
+        RESET_SEQUENCE,
+        id=str(uuid.uuid4()),
+        connector=reset.connector,
+        to=reset.to,
+        reason=reset.reason,
+        by=reset.by,
+        at=reset.at,
+        database_=database,
+    )
+    if not records:
+        raise LookupError(f"no connector {reset.connector!r} is registered")
+    return int(records[0]["fromSequence"])
 
 
 async def connector_status(

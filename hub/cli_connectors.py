@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import binascii
 import datetime as dt
+import getpass
 import json
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from connectors import store
 from connectors.client import BatchSigner, encode_payload, push
+from connectors.envelope import MAX_SEQUENCE
 from connectors.pipeline import Outcome, Status
 from connectors.records import RECORD_TYPES
 from connectors.signing import (
@@ -50,11 +53,11 @@ def _now() -> dt.datetime:
 def keygen(
     kid: Annotated[str, typer.Option(help="Key id, e.g. customs-kaifeng-2026-11.")],
     out: Annotated[Path, typer.Option(help="Where to write the private key (0600).")],
-    alg: Annotated[str, typer.Option(help="EdDSA (Ed25519) or ES256.")] = "EdDSA",
+    alg: Annotated[str, typer.Option(help="EdDSA (or its other name Ed25519) or ES256.")] = "EdDSA",
 ) -> None:
     """Create a signing key: the private JWK goes to OUT, the public JWK is printed."""
-    if alg not in ("EdDSA", "ES256"):
-        err.print(f"alg must be EdDSA or ES256, not {alg!r}")
+    if alg not in ("EdDSA", "Ed25519", "ES256"):
+        err.print(f"alg must be EdDSA, Ed25519 or ES256, not {alg!r}")
         raise typer.Exit(2)
     key = generate_key(alg, kid)  # type: ignore[arg-type]
     try:
@@ -145,7 +148,9 @@ def sign_batch(
     connector: Annotated[str, typer.Option(help="Connector id.")],
     department: Annotated[Department, typer.Option(help="The sending department.")],
     type: Annotated[str, typer.Option("--type", help="Record type, e.g. customs.declaration@1.")],
-    sequence: Annotated[int, typer.Option(min=1, help="This batch's sequence number.")],
+    sequence: Annotated[
+        int, typer.Option(min=1, max=MAX_SEQUENCE, help="This batch's sequence number.")
+    ],
     batch_id: Annotated[str | None, typer.Option(help="Batch id (default: a new UUID).")] = None,
 ) -> None:
     """Print the signed batch (flattened JSON JWS) of RECORDS."""
@@ -167,6 +172,53 @@ def push_file(
     print(json.dumps(body, indent=2, ensure_ascii=False))
     if status >= 400:
         raise typer.Exit(1)
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""  # refused below: the operator must then say who they are with --by
+
+
+@connector_app.command("reset-sequence")
+def reset_sequence(
+    connector: Annotated[str, typer.Argument(help="Connector id.")],
+    to: Annotated[
+        int, typer.Option(min=0, max=MAX_SEQUENCE, help="The new last accepted sequence.")
+    ],
+    reason: Annotated[str, typer.Option(help="Why, kept with the reset.")],
+    by: Annotated[
+        str | None, typer.Option(help="Who resets it (default: the local user name).")
+    ] = None,
+) -> None:
+    """Set a connector's last accepted sequence (the next batch must be above it), e.g. after
+    a leaked key pushed it up; who, when, from, to and why are recorded in the graph."""
+    try:
+        request = store.SequenceReset(
+            connector=connector, to=to, reason=reason, by=by or _operator(), at=_now()
+        )
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            err.print(f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}", highlight=False)
+        raise typer.Exit(2) from None
+
+    async def go() -> int:
+        settings = get_settings()
+        async with open_driver(settings) as driver:
+            return await store.reset_sequence(driver, settings.neo4j_database, request)
+
+    try:
+        previous = asyncio.run(go())
+    except LookupError as error:
+        err.print(str(error), highlight=False)
+        raise typer.Exit(1) from None
+    console.print(
+        f"connector {connector}: last sequence reset from {previous} to {request.to} "
+        f"by {request.by}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @connector_app.command("status")
@@ -196,6 +248,14 @@ def status(connector: Annotated[str | None, typer.Argument(help="One connector."
         )
     console.print(table)
     for row in rows:
+        for reset in row["resets"]:
+            console.print(
+                f"{row['connector']['id']}: sequence reset from {reset['fromSequence']} to "
+                f"{reset['toSequence']} by {reset['by']} at {reset['at'].iso_format()}: "
+                f"{reset['reason']}",
+                highlight=False,
+                soft_wrap=True,
+            )
         for rejection in row["recent"]:
             reasons = json.loads(rejection["reasons"])
             first = reasons[0]["message"] if reasons else ""

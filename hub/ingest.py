@@ -29,6 +29,7 @@ STATUS_BY_CODE: Final[dict[str, int]] = {
     "RECORD_TYPE_NOT_ALLOWED": 403,
     "BATCH_ID_CONFLICT": 409,
     "SEQUENCE_NOT_INCREASING": 409,
+    "SEQUENCE_JUMP_TOO_LARGE": 409,
     "BATCH_TOO_LARGE": 413,
     "UNKNOWN_RECORD_TYPE": 422,
     "CLOCK_SKEW": 422,
@@ -57,6 +58,7 @@ def build_pipeline(
         max_bytes=settings.batch_max_bytes,
         max_future_skew=dt.timedelta(seconds=settings.batch_max_future_skew_s),
         max_age=dt.timedelta(seconds=settings.batch_max_age_s),
+        max_sequence_jump=settings.batch_max_sequence_jump,
     )
     return Pipeline(
         driver, settings.neo4j_database, person_secret, limits=limits, on_applied=on_applied
@@ -73,7 +75,9 @@ def http_status(outcome: Outcome) -> int:
 
 async def push_batch(request: Request) -> JSONResponse:
     """POST /connectors/batches: the body is the batch (a flattened JSON JWS); the caller is
-    the connector's OAuth client, with the scope connector:push."""
+    the connector's OAuth client, with the scope connector:push. The body is read only up to
+    the batch size limit: a larger declared Content-Length is refused before reading, a
+    streamed (chunked) body as soon as it passes the limit."""
     try:
         principal = await require_principal(request)
     except TokenError as error:
@@ -84,18 +88,18 @@ async def push_batch(request: Request) -> JSONResponse:
     limit = pipeline.limits.max_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        return _too_large(int(declared), limit)
+        return _too_large(f"the body is {int(declared)} bytes; the limit is {limit}")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            return _too_large(len(body), limit)
+            return _too_large(f"the body is over the limit of {limit} bytes")
     # A connector client pushes only its own connector's batches; an admin may push any.
     sender = principal.institution if principal.kind is ClientKind.CONNECTOR else None
     outcome = await pipeline.ingest(bytes(body), sender=sender or None)
     return JSONResponse(outcome.as_dict(), status_code=http_status(outcome))
 
 
-def _too_large(size: int, limit: int) -> JSONResponse:
-    problem = {"code": "BATCH_TOO_LARGE", "message": f"the batch is over {limit} bytes ({size})"}
+def _too_large(message: str) -> JSONResponse:
+    problem = {"code": "BATCH_TOO_LARGE", "message": message}
     return JSONResponse({"status": "REJECTED", "problems": [problem]}, status_code=413)

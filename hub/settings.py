@@ -82,6 +82,25 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         default=60, ge=1, description="Requests a client may send at once."
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="The largest /graphql request body (and websocket message); 413 beyond.",
+    )
+    max_representations: int = Field(
+        default=500,
+        ge=1,
+        description="Representations one request may pass to _entities (federation).",
+    )
+    token_rate_limit_per_minute: int = Field(
+        default=60,
+        ge=1,
+        description="Requests to /oauth/token a minute per client id (per remote address for "
+        "ids the hub does not know), per instance; beyond, 429 with Retry-After.",
+    )
+    token_rate_limit_burst: int = Field(
+        default=20, ge=1, description="Token requests a client id or address may send at once."
+    )
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1)
 
@@ -93,6 +112,12 @@ class Settings(BaseSettings):
     )
     batch_max_age_s: int = Field(
         default=86_400, ge=60, description="How old a batch may be when it arrives."
+    )
+    batch_max_sequence_jump: int = Field(
+        default=1_000_000,
+        ge=1,
+        le=2**53 - 1,
+        description="How far above its connector's last accepted sequence a batch's may be.",
     )
 
     # --- identity ----------------------------------------------------------------------------

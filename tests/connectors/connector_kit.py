@@ -1,10 +1,15 @@
-"""Helpers of the connector tests: records, an agency that signs, a graph fingerprint."""
+"""Helpers of the connector tests: records, an agency that signs, a graph fingerprint, the
+`hub` command run as an operator runs it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncDriver
@@ -17,6 +22,22 @@ from graph_schema.uscc import make_uscc
 DATABASE = "neo4j"
 NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 KEYS_FROM = NOW - dt.timedelta(days=30)
+
+
+def hub_cli(neo4j_uri: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`hub ARGS...` in a process of its own, on the test Neo4j."""
+    env = {**os.environ, "NEO4J_URI": neo4j_uri, "HUB_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def uscc(i: int) -> str:
@@ -87,7 +108,7 @@ async def fingerprint(driver: AsyncDriver) -> tuple[int, int, list[Any]]:
     records, _, _ = await driver.execute_query(
         """
         MATCH (n) WHERE NOT (n:Connector OR n:SigningKey OR n:Batch OR n:BatchRejection
-                            OR n:SchemaMigration)
+                            OR n:SequenceReset OR n:SchemaMigration)
         OPTIONAL MATCH (n)-[r]->()
         WITH n, count(r) AS out
         RETURN labels(n) AS labels, properties(n) AS props, out

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from connector_kit import DATABASE, enterprise_record, uscc
+from connector_kit import DATABASE, bearer, enterprise_record, uscc
+from connector_kit import hub_cli as hub
 from graph_kit import token_for
 from neo4j import AsyncDriver
 
@@ -21,17 +22,6 @@ from connectors.signing import generate_key
 from graph_schema.model import Department
 
 pytestmark = pytest.mark.asyncio
-
-
-def hub(neo4j_uri: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEO4J_URI": neo4j_uri, "HUB_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "hub.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 async def test_keygen_register_sign_push_status(
@@ -124,10 +114,6 @@ async def test_keygen_register_sign_push_status(
     )
     assert wrong.returncode == 2
     assert "SAMR may not send: tax.refund@1" in wrong.stderr
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, hub_url):
