@@ -1,7 +1,10 @@
 """Demo clients for `make run`: one `client_secret_basic` client per kind, secrets to a file.
 
 The ids are fixed (`demo-<kind>`), so running it again replaces the clients with fresh
-secrets instead of piling up new ones.
+secrets instead of piling up new ones. The file's shape is `DemoClientsFile`
+(`{"clients": [{"client_id", "client_secret", "kind", "institution", "scopes",
+"token_endpoint"}, ...]}`): `create_demo_clients` writes it and the console reads it with
+`DemoClientsFile.read`, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,9 +16,37 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncDriver
+from pydantic import BaseModel, ConfigDict
 
 from auth.clients import ClientError, add_client
 from auth.principal import ClientKind
+
+
+class DemoClient(BaseModel):
+    """One demo client as the demo clients file holds it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    client_id: str
+    client_secret: str
+    kind: ClientKind
+    institution: str | None
+    scopes: list[str]
+    token_endpoint: str | None = None
+
+
+class DemoClientsFile(BaseModel):
+    """The demo clients file (`HUB_DATA_DIR/demo-clients.json`)."""
+
+    clients: list[DemoClient]
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document written (no `token_endpoint` when none was given)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def read(cls, path: Path) -> DemoClientsFile:
+        return cls.model_validate_json(path.read_text(encoding="utf-8"))
 
 
 def write_private_json(path: Path, document: object) -> None:
@@ -44,7 +75,7 @@ async def create_demo_clients(
     written: client_id, client_secret, kind, institution, scopes (and token_endpoint).
     """
     institutions = institutions or {}
-    entries: list[dict[str, Any]] = []
+    entries: list[DemoClient] = []
     for kind in ClientKind:
         if kind not in default_scopes:
             continue
@@ -62,15 +93,19 @@ async def create_demo_clients(
             client_id=f"demo-{kind.value}",
             replace=True,
         )
-        entry: dict[str, Any] = {
-            "client_id": client.client_id,
-            "client_secret": secret,
-            "kind": kind.value,
-            "institution": client.institution,
-            "scopes": sorted(client.scopes),
-        }
-        if token_endpoint:
-            entry["token_endpoint"] = token_endpoint
-        entries.append(entry)
-    write_private_json(out_path, {"clients": entries})
-    return entries
+        if secret is None:
+            raise ClientError(f"demo client {client.client_id} was given no secret")
+        entries.append(
+            DemoClient(
+                client_id=client.client_id,
+                client_secret=secret,
+                kind=kind,
+                institution=client.institution,
+                scopes=sorted(client.scopes),
+                token_endpoint=token_endpoint or None,
+            )
+        )
+    document = DemoClientsFile(clients=entries).document()
+    write_private_json(out_path, document)
+    written: list[dict[str, Any]] = document["clients"]
+    return written

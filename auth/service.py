@@ -10,9 +10,10 @@ authlib decided needs the graph: refusing a replayed client assertion, storing a
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from authlib.oauth2.rfc6749.util import (  # type: ignore[import-untyped]
     extract_basic_authorization,
@@ -34,6 +35,7 @@ from auth.server import (
     HubOAuth2Request,
     PrivateKeyJWT,
     VerifiedToken,
+    safe_text,
 )
 from auth.settings import AuthSettings, check_https_url
 from auth.tokens import AccessTokenIssuer
@@ -58,6 +60,32 @@ def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
         headers["WWW-Authenticate"] = f'Basic error="{error}", error_description="{description}"'
     return JSONResponse(
         {"error": error, "error_description": description}, status_code=status, headers=headers
+    )
+
+
+class TokenRateLimit(Protocol):
+    """A per-key limit on token requests (the hub's `hub.rate_limit.RateLimiter`)."""
+
+    per_minute: int
+
+    def take(self, key: str) -> float | None:
+        """Spend one request of `key`: None if allowed, else the seconds until one is."""
+        ...
+
+
+def _slow_down(who: str, per_minute: int, wait: float) -> JSONResponse:
+    """429 with Retry-After and an OAuth error body (RFC 8628's `slow_down`)."""
+    retry_after = str(max(1, math.ceil(wait)))
+    return JSONResponse(
+        {
+            "error": "slow_down",
+            "error_description": safe_text(
+                f"{who} sent more than {per_minute} token requests a minute; "
+                f"retry after {retry_after} s"
+            ),
+        },
+        status_code=429,
+        headers={"Retry-After": retry_after, "Cache-Control": "no-store", "Pragma": "no-cache"},
     )
 
 
@@ -87,8 +115,10 @@ class AuthService:
         issuer: str,
         keys: SigningKeys,
         scopes_supported: Collection[str] | None = None,
+        token_rate_limit: TokenRateLimit | None = None,
     ) -> None:
         self.settings = settings
+        self.token_rate_limit = token_rate_limit
         self.issuer = check_https_url(issuer)  # authlib refuses plain http off loopback
         self.audience = settings.audience or self.issuer
         self.keys = keys
@@ -125,6 +155,7 @@ class AuthService:
         default_issuer: str,
         default_keys_dir: Path,
         scopes_supported: Collection[str] | None = None,
+        token_rate_limit: TokenRateLimit | None = None,
     ) -> AuthService:
         """The service for `settings`; the defaults fill the settings left unset."""
         keys_dir = settings.keys_dir or default_keys_dir
@@ -134,6 +165,7 @@ class AuthService:
             issuer=settings.issuer or default_issuer,
             keys=keys,
             scopes_supported=scopes_supported,
+            token_rate_limit=token_rate_limit,
         )
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -166,6 +198,9 @@ class AuthService:
         prepared = await self._prepare(request, self.urls["token_endpoint"], subject=False)
         if isinstance(prepared, Response):
             return prepared
+        refused = self._over_token_rate(request, prepared)
+        if refused is not None:
+            return refused
         response: Response = await run_in_threadpool(self.server.create_token_response, prepared)
         return await self._finish(prepared, response)
 
@@ -208,6 +243,21 @@ class AuthService:
         return document
 
     # --- the async side of the adapter -------------------------------------------------------
+    def _over_token_rate(self, request: Request, prepared: HubOAuth2Request) -> Response | None:
+        """429 once a client id (or, for an id the hub does not know, the remote address)
+        is over its rate: each attempt costs a deliberately slow secret check."""
+        limit = self.token_rate_limit
+        if limit is None:
+            return None
+        client = prepared.preloaded_client
+        if client is not None:
+            key, who = f"client:{client.client_id}", f"client {client.client_id}"
+        else:
+            address = request.client.host if request.client else "unknown"
+            key, who = f"address:{address}", f"address {address}"
+        wait = limit.take(key)
+        return None if wait is None else _slow_down(who, limit.per_minute, wait)
+
     async def _endpoint(self, request: Request, name: str) -> Response:
         url = self.urls[f"{name}_endpoint"]
         prepared = await self._prepare(request, url, subject=True)

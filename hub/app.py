@@ -13,20 +13,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
 from auth.audit import AuditLog
-from auth.catalog import Catalog, load_catalog
+from auth.catalog import Catalog, RowMode, load_catalog
+from auth.consents import consents_covering
 from auth.http import principal_from_request, unauthorized_response
-from auth.policy import field_decider, purpose_required
+from auth.policy import field_decider, purpose_required, row_scope
 from auth.principal import ClientKind, Principal
 from auth.routes import AuthService, oauth_routes
 from auth.verify import TokenError, TokenErrorCode
 from graph_schema.migrate import apply_migrations
 from hub.api.access import row_filter
 from hub.api.context import Context
-from hub.api.loaders import Loaders
+from hub.api.http_guard import GuardedGraphQL, refuse_connection
+from hub.api.loaders import ConsentLookup, Loaders
 from hub.api.media import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -42,7 +43,7 @@ from hub.credit.joint_rules import load_joint_rules
 from hub.credit.recompute import CreditRecomputer
 from hub.database import open_driver
 from hub.health import healthz, readyz
-from hub.ide import OfflineIdeGraphQL, ide_routes
+from hub.ide import ide_routes
 from hub.ingest import build_pipeline, chain_hooks, push_batch
 from hub.rate_limit import RateLimiter, retry_after_header
 from hub.reference_data import load_reference
@@ -61,11 +62,12 @@ def request_context(
 ) -> Context:
     state = request.app.state
     catalog: Catalog = state.catalog
-    rows = row_filter(catalog, principal, dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
+    rows = row_filter(catalog, principal, now)
     return Context(
         request=request,
         reader=state.reader,
-        loaders=Loaders(state.reader, rows),
+        loaders=Loaders(state.reader, rows, consent_lookup(state, catalog, principal, now)),
         settings=state.settings,
         catalog=catalog,
         principal=principal,
@@ -73,6 +75,24 @@ def request_context(
         purpose=purpose,
         audit=getattr(state, "audit", None),
     )
+
+
+def consent_lookup(
+    state: Any, catalog: Catalog, principal: Principal, now: dt.datetime
+) -> ConsentLookup | None:
+    """How the request reads a consent-limited caller's consents (None for other kinds)."""
+    if row_scope(catalog, principal).mode is not RowMode.CONSENTED:
+        return None
+    driver: AsyncDriver = state.driver
+    database: str = state.settings.neo4j_database
+    institution = principal.institution or ""
+
+    async def lookup(usccs: list[str]) -> dict[str, dict[str, str]]:
+        return await consents_covering(
+            driver, database, usccs=usccs, institution=institution, now=now
+        )
+
+    return lookup
 
 
 def _graphql_response(response: Response) -> Response:
@@ -88,15 +108,17 @@ def _graphql_response(response: Response) -> Response:
     return Response(body, status_code=status, headers=headers)
 
 
-class HubGraphQL(OfflineIdeGraphQL):
+class HubGraphQL(GuardedGraphQL):
     """The GraphQL endpoint: every operation needs a valid access token, and each request gets
     its own policy decisions and loaders, so nothing is shared between callers."""
 
     async def run(
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Any:
-        if isinstance(request, WebSocket) or self._is_ide_page(request):
+        if isinstance(request, WebSocket):
             return await super().run(request, context, root_value)
+        if self._is_ide_page(request):
+            return await self.render_graphql_ide(request)  # the page only: it runs nothing
         try:
             principal = await principal_from_request(request)
         except TokenError as error:
@@ -153,7 +175,8 @@ class HubGraphQL(OfflineIdeGraphQL):
                 headers={"Allow": "POST"},
             )
         context = request_context(request, principal, purpose)
-        response = await super().run(request, context)
+        limit: int = request.app.state.settings.max_body_bytes
+        response = await self.run_guarded(request, context, limit)
         if not wants_graphql_response(request.headers.get("accept")):
             return response
         return _graphql_response(response)
@@ -163,6 +186,7 @@ class HubGraphQL(OfflineIdeGraphQL):
             request.method == "GET"
             and self.graphql_ide is not None
             and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params
         )
 
     async def get_context(  # type: ignore[override]
@@ -177,16 +201,16 @@ class HubGraphQL(OfflineIdeGraphQL):
         header = str(params.get("Authorization") or params.get("authorization") or "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ConnectionRejectionError({"code": "missing_token"})
+            raise refuse_connection(context.request, "missing_token")
         try:
             principal = await context.request.app.state.auth.verifier.verify_access_token(
                 token.strip()
             )
         except TokenError as error:
-            raise ConnectionRejectionError({"code": error.code.value}) from None
+            raise refuse_connection(context.request, error.code.value) from None
         purpose = str(params.get("X-Purpose") or params.get("x-purpose") or "").strip() or None
         if purpose is None and purpose_required(context.request.app.state.catalog, principal):
-            raise ConnectionRejectionError({"code": "purpose_required"})
+            raise refuse_connection(context.request, "purpose_required")
         verified = request_context(context.request, principal, purpose)
         context.principal, context.decide, context.loaders, context.purpose = (
             verified.principal,
@@ -216,6 +240,9 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         default_issuer=settings.base_url,
         default_keys_dir=settings.keys_dir,
         scopes_supported=catalog.scope_names(),
+        token_rate_limit=RateLimiter(
+            settings.token_rate_limit_per_minute, settings.token_rate_limit_burst
+        ),
     )
     schema = build_schema(settings, catalog)
     graphql = HubGraphQL(schema, graphql_ide=None if settings.production else "graphiql")

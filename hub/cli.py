@@ -271,7 +271,13 @@ def _serve(settings: Settings) -> None:
 
     from hub.app import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        ws_max_size=settings.max_body_bytes,  # a websocket message is bounded like a body
+    )
 
 
 @app.command()

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from auth.audit import VerifyResult, verify_chain
 from auth.catalog import load_catalog
-from auth.clients import ClientError, add_client, list_clients, remove_client
+from auth.clients import ClientError, HubClient, add_client, list_clients, remove_client
 from auth.demo import create_demo_clients
 from auth.keys import rotate_signing_key
 from auth.principal import ClientKind
@@ -46,10 +46,10 @@ def add(
     """Register a client; its secret is printed once and stored only as a slow hash."""
     catalog = load_catalog()
     granted = scopes.split() if scopes else sorted(catalog.default_scopes(kind))
-    keys: Any = json.loads(jwks.read_text()) if jwks else None
+    keys: dict[str, Any] | None = json.loads(jwks.read_text()) if jwks else None
     settings = get_settings()
 
-    async def go() -> tuple[Any, str | None]:
+    async def go() -> tuple[HubClient, str | None]:
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
             return await add_client(
@@ -69,9 +69,14 @@ def add(
     except ClientError as error:
         err.print(str(error))
         raise typer.Exit(2) from None
-    console.print(f"client_id: {client.id}")
+    # plain lines, never wrapped or highlighted: scripts read them
+    console.print(f"client_id: {client.client_id}", highlight=False, soft_wrap=True)
     if secret:
-        console.print(f"client_secret: {secret}   (shown once; only its hash is stored)")
+        console.print(
+            f"client_secret: {secret}   (shown once; only its hash is stored)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @clients_app.command("list")
@@ -79,7 +84,7 @@ def list_command() -> None:
     """Every registered client, without secrets."""
     settings = get_settings()
 
-    async def go() -> list[Any]:
+    async def go() -> list[HubClient]:
         async with open_driver(settings) as driver:
             return await list_clients(driver, settings.neo4j_database)
 

@@ -9,13 +9,13 @@ an OAuth access token; in demo mode (`hub run`) it also offers the demo clients 
 
 from __future__ import annotations
 
-import json
 import pathlib
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from auth.demo import DemoClientsFile
 from hub.ide import WEB_DIR
 from hub.settings import Settings
 
@@ -65,11 +65,11 @@ def console_routes(settings: Settings, web_dir: pathlib.Path | None = None) -> l
         # only a demo hub hands out its demo clients (and their secrets) to the page
         if not settings.demo or not settings.demo_clients_file.is_file():
             return PlainTextResponse("Not Found", status_code=404)
-        entries = json.loads(settings.demo_clients_file.read_text(encoding="utf-8"))
+        demo = DemoClientsFile.read(settings.demo_clients_file)
         return JSONResponse(
             [
-                {"kind": e["kind"], "clientId": e["client_id"], "clientSecret": e["client_secret"]}
-                for e in entries
+                {"kind": c.kind.value, "clientId": c.client_id, "clientSecret": c.client_secret}
+                for c in demo.clients
             ]
         )
 

@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 from graph_kit import served, token_for
-from graphql import GraphQLError, parse
+from graphql import GraphQLError, OperationDefinitionNode, get_introspection_query, parse
 from neo4j import AsyncDriver
 
 from auth.keys import KeyFileError, rotate_signing_key
-from hub.api.cost import query_cost
+from hub.api.cost import operation_variables, query_cost
 from hub.api.schema import is_unexpected
 from hub.app import create_app
 from hub.localdb import free_port
@@ -80,6 +80,24 @@ def test_lists_multiply_what_they_select() -> None:
     ) == 1 + 10 * (1 + 1 + 2)
 
 
+def test_variables_count_for_the_values_the_request_gives() -> None:
+    document = parse(
+        "query($n: Int = 7, $r: [_Any!]!) { enterprises(first: $n) { totalCount } "
+        "_entities(representations: $r) { __typename } }"
+    )
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+
+    def priced(given: dict[str, object]) -> int:
+        variables = operation_variables(operation, given)
+        return query_cost(operation.selection_set, {}, 100, variables=variables)
+
+    # the default of $n, and three representations: each one result
+    assert priced({"r": [{}, {}, {}]}) == (1 + 7) + (1 + 3)
+    assert priced({"n": 2, "r": [{}] * 500}) == (1 + 2) + (1 + 500)
+    assert priced({"n": None, "r": [{}]}) == (1 + 100) + (1 + 1)  # left open: the largest page
+
+
 def test_only_the_hubs_own_faults_are_masked() -> None:
     assert is_unexpected(GraphQLError("boom", original_error=KeyError("row")))
     answer = GraphQLError("denied", extensions={"code": "FORBIDDEN"})
@@ -96,6 +114,15 @@ async def test_no_introspection_and_no_ide(graph: AsyncDriver, production_url: s
     assert body["data"] is None and "introspection" in body["errors"][0]["message"].lower()
     page = httpx.get(f"{production_url}/graphql", headers={"Accept": "text/html"})
     assert "graphiql" not in page.text.lower()
+
+
+async def test_production_refuses_the_full_introspection_query_even_to_an_admin(
+    graph: AsyncDriver, production_url: str
+) -> None:
+    token = await token_for(production_url, graph, "admin")
+    body = ask(production_url, token, get_introspection_query()).json()
+    assert body["data"] is None
+    assert body["errors"] and all("introspection" in e["message"] for e in body["errors"])
 
 
 @pytest.mark.parametrize(

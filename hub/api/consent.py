@@ -13,7 +13,7 @@ import strawberry
 
 from auth.consents import Consent, ConsentError, Purpose, consents_of, grant_consent, revoke_consent
 from hub.api.context import Info, own_uscc
-from hub.api.errors import bad_user_input
+from hub.api.errors import bad_user_input, shown
 
 
 @strawberry.enum(description="What the bank or insurer finances with the data.")
@@ -93,7 +93,7 @@ async def revoke(info: Info, consent_id: str) -> ConsentType | None:
         now=now,
     )
     if consent is None:
-        raise bad_user_input(f"you have no consent {consent_id!r}", argument="id")
+        raise bad_user_input(f"you have no consent {shown(consent_id)!r}", argument="id")
     return _out(consent, now)
 
 

@@ -1,4 +1,9 @@
-"""GraphQL errors a caller can act on: each names the problem and carries a stable code."""
+"""GraphQL errors a caller can act on: each names the problem and carries a stable code.
+
+A message never echoes a long input whole: a value the caller sent is shown by its first
+`SHOWN_CHARS` characters (`shown`), and a message is cut at `MAX_MESSAGE_CHARS` whatever it
+holds, so a megabyte in is never a megabyte out.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,22 @@ from graphql import GraphQLError
 
 from graph_schema.uscc import UsccError, validate_uscc
 
+SHOWN_CHARS = 40
+MAX_MESSAGE_CHARS = 500
+ELLIPSIS = "…"
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A value the caller sent, as an error message may echo it: at most `limit` characters
+    and an ellipsis."""
+    return value if len(value) <= limit else value[:limit] + ELLIPSIS
+
 
 def bad_user_input(message: str, **details: Any) -> GraphQLError:
     """An argument the caller must fix; `extensions.code` is BAD_USER_INPUT."""
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", **details})
+    return GraphQLError(
+        shown(message, MAX_MESSAGE_CHARS), extensions={"code": "BAD_USER_INPUT", **details}
+    )
 
 
 def checked_uscc(uscc: str, argument: str = "uscc") -> str:
@@ -19,4 +36,6 @@ def checked_uscc(uscc: str, argument: str = "uscc") -> str:
     try:
         return validate_uscc(uscc)
     except UsccError as error:
-        raise bad_user_input(str(error), argument=argument, rule=error.rule) from None
+        echoed = uscc.strip().upper()  # how validate_uscc names the code in its message
+        message = str(error).replace(echoed, shown(echoed), 1) if echoed else str(error)
+        raise bad_user_input(message, argument=argument, rule=error.rule) from None

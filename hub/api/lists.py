@@ -17,7 +17,7 @@ from auth.policy import list_scope
 from graph_schema.dates import utc_today
 from graph_schema.model import ListKind
 from hub.api.context import Info
-from hub.api.errors import bad_user_input
+from hub.api.errors import bad_user_input, shown
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import PageInfo, Person
 from hub.credit.facts import PathStep
@@ -177,7 +177,7 @@ def checked_department(rules: JointRules, department: str | None) -> str | None:
     if department is None or department in rules.departments:
         return department
     raise bad_user_input(
-        f"department {department!r} has no measures in joint rules {rules.version}; "
+        f"department {shown(department)!r} has no measures in joint rules {rules.version}; "
         f"known: {', '.join(rules.departments)}",
         argument="department",
     )

@@ -15,7 +15,7 @@ import strawberry
 from auth.policy import mask_person_name
 from graph_schema.dates import utc_today
 from hub.api.context import Info
-from hub.api.errors import bad_user_input
+from hub.api.errors import bad_user_input, shown
 from hub.network import (
     TIE_TYPES,
     GraphEdge,
@@ -99,7 +99,7 @@ def _types(relation_types: list[str] | None) -> tuple[str, ...]:
     unknown = sorted(set(relation_types) - set(TIE_TYPES))
     if unknown or not relation_types:
         raise bad_user_input(
-            f"relationTypes {', '.join(unknown) or '(empty)'} not drawable; "
+            f"relationTypes {', '.join(shown(t) for t in unknown[:10]) or '(empty)'} not drawable; "
             f"use some of {', '.join(TIE_TYPES)}",
             argument="relationTypes",
         )

@@ -7,7 +7,7 @@ import binascii
 
 from graphql import GraphQLError
 
-from hub.api.errors import bad_user_input
+from hub.api.errors import bad_user_input, shown
 
 
 def encode_cursor(key: str, kind: str = "uscc") -> str:
@@ -41,6 +41,7 @@ def page_size(first: int | None, default: int, maximum: int) -> int:
 def bad_cursor(cursor: str, argument: str = "after") -> GraphQLError:
     """A cursor this API did not issue (or one whose key does not parse)."""
     return bad_user_input(
-        f"cursor {cursor!r} is not one this API issued; pass an endCursor from a previous page",
+        f"cursor {shown(cursor)!r} is not one this API issued; pass an endCursor from a "
+        "previous page",
         argument=argument,
     )

@@ -10,15 +10,12 @@ import strawberry
 from graphql import GraphQLError, print_schema
 from strawberry import federation
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.federation.schema_directives import RequiresScopes
 from strawberry.tools import merge_types
@@ -29,6 +26,7 @@ from strawberry.types.nodes import SelectedField, Selection
 from auth.audit import AuditRecord, access_log_for, audit_log
 from auth.catalog import Catalog
 from auth.policy import requires_scopes
+from auth.principal import ClientKind
 from graph_schema.model import Department, EnterpriseStatus, ObjectionStatus
 from hub.api.access import FieldPolicy
 from hub.api.audit import AuditTrail
@@ -36,10 +34,10 @@ from hub.api.changes import ChangesPage, Subscription, changes_page
 from hub.api.consent import ConsentMutation, ConsentType
 from hub.api.consent import mine as my_consents
 from hub.api.context import Info
-from hub.api.cost import cost_limit_rule
 from hub.api.credit import CreditProfile, credit_profile, measures_for
-from hub.api.errors import bad_user_input, checked_uscc
+from hub.api.errors import bad_user_input, checked_uscc, shown
 from hub.api.financing import FinancingProfile, financing_profile
+from hub.api.limits import Documents, OperationLimits
 from hub.api.lists import EnterpriseMeasures, JointListConnection, JointListFilter, joint_list
 from hub.api.network import (
     NetworkPath,
@@ -355,7 +353,7 @@ class Query:
             state.driver,
             state.settings.neo4j_database,
             client_id=f.client_id,
-            kind=f.kind,
+            kind=_audit_kind(f.kind),
             uscc=checked_uscc(f.uscc) if f.uscc else None,
             since=f.since,
             until=f.until,
@@ -396,10 +394,21 @@ class HubSchema(federation.Schema):
             super().process_errors(unexpected, execution_context)
 
 
-EXPECTED_ERROR_CODES = frozenset({"FORBIDDEN", "BAD_USER_INPUT"})
+EXPECTED_ERROR_CODES = frozenset({"FORBIDDEN", "BAD_USER_INPUT", "BAD_REQUEST", "QUERY_TOO_COSTLY"})
 
 
 AUDIT_PAGE_MAX = 200
+
+
+def _audit_kind(kind: str | None) -> str | None:
+    """The client kind an audit filter names, or a BAD_USER_INPUT naming the argument."""
+    known = [k.value for k in ClientKind]
+    if kind is not None and kind not in known:
+        raise bad_user_input(
+            f"filter.kind {shown(kind)!r} is not a client kind; use one of {', '.join(known)}",
+            argument="filter.kind",
+        )
+    return kind
 
 
 def _audit_page(first: int | None, after_seq: int | None) -> tuple[int, int | None]:
@@ -423,14 +432,16 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
     # Factories, not instances: strawberry builds a fresh extension per request, so no state
     # leaks between concurrent requests (the parse and validation caches are module-level).
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        Documents,  # parses large documents off the event loop; bounded caches
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: OperationLimits(
+            max_cost=settings.max_query_cost,
+            variable_size=settings.max_page_size,
+            max_representations=settings.max_representations,
+        ),
     ]
-    cost_rule = cost_limit_rule(settings.max_query_cost, settings.max_page_size)
-    extensions.append(lambda: AddValidationRules([cost_rule]))
     if settings.production:
         extensions.append(DisableIntrospection)
         extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))

@@ -120,7 +120,9 @@ async def test_a_consent_without_credit_read_shows_no_credit_data_on_any_path(
     assert entities["data"]["_entities"] == [
         {"uscc": E1, "classifications": None, "listEntries": None}
     ]
-    profile = await ask(hub_url, token, "query($u: String!) { creditProfile(uscc: $u) { grade } }", u=E1)
+    profile = await ask(
+        hub_url, token, "query($u: String!) { creditProfile(uscc: $u) { grade } }", u=E1
+    )
     assert profile["data"] == {"creditProfile": None}
 
 

@@ -1,0 +1,278 @@
+"""What `/graphql` checks of an HTTP request before GraphQL sees it, and how it refuses.
+
+- The body is read up to `HUB_MAX_BODY_BYTES`: a larger `Content-Length` is refused before
+  anything is read, and a body without one is counted while it arrives, so a huge body is
+  never buffered whole (413).
+- The body must be UTF-8 JSON (a large body is decoded in a worker thread, off the event
+  loop), nested no deeper than the decoder allows, and a JSON object with a string `query`,
+  an object `variables`, ...: otherwise 400 naming the problem.
+- Subscriptions run over the websocket (graphql-transport-ws), never over HTTP; a GET runs
+  queries only.
+- Every refusal is a GraphQL-shaped body: `{"errors": [{"message", "extensions": {"code"}}]}`.
+- A websocket refused in `connection_init` is closed with 4403 and the refusal's code as the
+  close reason (`expired`, `revoked`, `purpose_required`, ...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from hub.ide import OfflineIdeGraphQL
+
+OFF_LOOP_BYTES = 64 * 1024
+"""Bodies at least this large are decoded in a worker thread."""
+
+SUBSCRIPTIONS_OVER_WEBSOCKET = (
+    "subscriptions run over the websocket, not over HTTP: open a websocket to /graphql with "
+    "the graphql-transport-ws subprotocol"
+)
+
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+REFUSED_CONNECTION = 4403
+"""The close code of a websocket refused in connection_init (graphql-transport-ws)."""
+
+
+class RequestRefused(Exception):
+    """A request answered before (or instead of) GraphQL: its status, message and code."""
+
+    def __init__(
+        self, status: int, message: str, code: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.headers = dict(headers or {})
+
+    def response(self) -> Response:
+        return refusal_response(self.status, self.message, self.code, self.headers)
+
+
+def refusal_response(
+    status: int, message: str, code: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """A GraphQL-shaped refusal: no data, one error naming the problem and its code."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+        headers=dict(headers or {}),
+    )
+
+
+def _too_large(limit: int) -> RequestRefused:
+    return RequestRefused(
+        413,
+        f"the request body is larger than {limit} bytes (HUB_MAX_BODY_BYTES)",
+        "REQUEST_TOO_LARGE",
+    )
+
+
+async def bounded_body(request: Request, limit: int) -> bytes:
+    """The body, or 413 as soon as it is known to exceed `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            length = int(declared)
+        except ValueError:
+            raise RequestRefused(400, "Content-Length is not a number", "BAD_REQUEST") from None
+        if length > limit:
+            raise _too_large(limit)
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            raise _too_large(limit)
+    return bytes(received)
+
+
+def replaying(request: Request, body: bytes) -> Request:
+    """The request again, its body (already read) served from memory."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await request.receive()
+
+    return Request(request.scope, receive)
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def decode_json(data: str | bytes, what: str = "the request body") -> object:
+    """UTF-8 JSON, or a 400 naming what is wrong with it."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise RequestRefused(
+                400,
+                f"{what} is not UTF-8 (byte {error.start} is invalid): send JSON in UTF-8",
+                "BAD_REQUEST",
+            ) from None
+    else:
+        text = data
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise RequestRefused(400, f"{what} is JSON nested too deeply", "BAD_REQUEST") from None
+    except json.JSONDecodeError as error:
+        raise RequestRefused(
+            400,
+            f"{what} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+            "BAD_REQUEST",
+        ) from None
+    except ValueError:  # a number with more digits than Python converts
+        raise RequestRefused(400, f"{what} has a number too long to read", "BAD_REQUEST") from None
+
+
+async def decode_json_off_loop(data: bytes) -> object:
+    """`decode_json`, in a worker thread when the body is large."""
+    if len(data) < OFF_LOOP_BYTES:
+        return decode_json(data)
+    return await asyncio.to_thread(decode_json, data)
+
+
+def _member(data: Mapping[str, Any], name: str, kind: type) -> Any:
+    value = data.get(name)
+    if value is not None and not isinstance(value, kind):
+        what = "a string" if kind is str else "an object"
+        raise RequestRefused(
+            400,
+            f"the request's `{name}` must be {what} or null, not a {_json_kind(value)}",
+            "BAD_REQUEST",
+        )
+    return value
+
+
+def request_data(data: object) -> GraphQLRequestData:
+    """The GraphQL request a decoded JSON body holds, or a 400 saying why it holds none."""
+    if isinstance(data, list):
+        raise RequestRefused(
+            400, "batching is not enabled: send one operation per request", "BAD_REQUEST"
+        )
+    if not isinstance(data, dict):
+        raise RequestRefused(
+            400,
+            f"the request body must be a JSON object with a `query`, not a {_json_kind(data)}",
+            "BAD_REQUEST",
+        )
+    return GraphQLRequestData(
+        query=_member(data, "query", str),
+        variables=_member(data, "variables", dict),
+        operation_name=_member(data, "operationName", str),
+        extensions=_member(data, "extensions", dict),
+    )
+
+
+def refuse_connection(websocket: HTTPConnection, code: str) -> ConnectionRejectionError:
+    """The rejection of a websocket in connection_init; it closes with 4403 and `code` as
+    the close reason (`ReasonedWebSocketAdapter`)."""
+    websocket.state.refusal = code
+    return ConnectionRejectionError({"code": code})
+
+
+class ReasonedWebSocketAdapter(ASGIWebSocketAdapter):
+    """strawberry closes a refused connection with 4403 "Forbidden"; this says why."""
+
+    async def close(self, code: int, reason: str) -> None:
+        refusal = getattr(self.ws.state, "refusal", None)
+        if code == REFUSED_CONNECTION and isinstance(refusal, str):
+            reason = refusal
+        await super().close(code, reason)
+
+
+class GuardedGraphQL(OfflineIdeGraphQL):
+    """strawberry's view with the hub's request checks (see the module's docstring)."""
+
+    websocket_adapter_class = ReasonedWebSocketAdapter
+
+    async def run_guarded(self, request: Request, context: Any, max_body_bytes: int) -> Response:
+        """Run an HTTP request whose caller is known; every refusal is GraphQL-shaped."""
+        try:
+            if request.method == "POST":
+                request = replaying(request, await bounded_body(request, max_body_bytes))
+            response: Response = await super().run(request, context)
+        except RequestRefused as refused:
+            return refused.response()
+        except HTTPException as error:  # strawberry's own refusals, in the same shape
+            code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
+            return refusal_response(error.status_code, error.reason, code)
+        return response
+
+    def parse_json(self, data: str | bytes) -> Any:
+        return decode_json(data, "a JSON query parameter")
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        content_type, _ = parse_content_type(request.content_type or "")
+        if request.method == "POST" and "application/json" in content_type:
+            return request_data(await decode_json_off_loop(await request.get_body()))
+        return await super().parse_http_body(request)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        allowed = {OperationType.QUERY}
+        if method == "POST":
+            allowed.add(OperationType.MUTATION)
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise RequestRefused(
+                    400, SUBSCRIPTIONS_OVER_WEBSOCKET, "WEBSOCKET_REQUIRED"
+                ) from None
+            raise RequestRefused(
+                405, error.as_http_error_reason(method), "METHOD_NOT_ALLOWED", {"Allow": "POST"}
+            ) from None
+        except CannotGetOperationTypeError as error:
+            raise RequestRefused(400, error.as_http_error_reason(), "BAD_REQUEST") from None
+        except MissingQueryError:
+            raise RequestRefused(
+                400, "no GraphQL query found in the request", "BAD_REQUEST"
+            ) from None
