@@ -80,8 +80,8 @@ def _slow_down(who: str, per_minute: int, wait: float) -> JSONResponse:
         {
             "error": "slow_down",
             "error_description": safe_text(
-                f"{who} sent more than {per_minute} token requests a minute; "
-                f"retry after {retry_after} s"
+                f"{who} sent more than {per_minute} requests a minute to the token, "
+                f"introspection and revocation endpoints; retry after {retry_after} s"
             ),
         },
         status_code=429,
@@ -245,7 +245,8 @@ class AuthService:
     # --- the async side of the adapter -------------------------------------------------------
     def _over_token_rate(self, request: Request, prepared: HubOAuth2Request) -> Response | None:
         """429 once a client id (or, for an id the hub does not know, the remote address)
-        is over its rate: each attempt costs a deliberately slow secret check."""
+        is over its rate: each attempt at the token, introspection or revocation endpoint
+        costs a deliberately slow secret check, so the three share one budget."""
         limit = self.token_rate_limit
         if limit is None:
             return None
@@ -263,6 +264,9 @@ class AuthService:
         prepared = await self._prepare(request, url, subject=True)
         if isinstance(prepared, Response):
             return prepared
+        refused = self._over_token_rate(request, prepared)
+        if refused is not None:
+            return refused
         response: Response = await run_in_threadpool(
             self.server.create_endpoint_response, name, prepared
         )

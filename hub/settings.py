@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         ge=1024,
         description="The largest /graphql request body (and websocket message); 413 beyond.",
     )
+    max_purpose_chars: int = Field(
+        default=200,
+        ge=1,
+        description="The longest X-Purpose a request may state (it goes into the audit trail).",
+    )
     max_representations: int = Field(
         default=500,
         ge=1,

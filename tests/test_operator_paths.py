@@ -185,8 +185,8 @@ def slow_down(who: str, answer: httpx.Response) -> dict[str, str]:
     assert 1 <= int(retry_after) <= 30  # two a minute: one every 30 s
     return {
         "error": "slow_down",
-        "error_description": f"{who} sent more than 2 token requests a minute; "
-        f"retry after {retry_after} s",
+        "error_description": f"{who} sent more than 2 requests a minute to the token, "
+        f"introspection and revocation endpoints; retry after {retry_after} s",
     }
 
 
@@ -206,6 +206,27 @@ async def test_a_client_over_its_token_rate_is_answered_429(
     # another client is not held back by this one
     other_id, other_secret = await new_client(graph)
     assert ask_token(limited_hub, other_id, other_secret).status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", ["/oauth/introspect", "/oauth/revoke"])
+async def test_introspection_and_revocation_share_the_clients_budget(
+    graph: AsyncDriver, limited_hub: str, endpoint: str
+) -> None:
+    client_id, secret = await new_client(graph)
+    token = ask_token(limited_hub, client_id, secret).json()["access_token"]
+    answers = [
+        httpx.post(f"{limited_hub}{endpoint}", data={"token": token}, auth=(client_id, secret))
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [200, 429]
+    assert answers[-1].json() == slow_down(f"client {client_id}", answers[-1])
+    # another client still introspects and revokes
+    other_id, other_secret = await new_client(graph)
+    other = ask_token(limited_hub, other_id, other_secret).json()["access_token"]
+    answer = httpx.post(
+        f"{limited_hub}{endpoint}", data={"token": other}, auth=(other_id, other_secret)
+    )
+    assert answer.status_code == 200
 
 
 async def test_unknown_client_ids_are_limited_per_address(

@@ -15,6 +15,7 @@ from auth.catalog import RowMode
 from auth.policy import list_scope, network_detail_visible, row_scope
 from graph_schema.dates import utc_today
 from hub.api.context import Info
+from hub.api.errors import checked_day
 from hub.api.lists import AppliedMeasures, EnterpriseMeasures, applied, checked_department
 from hub.api.objections import ObjectionType
 from hub.api.objections import of_enterprise as objections_of_enterprise
@@ -219,6 +220,7 @@ async def credit_profile(
 ) -> CreditProfile | None:
     """The rating; for a consent-limited caller only under a consent covering `consent_scope`
     (the financing profile, which carries the grade, asks for its own scope instead)."""
+    as_of = checked_day(as_of, "asOf")
     if await info.context.loaders.enterprise.load(uscc) is None:
         return None  # unknown, or not the caller's to see: the same answer
     state = info.context.request.app.state

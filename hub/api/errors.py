@@ -7,6 +7,7 @@ holds, so a megabyte in is never a megabyte out.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from graphql import GraphQLError
@@ -39,3 +40,30 @@ def checked_uscc(uscc: str, argument: str = "uscc") -> str:
         echoed = uscc.strip().upper()  # how validate_uscc names the code in its message
         message = str(error).replace(echoed, shown(echoed), 1) if echoed else str(error)
         raise bad_user_input(message, argument=argument, rule=error.rule) from None
+
+
+EARLIEST_DAY = dt.date(1990, 1, 1)
+LATEST_DAY = dt.date(2099, 12, 31)
+"""The days a date argument may name: no record of the hub is older, and date arithmetic near
+the calendar's ends (year 1, year 9999) would overflow."""
+
+
+def checked_day(day: dt.date | None, argument: str) -> dt.date | None:
+    """The date, or a BAD_USER_INPUT when it is outside `EARLIEST_DAY`..`LATEST_DAY`."""
+    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise bad_user_input(
+            f"{argument} {day.isoformat()} is outside {EARLIEST_DAY.isoformat()} to "
+            f"{LATEST_DAY.isoformat()}",
+            argument=argument,
+        )
+    return day
+
+
+def checked_moment(moment: dt.datetime | None, argument: str) -> dt.datetime | None:
+    """The datetime, or a BAD_USER_INPUT when it has no time zone: the hub stores zoned times,
+    and Neo4j compares a zoned with a local one as null, which would match nothing."""
+    if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+        raise bad_user_input(
+            f"{argument} needs a time zone (e.g. 2026-01-01T00:00:00Z)", argument=argument
+        )
+    return moment

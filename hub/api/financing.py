@@ -106,9 +106,16 @@ class FinancingProfile:
     warehouses_provenance: Provenance
     refunds: RefundSummary
     loans: LoanSummary
-    grade: str
-    score: int
-    factor_summary: list[str] = strawberry.field(description="Each factor's code and points.")
+    grade: str | None = strawberry.field(
+        description="The zone's grade: needs a consent covering credit:read too."
+    )
+    score: int | None = strawberry.field(
+        description="The zone's score: needs a consent covering credit:read too."
+    )
+    factor_summary: list[str] | None = strawberry.field(
+        description="Each factor's code and points (credit:explain, and a consent covering "
+        "credit:read)."
+    )
     listed: bool = strawberry.field(description="An authoritative list entry is in force.")
     bank_measures: list[str] = strawberry.field(description="Joint measures for banks.")
     data_quality: list[str] = strawberry.field(description="Months or sections without data.")
@@ -147,7 +154,8 @@ async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
     state = info.context.request.app.state
     now = dt.datetime.now(dt.UTC)
     today = now.date()
-    # the row policy first; the grade is part of the financing view, under its consent
+    # the row policy first; the grade and score show only under a consent covering credit:read
+    # too (the catalog's FinancingProfile.grade rule; `hub.api.access` checks it)
     profile = await credit_profile(info, uscc, today, consent_scope=None)
     if profile is None:
         return None

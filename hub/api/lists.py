@@ -17,7 +17,7 @@ from auth.policy import list_scope
 from graph_schema.dates import utc_today
 from graph_schema.model import ListKind
 from hub.api.context import Info
-from hub.api.errors import bad_user_input, shown
+from hub.api.errors import bad_user_input, checked_day, shown
 from hub.api.pagination import decode_cursor, encode_cursor, page_size
 from hub.api.types import PageInfo, Person
 from hub.credit.facts import PathStep
@@ -142,6 +142,12 @@ def steps(path: tuple[PathStep, ...]) -> list[CoverageStep]:
     ]
 
 
+def enterprises_of(row: StoredCoverage) -> list[str]:
+    """The enterprises a list row names: its subject, if an enterprise, and those on its path."""
+    subject = [row.subject_key] if row.subject_type == "ENTERPRISE" else []
+    return subject + [step.key for step in row.path if step.label == "Enterprise"]
+
+
 def _entry(row: StoredCoverage) -> JointListEntry:
     is_person = row.subject_type == "PERSON"
     return JointListEntry(
@@ -199,7 +205,7 @@ async def joint_list(
     query = ListQuery(
         kind=kind,
         lists=scope.lists,
-        as_of=as_of or utc_today(),
+        as_of=checked_day(as_of, "asOf") or utc_today(),
         limit=size + 1,
         after=decode_cursor(after, "coverage") if after else None,
         list=where.list_kind.value if where.list_kind else None,
@@ -211,6 +217,7 @@ async def joint_list(
     )
     rows = await joint_list_page(state.driver, state.settings.neo4j_database, query)
     page = rows[:size]
+    info.context.loaders.touch(info.path, (u for row in page for u in enterprises_of(row)))
     edges = [
         JointListEdge(cursor=encode_cursor(row.id, "coverage"), node=_entry(row)) for row in page
     ]

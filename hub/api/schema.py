@@ -17,6 +17,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import RequiresScopes
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -35,7 +36,7 @@ from hub.api.consent import ConsentMutation, ConsentType
 from hub.api.consent import mine as my_consents
 from hub.api.context import Info
 from hub.api.credit import CreditProfile, credit_profile, measures_for
-from hub.api.errors import bad_user_input, checked_uscc, shown
+from hub.api.errors import bad_user_input, checked_moment, checked_uscc, shown
 from hub.api.financing import FinancingProfile, financing_profile
 from hub.api.limits import Documents, OperationLimits
 from hub.api.lists import EnterpriseMeasures, JointListConnection, JointListFilter, joint_list
@@ -152,7 +153,10 @@ class Query:
     async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
         relations = selected_relations(info)
         row = await info.context.loaders.load_profile(checked_uscc(uscc), relations)
-        return Enterprise.from_row(row) if row else None
+        if row is None:
+            return None
+        info.context.loaders.touch(info.path, [row["uscc"]])
+        return Enterprise.from_row(row)
 
     @strawberry.field(description="Enterprises in USCC order, a page at a time (Relay).")
     async def enterprises(
@@ -171,6 +175,7 @@ class Query:
         )
         page = rows[:limit]
         info.context.loaders.prime(page)
+        info.context.loaders.touch(info.path, [row["uscc"] for row in page])
         edges = [
             EnterpriseEdge(cursor=encode_cursor(row["uscc"]), node=Enterprise.from_row(row))
             for row in page
@@ -188,7 +193,10 @@ class Query:
     async def credit_profile(
         self, info: Info, uscc: str, as_of: dt.date | None = None
     ) -> CreditProfile | None:
-        return await credit_profile(info, checked_uscc(uscc), as_of)
+        profile = await credit_profile(info, checked_uscc(uscc), as_of)
+        if profile is not None:
+            info.context.loaders.touch(info.path, [profile.uscc])
+        return profile
 
     @strawberry.field(
         description="The consolidated joint-punishment list: every subject an authoritative "
@@ -230,7 +238,11 @@ class Query:
     async def measures_for(
         self, info: Info, uscc: str, department: str, as_of: dt.date | None = None
     ) -> EnterpriseMeasures | None:
-        return await measures_for(info, checked_uscc(uscc), department, as_of)
+        found = await measures_for(info, checked_uscc(uscc), department, as_of)
+        if found is not None:  # the enterprise, and those its measures' paths name
+            steps = [step for m in found.measures for step in m.path if step.label == "Enterprise"]
+            info.context.loaders.touch(info.path, [found.uscc, *(s.key for s in steps)])
+        return found
 
     @strawberry.field(
         description="The network around an enterprise: nodes within `depth` (1 to 3) "
@@ -301,7 +313,10 @@ class Query:
         "under an active consent covering financing:read; null otherwise."
     )
     async def financing_profile(self, info: Info, uscc: str) -> FinancingProfile | None:
-        return await financing_profile(info, checked_uscc(uscc))
+        profile = await financing_profile(info, checked_uscc(uscc))
+        if profile is not None:
+            info.context.loaders.touch(info.path, [profile.uscc])
+        return profile
 
     @strawberry.field(description="Your objections to your records, newest first.")
     async def my_objections(self, info: Info) -> list[ObjectionType]:
@@ -355,8 +370,8 @@ class Query:
             client_id=f.client_id,
             kind=_audit_kind(f.kind),
             uscc=checked_uscc(f.uscc) if f.uscc else None,
-            since=f.since,
-            until=f.until,
+            since=checked_moment(f.since, "filter.since"),
+            until=checked_moment(f.until, "filter.until"),
             first=size,
             after_seq=after,
         )
@@ -392,6 +407,42 @@ class HubSchema(federation.Schema):
         ]
         if unexpected:
             super().process_errors(unexpected, execution_context)
+
+    def entities_resolver(
+        self, info: strawberry.Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """`_entities`, once every representation is a well-formed Enterprise reference (the
+        only entity): a malformed one is a BAD_USER_INPUT naming it, not a Python error."""
+        for index, representation in enumerate(representations):
+            checked_representation(representation, index)
+        return super().entities_resolver(info, representations)
+
+
+ENTITY_KEYS = frozenset({"__typename", "uscc"})
+
+
+def checked_representation(representation: object, index: int) -> None:
+    """An Enterprise reference is `{"__typename": "Enterprise", "uscc": "<a valid USCC>"}`."""
+    where = f"representations[{index}]"
+    if not isinstance(representation, dict):
+        raise bad_user_input(f"{where} is not an object", argument=where)
+    typename = representation.get("__typename")
+    if typename != "Enterprise":
+        named = shown(str(typename)) if typename is not None else "no __typename"
+        raise bad_user_input(
+            f"{where} names {named}: the hub resolves only Enterprise references",
+            argument=f"{where}.__typename",
+        )
+    extra = sorted(shown(str(key)) for key in set(representation) - ENTITY_KEYS)
+    if extra:
+        raise bad_user_input(
+            f"{where} has keys the Enterprise key does not: {', '.join(extra[:5])}",
+            argument=where,
+        )
+    uscc = representation.get("uscc")
+    if not isinstance(uscc, str):
+        raise bad_user_input(f"{where}.uscc must be a USCC string", argument=f"{where}.uscc")
+    checked_uscc(uscc, argument=f"{where}.uscc")
 
 
 EXPECTED_ERROR_CODES = frozenset({"FORBIDDEN", "BAD_USER_INPUT", "BAD_REQUEST", "QUERY_TOO_COSTLY"})

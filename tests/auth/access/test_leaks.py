@@ -294,3 +294,38 @@ async def test_a_regulator_may_open_a_subscription(graph: AsyncDriver, hub_url: 
     regulator = await token_for(hub_url, graph, "regulator")
     query = "subscription { ratingChanged { uscc } }"
     assert await subscribe(hub_url, regulator, query, refused=False) == []
+
+
+FINANCING_CREDIT = """query($u: String!) {
+  financingProfile(uscc: $u) { uscc grade score factorSummary } }"""
+
+
+async def test_a_financing_consent_without_credit_read_shows_no_grade(
+    graph: AsyncDriver, hub_url: str
+) -> None:
+    await build(graph)
+    token = await lender(hub_url, graph, "bank", ["enterprise:read", "financing:read"])
+    body = await ask(hub_url, token, FINANCING_CREDIT, u=E1)
+    assert body["data"] == {
+        "financingProfile": {"uscc": E1, "grade": None, "score": None, "factorSummary": None}
+    }
+    assert forbidden(body) == [
+        ("financingProfile.factorSummary", "missing_scope"),
+        ("financingProfile.grade", "no_consent"),
+        ("financingProfile.score", "no_consent"),
+    ]
+
+
+async def test_with_credit_read_too_the_financing_profile_shows_the_grade_not_the_factors(
+    graph: AsyncDriver, hub_url: str
+) -> None:
+    await build(graph)
+    scopes = ["enterprise:read", "financing:read", "credit:read"]
+    token = await lender(hub_url, graph, "bank", scopes)
+    body = await ask(hub_url, token, FINANCING_CREDIT, u=E1)
+    profile = body["data"]["financingProfile"]
+    # the factors name SAFE class C, which a bank may not learn: explanation is credit:explain
+    assert profile["factorSummary"] is None
+    assert forbidden(body) == [("financingProfile.factorSummary", "missing_scope")]
+    # 80 base, SAFE class C -15, on SAFE_CLASS_C -5 and ABNORMAL_OPERATION -10, network -12
+    assert (profile["grade"], profile["score"]) == ("D", 38)
