@@ -28,8 +28,8 @@ class FinancingProfileFinancingProfile(BaseModel):
     collection_ratio: Optional[float] = Field(alias="collectionRatio")
     three_document_match_rate: Optional[float] = Field(alias="threeDocumentMatchRate")
     loans: "FinancingProfileFinancingProfileLoans"
-    grade: str
-    score: int
+    grade: Optional[str]
+    score: Optional[int]
     listed: bool
     bank_measures: list[str] = Field(alias="bankMeasures")
     data_quality: list[str] = Field(alias="dataQuality")
