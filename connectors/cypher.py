@@ -171,16 +171,23 @@ RETURN k {.*} AS key, c {.*} AS connector
 # A map projection, so a fresh graph without these property keys yet raises no notification.
 CONNECTOR_BY_ID: Final = "MATCH (c:Connector {id: $id}) RETURN c {.*} AS connector"
 
-BATCH_BY_ID: Final = "MATCH (b:Batch {id: $id}) RETURN b.hash AS hash, b {.*} AS batch"
+BATCH_BY_ID: Final = (
+    "MATCH (b:Batch {id: $id}) RETURN b.hash AS hash, b.connector AS connector, b {.*} AS batch"
+)
 
 # Taking the connector's write lock first serialises its batches: the sequence and batch-id
-# checks below cannot race with another batch of the same connector.
+# checks below cannot race with another batch of the same connector. The batch-id check
+# serialises claims of one id across connectors too: in a writing query the seek on the
+# unique `Batch.id` is a locking one (NodeUniqueIndexSeek(Locking)), which, for an id not
+# yet applied, holds the id's index entry exclusively until the transaction ends. A batch of
+# another connector with the same id therefore waits here and then sees this one's Batch,
+# instead of failing on the uniqueness constraint when it records its own.
 LOCK_CONNECTOR: Final = """
 MATCH (c:Connector {id: $id})
 SET c.lockedBy = $batch_id
 WITH c
 OPTIONAL MATCH (b:Batch {id: $batch_id})
-RETURN c.lastSequence AS lastSequence, b.hash AS appliedHash
+RETURN c.lastSequence AS lastSequence, b.hash AS appliedHash, b.connector AS appliedBy
 """
 
 RECORD_BATCH: Final = """

@@ -3,7 +3,8 @@
 Checks run in this order, each with its own code: the batch is a UTF-8 JSON object (a
 flattened JWS), its signature (with a key valid at the batch's creation time and not revoked),
 record type allowed for the connector, batch id new (the same batch again is ALREADY_APPLIED,
-also when both copies arrive at once; the same id with other content is a conflict), sequence
+also when both copies arrive at once; the same id with other content, or from another
+connector, is a conflict, also when both arrive at once), sequence
 above the connector's last and at most `Limits.max_sequence_jump` above it, creation time
 within the allowed skew, every record valid. Then all rows are upserted in one transaction,
 with the Batch recorded in the same transaction; a refused batch writes nothing but its
@@ -268,18 +269,13 @@ class Pipeline:
         return record_type
 
     async def _already_applied(self, payload: BatchPayload, payload_hash: str) -> bool:
-        applied = await store.batch_hash(self.driver, self.database, str(payload.batch_id))
+        batch_id = str(payload.batch_id)
+        applied = await store.applied_batch(self.driver, self.database, batch_id)
         if applied is None:
             return False
-        if applied == payload_hash:
+        if applied.hash == payload_hash:
             return True
-        raise Refused(
-            Problem(
-                "BATCH_ID_CONFLICT",
-                f"batch {payload.batch_id} was already applied with "
-                "different content; a new batch needs a new id",
-            )
-        )
+        raise _batch_id_taken(batch_id, payload.connector, applied, meanwhile=False)
 
     def _check_skew(self, payload: BatchPayload, now: dt.datetime) -> None:
         created = payload.created_utc()
@@ -318,17 +314,11 @@ class Pipeline:
         batch_id = str(payload.batch_id)
 
         async def work(tx: AsyncManagedTransaction) -> tuple[int, tuple[int, int] | None]:
-            last, applied_hash = await store.lock_connector(tx, payload.connector, batch_id)
-            if applied_hash == payload_hash:
+            last, applied = await store.lock_connector(tx, payload.connector, batch_id)
+            if applied is not None and applied.hash == payload_hash:
                 raise _AppliedMeanwhile  # the same batch, sent twice at once: nothing to write
-            if applied_hash is not None:
-                raise Refused(
-                    Problem(
-                        "BATCH_ID_CONFLICT",
-                        f"batch {batch_id} was applied with different content while this one "
-                        "was being checked; a new batch needs a new id",
-                    )
-                )
+            if applied is not None:
+                raise _batch_id_taken(batch_id, payload.connector, applied, meanwhile=True)
             self._check_above(payload.sequence, last)
             gap = (last + 1, payload.sequence - 1) if payload.sequence > last + 1 else None
             written = await write_statement_rows(tx, record_type.upsert, rows)
@@ -402,6 +392,23 @@ class Pipeline:
         )
 
 
+def _batch_id_taken(
+    batch_id: str, connector: str, applied: store.AppliedBatch, *, meanwhile: bool
+) -> Refused:
+    """The conflict of a batch whose id an applied batch of other content already has;
+    `meanwhile` when that batch was applied while this one was being checked. Which
+    connector holds the id is not told: only that it is another one."""
+    if applied.connector != connector:
+        message = f"batch {batch_id} was already applied by another connector"
+    elif meanwhile:
+        message = (
+            f"batch {batch_id} was applied with different content while this one was being checked"
+        )
+    else:
+        message = f"batch {batch_id} was already applied with different content"
+    return Refused(Problem("BATCH_ID_CONFLICT", f"{message}; a new batch needs a new id"))
+
+
 def _parse_document(raw: bytes) -> Any:
     """The batch's JSON value (its shape is `read_header`'s to check): the body must be UTF-8
     (RFC 8259; no other encoding is guessed) and shallow enough for the parser."""
@@ -420,6 +427,10 @@ def _parse_document(raw: bytes) -> Any:
     except RecursionError:
         raise Refused(
             Problem("MALFORMED_JWS", "the batch is nested too deeply to be a flattened JWS")
+        ) from None
+    except ValueError:  # a number with more digits than Python converts (4,300)
+        raise Refused(
+            Problem("MALFORMED_JWS", "the batch holds a number too long to read")
         ) from None
 
 

@@ -78,20 +78,33 @@ async def get_connector(
     return dict(records[0]["connector"]) if records else None
 
 
-async def batch_hash(driver: AsyncDriver, database: str, batch_id: str) -> str | None:
+@dataclass(frozen=True)
+class AppliedBatch:
+    """What the ledger holds of an applied batch, for checking a batch id against it."""
+
+    hash: str
+    connector: str
+
+
+async def applied_batch(driver: AsyncDriver, database: str, batch_id: str) -> AppliedBatch | None:
     records, _, _ = await driver.execute_query(BATCH_BY_ID, id=batch_id, database_=database)
-    return str(records[0]["hash"]) if records else None
+    if not records:
+        return None
+    return AppliedBatch(str(records[0]["hash"]), str(records[0]["connector"]))
 
 
 async def lock_connector(
     tx: AsyncManagedTransaction, connector: str, batch_id: str
-) -> tuple[int, str | None]:
-    """Take the connector's write lock; its last sequence, and the payload hash of the batch
-    `batch_id` if one was applied (by anyone) before the lock was granted."""
+) -> tuple[int, AppliedBatch | None]:
+    """Take the connector's write lock and claim `batch_id` (see `LOCK_CONNECTOR`): the
+    connector's last sequence, and the batch `batch_id` if one was applied (by any connector)
+    before the locks were granted."""
     result = await tx.run(LOCK_CONNECTOR, id=connector, batch_id=batch_id)
     record = await result.single(strict=True)
-    applied = record["appliedHash"]
-    return int(record["lastSequence"]), str(applied) if applied is not None else None
+    applied = None
+    if record["appliedHash"] is not None:
+        applied = AppliedBatch(str(record["appliedHash"]), str(record["appliedBy"]))
+    return int(record["lastSequence"]), applied
 
 
 async def record_batch(tx: AsyncManagedTransaction, **fields: Any) -> None:

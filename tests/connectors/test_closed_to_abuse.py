@@ -281,6 +281,8 @@ DEEP_HEADER = json.dumps(
         (b"null", "a batch must be a JSON object (flattened JWS), not null"),
         (b"true", "a batch must be a JSON object (flattened JWS), not a boolean"),
         (DEEP_HEADER, "the protected header is nested too deeply"),
+        (b'{"payload": ' + b"9" * 5000 + b"}", "the batch holds a number too long to read"),
+        (b"9" * 5000, "the batch holds a number too long to read"),
     ],
     ids=[
         "deep-array",
@@ -293,6 +295,8 @@ DEEP_HEADER = json.dumps(
         "null",
         "boolean",
         "deep-header",
+        "long-number-member",
+        "long-number",
     ],
 )
 async def test_a_body_that_is_not_a_batch_is_a_400_naming_the_problem(
@@ -476,6 +480,136 @@ async def test_one_batch_id_with_two_contents_at_once_is_a_conflict(
     assert answers == [(202, "APPLIED"), (409, "BATCH_ID_CONFLICT")]
     assert await count(ledger, "Batch") == 1
     assert await count(ledger, "Enterprise") == 1
+
+
+# --- one batch id from two connectors --------------------------------------------------------
+
+SHARED_ID = uuid.UUID("3f0c2a9e-5b7d-4e1a-9c48-2d6b1f8e7a50")
+TAKEN = (
+    "batch 3f0c2a9e-5b7d-4e1a-9c48-2d6b1f8e7a50 was already applied by another connector; "
+    "a new batch needs a new id"
+)
+
+
+@contextlib.asynccontextmanager
+async def batch_id_held(driver: AsyncDriver, batch_id: uuid.UUID) -> AsyncIterator[None]:
+    """Hold the uniqueness lock of `batch_id` in a transaction of the test's own (an
+    uncommitted Batch of that id), so batches of that id pushed meanwhile pass every early
+    check and then queue in their write transaction, where each connector's lock is taken with
+    the batch id's (see `connectors.cypher.LOCK_CONNECTOR`); rolled back on exit."""
+    async with driver.session(database=DATABASE) as session:
+        tx = await session.begin_transaction()
+        try:
+            result = await tx.run("CREATE (:Batch {id: $id, heldByTest: true})", id=str(batch_id))
+            await result.consume()
+            yield
+        finally:
+            await tx.rollback()
+
+
+async def batch_owners(driver: AsyncDriver) -> list[tuple[str, str]]:
+    records, _, _ = await driver.execute_query(
+        "MATCH (c:Connector)-[:SENT]->(b:Batch) RETURN b.id AS id, c.id AS connector "
+        "ORDER BY connector, id",
+        database_=DATABASE,
+    )
+    return [(r["id"], r["connector"]) for r in records]
+
+
+async def rejections(driver: AsyncDriver) -> list[tuple[str, str, str]]:
+    records, _, _ = await driver.execute_query(
+        "MATCH (r:BatchRejection) RETURN r.batchId AS id, r.connector AS connector, r.code AS code",
+        database_=DATABASE,
+    )
+    return [(r["id"], r["connector"], r["code"]) for r in records]
+
+
+async def enterprises(driver: AsyncDriver) -> list[tuple[str, str]]:
+    records, _, _ = await driver.execute_query(
+        "MATCH (e:Enterprise) RETURN e.uscc AS uscc, e.source AS source ORDER BY uscc",
+        database_=DATABASE,
+    )
+    return [(r["uscc"], r["source"]) for r in records]
+
+
+async def test_a_batch_id_of_another_connector_is_a_conflict(
+    ledger: AsyncDriver, samr: Agency, agency: Any, fixed_hub: str
+) -> None:
+    other: Agency = await agency("samr-other", Department.SAMR, ["samr.enterprise@1"])
+    token = await token_for(fixed_hub, ledger, "connector", institution="samr-test")
+    other_token = await token_for(fixed_hub, ledger, "connector", institution="samr-other")
+    mine = samr.batch("samr.enterprise@1", [enterprise_record(1)], batch_id=SHARED_ID)
+    applied = await push(fixed_hub, token, mine)
+    assert applied.status_code == 202, applied.text
+    before = await fingerprint(ledger)
+
+    theirs = other.batch("samr.enterprise@1", [enterprise_record(2)], batch_id=SHARED_ID)
+    refused = await push(fixed_hub, other_token, theirs)
+    assert refused.status_code == 409, refused.text
+    assert problems(refused) == [{"code": "BATCH_ID_CONFLICT", "message": TAKEN}]
+    assert await fingerprint(ledger) == before
+    assert await batch_owners(ledger) == [(str(SHARED_ID), "samr-test")]
+    assert await rejections(ledger) == [(str(SHARED_ID), "samr-other", "BATCH_ID_CONFLICT")]
+    assert await last_sequence(ledger, "samr-other") == 0
+
+    # the same records under a new id are applied
+    fresh_id = uuid.UUID("9b1e4d27-0c6a-4f85-b3d2-7e5a8c1f6049")
+    fresh = other.batch("samr.enterprise@1", [enterprise_record(2)], batch_id=fresh_id)
+    accepted = await push(fixed_hub, other_token, fresh)
+    assert accepted.status_code == 202, accepted.text
+    assert await batch_owners(ledger) == [
+        (str(fresh_id), "samr-other"),
+        (str(SHARED_ID), "samr-test"),
+    ]
+    assert await enterprises(ledger) == [(uscc(1), "samr-test"), (uscc(2), "samr-other")]
+
+
+async def test_one_batch_id_from_two_connectors_at_once_is_a_conflict_not_a_500(
+    ledger: AsyncDriver, samr: Agency, agency: Any, fixed_hub: str
+) -> None:
+    other: Agency = await agency("samr-other", Department.SAMR, ["samr.enterprise@1"])
+    senders = {"samr-test": samr, "samr-other": other}
+    tokens = {
+        connector: await token_for(fixed_hub, ledger, "connector", institution=connector)
+        for connector in senders
+    }
+    records = {"samr-test": enterprise_record(1), "samr-other": enterprise_record(2)}
+    batches = {
+        connector: sender.batch("samr.enterprise@1", [records[connector]], batch_id=SHARED_ID)
+        for connector, sender in senders.items()
+    }
+    # both pushes are past every early check, each in its own write transaction, before
+    # either may claim the id
+    async with batch_id_held(ledger, SHARED_ID):
+        both = asyncio.ensure_future(
+            asyncio.gather(
+                *(push(fixed_hub, tokens[c], batches[c]) for c in ("samr-test", "samr-other"))
+            )
+        )
+        await until_waiting_for_the_connector(ledger, 2)
+    responses = dict(zip(("samr-test", "samr-other"), await both, strict=True))
+
+    assert sorted(r.status_code for r in responses.values()) == [202, 409]
+    [winner] = [c for c, r in responses.items() if r.status_code == 202]
+    [loser] = [c for c, r in responses.items() if r.status_code == 409]
+    assert responses[winner].json()["status"] == "APPLIED"
+    assert problems(responses[loser]) == [{"code": "BATCH_ID_CONFLICT", "message": TAKEN}]
+    assert await batch_owners(ledger) == [(str(SHARED_ID), winner)]
+    assert await rejections(ledger) == [(str(SHARED_ID), loser, "BATCH_ID_CONFLICT")]
+    # the loser's records were not written, nor its sequence taken
+    assert await enterprises(ledger) == [(records[winner]["uscc"], winner)]
+    assert await last_sequence(ledger, winner) == 1
+    assert await last_sequence(ledger, loser) == 0
+
+    # the loser's records under a new id are applied
+    fresh_id = uuid.UUID("9b1e4d27-0c6a-4f85-b3d2-7e5a8c1f6049")
+    fresh = senders[loser].batch("samr.enterprise@1", [records[loser]], batch_id=fresh_id)
+    accepted = await push(fixed_hub, tokens[loser], fresh)
+    assert accepted.status_code == 202, accepted.text
+    assert await enterprises(ledger) == [(uscc(1), "samr-test"), (uscc(2), "samr-other")]
+    assert sorted(await batch_owners(ledger)) == sorted(
+        [(str(SHARED_ID), winner), (str(fresh_id), loser)]
+    )
 
 
 # --- 14: Ed25519 is the other name of EdDSA -------------------------------------------------
