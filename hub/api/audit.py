@@ -2,6 +2,18 @@
 data is recorded, after it ran, with who asked, why, under which consents, which enterprises,
 which fields and how it ended.
 
+What is recorded as read is what the answer carries, decided from the executed result:
+
+- `fields`: the fields the answer carries, two levels deep: selected and executed (so not
+  skipped by `@skip`/`@include`), not refused (null with an error at or below them), and
+  under a root field that answered non-null;
+- `enterprises`: every enterprise whose data the answer carries: resolvers `touch` what they
+  put into the answer (the root enterprise, graph nodes, list rows, alerts, objections, ...),
+  and those touched under a root that answered null are left out (`Loaders.answered`).
+
+A root answered null without data (unknown, hidden, no consent) therefore reads nothing; a
+request that read nothing is recorded only if something was refused (FORBIDDEN), as such.
+
 Recording only queues the event (`auth.audit.AuditLog.record`); the hash chain is written in
 the background, so the request does not wait for it.
 """
@@ -10,13 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -30,6 +43,9 @@ from hub.api.context import Context
 
 logger = logging.getLogger(__name__)
 
+ResponsePath = tuple[str | int, ...]
+"""A response path, as in a GraphQL error's `path`."""
+
 
 class AuditTrail(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
@@ -41,7 +57,8 @@ class AuditTrail(SchemaExtension):
         result = execution.result
         errors = (result.errors or []) if result is not None else []
         codes = [(e.extensions or {}).get("code") for e in errors]
-        touched = context.loaders.touched
+        data = result.data if result is not None else None
+        touched = context.loaders.answered(data)
         if not touched and "FORBIDDEN" not in codes:
             return  # nothing about any enterprise was read or refused
         document = execution.graphql_document
@@ -52,9 +69,9 @@ class AuditTrail(SchemaExtension):
             root_fields=_root_fields(document),
             enterprises=touched,
             purpose=context.purpose,
-            outcome=outcome_for(codes, has_data=_has_data(result.data if result else None)),
+            outcome=outcome_for(codes, has_data=_has_data(data)),
             consent_ids=await _consents(context, touched),
-            fields=fields_read(document, execution.operation_name),
+            fields=fields_read(document, execution.operation_name, data, errors),
         )
         try:
             context.audit.record(event)
@@ -91,33 +108,72 @@ def _root_fields(document: object) -> list[str]:
     ]
 
 
-def fields_read(document: DocumentNode | None, operation_name: str | None) -> list[str]:
-    """What the operation asked for, two levels deep: `financingProfile.exports`,
-    `creditProfile.grade`; a root field without a selection is itself. Fragments are followed;
-    aliases are not what the enterprise wants to read, so the field names are used."""
-    if document is None:
+def fields_read(
+    document: DocumentNode | None,
+    operation_name: str | None,
+    data: Mapping[str, object] | None,
+    errors: Sequence[GraphQLError] = (),
+) -> list[str]:
+    """What the answer `data` carries, two levels deep: `financingProfile.exports`,
+    `creditProfile.grade`; a root field without a selection, or answering an empty list, is
+    itself. Only fields present in the data count (a skipped one is absent), none under a root
+    that answered null, and no field that is null with an error at or below it (refused).
+    Fragments are followed; aliases are not what the enterprise wants to read, so the field
+    names are used."""
+    if document is None or not data:
         return []
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [
-        o
-        for o in operations
-        if operation_name is None or (o.name and o.name.value == operation_name)
-    ]
+    operation = next(
+        (
+            d
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+            and (operation_name is None or (d.name is not None and d.name.value == operation_name))
+        ),
+        None,
+    )
+    if operation is None:
+        return []
+    failed = {tuple(e.path[:n]) for e in errors if e.path for n in range(1, len(e.path) + 1)}
     read: list[str] = []
-    for operation in chosen[:1]:
-        for root in _fields(operation.selection_set, fragments):
-            children = list(_fields(root.selection_set, fragments))
-            if not children:
-                read.append(root.name.value)
-            read.extend(
-                f"{root.name.value}.{child.name.value}"
-                for child in children
-                if not child.name.value.startswith("__")
-            )
-    return read
+    for root in _fields(operation.selection_set, fragments):
+        key = _key(root)
+        answer = data.get(key)
+        if answer is None or root.name.value.startswith("__"):
+            continue  # skipped, or answered null: nothing under it was read
+        children = list(_fields(root.selection_set, fragments))
+        items: list[tuple[ResponsePath, object]] = (
+            [((key, i), item) for i, item in enumerate(answer)]
+            if isinstance(answer, list)
+            else [((key,), answer)]
+        )
+        if not children or not items:
+            read.append(root.name.value)
+        read.extend(
+            f"{root.name.value}.{child.name.value}"
+            for child in children
+            if not child.name.value.startswith("__") and _answered(items, _key(child), failed)
+        )
+    return list(dict.fromkeys(read))
+
+
+def _key(field: FieldNode) -> str:
+    return field.alias.value if field.alias else field.name.value
+
+
+def _answered(
+    items: list[tuple[ResponsePath, object]], key: str, failed: set[ResponsePath]
+) -> bool:
+    """Whether `key` was answered in one of a root's items (its object, or each object of its
+    list, at their paths): present, and not null because of an error at or below it."""
+    return any(
+        isinstance(item, dict)
+        and key in item
+        and (item[key] is not None or (*at, key) not in failed)
+        for at, item in items
+    )
 
 
 def _fields(

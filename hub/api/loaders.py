@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql.pyutils import Path
 from strawberry.dataloader import DataLoader
 
 from hub.repository import RELATED_QUERIES, EnterpriseReader, Row, RowFilter
@@ -31,12 +32,9 @@ def _consent_loader(lookup: ConsentLookup | None) -> DataLoader[str, dict[str, s
     return DataLoader(load_fn=load)
 
 
-def _enterprise_loader(
-    reader: EnterpriseReader, rows: RowFilter, touched: set[str]
-) -> DataLoader[str, Row | None]:
+def _enterprise_loader(reader: EnterpriseReader, rows: RowFilter) -> DataLoader[str, Row | None]:
     async def load(usccs: list[str]) -> Sequence[Row | None]:
         found = await reader.enterprises(usccs, rows)
-        touched.update(found)
         return [found.get(uscc) for uscc in usccs]
 
     return DataLoader(load_fn=load)
@@ -53,13 +51,19 @@ class Loaders:
     consent_lookup: ConsentLookup | None = None
     """The caller's consents, for a consent-limited caller (a bank, an insurer); else None."""
     enterprise: DataLoader[str, Row | None] = field(init=False)
+    """Reads through the row filter; loading an enterprise is not reading it for the audit
+    trail (a resolver may load it only to check it is visible, then answer null): whoever
+    puts an enterprise's data into the answer says so with `touch`."""
     touched: set[str] = field(default_factory=set)
-    """Every enterprise whose data this request read: what the audit trail records."""
+    """Enterprises read outside any root field (the change feed adds them here directly)."""
+    touched_under: dict[str, set[str]] = field(default_factory=dict)
+    """The enterprises whose data the answer carries, by the root field (response key) they
+    were answered under."""
     related: dict[str, DataLoader[str, list[Row]]] = field(init=False)
     consents: DataLoader[str, dict[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.enterprise = _enterprise_loader(self.reader, self.rows, self.touched)
+        self.enterprise = _enterprise_loader(self.reader, self.rows)
         self.consents = _consent_loader(self.consent_lookup)
         self.related = {name: _related_loader(self.reader, name) for name in RELATED_QUERIES}
 
@@ -82,7 +86,6 @@ class Loaders:
             self.enterprise.prime(uscc, None)
             return None
         row, related = found[uscc]
-        self.touched.add(uscc)
         self.enterprise.prime(uscc, row)
         for name, rows in related.items():
             self.related[name].prime(uscc, rows)
@@ -91,5 +94,22 @@ class Loaders:
     def prime(self, rows: list[dict[str, Any]]) -> None:
         """Remember enterprises already read (by a list query) so references reuse them."""
         for row in rows:
-            self.touched.add(row["uscc"])
             self.enterprise.prime(row["uscc"], row)
+
+    def touch(self, path: Path, usccs: Iterable[str | None]) -> None:
+        """The answer at `path` (a resolver's `info.path`) carries these enterprises' data:
+        the audit trail records them if the root field above `path` answers non-null."""
+        while path.prev is not None:
+            path = path.prev
+        self.touched_under.setdefault(str(path.key), set()).update(u for u in usccs if u)
+
+    def answered(self, data: Mapping[str, object] | None) -> set[str]:
+        """Every enterprise whose data the answer `data` (the response's `data`) carries:
+        those touched under a root field that answered non-null, and those read outside any.
+        A root that answered null (unknown, hidden, refused, or nulled by a refused field
+        below it) carried nothing."""
+        answered = set(self.touched)
+        for key, usccs in self.touched_under.items():
+            if data is not None and data.get(key) is not None:
+                answered |= usccs
+        return answered

@@ -9,6 +9,7 @@ fragment left out unless the caller holds pii:read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import strawberry
 
@@ -127,6 +128,11 @@ def _node(info: Info, node: GraphNode) -> NetworkNode:
     )
 
 
+def _enterprises(nodes: Iterable[GraphNode]) -> list[str | None]:
+    """The USCCs of the enterprises among `nodes`: whose data the answer carries."""
+    return [node.key for node in nodes if node.label == "Enterprise"]
+
+
 def _edge(edge: GraphEdge) -> NetworkEdge:
     return NetworkEdge(
         id=edge.id,
@@ -160,6 +166,7 @@ async def graph_around(
     )
     if graph is None:
         return None
+    info.context.loaders.touch(info.path, [uscc, *_enterprises([graph.root, *graph.nodes])])
     return RelationshipGraph(
         root=_node(info, graph.root),
         nodes=[_node(info, n) for n in graph.nodes],
@@ -187,6 +194,9 @@ async def paths_between(
         limit=MAX_PATHS,
         as_of=utc_today(),
     )
+    # "no path" is an answer about both; each path names the enterprises along it
+    touched = [source, target, *(u for nodes, _ in found for u in _enterprises(nodes))]
+    info.context.loaders.touch(info.path, touched)
     return [
         NetworkPath(nodes=[_node(info, n) for n in nodes], edges=[_edge(e) for e in edges])
         for nodes, edges in found
@@ -205,6 +215,17 @@ async def owners_of(info: Info, uscc: str, threshold: float) -> list[UltimateOwn
         state.driver, state.settings.neo4j_database, uscc, utc_today()
     )
     masked = not info.context.principal.has("pii:read")
+    owners = effective_owners(uscc, holdings, threshold)
+    links = [link for owner in owners for chain in owner.chains for link in chain]
+    info.context.loaders.touch(
+        info.path,
+        [
+            uscc,
+            *(o.key for o in owners if o.label == "Enterprise"),
+            *(link.held for link in links),
+            *(link.holder for link in links if link.holder_label == "Enterprise"),
+        ],
+    )
     return [
         UltimateOwner(
             key=owner.key,
@@ -217,5 +238,5 @@ async def owners_of(info: Info, uscc: str, threshold: float) -> list[UltimateOwn
                 for chain in owner.chains
             ],
         )
-        for owner in effective_owners(uscc, holdings, threshold)
+        for owner in owners
     ]

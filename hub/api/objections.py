@@ -94,14 +94,20 @@ async def mine(info: Info) -> list[ObjectionType]:
         state.settings.neo4j_database,
         own_uscc(info, "files and follows its objections"),
     )
-    return [ObjectionType.of(o) for o in found]
+    return _read(info, found)
 
 
 async def of_enterprise(info: Info, uscc: str) -> list[ObjectionType]:
     """For a profile the caller may already see."""
     state = info.context.request.app.state
     found = await objections_of(state.driver, state.settings.neo4j_database, uscc)
-    return [ObjectionType.of(o) for o in found]
+    return _read(info, found)
+
+
+def _read(info: Info, objections: list[Objection]) -> list[ObjectionType]:
+    """The objections as the answer carries them, their enterprises touched for the audit."""
+    info.context.loaders.touch(info.path, (o.uscc for o in objections))
+    return [ObjectionType.of(o) for o in objections]
 
 
 async def queue(
@@ -140,8 +146,8 @@ async def queue(
     cursors = [encode_cursor(f"{o.filed_at.isoformat()}|{o.id}", "objection") for o in page]
     return ObjectionConnection(
         edges=[
-            ObjectionEdge(cursor=c, node=ObjectionType.of(o))
-            for c, o in zip(cursors, page, strict=True)
+            ObjectionEdge(cursor=c, node=node)
+            for c, node in zip(cursors, _read(info, page), strict=True)
         ],
         page_info=PageInfo.of(cursors, len(rows) > size, after),
     )

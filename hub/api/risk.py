@@ -70,6 +70,7 @@ async def risk_alerts(
         since=where.since,
         include_cleared=where.include_cleared,
     )
+    info.context.loaders.touch(info.path, (u for a in rows[:size] for u in a.subjects))
     edges = [
         RiskAlertEdge(
             cursor=encode_cursor(a.id, "alert"),

@@ -75,7 +75,10 @@ class Shareholder:
         if self.holder_uscc is None:
             return None
         row = await info.context.loaders.enterprise.load(self.holder_uscc)
-        return Enterprise.from_row(row) if row else None
+        if row is None:
+            return None
+        info.context.loaders.touch(info.path, [row["uscc"]])
+        return Enterprise.from_row(row)
 
 
 @strawberry.type
@@ -189,7 +192,10 @@ class Enterprise:
     @classmethod
     async def resolve_reference(cls, info: Info, uscc: strawberry.ID) -> Enterprise | None:
         row = await info.context.loaders.enterprise.load(str(uscc))
-        return cls.from_row(row) if row else None
+        if row is None:
+            return None
+        info.context.loaders.touch(info.path, [row["uscc"]])
+        return cls.from_row(row)
 
     @strawberry.field(description="The current legal representative.")
     async def legal_representative(self, info: Info) -> LegalRepresentative | None:
@@ -235,6 +241,7 @@ class Enterprise:
     async def holdings(self, info: Info) -> list[Holding]:
         rows = await info.context.loaders.relation("holdings")(self.uscc)
         targets = await info.context.loaders.enterprise.load_many([r["target"] for r in rows])
+        info.context.loaders.touch(info.path, [t["uscc"] for t in targets if t is not None])
         return [
             Holding(
                 enterprise=Enterprise.from_row(target),
