@@ -16,7 +16,13 @@ from auth.policy import list_scope, network_detail_visible, row_scope
 from graph_schema.dates import utc_today
 from hub.api.context import Info
 from hub.api.errors import checked_day
-from hub.api.lists import AppliedMeasures, EnterpriseMeasures, applied, checked_department
+from hub.api.lists import (
+    AppliedMeasures,
+    EnterpriseMeasures,
+    applied,
+    checked_department,
+    enterprises_named,
+)
 from hub.api.objections import ObjectionType
 from hub.api.objections import of_enterprise as objections_of_enterprise
 from hub.api.pagination import page_size
@@ -54,7 +60,13 @@ class RatingFactor:
     reason: str = strawberry.field(description="One line, in plain words.")
     basis: str = strawberry.field(description="The regulation the factor comes from.")
     evidence: list[str] = strawberry.field(description="Ids of the facts behind it.")
-    paths: list[list[PathNode]] = strawberry.field(description="For network factors.")
+    steps: strawberry.Private[tuple[tuple[PathStep, ...], ...]]
+
+    @strawberry.field(description="For network factors.")
+    def paths(self, info: Info) -> list[list[PathNode]]:
+        named = [s.key for path in self.steps for s in path if s.label == "Enterprise"]
+        info.context.loaders.touch(info.path, named)  # the answer names them: audited
+        return [[PathNode.of(step) for step in path] for path in self.steps]
 
 
 @strawberry.type(description="What the departments do with an enterprise of this grade.")
@@ -154,7 +166,9 @@ class CreditProfile:
         rows = await enterprise_coverage(
             state.driver, state.settings.neo4j_database, self.uscc, self.as_of, scope.lists
         )
-        return applied(rows, checked)
+        found = applied(rows, checked)
+        info.context.loaders.touch(info.path, enterprises_named(found))
+        return found
 
     @strawberry.field(
         description="The enterprise's objections to its records, newest first: a PENDING one "
@@ -208,7 +222,7 @@ class CreditProfile:
                     reason=f.reason,
                     basis=f.basis,
                     evidence=list(f.evidence),
-                    paths=[[PathNode.of(step) for step in path] for path in f.paths],
+                    steps=f.paths,
                 )
                 for f in factors
             ],

@@ -227,6 +227,11 @@ async def joint_list(
     )
 
 
+def enterprises_named(measures: list[AppliedMeasures]) -> list[str]:
+    """The enterprises the measures' paths name: what the answer carries of them (audited)."""
+    return [s.key for m in measures for s in m.path if s.label == "Enterprise" and s.key]
+
+
 def applied(rows: list[StoredCoverage], department: str | None) -> list[AppliedMeasures]:
     """Each row's measures (of `department` only, when given), rows without any left out."""
     found = []

@@ -39,7 +39,13 @@ from hub.api.credit import CreditProfile, credit_profile, measures_for
 from hub.api.errors import bad_user_input, checked_moment, checked_uscc, shown
 from hub.api.financing import FinancingProfile, financing_profile
 from hub.api.limits import Documents, OperationLimits
-from hub.api.lists import EnterpriseMeasures, JointListConnection, JointListFilter, joint_list
+from hub.api.lists import (
+    EnterpriseMeasures,
+    JointListConnection,
+    JointListFilter,
+    enterprises_named,
+    joint_list,
+)
 from hub.api.network import (
     NetworkPath,
     RelationshipGraph,
@@ -240,8 +246,8 @@ class Query:
     ) -> EnterpriseMeasures | None:
         found = await measures_for(info, checked_uscc(uscc), department, as_of)
         if found is not None:  # the enterprise, and those its measures' paths name
-            steps = [step for m in found.measures for step in m.path if step.label == "Enterprise"]
-            info.context.loaders.touch(info.path, [found.uscc, *(s.key for s in steps)])
+            named = enterprises_named(found.measures)
+            info.context.loaders.touch(info.path, [found.uscc, *named])
         return found
 
     @strawberry.field(

@@ -19,6 +19,7 @@ import pytest
 import websockets
 from graph_kit import DATABASE, token_for
 from neo4j import AsyncDriver
+from test_audit_api import eventually
 
 from graph_schema.uscc import make_uscc
 
@@ -329,3 +330,28 @@ async def test_with_credit_read_too_the_financing_profile_shows_the_grade_not_th
     assert forbidden(body) == [("financingProfile.factorSummary", "missing_scope")]
     # 80 base, SAFE class C -15, on SAFE_CLASS_C -5 and ABNORMAL_OPERATION -10, network -12
     assert (profile["grade"], profile["score"]) == ("D", 38)
+
+
+async def test_the_enterprise_a_network_factor_names_sees_the_read(
+    graph: AsyncDriver, hub_url: str
+) -> None:
+    await build(graph)
+    customs = await token_for(hub_url, graph, "customs")
+    named = await token_for(hub_url, graph, "enterprise", institution=E0)
+    log = "{ myAccessLog(first: 20) { operation enterprises fields } }"
+    query = "query %s($u: String!) { creditProfile(uscc: $u) { factors { code %s } } }"
+    await ask(hub_url, customs, query % ("CodesOnly", ""), u=E1)  # names no other enterprise
+    await ask(hub_url, customs, query % ("WithPaths", "paths { key }"), u=E1)
+
+    # CodesOnly was written first: absent once WithPaths is there, it was never recorded for E0
+    async def seen() -> list[dict[str, Any]]:
+        entries = (await ask(hub_url, named, log))["data"]["myAccessLog"]
+        return [e for e in entries if e["operation"] in {"CodesOnly", "WithPaths"}]
+
+    assert await eventually(seen, timeout_s=30) == [
+        {
+            "operation": "WithPaths",
+            "enterprises": [E0],  # its own log names only itself
+            "fields": ["creditProfile.factors"],
+        }
+    ]
