@@ -10,6 +10,9 @@ issuer not configured is `wrong_issuer`; the hub's own tokens must be `typ: at+j
 than now plus the leeway (`not_yet_valid`); `aud` (`wrong_audience`); the hub's own tokens
 must not be revoked (`revoked`), and external claims must map to a client kind
 (`unmapped_claims`).
+
+`TokenVerifier.recheck` checks again, for a connection that outlives a request (a websocket), a
+token verified earlier: only what can change since, `expired` and `revoked`.
 """
 
 from __future__ import annotations
@@ -157,12 +160,15 @@ class TokenVerifier:
         revocation_check: RevocationCheck | None = None,
         leeway_s: int = 60,
         http: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.keys = keys
         self.revocation_check = revocation_check
         self.leeway_s = leeway_s
+        self.clock = clock
+        """Now, in seconds since the epoch, for `exp`, `nbf` and `iat`."""
         self._own_http = http is None
         self.http = http or httpx.AsyncClient(follow_redirects=False)
         self._external = {
@@ -214,6 +220,17 @@ class TokenVerifier:
             return await self._own_principal(claims), claims
         return self._external_principal(external.config, claims), claims
 
+    async def recheck(self, claims: dict[str, Any]) -> None:
+        """Check again a token this verifier accepted (`verify_with_claims`' claims): its
+        signature, issuer and audience stand, so only `expired` (against the clock, with the
+        leeway) and, for the hub's own tokens, `revoked`. The revocation check
+        (`RevocationStore.is_revoked`) answers from memory a revocation made on this instance
+        and remembers "not revoked" for up to a second, so rechecking a token often costs at
+        most one index lookup a second."""
+        self._check_expiry(claims, self.clock())
+        if claims.get("iss") == self.issuer:
+            await self._check_revoked(claims)
+
     # --- keys --------------------------------------------------------------------------------
     def _own_key(self, alg: str, typ: object, kid: str | None) -> Key:
         if alg != SIGNING_ALG:
@@ -264,12 +281,22 @@ class TokenVerifier:
             )
 
     # --- claims ------------------------------------------------------------------------------
-    def _check_times_and_audience(self, claims: dict[str, Any], audience: str) -> None:
-        now = time.time()
+    def _check_expiry(self, claims: dict[str, Any], now: float) -> None:
         exp = _number(claims, "exp", required=True)
         assert exp is not None
         if now > exp + self.leeway_s:
             raise TokenError(TokenErrorCode.EXPIRED, f"the token expired at {int(exp)}")
+
+    async def _check_revoked(self, claims: dict[str, Any]) -> None:
+        jti = _string(claims, "jti")
+        if self.revocation_check is not None and await self.revocation_check(
+            jti, int(claims["exp"])
+        ):
+            raise TokenError(TokenErrorCode.REVOKED, "the token was revoked")
+
+    def _check_times_and_audience(self, claims: dict[str, Any], audience: str) -> None:
+        now = self.clock()
+        self._check_expiry(claims, now)
         for name in ("nbf", "iat"):
             moment = _number(claims, name, required=False)
             if moment is not None and moment > now + self.leeway_s:
@@ -292,10 +319,7 @@ class TokenVerifier:
             raise TokenError(
                 TokenErrorCode.MALFORMED, "the kind claim is missing or unknown"
             ) from None
-        if self.revocation_check is not None and await self.revocation_check(
-            jti, int(claims["exp"])
-        ):
-            raise TokenError(TokenErrorCode.REVOKED, "the token was revoked")
+        await self._check_revoked(claims)
         institution = claims.get("institution")
         return Principal(
             client_id=client_id,

@@ -26,7 +26,7 @@ from auth.verify import TokenError, TokenErrorCode
 from graph_schema.migrate import apply_migrations
 from hub.api.access import row_filter
 from hub.api.context import Context
-from hub.api.http_guard import GuardedGraphQL, refuse_connection
+from hub.api.http_guard import GuardedGraphQL, refuse_connection, remember_token
 from hub.api.loaders import ConsentLookup, Loaders
 from hub.api.media import (
     GRAPHQL_RESPONSE,
@@ -145,6 +145,20 @@ class HubGraphQL(GuardedGraphQL):
                 headers={"Retry-After": retry_after_header(wait)},
             )
         purpose = request.headers.get("x-purpose", "").strip() or None
+        longest = request.app.state.settings.max_purpose_chars
+        if purpose is not None and len(purpose) > longest:
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": f"X-Purpose is {len(purpose)} characters long; state "
+                            f"the purpose in at most {longest}",
+                            "extensions": {"code": "BAD_REQUEST", "limit": longest},
+                        }
+                    ]
+                },
+                status_code=400,
+            )
         if purpose is None and purpose_required(request.app.state.catalog, principal):
             return JSONResponse(
                 {
@@ -196,21 +210,28 @@ class HubGraphQL(GuardedGraphQL):
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:  # type: ignore[override]
         """Subscriptions authenticate in connection_init: {"Authorization": "Bearer ...",
-        "X-Purpose": "..."}; a kind that must state a purpose over HTTP must state it here."""
+        "X-Purpose": "..."}; a kind that must state a purpose over HTTP must state it here.
+        The token is checked again before each operation and each delivery (`SocketToken`)."""
         params = getattr(context, "connection_params", None) or {}
         header = str(params.get("Authorization") or params.get("authorization") or "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise refuse_connection(context.request, "missing_token")
+        verifier = context.request.app.state.auth.verifier
         try:
-            principal = await context.request.app.state.auth.verifier.verify_access_token(
-                token.strip()
-            )
+            principal, claims = await verifier.verify_with_claims(token.strip())
         except TokenError as error:
             raise refuse_connection(context.request, error.code.value) from None
         purpose = str(params.get("X-Purpose") or params.get("x-purpose") or "").strip() or None
+        if (
+            purpose is not None
+            and len(purpose) > context.request.app.state.settings.max_purpose_chars
+        ):
+            raise refuse_connection(context.request, "purpose_too_long")
         if purpose is None and purpose_required(context.request.app.state.catalog, principal):
             raise refuse_connection(context.request, "purpose_required")
+        assert isinstance(context.request, WebSocket)
+        remember_token(context.request, verifier, claims)
         verified = request_context(context.request, principal, purpose)
         context.principal, context.decide, context.loaders, context.purpose = (
             verified.principal,

@@ -20,6 +20,7 @@ from auth.audit import AuditEvent
 from auth.policy import RowMode, list_scope, row_scope
 from hub.api.context import Info
 from hub.api.errors import checked_uscc
+from hub.api.http_guard import token_holds
 from hub.api.pagination import bad_cursor, decode_cursor, encode_cursor, page_size
 from hub.credit.changes import (
     LIST_STATUS,
@@ -146,9 +147,12 @@ async def changes_page(
     )
 
 
+MAX_SEQ_DIGITS = 15
+
+
 def _seq(cursor: str) -> int:
     text = decode_cursor(cursor, "change", argument="cursor")
-    if not text.isdigit():
+    if not text.isdigit() or len(text) > MAX_SEQ_DIGITS:  # a seq Neo4j's integers can hold
         raise bad_cursor(cursor, argument="cursor")
     return int(text)
 
@@ -176,6 +180,8 @@ async def _watch(
     if scope.mode is RowMode.NONE:
         return
     async for batch in feed.subscribe():
+        if not await token_holds(context.request):
+            return  # the token expired or was revoked: the socket is closed with the reason
         candidates = [c for c in batch if c.kind == kind and (not wanted or c.uscc in wanted)]
         if not candidates:
             continue

@@ -10,28 +10,48 @@
   queries only.
 - Every refusal is a GraphQL-shaped body: `{"errors": [{"message", "extensions": {"code"}}]}`.
 - A websocket refused in `connection_init` is closed with 4403 and the refusal's code as the
-  close reason (`expired`, `revoked`, `purpose_required`, ...).
+  close reason (`expired`, `revoked`, `purpose_required`, ...). The token it was acknowledged
+  with is checked again (`SocketToken`) before each operation and, by the subscriptions, before
+  each delivery: once it has expired or is revoked, the socket is closed the same way.
+- A websocket message is decoded as a body is (`decode_json`): one that is not JSON, is nested
+  too deeply or holds a number too long closes the socket with 4400 and the problem as the
+  close reason.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import suppress
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message
+from starlette.websockets import (
+    WebSocket,
+    WebSocketDisconnect,
+    WebSocketDisconnected,
+    WebSocketState,
+)
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.exceptions import NonTextMessageReceived
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from auth.verify import TokenError, TokenVerifier
 from hub.ide import OfflineIdeGraphQL
 
 OFF_LOOP_BYTES = 64 * 1024
@@ -45,7 +65,11 @@ SUBSCRIPTIONS_OVER_WEBSOCKET = (
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 REFUSED_CONNECTION = 4403
-"""The close code of a websocket refused in connection_init (graphql-transport-ws)."""
+"""The close code of a websocket refused in connection_init (graphql-transport-ws), or whose
+token has expired or been revoked since."""
+
+INVALID_MESSAGE = 4400
+"""The close code of a websocket that sent a message that cannot be read (graphql-transport-ws)."""
 
 
 class RequestRefused(Exception):
@@ -154,11 +178,11 @@ def decode_json(data: str | bytes, what: str = "the request body") -> object:
         raise RequestRefused(400, f"{what} has a number too long to read", "BAD_REQUEST") from None
 
 
-async def decode_json_off_loop(data: bytes) -> object:
-    """`decode_json`, in a worker thread when the body is large."""
+async def decode_json_off_loop(data: str | bytes, what: str = "the request body") -> object:
+    """`decode_json`, in a worker thread when the body (or message) is large."""
     if len(data) < OFF_LOOP_BYTES:
-        return decode_json(data)
-    return await asyncio.to_thread(decode_json, data)
+        return decode_json(data, what)
+    return await asyncio.to_thread(decode_json, data, what)
 
 
 def _member(data: Mapping[str, Any], name: str, kind: type) -> Any:
@@ -200,8 +224,81 @@ def refuse_connection(websocket: HTTPConnection, code: str) -> ConnectionRejecti
     return ConnectionRejectionError({"code": code})
 
 
+async def close_refused(websocket: WebSocket, code: str) -> None:
+    """Close a connected websocket with 4403 and `code` as the reason (once: a second refusal,
+    say by another operation at the same moment, finds it closed)."""
+    if getattr(websocket.state, "refusal", None) is not None:
+        return
+    websocket.state.refusal = code
+    with suppress(WebSocketDisconnect, WebSocketDisconnected):  # the client has gone already
+        await websocket.close(REFUSED_CONNECTION, code)
+
+
+class SocketToken:
+    """The access token a websocket was acknowledged with, checked again for as long as the
+    socket is open: only its expiry and revocation can change (`TokenVerifier.recheck`)."""
+
+    def __init__(
+        self, websocket: WebSocket, verifier: TokenVerifier, claims: dict[str, Any]
+    ) -> None:
+        self.websocket = websocket
+        self.verifier = verifier
+        self.claims = claims
+
+    async def holds(self) -> bool:
+        """True while the token is good; otherwise the socket is closed with 4403 and the
+        reason (`expired`, `revoked`), and False."""
+        if getattr(self.websocket.state, "refusal", None) is not None:
+            return False
+        try:
+            await self.verifier.recheck(self.claims)
+        except TokenError as error:
+            await close_refused(self.websocket, error.code.value)
+            return False
+        return True
+
+
+def remember_token(websocket: WebSocket, verifier: TokenVerifier, claims: dict[str, Any]) -> None:
+    """Keep the token a websocket is acknowledged with, for `token_holds`."""
+    websocket.state.token = SocketToken(websocket, verifier, claims)
+
+
+async def token_holds(connection: HTTPConnection) -> bool:
+    """Whether the websocket's token still holds (see `SocketToken.holds`: when it does not,
+    the socket is closed); True for a connection without one (an HTTP request, checked when
+    it arrived)."""
+    token = getattr(connection.state, "token", None)
+    return not isinstance(token, SocketToken) or await token.holds()
+
+
 class ReasonedWebSocketAdapter(ASGIWebSocketAdapter):
-    """strawberry closes a refused connection with 4403 "Forbidden"; this says why."""
+    """strawberry closes a refused connection with 4403 "Forbidden"; this says why. Messages
+    are decoded by `decode_json`, and one it refuses closes the socket with 4400 and the
+    problem (strawberry would fail on too deep a message or too long a number)."""
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        try:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                text = await self.ws.receive_text()
+                try:
+                    message = await decode_json_off_loop(text, "the message")
+                except RequestRefused as refused:
+                    if ignore_parsing_errors:
+                        continue
+                    await self.close(INVALID_MESSAGE, refused.message)
+                    return
+                yield message
+        except KeyError as error:  # a binary message: strawberry closes with 4400 too
+            raise NonTextMessageReceived from error
+        except WebSocketDisconnect:
+            pass
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        if self.ws.application_state == WebSocketState.DISCONNECTED:
+            return  # closed by the hub (a refused token, say): nothing more is sent
+        await super().send_json(message)
 
     async def close(self, code: int, reason: str) -> None:
         refusal = getattr(self.ws.state, "refusal", None)
@@ -210,10 +307,32 @@ class ReasonedWebSocketAdapter(ASGIWebSocketAdapter):
         await super().close(code, reason)
 
 
+async def _socket_token_holds(websocket: object) -> bool:
+    return not isinstance(websocket, ReasonedWebSocketAdapter) or await token_holds(websocket.ws)
+
+
+class TokenCheckedTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
+    """graphql-transport-ws, the socket's token checked again before each new operation."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if await _socket_token_holds(self.websocket):
+            await super().handle_subscribe(message)
+
+
+class TokenCheckedGraphQLWS(BaseGraphQLWSHandler[Any, Any]):
+    """The legacy graphql-ws protocol, likewise."""
+
+    async def handle_start(self, message: StartMessage) -> None:
+        if await _socket_token_holds(self.websocket):
+            await super().handle_start(message)
+
+
 class GuardedGraphQL(OfflineIdeGraphQL):
     """strawberry's view with the hub's request checks (see the module's docstring)."""
 
     websocket_adapter_class = ReasonedWebSocketAdapter
+    graphql_transport_ws_handler_class = TokenCheckedTransportWS
+    graphql_ws_handler_class = TokenCheckedGraphQLWS
 
     async def run_guarded(self, request: Request, context: Any, max_body_bytes: int) -> Response:
         """Run an HTTP request whose caller is known; every refusal is GraphQL-shaped."""
