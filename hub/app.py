@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import unicodedata
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -77,6 +78,45 @@ def request_context(
     )
 
 
+class BadPurpose(ValueError):
+    """An X-Purpose the hub will not write into the audit trail; the message says why and
+    `code` is the websocket's close reason."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def stated_purpose(raw: object, longest: int, *, header: bool) -> str | None:
+    """The purpose a request states (its X-Purpose header, or `connection_init`'s), None when
+    it states none. It enters the audit trail an enterprise reads, so it must be one line of
+    text: a header is read as UTF-8 (HTTP hands it over as Latin-1: a Chinese purpose would
+    be stored garbled), control and direction characters are refused, and it is at most
+    `longest` characters."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise BadPurpose("X-Purpose must be a string", "bad_purpose")
+    text = raw
+    if header:
+        try:
+            text = raw.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            raise BadPurpose("X-Purpose is not UTF-8", "bad_purpose") from None
+    text = text.strip()
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in text):
+        raise BadPurpose(
+            "X-Purpose holds a control or direction character: state it as one line of text",
+            "bad_purpose",
+        )
+    if len(text) > longest:
+        raise BadPurpose(
+            f"X-Purpose is {len(text)} characters long; state the purpose in at most {longest}",
+            "purpose_too_long",
+        )
+    return text or None
+
+
 def consent_lookup(
     state: Any, catalog: Catalog, principal: Principal, now: dt.datetime
 ) -> ConsentLookup | None:
@@ -144,15 +184,15 @@ class HubGraphQL(GuardedGraphQL):
                 status_code=429,
                 headers={"Retry-After": retry_after_header(wait)},
             )
-        purpose = request.headers.get("x-purpose", "").strip() or None
         longest = request.app.state.settings.max_purpose_chars
-        if purpose is not None and len(purpose) > longest:
+        try:
+            purpose = stated_purpose(request.headers.get("x-purpose"), longest, header=True)
+        except BadPurpose as error:
             return JSONResponse(
                 {
                     "errors": [
                         {
-                            "message": f"X-Purpose is {len(purpose)} characters long; state "
-                            f"the purpose in at most {longest}",
+                            "message": str(error),
                             "extensions": {"code": "BAD_REQUEST", "limit": longest},
                         }
                     ]
@@ -222,16 +262,20 @@ class HubGraphQL(GuardedGraphQL):
             principal, claims = await verifier.verify_with_claims(token.strip())
         except TokenError as error:
             raise refuse_connection(context.request, error.code.value) from None
-        purpose = str(params.get("X-Purpose") or params.get("x-purpose") or "").strip() or None
-        if (
-            purpose is not None
-            and len(purpose) > context.request.app.state.settings.max_purpose_chars
-        ):
-            raise refuse_connection(context.request, "purpose_too_long")
+        try:
+            purpose = stated_purpose(
+                params.get("X-Purpose", params.get("x-purpose")),
+                context.request.app.state.settings.max_purpose_chars,
+                header=False,
+            )
+        except BadPurpose as error:
+            raise refuse_connection(context.request, error.code) from None
         if purpose is None and purpose_required(context.request.app.state.catalog, principal):
             raise refuse_connection(context.request, "purpose_required")
         assert isinstance(context.request, WebSocket)
         remember_token(context.request, verifier, claims)
+        websocket = context.request
+        websocket.state.new_context = lambda: request_context(websocket, principal, purpose)
         verified = request_context(context.request, principal, purpose)
         context.principal, context.decide, context.loaders, context.purpose = (
             verified.principal,

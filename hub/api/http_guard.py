@@ -311,11 +311,27 @@ async def _socket_token_holds(websocket: object) -> bool:
     return not isinstance(websocket, ReasonedWebSocketAdapter) or await token_holds(websocket.ws)
 
 
+def _renewed(websocket: object, context: Any) -> Any:
+    """A context of its own for each operation on a socket: its loaders, consents and clock
+    are those of now, not of the connection_init (a consent revoked or expired since then no
+    longer admits), and its audit record holds only what this operation read."""
+    if not isinstance(websocket, ReasonedWebSocketAdapter):
+        return context
+    renew = getattr(websocket.ws.state, "new_context", None)
+    if renew is None:
+        return context
+    fresh = renew()
+    fresh.connection_params = getattr(context, "connection_params", None)
+    return fresh
+
+
 class TokenCheckedTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
-    """graphql-transport-ws, the socket's token checked again before each new operation."""
+    """graphql-transport-ws, the socket's token checked again before each new operation,
+    and each operation run in a context of its own (`_renewed`)."""
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if await _socket_token_holds(self.websocket):
+            self.context = _renewed(self.websocket, self.context)
             await super().handle_subscribe(message)
 
 
@@ -324,6 +340,7 @@ class TokenCheckedGraphQLWS(BaseGraphQLWSHandler[Any, Any]):
 
     async def handle_start(self, message: StartMessage) -> None:
         if await _socket_token_holds(self.websocket):
+            self.context = _renewed(self.websocket, self.context)
             await super().handle_start(message)
 
 

@@ -355,3 +355,42 @@ async def test_the_enterprise_a_network_factor_names_sees_the_read(
             "fields": ["creditProfile.factors"],
         }
     ]
+
+
+async def test_a_revoked_consent_ends_a_banks_reads_on_an_open_socket(
+    graph: AsyncDriver, hub_url: str
+) -> None:
+    await build(graph)
+    token = await token_for(hub_url, graph, "bank", institution=BANK)
+    own = await token_for(hub_url, graph, "enterprise", institution=E1)
+    # one consent admits the enterprise, another lets the bank read its credit data
+    for scopes in (["enterprise:read"], ["credit:read"]):
+        granted = await ask(hub_url, own, GRANT, i=BANK, s=scopes, x=in_a_month())
+    credit_consent = granted["data"]["grantConsent"]["id"]
+    query = f'{{ enterprise(uscc: "{E1}") {{ uscc classifications {{ value }} }} }}'
+    url = hub_url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+        init = {
+            "type": "connection_init",
+            "payload": {"Authorization": f"Bearer {token}", "X-Purpose": "working capital"},
+        }
+        await ws.send(json.dumps(init))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+
+        async def read(operation: str) -> dict[str, Any]:
+            subscribe = {"id": operation, "type": "subscribe", "payload": {"query": query}}
+            await ws.send(json.dumps(subscribe))
+            answer = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
+            assert (answer["id"], answer["type"]) == (operation, "next"), answer
+            assert json.loads(await asyncio.wait_for(ws.recv(), timeout=30))["type"] == "complete"
+            payload: dict[str, Any] = answer["payload"]
+            return payload
+
+        before = await read("before")
+        assert before == {"data": {"enterprise": {"uscc": E1, "classifications": [{"value": "C"}]}}}
+        revoke = "mutation($id: String!) { revokeConsent(id: $id) { id } }"
+        assert "errors" not in await ask(hub_url, own, revoke, id=credit_consent)
+        # the same socket, after the revocation: still admitted, no longer its credit data
+        after = await read("after")
+        assert after["data"] == {"enterprise": {"uscc": E1, "classifications": None}}
+        assert forbidden(after) == [("enterprise.classifications", "no_consent")]
