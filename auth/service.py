@@ -244,17 +244,20 @@ class AuthService:
 
     # --- the async side of the adapter -------------------------------------------------------
     def _over_token_rate(self, request: Request, prepared: HubOAuth2Request) -> Response | None:
-        """429 once a client id (or, for an id the hub does not know, the remote address)
-        is over its rate: each attempt at the token, introspection or revocation endpoint
-        costs a deliberately slow secret check, so the three share one budget."""
+        """429 once a client id from one remote address (or, for an id the hub does not know,
+        the remote address) is over its rate: each attempt at the token, introspection or
+        revocation endpoint costs a deliberately slow secret check, so the three share one
+        budget."""
         limit = self.token_rate_limit
         if limit is None:
             return None
         client = prepared.preloaded_client
+        address = request.client.host if request.client else "unknown"
         if client is not None:
-            key, who = f"client:{client.client_id}", f"client {client.client_id}"
+            # per address too: a client id is no secret, and whoever guesses its secret from
+            # elsewhere must not spend the client's own budget and lock it out
+            key, who = f"client:{client.client_id}@{address}", f"client {client.client_id}"
         else:
-            address = request.client.host if request.client else "unknown"
             key, who = f"address:{address}", f"address {address}"
         wait = limit.take(key)
         return None if wait is None else _slow_down(who, limit.per_minute, wait)

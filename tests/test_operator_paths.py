@@ -206,6 +206,12 @@ async def test_a_client_over_its_token_rate_is_answered_429(
     # another client is not held back by this one
     other_id, other_secret = await new_client(graph)
     assert ask_token(limited_hub, other_id, other_secret).status_code == 200
+    # nor is this client from another address: its id is no secret, and someone guessing its
+    # secret from elsewhere must not lock it out
+    elsewhere = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(transport=elsewhere) as http:
+        answer = http.post(f"{limited_hub}/oauth/token", data=GRANT, auth=(client_id, secret))
+    assert answer.status_code == 200
 
 
 @pytest.mark.parametrize("endpoint", ["/oauth/introspect", "/oauth/revoke"])
