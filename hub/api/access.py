@@ -36,6 +36,11 @@ from auth.principal import Principal
 from hub.repository import RowFilter
 
 
+def denial(decision: Decision, type_name: str, field_name: str) -> GraphQLError:
+    """The FORBIDDEN error of a denied field: its message names the scopes, never the data."""
+    return GraphQLError(decision.message(type_name, field_name), extensions=decision.extensions())
+
+
 def row_filter(catalog: Catalog, principal: Principal, now: dt.datetime) -> RowFilter:
     scope = row_scope(catalog, principal)
     return RowFilter(predicate=row_predicate(scope), params=row_params(scope, now))
@@ -53,9 +58,7 @@ class FieldPolicy(SchemaExtension):
         type_name, field_name = info.parent_type.name, info.field_name
         decision = info.context.decide(type_name, field_name)
         if not decision.allowed:
-            raise GraphQLError(
-                decision.message(type_name, field_name), extensions=decision.extensions()
-            )
+            raise denial(decision, type_name, field_name)
         if decision.consent is not None:
             return _under_consent(decision, _next, root, info, *args, **kwargs)
         result = _next(root, info, *args, **kwargs)
@@ -86,8 +89,7 @@ async def _under_consent(
     consent_id = await info.context.loaders.consent_for(str(uscc), scope) if uscc else None
     if consent_id is None:
         type_name, field_name = info.parent_type.name, info.field_name
-        denied = without_consent(decision)
-        raise GraphQLError(denied.message(type_name, field_name), extensions=denied.extensions())
+        raise denial(without_consent(decision), type_name, field_name)
     info.context.consents_used.add(consent_id)
     result = _next(root, info, *args, **kwargs)
     value = await result if isawaitable(result) else result

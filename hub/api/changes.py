@@ -14,10 +14,10 @@ from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
 
 from auth.audit import AuditEvent
 from auth.policy import RowMode, list_scope, row_scope
+from hub.api.access import denial
 from hub.api.context import Info
 from hub.api.errors import checked_uscc
 from hub.api.http_guard import token_holds
@@ -169,9 +169,7 @@ async def _watch(
     field_name = _SUBSCRIPTION_FIELD[kind]
     decision = context.decide("Subscription", field_name)
     if not decision.allowed:
-        raise GraphQLError(
-            decision.message("Subscription", field_name), extensions=decision.extensions()
-        )
+        raise denial(decision, "Subscription", field_name)
     wanted = set(_checked(usccs) or ())
     state = context.request.app.state
     feed: ChangeFeed = state.change_feed
@@ -180,11 +178,11 @@ async def _watch(
     if scope.mode is RowMode.NONE:
         return
     async for batch in feed.subscribe():
-        if not await token_holds(context.request):
-            return  # the token expired or was revoked: the socket is closed with the reason
         candidates = [c for c in batch if c.kind == kind and (not wanted or c.uscc in wanted)]
         if not candidates:
             continue
+        if not await token_holds(context.request):
+            return  # the token expired or was revoked: the socket is closed with the reason
         allowed = await watchable(
             state.driver,
             state.settings.neo4j_database,
