@@ -468,6 +468,8 @@ async def test_a_refused_websocket_says_why(graph: AsyncDriver, hub_url: str) ->
         4403,
         "purpose_required",
     )
+    too_long = {"Authorization": f"Bearer {bank}", "X-Purpose": "x" * 201}
+    assert await refusal(hub_url, too_long) == (4403, "purpose_too_long")
     regulator = await token_for(hub_url, graph, "regulator")
     admin_id, admin_secret = await admin_client(graph)  # an operator revokes the token
     revoked = httpx.post(

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from graph_kit import DATABASE, token_for
 from neo4j import AsyncDriver
+from test_api_abuse import eventually
 
 from graph_schema.uscc import make_uscc
 
@@ -153,6 +154,25 @@ async def test_a_time_without_a_zone_is_named_not_silently_empty(
     assert "errors" not in zoned and isinstance(zoned["data"]["auditLog"], list)
 
 
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        ("0001-01-01T00:00:00+14:00", "filter.since is not a time the hub can hold"),
+    ],
+)
+async def test_a_time_the_hub_cannot_hold_is_named(
+    regulator: httpx.AsyncClient, moment: str, message: str
+) -> None:
+    body = await ask(regulator, AUDIT, s=moment)
+    assert refusal(body) == ("BAD_USER_INPUT", "filter.since", message)
+
+
+async def test_an_offset_past_eighteen_hours_is_read_in_utc(regulator: httpx.AsyncClient) -> None:
+    # Neo4j holds offsets up to +-18:00 only; the hub reads every filter time in UTC
+    body = await ask(regulator, AUDIT, s="2020-01-01T00:00:00+18:01")
+    assert "errors" not in body and isinstance(body["data"]["auditLog"], list)
+
+
 async def test_a_purpose_longer_than_the_limit_is_refused(
     graph: AsyncDriver, hub_url: str, regulator: httpx.AsyncClient
 ) -> None:
@@ -167,3 +187,45 @@ async def test_a_purpose_longer_than_the_limit_is_refused(
         "X-Purpose is 201 characters long; state the purpose in at most 200"
     )
     assert fits.status_code == 200 and "errors" not in fits.json()
+
+
+PURPOSE_LOG = "{ auditLog(first: 20) { operation purpose } }"
+
+
+async def test_a_chinese_purpose_is_kept_as_written(
+    graph: AsyncDriver, hub_url: str, regulator: httpx.AsyncClient
+) -> None:
+    purpose = "流动资金贷款申请 2026-117"
+    query = {"query": "query Chinese { enterprises(first: 1) { edges { cursor } } }"}
+    answer = await regulator.post(
+        "/graphql", json=query, headers={"X-Purpose": purpose.encode("utf-8")}
+    )
+    assert answer.status_code == 200 and "errors" not in answer.json()
+
+    async def logged() -> list[str]:
+        entries = (await ask(regulator, PURPOSE_LOG))["data"]["auditLog"]
+        return [e["purpose"] for e in entries if e["operation"] == "Chinese"]
+
+    async def recorded() -> bool:
+        return bool(await logged())
+
+    assert await eventually(recorded)
+    assert await logged() == [purpose]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "message"),
+    [
+        (b"working\tcapital", "X-Purpose holds a control or direction character"),
+        ("loan \u202egnp".encode(), "X-Purpose holds a control or direction character"),
+        (b"\xff\xfe", "X-Purpose is not UTF-8"),
+    ],
+    ids=["tab", "right-to-left-override", "not-utf-8"],
+)
+async def test_a_purpose_that_is_not_one_line_of_text_is_refused(
+    regulator: httpx.AsyncClient, purpose: bytes, message: str
+) -> None:
+    query = {"query": "{ enterprises(first: 1) { edges { cursor } } }"}
+    answer = await regulator.post("/graphql", json=query, headers={"X-Purpose": purpose})
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["message"].startswith(message)

@@ -13,7 +13,7 @@ import strawberry
 
 from auth.consents import Consent, ConsentError, Purpose, consents_of, grant_consent, revoke_consent
 from hub.api.context import Info, own_uscc
-from hub.api.errors import bad_user_input, shown
+from hub.api.errors import bad_user_input, checked_moment, shown
 
 
 @strawberry.enum(description="What the bank or insurer finances with the data.")
@@ -73,7 +73,7 @@ async def grant(
             institution=institution,
             purpose=Purpose(purpose.value),
             scopes=scopes,
-            expires_at=expires_at,
+            expires_at=checked_moment(expires_at, "expiresAt") or expires_at,
             client_id=info.context.principal.client_id,
             now=now,
         )

@@ -60,10 +60,19 @@ def checked_day(day: dt.date | None, argument: str) -> dt.date | None:
 
 
 def checked_moment(moment: dt.datetime | None, argument: str) -> dt.datetime | None:
-    """The datetime, or a BAD_USER_INPUT when it has no time zone: the hub stores zoned times,
-    and Neo4j compares a zoned with a local one as null, which would match nothing."""
-    if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+    """The datetime in UTC, or a BAD_USER_INPUT when it has no time zone (the hub stores zoned
+    times, and Neo4j compares a zoned with a local one as null, which would match nothing) or
+    cannot be one (an offset past Neo4j's +-18:00 is fine once in UTC; year 1 at +14:00 is not
+    a time at all)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
         raise bad_user_input(
             f"{argument} needs a time zone (e.g. 2026-01-01T00:00:00Z)", argument=argument
         )
-    return moment
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise bad_user_input(
+            f"{argument} is not a time the hub can hold", argument=argument
+        ) from None
