@@ -40,6 +40,10 @@ class Status(StrEnum):
     REJECTED = "REJECTED"
 
 
+MAX_PROBLEM_CHARS = 500
+"""The longest reason (or field path) a refusal answers and stores."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a batch was refused; `index` and `field` point into the records."""
@@ -48,6 +52,13 @@ class Problem:
     message: str
     index: int | None = None
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        # a reason is answered and stored: whatever a sender put in a batch, it stays short
+        if len(self.message) > MAX_PROBLEM_CHARS:
+            object.__setattr__(self, "message", self.message[:MAX_PROBLEM_CHARS] + "…")
+        if self.field is not None and len(self.field) > MAX_PROBLEM_CHARS:
+            object.__setattr__(self, "field", self.field[:MAX_PROBLEM_CHARS] + "…")
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}

@@ -46,6 +46,10 @@ class SignatureProblem(Exception):
         self.message = message
 
 
+MAX_KID_CHARS = 200
+"""The longest key id a batch may name (the hub's own are far shorter)."""
+
+
 def generate_key(alg: Algorithm, kid: str) -> Key:
     """A new private key for `alg`, carrying its kid and alg."""
     params: KeyParameters = {"kid": kid, "alg": alg, "use": "sig"}
@@ -134,6 +138,10 @@ def read_header(document: object) -> dict[str, Any]:
         )
     if not isinstance(header.get("kid"), str) or not header["kid"]:
         raise SignatureProblem("MALFORMED_JWS", "the protected header has no kid")
+    if len(header["kid"]) > MAX_KID_CHARS:
+        raise SignatureProblem(
+            "MALFORMED_JWS", f"the protected header's kid is longer than {MAX_KID_CHARS} characters"
+        )
     if header.get("crit"):
         raise SignatureProblem("MALFORMED_JWS", "no critical header extensions are supported")
     return header

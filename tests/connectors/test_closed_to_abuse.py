@@ -260,6 +260,13 @@ async def test_a_reset_needs_a_registered_connector_a_reason_and_a_sequence_in_b
 
 # --- 9: a body that is not a batch is a 400 with its reason; the body is bounded -----------
 
+LONG_KID = json.dumps(
+    {
+        "protected": b64(json.dumps({"alg": "ES256", "kid": "K" * 20_000}).encode()),
+        "payload": b64(b"{}"),
+        "signature": "AAAA",
+    }
+).encode()
 DEEP_HEADER = json.dumps(
     {"protected": b64(b"[" * 20_000), "payload": b64(b"{}"), "signature": "AAAA"}
 ).encode()
@@ -283,6 +290,7 @@ DEEP_HEADER = json.dumps(
         (DEEP_HEADER, "the protected header is nested too deeply"),
         (b'{"payload": ' + b"9" * 5000 + b"}", "the batch holds a number too long to read"),
         (b"9" * 5000, "the batch holds a number too long to read"),
+        (LONG_KID, "the protected header's kid is longer than 200 characters"),
     ],
     ids=[
         "deep-array",
@@ -297,6 +305,7 @@ DEEP_HEADER = json.dumps(
         "deep-header",
         "long-number-member",
         "long-number",
+        "long-kid",
     ],
 )
 async def test_a_body_that_is_not_a_batch_is_a_400_naming_the_problem(
