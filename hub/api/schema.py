@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError, print_schema
 from strawberry import federation
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -488,10 +489,15 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
     `@requiresScopes` directives a gateway can enforce (the hub enforces them itself)."""
     # Factories, not instances: strawberry builds a fresh extension per request, so no state
     # leaks between concurrent requests (the parse and validation caches are module-level).
+    # The depth and alias rules are made once: each limiter makes new rule classes, and the
+    # validation cache (`hub.api.limits`) keys on them, so per-request limiters never hit it.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
         Documents,  # parses large documents off the event loop; bounded caches
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: OperationLimits(
             max_cost=settings.max_query_cost,
