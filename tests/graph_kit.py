@@ -1,15 +1,31 @@
 """Helpers every database test can import: the database name, a way to empty the graph, a
-real token for a client of any kind, and a hub served by uvicorn."""
+real token for a client of any kind, a hub served by uvicorn, and the one bounded wait for
+what the hub writes in the background."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 from neo4j import AsyncDriver
 
 DATABASE = "neo4j"
+
+T = TypeVar("T")
+
+
+async def eventually(check: Callable[[], Awaitable[T]], timeout_s: float = 5.0) -> T:
+    """The first truthy answer of `check`, polled until `timeout_s` has passed (then its last
+    answer): for what the hub writes in the background, such as the audit trail. A bound on
+    the wait, never a timing asserted."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        result = await check()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.05)
 
 
 async def wipe(drv: AsyncDriver) -> None:

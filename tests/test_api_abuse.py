@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 import websockets
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, eventually, token_for
 from neo4j import AsyncDriver
 
 from graph_schema.uscc import make_uscc
@@ -60,15 +60,6 @@ async def audited(driver: AsyncDriver, operation: str) -> bool:
     return bool(records[0]["n"])
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], bound: int = 200) -> bool:
-    """The audit trail is written in the background: poll for it, a bounded number of times."""
-    for _ in range(bound):
-        if await check():
-            return True
-        await asyncio.sleep(0.05)
-    return False
-
-
 # --- 6: the IDE page runs nothing ----------------------------------------------------------
 
 
@@ -92,7 +83,7 @@ async def test_a_query_asked_for_as_a_page_needs_a_token_and_is_not_audited(
     )
     assert signed.status_code == 200
     assert signed.json() == {"data": {"enterprise": {"name": f"Abuse Test Co. {USCCS[0]}"}}}
-    assert await eventually(lambda: audited(zone, "Anonymous"))
+    assert await eventually(lambda: audited(zone, "Anonymous"), timeout_s=10.0)
     records, _, _ = await zone.execute_query(
         "MATCH (a:AuditRecord {clientId: ''}) RETURN count(a) AS n"
     )

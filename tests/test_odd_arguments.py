@@ -11,9 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, eventually, token_for
 from neo4j import AsyncDriver
-from test_api_abuse import eventually
 
 from graph_schema.uscc import make_uscc
 
@@ -209,7 +208,7 @@ async def test_a_chinese_purpose_is_kept_as_written(
     async def recorded() -> bool:
         return bool(await logged())
 
-    assert await eventually(recorded)
+    assert await eventually(recorded, timeout_s=10.0)
     assert await logged() == [purpose]
 
 

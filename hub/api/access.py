@@ -92,5 +92,5 @@ async def _under_consent(
         raise denial(without_consent(decision), type_name, field_name)
     info.context.consents_used.add(consent_id)
     result = _next(root, info, *args, **kwargs)
-    value = await result if isawaitable(result) else result
-    return apply_mask(decision, value)
+    # no mask here: masks are for public-only kinds, consents for consent-limited ones
+    return await result if isawaitable(result) else result

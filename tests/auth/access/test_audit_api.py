@@ -3,11 +3,9 @@ an enterprise reads its own access log; the whole log needs audit:read."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, eventually, token_for
 from neo4j import AsyncDriver
 from test_enterprise_api import FOCUS, PARENT, build_graph
 
@@ -30,16 +28,6 @@ async def call(hub_url: str, token: str, query: str, purpose: str | None = None,
     async with httpx.AsyncClient(base_url=hub_url, headers=headers) as client:
         response = await client.post("/graphql", json={"query": query, "variables": variables})
     return response.json()
-
-
-async def eventually(check, timeout_s: float = 5.0):
-    """The chain is written in the background: wait for it, within a bound."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        result = await check()
-        if result or asyncio.get_running_loop().time() > deadline:
-            return result
-        await asyncio.sleep(0.05)
 
 
 async def test_a_read_is_in_the_enterprises_access_log(zone, hub_url):

@@ -14,9 +14,8 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, eventually, token_for
 from neo4j import AsyncDriver
-from test_audit_api import eventually
 from test_enterprise_api import FOCUS, PARENT, build_graph
 from test_network_api import build as build_network
 from test_network_api import u as nw

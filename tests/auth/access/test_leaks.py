@@ -17,9 +17,8 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, eventually, token_for
 from neo4j import AsyncDriver
-from test_audit_api import eventually
 
 from graph_schema.uscc import make_uscc
 
