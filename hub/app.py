@@ -37,6 +37,7 @@ from hub.api.media import (
     wants_graphql_response,
 )
 from hub.api.schema import build_schema
+from hub.clock import Clock, system_clock
 from hub.console import console_routes
 from hub.credit import load_model
 from hub.credit.changes import ChangeFeed
@@ -63,7 +64,7 @@ def request_context(
 ) -> Context:
     state = request.app.state
     catalog: Catalog = state.catalog
-    now = dt.datetime.now(dt.UTC)
+    now: dt.datetime = state.clock()
     rows = row_filter(catalog, principal, now)
     return Context(
         request=request,
@@ -73,6 +74,7 @@ def request_context(
         catalog=catalog,
         principal=principal,
         decide=field_decider(catalog, principal),
+        now=now,
         purpose=purpose,
         audit=getattr(state, "audit", None),
     )
@@ -286,8 +288,13 @@ class HubGraphQL(GuardedGraphQL):
         return None
 
 
-def create_app(settings: Settings | None = None, driver: AsyncDriver | None = None) -> Starlette:
-    """Build the app. With `driver` given the caller owns it (tests); otherwise the app does."""
+def create_app(
+    settings: Settings | None = None,
+    driver: AsyncDriver | None = None,
+    clock: Clock = system_clock,
+) -> Starlette:
+    """Build the app. With `driver` given the caller owns it (tests); otherwise the app does.
+    `clock` is the instant the hub works as of: requests, batches and ratings all read it."""
     settings = settings or get_settings()
     catalog: Catalog = load_catalog()  # refuses a broken catalog before anything is served
     rating_model = load_model()  # likewise the rating model
@@ -329,21 +336,27 @@ def create_app(settings: Settings | None = None, driver: AsyncDriver | None = No
         app.state.joint_rules = joint_rules
         app.state.plan_targets = plan_targets
         app.state.settings = settings
+        app.state.clock = clock
         limit = settings.effective_rate_limit
         app.state.rate_limiter = (
             RateLimiter(limit, settings.rate_limit_burst) if limit is not None else None
         )
         app.state.driver = drv
         app.state.reader = Neo4jEnterpriseReader(drv, settings.neo4j_database)
-        recomputer = CreditRecomputer(drv, settings.neo4j_database, rating_model, joint_rules)
+        recomputer = CreditRecomputer(
+            drv, settings.neo4j_database, rating_model, joint_rules, clock=lambda: clock().date()
+        )
         app.state.recomputer = recomputer
-        scanner = RiskScanner(drv, settings.neo4j_database, risk_rules)
+        scanner = RiskScanner(
+            drv, settings.neo4j_database, risk_rules, clock=lambda: clock().date()
+        )
         change_feed = ChangeFeed(drv, settings.neo4j_database)
         app.state.change_feed = change_feed
         app.state.pipeline = build_pipeline(
             drv,
             settings,
             person_key_secret(settings),
+            clock=clock,
             on_applied=chain_hooks(
                 recomputer.after_batch, change_feed.after_batch, scanner.after_batch
             ),

@@ -13,6 +13,7 @@ from auth.http import forbidden_response, require_principal, unauthorized_respon
 from auth.principal import ClientKind
 from auth.verify import TokenError
 from connectors.pipeline import AppliedHook, Limits, Outcome, Pipeline, Status
+from hub.clock import Clock, system_clock
 from hub.settings import Settings
 
 STATUS_BY_CODE: Final[dict[str, int]] = {
@@ -51,7 +52,11 @@ def chain_hooks(*hooks: AppliedHook) -> AppliedHook:
 
 
 def build_pipeline(
-    driver: AsyncDriver, settings: Settings, person_secret: bytes, on_applied: AppliedHook | None
+    driver: AsyncDriver,
+    settings: Settings,
+    person_secret: bytes,
+    on_applied: AppliedHook | None,
+    clock: Clock = system_clock,
 ) -> Pipeline:
     limits = Limits(
         max_records=settings.batch_max_records,
@@ -61,7 +66,12 @@ def build_pipeline(
         max_sequence_jump=settings.batch_max_sequence_jump,
     )
     return Pipeline(
-        driver, settings.neo4j_database, person_secret, limits=limits, on_applied=on_applied
+        driver,
+        settings.neo4j_database,
+        person_secret,
+        limits=limits,
+        on_applied=on_applied,
+        clock=clock,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from graph_kit import DATABASE, served, token_for, wipe
+from graph_kit import DATABASE, HeldClock, hub_settings, served, token_for, wipe
 from hypothesis import settings
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
@@ -59,17 +59,33 @@ async def graph(driver: AsyncDriver) -> AsyncDriver:
 
 
 @pytest.fixture(scope="session")
-def hub_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real hub served by uvicorn on a free port, with its own driver to the test Neo4j."""
-    from hub.settings import Settings
+def session_clock() -> HeldClock:
+    """The clock the session's hub works as of (see `hub_clock`)."""
+    return HeldClock()
 
-    settings = Settings(
+
+@pytest.fixture
+def hub_clock(session_clock: HeldClock) -> Iterator[HeldClock]:
+    """The session hub's clock, for a test that depends on the date: it holds it at a
+    written-down instant, and the clock is let go after the test."""
+    try:
+        yield session_clock
+    finally:
+        session_clock.release()
+
+
+@pytest.fixture(scope="session")
+def hub_url(
+    neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory, session_clock: HeldClock
+) -> Iterator[str]:
+    """A real hub served by uvicorn on a free port, with its own driver to the test Neo4j."""
+    settings = hub_settings(
         neo4j_uri=neo4j_uri,
         data_dir=tmp_path_factory.mktemp("hub-data"),
         port=free_port(),
         max_page_size=100,
     )
-    with served(settings) as url:
+    with served(settings, session_clock) as url:
         yield url
 
 

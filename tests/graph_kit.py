@@ -1,19 +1,70 @@
 """Helpers every database test can import: the database name, a way to empty the graph, a
-real token for a client of any kind, a hub served by uvicorn, and the one bounded wait for
-what the hub writes in the background."""
+real token for a client of any kind, a hub served by uvicorn on the clock a test holds, settings
+stated by the test alone, and the one bounded wait for what the hub writes in the background."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from neo4j import AsyncDriver
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from starlette.applications import Starlette
+
+from hub.settings import Settings
 
 DATABASE = "neo4j"
 
 T = TypeVar("T")
+
+
+class _StatedSettings(Settings):
+    """Settings from the values a test states, and from nothing else: neither the process
+    environment nor a developer's `.env` reaches a test's hub."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def hub_settings(**values: object) -> Settings:
+    """The hub's settings with `values` and the defaults only (no environment, no `.env`)."""
+    return _StatedSettings(**values)  # type: ignore[arg-type]
+
+
+class HeldClock:
+    """The clock a test hub works as of. A test that depends on the date holds it at a
+    written-down instant (`hold`); otherwise it follows the system clock, so that the tokens
+    and batches other tests make now are not in the hub's future. `release` lets go."""
+
+    def __init__(self) -> None:
+        self._held: dt.datetime | None = None
+
+    def __call__(self) -> dt.datetime:
+        return self._held or dt.datetime.now(dt.UTC)
+
+    def hold(self, instant: dt.datetime) -> dt.datetime:
+        if instant.tzinfo is None:
+            raise ValueError("hold the clock at an aware instant")
+        self._held = instant.astimezone(dt.UTC)
+        return self._held
+
+    def release(self) -> None:
+        self._held = None
+
+
+_serving: list[Starlette] = []
+"""The apps `served` runs now: their background audit writers are drained before a wipe."""
 
 
 async def eventually(check: Callable[[], Awaitable[T]], timeout_s: float = 5.0) -> T:
@@ -28,8 +79,48 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout_s: float = 5.0) 
         await asyncio.sleep(0.05)
 
 
+def wait_until(check: Callable[[], T], timeout_s: float, every_s: float = 0.1) -> T:
+    """`eventually` for synchronous code (a subprocess, a server thread): the first truthy
+    answer of `check`, polled until `timeout_s` has passed (then its last answer)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(every_s)
+
+
+async def subscriptions_watching(count: int, timeout_s: float = 10.0) -> bool:
+    """Whether `count` subscriptions are live on the served hubs' change feeds (bounded wait):
+    graphql-transport-ws acknowledges no `subscribe`, so a test asks the server."""
+
+    async def live() -> bool:
+        return sum(app.state.change_feed.watching for app in _serving) >= count
+
+    return await eventually(live, timeout_s=timeout_s)
+
+
+async def drain_background_writes(timeout_s: float = 10.0) -> None:
+    """Wait (bounded) until every served hub has written the audit records it queued, so a
+    record of the last test cannot land in the next test's empty graph."""
+    for app in list(_serving):
+        audit = getattr(app.state, "audit", None)
+        if audit is None:
+            continue
+
+        async def written(log: object = audit) -> bool:
+            return getattr(log, "pending", 0) == 0
+
+        if not await eventually(written, timeout_s=timeout_s):
+            raise RuntimeError(f"the test hub's audit writer still holds {audit.pending} records")
+
+
 async def wipe(drv: AsyncDriver) -> None:
-    """Delete every node but the migration records, in chunks so large graphs fit in memory."""
+    """Delete every node but the migration records, in chunks so large graphs fit in memory.
+    The served hubs' background writers are drained first."""
+    await drain_background_writes()
     while True:
         records, _, _ = await drv.execute_query(
             "MATCH (n) WHERE NOT n:SchemaMigration WITH n LIMIT 20000 "
@@ -73,35 +164,36 @@ async def token_for(
 
 
 @contextlib.contextmanager
-def served(settings: Any) -> Iterator[str]:
-    """The hub with `settings` served by uvicorn in a thread on `settings.port`; its URL."""
+def served(settings: Settings, clock: HeldClock | None = None) -> Iterator[str]:
+    """The hub with `settings` served by uvicorn in a thread on `settings.port`, working as of
+    `clock` (the system clock when None); its URL."""
     import threading
-    import time
 
     import httpx
     import uvicorn
 
     from hub.app import create_app
 
+    app = create_app(settings, clock=clock or HeldClock())
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{settings.port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def healthy() -> bool:
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
+            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
-            time.sleep(0.1)
-    else:
+            return False
+
+    if not wait_until(healthy, timeout_s=30):
         raise RuntimeError("the test hub did not start")
+    _serving.append(app)
     try:
         yield url
     finally:
+        _serving.remove(app)
         server.should_exit = True
         thread.join(timeout=10)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import httpx
 import pytest
+from graph_kit import hub_settings
 from neo4j import AsyncDriver
 
 from auth.catalog import load_catalog
@@ -275,6 +276,9 @@ async def test_entities_resolve_by_reference_for_a_gateway(zone: AsyncDriver, gq
     assert '@key(fields: "uscc")' in sdl
 
 
+AS_OF = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
+
+
 def regulator_context(reader: Neo4jEnterpriseReader, settings: Settings) -> Context:
     """What a regulator's request carries, for executing the schema in-process."""
     catalog = load_catalog()
@@ -282,11 +286,12 @@ def regulator_context(reader: Neo4jEnterpriseReader, settings: Settings) -> Cont
     return Context(
         request=None,  # type: ignore[arg-type]
         reader=reader,
-        loaders=Loaders(reader, row_filter(catalog, principal, dt.datetime.now(dt.UTC))),
+        loaders=Loaders(reader, row_filter(catalog, principal, AS_OF)),
         settings=settings,
         catalog=catalog,
         principal=principal,
         decide=field_decider(catalog, principal),
+        now=AS_OF,
     )
 
 
@@ -307,7 +312,7 @@ class CountingReader(Neo4jEnterpriseReader):
 
 
 async def test_nested_fields_cost_one_query_per_level_not_per_row(zone: AsyncDriver) -> None:
-    settings = Settings(neo4j_uri="bolt://unused")
+    settings = hub_settings(neo4j_uri="bolt://unused")
     schema = build_schema(settings)
     reader = CountingReader(zone)
     context = regulator_context(reader, settings)
@@ -343,7 +348,7 @@ async def test_health_and_readiness(zone: AsyncDriver, hub_url: str) -> None:
 
 
 async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
-    settings = Settings(neo4j_uri="bolt://unused")
+    settings = hub_settings(neo4j_uri="bolt://unused")
     schema = build_schema(settings)
     reader = CountingReader(zone)
     profile_calls: list[list[str]] = []
@@ -380,7 +385,7 @@ async def test_a_gateways_500_references_are_one_graph_query(graph: AsyncDriver)
         usccs=many,
         database_=DATABASE,
     )
-    settings = Settings(neo4j_uri="bolt://unused")
+    settings = hub_settings(neo4j_uri="bolt://unused")
     reader = CountingReader(graph)
     result = await build_schema(settings).execute(
         """query($reps: [_Any!]!) { _entities(representations: $reps) {

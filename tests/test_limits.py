@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from graph_kit import served, token_for
+from graph_kit import hub_settings, served, token_for
 from graphql import GraphQLError, OperationDefinitionNode, get_introspection_query, parse
 from neo4j import AsyncDriver
 
@@ -20,7 +20,6 @@ from hub.api.schema import is_unexpected
 from hub.app import create_app
 from hub.localdb import free_port
 from hub.rate_limit import RateLimiter, retry_after_header
-from hub.settings import Settings
 
 BURST = 4
 
@@ -29,7 +28,7 @@ BURST = 4
 def production_url(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("hub-production")
     rotate_signing_key(data_dir / "keys")  # production makes no key of its own
-    settings = Settings(
+    settings = hub_settings(
         neo4j_uri=neo4j_uri,
         data_dir=data_dir,
         port=free_port(),
@@ -178,7 +177,7 @@ async def test_a_client_over_its_rate_is_answered_429_with_retry_after(
 
 
 def test_a_production_hub_without_a_signing_key_refuses_to_start(tmp_path: Path) -> None:
-    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", data_dir=tmp_path, production=True)
+    settings = hub_settings(neo4j_uri="bolt://127.0.0.1:1", data_dir=tmp_path, production=True)
     with pytest.raises(KeyFileError, match=r"oauth-signing\.json"):
         create_app(settings)
     assert not (tmp_path / "keys" / "oauth-signing.json").exists()

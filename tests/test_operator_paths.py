@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from graph_kit import DATABASE, served
+from graph_kit import DATABASE, hub_settings, served
 from neo4j import AsyncDriver
 
 from auth.catalog import load_catalog
@@ -95,7 +95,7 @@ async def test_hub_clients_add_refuses_an_enterprise_without_a_valid_uscc(
 
 @pytest.fixture(scope="module")
 def demo_hub(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = Settings(
+    settings = hub_settings(
         neo4j_uri=neo4j_uri,
         data_dir=tmp_path_factory.mktemp("demo-hub"),
         port=free_port(),
@@ -154,7 +154,7 @@ async def test_a_hub_not_in_demo_mode_offers_no_clients(hub_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def limited_hub(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = Settings(
+    settings = hub_settings(
         neo4j_uri=neo4j_uri,
         data_dir=tmp_path_factory.mktemp("token-rate-hub"),
         port=free_port(),

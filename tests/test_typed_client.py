@@ -12,13 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, hub_settings, token_for
 from neo4j import AsyncDriver
 
 from auth.catalog import load_catalog
 from graph_schema.uscc import make_uscc
 from hub.api.schema import client_sdl
-from hub.settings import Settings
 
 ROOT = Path(__file__).parents[1]
 CLIENT = ROOT / "clients" / "python"
@@ -28,7 +27,7 @@ USCC = make_uscc("9", "1", "410200", "MT000001")
 
 
 def test_the_checked_in_schema_is_the_hubs() -> None:
-    assert (CLIENT / "schema.graphql").read_text() == client_sdl(Settings(), load_catalog()), (
+    assert (CLIENT / "schema.graphql").read_text() == client_sdl(hub_settings(), load_catalog()), (
         REGENERATE
     )
 

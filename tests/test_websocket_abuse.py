@@ -19,7 +19,7 @@ import httpx
 import pytest
 import uvicorn
 import websockets
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, eventually, hub_settings, token_for
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
@@ -32,8 +32,6 @@ from connectors.store import add_key, register_connector
 from graph_schema.model import Department
 from graph_schema.uscc import make_uscc
 from hub.app import create_app
-from hub.credit.changes import head_seq
-from hub.settings import Settings
 
 E1, E2, E3 = (make_uscc("9", "1", "410200", f"WK{i:06d}") for i in (1, 2, 3))
 NAME = "query($u: String!) { enterprise(uscc: $u) { name } }"
@@ -63,7 +61,7 @@ def hub(neo4j_uri: str, tmp_path: Path) -> Iterator[Hub]:
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     port = listener.getsockname()[1]
-    settings = Settings(neo4j_uri=neo4j_uri, data_dir=tmp_path, port=port, max_page_size=100)
+    settings = hub_settings(neo4j_uri=neo4j_uri, data_dir=tmp_path, port=port, max_page_size=100)
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
@@ -162,19 +160,17 @@ async def registered_samr(hub_url: str, graph: AsyncDriver) -> Samr:
 
 
 async def watching(hub: Hub, graph: AsyncDriver, subscribers: int) -> None:
-    """Poll, a bounded number of times, until the hub's change feed serves `subscribers` and its
-    poller has read the feed's head: a change committed from then on reaches every one of
-    them. (A fresh hub's poller starts at 0, and the head is past 0, so reading it shows; the
-    feed has no public cursor, hence `_last`.) Without this a change pushed at once could be
-    committed before the poller reads the head, and never be delivered."""
+    """Wait (bounded) until the hub's change feed serves `subscribers` and its poller has read
+    the feed's head: a change committed from then on reaches every one of them. Without this
+    a change pushed at once could be committed before the poller reads the head, and never be
+    delivered."""
     feed = hub.app.state.change_feed
-    head = await head_seq(graph, DATABASE)
-    assert head > 0
-    for _ in range(BOUND_S * 40):
-        if feed.subscribers == subscribers and feed._last >= head:
-            return
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"the change feed never served {subscribers} subscribers")
+
+    async def live() -> bool:
+        return bool(feed.subscribers == subscribers and feed.watching == subscribers)
+
+    if not await eventually(live, timeout_s=BOUND_S):
+        raise AssertionError(f"the change feed never served {subscribers} subscribers")
 
 
 # --- websocket helpers ----------------------------------------------------------------------

@@ -20,7 +20,6 @@ the background, so the request does not wait for it.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 
@@ -92,7 +91,7 @@ async def _consents(context: Context, touched: set[str]) -> set[str]:
         state.settings.neo4j_database,
         usccs=sorted(touched),
         institution=principal.institution or "",
-        now=dt.datetime.now(dt.UTC),
+        now=context.now,
     )
     return context.consents_used | set(admitting)
 

@@ -135,6 +135,7 @@ async def changes_page(
         scope=row_scope(info.context.catalog, info.context.principal),
         kinds=_kinds(info),
         usccs=wanted,
+        now=info.context.now,
     )
     lists = list_scope(info.context.catalog, info.context.principal).lists
     shown = [seen for c in page.changes if (seen := c.seen_through(lists)) is not None]
@@ -188,6 +189,7 @@ async def _watch(
             state.settings.neo4j_database,
             [c.uscc for c in candidates],
             scope,
+            now=state.clock(),  # each delivery as of its own moment: a consent can end meanwhile
         )
         for change in candidates:
             seen = change.seen_through(lists) if change.uscc in allowed else None

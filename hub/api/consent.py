@@ -52,10 +52,6 @@ def _out(consent: Consent, now: dt.datetime) -> ConsentType:
     )
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 async def grant(
     info: Info,
     institution: str,
@@ -64,7 +60,7 @@ async def grant(
     expires_at: dt.datetime,
 ) -> ConsentType:
     state = info.context.request.app.state
-    now = _now()
+    now = info.context.now
     try:
         consent = await grant_consent(
             state.driver,
@@ -84,7 +80,7 @@ async def grant(
 
 async def revoke(info: Info, consent_id: str) -> ConsentType | None:
     state = info.context.request.app.state
-    now = _now()
+    now = info.context.now
     consent = await revoke_consent(
         state.driver,
         state.settings.neo4j_database,
@@ -99,7 +95,7 @@ async def revoke(info: Info, consent_id: str) -> ConsentType | None:
 
 async def mine(info: Info, include_ended: bool) -> list[ConsentType]:
     state = info.context.request.app.state
-    now = _now()
+    now = info.context.now
     found = await consents_of(
         state.driver,
         state.settings.neo4j_database,

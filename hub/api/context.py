@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,8 @@ class Context:
     catalog: Catalog
     principal: Principal
     decide: Callable[[str, str], Decision]
+    now: dt.datetime
+    """The instant the request works as of (the hub's clock, read once per operation)."""
     purpose: str | None = None
     audit: AuditLog | None = None
     connection_params: dict[str, object] | None = None

@@ -13,7 +13,6 @@ import strawberry
 
 from auth.catalog import RowMode
 from auth.policy import list_scope, network_detail_visible, row_scope
-from graph_schema.dates import utc_today
 from hub.api.context import Info
 from hub.api.errors import checked_day
 from hub.api.lists import (
@@ -241,7 +240,7 @@ async def credit_profile(
     if consent_scope is not None and not await consent_allows(info, uscc, consent_scope):
         return None
     model: RatingModel = state.rating_model
-    day = as_of or utc_today()
+    day = as_of or info.context.now.date()
     facts = await gather_facts(
         state.driver, state.settings.neo4j_database, [uscc], day, model.network.max_hops
     )

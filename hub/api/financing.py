@@ -152,7 +152,7 @@ def _months(today: dt.date) -> list[str]:
 async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
     principal = info.context.principal
     state = info.context.request.app.state
-    now = dt.datetime.now(dt.UTC)
+    now = info.context.now
     today = now.date()
     # the row policy first; the grade and score show only under a consent covering credit:read
     # too (the catalog's FinancingProfile.grade rule; `hub.api.access` checks it)

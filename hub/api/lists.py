@@ -14,7 +14,6 @@ from enum import Enum
 import strawberry
 
 from auth.policy import list_scope
-from graph_schema.dates import utc_today
 from graph_schema.model import ListKind
 from hub.api.context import Info
 from hub.api.errors import bad_user_input, checked_day, shown
@@ -205,7 +204,7 @@ async def joint_list(
     query = ListQuery(
         kind=kind,
         lists=scope.lists,
-        as_of=checked_day(as_of, "asOf") or utc_today(),
+        as_of=checked_day(as_of, "asOf") or info.context.now.date(),
         limit=size + 1,
         after=decode_cursor(after, "coverage") if after else None,
         list=where.list_kind.value if where.list_kind else None,

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 import strawberry
 
 from auth.policy import mask_person_name
-from graph_schema.dates import utc_today
 from hub.api.context import Info
 from hub.api.errors import bad_user_input, shown
 from hub.network import (
@@ -162,7 +161,7 @@ async def graph_around(
         depth=depth,
         types=types,
         limit=limit,
-        as_of=utc_today(),
+        as_of=info.context.now.date(),
     )
     if graph is None:
         return None
@@ -192,7 +191,7 @@ async def paths_between(
         max_hops=max_hops,
         types=types,
         limit=MAX_PATHS,
-        as_of=utc_today(),
+        as_of=info.context.now.date(),
     )
     # "no path" is an answer about both; each path names the enterprises along it
     touched = [source, target, *(u for nodes, _ in found for u in _enterprises(nodes))]
@@ -212,7 +211,7 @@ async def owners_of(info: Info, uscc: str, threshold: float) -> list[UltimateOwn
         return None
     state = info.context.request.app.state
     holdings = await upstream_holdings(
-        state.driver, state.settings.neo4j_database, uscc, utc_today()
+        state.driver, state.settings.neo4j_database, uscc, info.context.now.date()
     )
     masked = not info.context.principal.has("pii:read")
     owners = effective_owners(uscc, holdings, threshold)

@@ -80,7 +80,7 @@ async def file(info: Info, record_id: str, reason: str) -> ObjectionType:
             record_id=record_id,
             reason=reason,
             client_id=info.context.principal.client_id,
-            now=dt.datetime.now(dt.UTC),
+            now=info.context.now,
         )
     except ObjectionError as error:
         raise bad_user_input(str(error), argument=error.field) from None

@@ -101,8 +101,8 @@ async def changes_since(
     limit: int,
     scope: RowScope,
     kinds: Sequence[str],
-    usccs: Sequence[str] | None = None,
-    now: dt.datetime | None = None,
+    usccs: Sequence[str] | None,
+    now: dt.datetime,
 ) -> ChangePage:
     """The changes after seq `after` of enterprises the caller may watch, oldest first."""
     upto = await head_seq(driver, database)
@@ -116,7 +116,7 @@ async def changes_since(
             "limit": limit,
             "kinds": list(kinds),
             "usccs": list(usccs) if usccs is not None else None,
-            **row_params(scope, now or dt.datetime.now(dt.UTC)),
+            **row_params(scope, now),
         },
     )
     changes = [CreditChange.from_row(row["c"]) for row in rows]
@@ -126,7 +126,7 @@ async def changes_since(
 
 
 async def watchable(
-    driver: AsyncDriver, database: str, usccs: Sequence[str], scope: RowScope
+    driver: AsyncDriver, database: str, usccs: Sequence[str], scope: RowScope, now: dt.datetime
 ) -> set[str]:
     """Which of `usccs` the caller may watch now (a consent revoked a moment ago counts)."""
     if not usccs:
@@ -135,7 +135,7 @@ async def watchable(
         driver,
         database,
         cypher.WATCHABLE[scope.mode],
-        {"usccs": sorted(set(usccs)), **row_params(scope, dt.datetime.now(dt.UTC))},
+        {"usccs": sorted(set(usccs)), **row_params(scope, now)},
     )
     return set(rows[0]["usccs"]) if rows else set()
 
@@ -152,10 +152,17 @@ class ChangeFeed:
     _task: asyncio.Task[None] | None = field(default=None, init=False)
     _last: int = field(default=0, init=False)
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _watching: bool = field(default=False, init=False)
 
     @property
     def subscribers(self) -> int:
         return len(self._queues)
+
+    @property
+    def watching(self) -> int:
+        """Subscribers that every change committed from now on will reach: none until the
+        poller has read where "now" is in the feed."""
+        return len(self._queues) if self._watching else 0
 
     async def subscribe(self) -> AsyncIterator[list[CreditChange]]:
         """Every change committed from now on, in batches, until the caller stops iterating."""
@@ -183,6 +190,7 @@ class ChangeFeed:
         self.wake()
 
     async def aclose(self) -> None:
+        self._watching = False
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -191,6 +199,7 @@ class ChangeFeed:
 
     async def _poll(self) -> None:
         self._last = await head_seq(self.driver, self.database)
+        self._watching = True
         while True:
             try:
                 rows = await read_rows(

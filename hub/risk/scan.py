@@ -204,13 +204,14 @@ class RiskScanner:
     database: str
     rules: RiskRules
     chunk_size: int = 1000
+    clock: Callable[[], dt.date] = utc_today
 
     async def after_batch(self, outcome: Outcome) -> None:
         """The pipeline hook: scan the enterprises the batch named (failures are logged)."""
         if not outcome.usccs:
             return
         try:
-            await self.scan(sorted(outcome.usccs), utc_today())
+            await self.scan(sorted(outcome.usccs), self.clock())
         except Exception:
             log.exception("risk scan after batch %s failed; run `hub risk scan`", outcome.batch_id)
 

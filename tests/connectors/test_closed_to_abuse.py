@@ -31,7 +31,7 @@ from connector_kit import (
     hub_cli,
     uscc,
 )
-from graph_kit import served, token_for
+from graph_kit import hub_settings, served, token_for
 from neo4j import AsyncDriver
 from neo4j.time import DateTime
 
@@ -50,9 +50,8 @@ WIDE_SKEW_S = 20 * 365 * 86_400
 @pytest.fixture(scope="module")
 def fixed_hub(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real hub (uvicorn, its own driver) with a 64 KiB body limit and a jump of 1000."""
-    from hub.settings import Settings
 
-    settings = Settings(
+    settings = hub_settings(
         neo4j_uri=neo4j_uri,
         data_dir=tmp_path_factory.mktemp("abuse-hub"),
         port=free_port(),

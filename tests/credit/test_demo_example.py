@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from graph_kit import DATABASE
+from graph_kit import DATABASE, hub_settings
 from neo4j import AsyncDriver
 
 from bench.fastload import fastload_zone
 from hub.credit import load_model, rate
 from hub.credit.gather import gather_facts
-from hub.settings import Settings
 
 DOC = Path(__file__).parents[2] / "docs" / "credit-model.md"
 USCC = "91410200MAQLLJWC1K"
@@ -24,7 +23,7 @@ AS_OF = dt.date(2026, 11, 1)
 
 
 async def test_the_documented_demo_enterprise_rates_as_the_page_says(graph: AsyncDriver) -> None:
-    settings = Settings()
+    settings = hub_settings()
     await fastload_zone(
         graph,
         DATABASE,

@@ -9,7 +9,7 @@ import logging
 
 import pytest
 from audit_kit import event
-from graph_kit import DATABASE
+from graph_kit import DATABASE, eventually
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
@@ -43,7 +43,7 @@ async def test_concurrent_writers_make_one_unbroken_chain(graph: AsyncDriver, ne
         for i in range(200):
             log.record(event(i, client_id=name))
             if i % 3 == 0:
-                await asyncio.sleep(0.0005)
+                await asyncio.sleep(0)  # a yield, so the two writers interleave
 
     try:
         one.start()
@@ -130,11 +130,11 @@ async def test_while_neo4j_is_unreachable_events_wait_and_overflow_drops_the_old
             log.start()
             for i in range(4):
                 log.record(event(i))
-            for _ in range(100):  # the driver retries once (about 1 s) before giving up
-                if "cannot append to the chain" in caplog.text:
-                    break
-                await asyncio.sleep(0.05)
-            assert "cannot append to the chain" in caplog.text
+
+            async def refused() -> bool:  # the driver retries once (about 1 s) before giving up
+                return "cannot append to the chain" in caplog.text
+
+            assert await eventually(refused, timeout_s=10)
             assert (log.pending, log.written, log.dropped) == (4, 0, 0)
             for i in range(4, 25):
                 log.record(event(i))

@@ -1,8 +1,11 @@
-"""financingProfile under consent: figures equal the seeded facts, every pull is logged."""
+"""financingProfile under consent: figures equal the seeded facts, every pull is logged.
+
+The hub is held at noon of the demo zone's day (`DEFAULT_TODAY`), the day the zone's facts are
+generated as of, so the twelve-month window holds the same facts whatever day the suite runs.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -10,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, HeldClock, eventually, token_for
 from neo4j import AsyncDriver
 
 from bench.fastload import fastload_zone
@@ -19,6 +22,7 @@ from graph_schema.model import Department
 from hub.seed import DEFAULT_TODAY, generate_zone, seed_zone
 
 ENTERPRISES, SEED = 150, 42
+NOON = dt.datetime.combine(DEFAULT_TODAY, dt.time(12), tzinfo=dt.UTC)
 GRANT = """mutation($i: String!, $s: [String!]!, $x: DateTime!) {
   grantConsent(institution: $i, purpose: WORKING_CAPITAL, scopes: $s, expiresAt: $x) { id }
 }"""
@@ -36,7 +40,7 @@ Facts = list[dict[str, Any]]
 def busiest_exporter() -> tuple[str, Facts, Facts, Facts]:
     """The seeded enterprise with the most exports in the window (among those with returns in
     it), its exports, receipts and returns."""
-    today = dt.datetime.now(dt.UTC).date()
+    today = DEFAULT_TODAY
     since = add_months(today, -12)
     exports: dict[str, list[dict[str, Any]]] = defaultdict(list)
     receipts: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -66,8 +70,9 @@ async def ask(hub_url: str, token: str, query: str, **variables: Any) -> dict[st
 
 
 async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
-    graph: AsyncDriver, hub_url: str, tmp_path: Path
+    graph: AsyncDriver, hub_url: str, hub_clock: HeldClock, tmp_path: Path
 ) -> None:
+    hub_clock.hold(NOON)
     # the signed seed, so every fact's connector (and so its department) is registered
     await seed_zone(
         graph, DATABASE, data_dir=tmp_path, person_secret=b"s", enterprises=ENTERPRISES, seed=SEED
@@ -75,7 +80,7 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     uscc, exports, receipts, returns = busiest_exporter()
     own = await token_for(hub_url, graph, "enterprise", institution=uscc)
     bank = await token_for(hub_url, graph, "bank", institution="bank-fin")
-    until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat()
+    until = (NOON + dt.timedelta(days=30)).isoformat()
 
     # a consent without financing:read shows the bank the enterprise, not its financing data
     first = await ask(
@@ -115,9 +120,11 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     exported = sum(Decimal(d["valueCny"]) for d in exports)
     assert abs(Decimal(str(profile["returnRate"])) - returned / exported) < Decimal("0.0001")
 
-    await asyncio.sleep(0.5)  # the audit trail is written in the background
-    log = (await ask(hub_url, own, LOG))["data"]["myAccessLog"]
-    pulls = [e for e in log if e["institution"] == "bank-fin" and uscc in e["enterprises"]]
+    async def pulls_logged() -> list[dict[str, Any]]:  # the audit trail is written behind
+        log = (await ask(hub_url, own, LOG))["data"]["myAccessLog"]
+        return [e for e in log if e["institution"] == "bank-fin" and uscc in e["enterprises"]]
+
+    pulls = await eventually(pulls_logged)
     # the pull under the financing consent; the one before it answered null and read nothing
     assert len(pulls) == 1 and pulls[0]["purpose"] == "working capital line"
     assert pulls[0]["consentIds"] == sorted([first_id, consent_id])
@@ -125,7 +132,10 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     assert "financingProfile.collectionRatio" in pulls[0]["fields"]
 
 
-async def test_a_bank_without_consent_gets_nothing(graph: AsyncDriver, hub_url: str) -> None:
+async def test_a_bank_without_consent_gets_nothing(
+    graph: AsyncDriver, hub_url: str, hub_clock: HeldClock
+) -> None:
+    hub_clock.hold(NOON)
     await fastload_zone(graph, DATABASE, person_secret=b"s", enterprises=ENTERPRISES, seed=SEED)
     uscc, *_ = busiest_exporter()
     other = await token_for(hub_url, graph, "bank", institution="bank-other")

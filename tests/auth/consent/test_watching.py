@@ -1,13 +1,14 @@
 """Watching enterprises: a lender with consent learns of a downgrade pushed by a connector
 batch, over a graphql-transport-ws subscription and by polling changesSince; a lender
-without consent learns nothing. Real Neo4j, real uvicorn, real websockets, signed batches."""
+without consent learns nothing. Real Neo4j, real uvicorn, real websockets, signed batches.
+The hub is held at a written-down instant; how fast a change arrives is measured by
+`bench/watch.py`, not asserted here."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import json
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from graph_kit import DATABASE, token_for
+from graph_kit import DATABASE, HeldClock, eventually, subscriptions_watching, token_for
 from neo4j import AsyncDriver
 
 from connectors.client import BatchSigner, encode_payload
@@ -36,7 +37,9 @@ SINCE = """query($c: String) { changesSince(cursor: $c) {
   cursor hasMore
   changes { __typename ... on RatingChange { uscc grade downgrade }
                        ... on ListStatusChange { uscc lists } } } }"""
-TODAY = dt.datetime.now(dt.UTC).date()
+NOW = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
+TODAY = NOW.date()
+UNTIL = (NOW + dt.timedelta(days=30)).isoformat()
 
 
 class Samr:
@@ -47,7 +50,7 @@ class Samr:
 
     def push(self, record_type: str, records: list[dict[str, Any]]) -> None:
         self.sequence += 1
-        document = self.signer.sign(record_type, records, self.sequence)
+        document = self.signer.sign(record_type, records, self.sequence, created_at=NOW)
         response = httpx.post(
             f"{self.hub_url}/connectors/batches",
             content=encode_payload(document),
@@ -69,11 +72,12 @@ def listing(entry_id: str, uscc: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def samr(graph: AsyncDriver, hub_url: str) -> Samr:
+async def samr(graph: AsyncDriver, hub_url: str, hub_clock: HeldClock) -> Samr:
+    hub_clock.hold(NOW)
     await graph.execute_query(
         "MERGE (:Zone {code: 'KAIFENG', name: 'Kaifeng'})", database_=DATABASE
     )
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    since = NOW - dt.timedelta(days=1)
     await register_connector(
         graph, DATABASE, "samr-watch", "SAMR", ["samr.enterprise@1", "list.entry@1"], since
     )
@@ -128,12 +132,12 @@ async def next_data(ws: Any, within: float) -> dict[str, Any] | None:
     return data
 
 
-async def test_a_downgrade_reaches_the_consented_bank_within_a_second_and_no_one_else(
+async def test_a_downgrade_reaches_the_consented_bank_and_no_one_else(
     graph: AsyncDriver, hub_url: str, samr: Samr
 ) -> None:
     owner = await token_for(hub_url, graph, "enterprise", institution=E1)
     lender = await token_for(hub_url, graph, "bank", institution="bank-watch")
-    until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat()
+    until = UNTIL
     assert "errors" not in await call(hub_url, owner, GRANT, i="bank-watch", x=until)
     stranger = await token_for(hub_url, graph, "bank", institution="bank-stranger")
     regulator = await token_for(hub_url, graph, "regulator")
@@ -143,17 +147,14 @@ async def test_a_downgrade_reaches_the_consented_bank_within_a_second_and_no_one
         subscription(hub_url, stranger, RATINGS) as stranger_ws,
         subscription(hub_url, regulator, LISTS) as regulator_ws,
     ):
-        await asyncio.sleep(0.5)  # the subscriptions are started server-side
+        assert await subscriptions_watching(3)
         samr.push("list.entry@1", [listing("LST-W-2", E2)])  # not the lender's enterprise
         samr.push("list.entry@1", [listing("LST-W-1", E1)])
-        pushed = time.monotonic()
-        received = await next_data(lender_ws, within=5)
-        latency = time.monotonic() - pushed
+        received = await next_data(lender_ws, within=10)
         assert received is not None
         change = received["ratingChanged"]
         assert change["uscc"] == E1 and change["grade"] == "D" and change["downgrade"]
         assert change["previousGrade"] not in (None, "D")
-        assert latency < 1.0, f"the downgrade took {latency:.2f} s to arrive"
         # the regulator sees both enterprises listed, in order
         first, second = [await next_data(regulator_ws, within=5) for _ in range(2)]
         assert first and second
@@ -166,20 +167,24 @@ async def test_a_downgrade_reaches_the_consented_bank_within_a_second_and_no_one
         assert await next_data(lender_ws, within=0.5) is None  # nor E2's to the lender
 
     # every change delivered was audited and is in the enterprise's access log
-    await asyncio.sleep(0.5)
-    log = await call(hub_url, owner, "{ myAccessLog { institution operation enterprises } }")
-    assert {
+    delivered = {
         "institution": "bank-watch",
         "operation": "subscription:RATING",
         "enterprises": [E1],
-    } in log["data"]["myAccessLog"]
+    }
+
+    async def logged() -> bool:
+        log = await call(hub_url, owner, "{ myAccessLog { institution operation enterprises } }")
+        return delivered in log["data"]["myAccessLog"]
+
+    assert await eventually(logged)
 
 
 async def test_changes_since_pages_what_the_bank_may_see_until_consent_is_revoked(
     graph: AsyncDriver, hub_url: str, samr: Samr
 ) -> None:
     owner = await token_for(hub_url, graph, "enterprise", institution=E1)
-    until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat()
+    until = UNTIL
     lender = await token_for(hub_url, graph, "bank", institution="bank-poll")
     granted = await call(hub_url, owner, GRANT, i="bank-poll", x=until)
     stranger = await token_for(hub_url, graph, "bank", institution="bank-stranger")

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from graph_kit import wait_until
 from joserfc import jwt
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import ECKey, Key, OKPKey
@@ -144,14 +145,15 @@ class ServedApp:
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+
+        def ready() -> bool:
             try:
-                if httpx.get(f"{self.url}{ready_path}", timeout=1).status_code == 200:
-                    return
+                return httpx.get(f"{self.url}{ready_path}", timeout=1).status_code == 200
             except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError(f"the test app on {self.url} did not start")
+                return False
+
+        if not wait_until(ready, timeout_s=30):
+            raise RuntimeError(f"the test app on {self.url} did not start")
 
     def stop(self) -> None:
         self.server.should_exit = True
