@@ -1,6 +1,7 @@
 """Objections end to end, against the real Neo4j and a real uvicorn hub: the enterprise files
 one through GraphQL, its profiles show the record under objection, and the department's signed
-`objection.resolution@1` batch settles it and re-rates the enterprise."""
+`objection.resolution@1` batch settles it and re-rates the enterprise. The hub is held at a
+written-down instant, so the dates the test writes and the day the hub rates as of agree."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from connector_kit import DATABASE, Agency, enterprise_record, fingerprint, uscc
-from graph_kit import token_for
+from connector_kit import DATABASE, NOW, Agency, enterprise_record, fingerprint, uscc
+from graph_kit import HeldClock, token_for
 from neo4j import AsyncDriver
 
 from graph_schema.model import Department
@@ -30,7 +31,7 @@ QUEUE = """query($d: Department) {
   objections(department: $d) { edges { node { recordId uscc status } } }
 }"""
 WHY = "The entry names us, but the judgment was against another company."
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = NOW.date()  # the connectors' fixed time (their keys are valid from 30 days before)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -100,14 +101,15 @@ class Zone:
         sender = agency or self.samr
         return httpx.post(
             f"{self.hub_url}/connectors/batches",
-            content=sender.batch(record_type, records, created_at=dt.datetime.now(dt.UTC)),
+            content=sender.batch(record_type, records, created_at=NOW),
             headers=bearer(token or self.token),
             timeout=60,
         )
 
 
 @pytest.fixture
-async def zone(ledger: AsyncDriver, agency: Any, hub_url: str) -> Zone:
+async def zone(ledger: AsyncDriver, agency: Any, hub_url: str, hub_clock: HeldClock) -> Zone:
+    hub_clock.hold(NOW)
     samr = await agency(
         "samr-obj", Department.SAMR, ["samr.enterprise@1", "list.entry@1", "objection.resolution@1"]
     )
@@ -159,8 +161,9 @@ async def test_an_objection_marks_the_record_and_its_removal_re_rates(
     answered = zone.push("objection.resolution@1", [resolution("LST-OBJ-1", "REMOVED")])
     assert answered.status_code == 202, answered.text
 
-    # the answer is applied at once: withdrawn, never in force, the rating no longer forced to D
-    assert await stored_grade(ledger, 1) != "D"
+    # the answer is applied at once: withdrawn, never in force, the rating no longer forced to
+    # D: base 80 and nothing else, so M (the model's grade for an enterprise with no trade data)
+    assert await stored_grade(ledger, 1) == "M"
     assert await stored_grade(ledger, 2) == "D"  # the other enterprise's entry is untouched
     profile = (await ask(hub_url, own, OWN, u=uscc(1)))["data"]
     (entry,) = profile["enterprise"]["listEntries"]
@@ -174,7 +177,7 @@ async def test_an_objection_marks_the_record_and_its_removal_re_rates(
         "objectionResolvedOn": TODAY.isoformat(),
     }
     credit = profile["creditProfile"]
-    assert credit["grade"] != "D" and credit["listEntries"] == []
+    assert (credit["grade"], credit["score"], credit["listEntries"]) == ("M", 80, [])
     assert credit["objections"] == [
         {"recordId": "LST-OBJ-1", "status": "REMOVED", "resolution": "reviewed: removed"}
     ]
@@ -251,6 +254,6 @@ async def test_resolutions_only_by_the_records_department_for_a_pending_objectio
     assert zone.push("list.entry@1", [corrected]).status_code == 202
     settled = zone.push("objection.resolution@1", [resolution("LST-OBJ-1", "CORRECTED")])
     assert settled.status_code == 202, settled.text
-    assert await stored_grade(ledger, 1) != "D"  # the corrected entry expired yesterday
+    assert await stored_grade(ledger, 1) == "M"  # the corrected entry expired yesterday
     profile = (await ask(hub_url, own, OWN, u=uscc(1)))["data"]
     assert profile["enterprise"]["listEntries"][0]["objectionStatus"] == "CORRECTED"
