@@ -97,7 +97,7 @@ async def subscriptions_watching(count: int, timeout_s: float = 10.0) -> bool:
     graphql-transport-ws acknowledges no `subscribe`, so a test asks the server."""
 
     async def live() -> bool:
-        return sum(app.state.change_feed.watching for app in _serving) >= count
+        return sum(int(app.state.change_feed.watching) for app in _serving) >= count
 
     return await eventually(live, timeout_s=timeout_s)
 
