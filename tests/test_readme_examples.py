@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graph_kit import DATABASE
+from graph_kit import DATABASE, subscriptions_watching
 from neo4j import AsyncDriver
 
 from auth.catalog import load_catalog
@@ -130,7 +130,8 @@ async def test_the_gql_example_reads_and_hears_a_downgrade(
     assert script.stdout is not None
     profile = await asyncio.wait_for(script.stdout.readline(), 30)
     assert "'consentId': 'C-readme'" in profile.decode()
-    await asyncio.sleep(1.5)  # the subscription is open
+    # the script's subscription is live on the hub's change feed: a change from now on reaches it
+    assert await subscriptions_watching(1), "the example's subscription did not start"
 
     await graph.execute_query(
         """MATCH (e:Enterprise {uscc: $u})
