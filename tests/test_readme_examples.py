@@ -6,6 +6,7 @@ subscription. Against a real uvicorn hub and the test Neo4j."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graph_kit import DATABASE, subscriptions_watching
+from graph_kit import DATABASE, HeldClock, subscriptions_watching
 from neo4j import AsyncDriver
 
 from auth.catalog import load_catalog
@@ -94,13 +95,22 @@ async def test_the_token_example_lists_enterprises(hub_url: str, clients: Path) 
     assert listed["totalCount"] == 1 and listed["edges"][0]["node"]["uscc"] == USCC
 
 
-async def test_the_curl_example_grants_and_reads(hub_url: str, clients: Path) -> None:
+async def test_the_curl_example_grants_and_reads(
+    hub_url: str, clients: Path, hub_clock: HeldClock
+) -> None:
+    hub_clock.hold(dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC))  # the script's consent
+    # runs 90 days from the real today, so it is in force on this earlier day too
     run = await run_shell_example("banks-curl", hub_url, clients)
     granted, read = json_values(run.stdout)
     consent = granted["data"]["grantConsent"]["id"]
     profile = read["data"]["financingProfile"]
     assert profile["consentId"] == consent
-    assert profile["exports"] == [] and profile["dataQuality"]  # a new enterprise: no exports
+    assert profile["exports"] == []  # a new enterprise: nothing in the twelve months to June
+    assert profile["dataQuality"] == [
+        "no export declared in 2025-07, 2025-08, 2025-09, 2025-10, 2025-11, 2025-12, "
+        "2026-01, 2026-02, 2026-03, 2026-04, 2026-05, 2026-06",
+        "no overseas warehouse reported",
+    ]
 
 
 async def test_the_gql_example_reads_and_hears_a_downgrade(

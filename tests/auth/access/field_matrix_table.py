@@ -1,0 +1,487 @@
+"""The access matrix as data: what each client kind, and each bank's or insurer's consent,
+gets of each field. Written by reading auth/catalog.json, README ("Who sees what", "For banks
+and insurers") and docs/conformance.md as a reviewer would; nothing here asks auth.policy or
+reads the catalog. test_field_matrix.py runs every cell through the served hub.
+
+Columns (every ClientKind; the subject is E1 of field_matrix_zone.py):
+
+    cu ta sa co sm   customs, tax, safe, commerce, samr: the supervising departments
+    rg en cn pb ad   regulator, enterprise (E1's own client), connector, public, admin
+    no E C F EC EF ECF
+                     a bank, and likewise an insurer ("Same footing as a bank", catalog), with
+                     the consents E1 (and E2, E3) gave it: none, or covering enterprise:read (E),
+                     credit:read (C), financing:read (F), or those together
+
+Cells (the outcome names follow how the API answers):
+
+    A  ALLOWED: the value, no error
+    M  MASKED: the value masked (a person's surname only: "Wang *")
+    L  PUBLISHED LISTS ONLY: the value, without any trace of the unpublished SAFE class C entry
+       (its id, its list, its measures); where a column says A instead, the trace is there
+    S  REFUSED, missing scope: null, FORBIDDEN with reason missing_scope
+    P  REFUSED, not public: null, FORBIDDEN with reason not_public
+    N  REFUSED, no consent: null, FORBIDDEN with reason no_consent (the caller has the scope,
+       the enterprise's consent does not cover the scope the field's data belongs to)
+    F  REFUSED by the operation: null, FORBIDDEN without a reason (only for the enterprise
+       itself, or only for departments)
+    U  REFUSED as a bad request: null, BAD_USER_INPUT
+    H  HIDDEN: null, empty or left out, with no error, as for data that does not exist
+       (an enterprise outside the caller's rows)
+    .  not reached: every field above it is refused, hidden or empty for this column
+
+How the lender columns were read: an enterprise exists for a bank only under a consent
+covering enterprise:read ("enterprise:read (that it exists, its registry data)"), so C or F
+alone shows nothing of it; credit:read covers "the rating, each department's classification,
+list entries and status, change feed", and "a consent bounds every field that carries its
+scope's data, whatever the path"; financing:read covers the financing profile. The
+consolidated lists are published: any bank reads their published rows, consent or not.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+KINDS: Final = (
+    "customs",
+    "tax",
+    "safe",
+    "commerce",
+    "samr",
+    "regulator",
+    "enterprise",
+    "connector",
+    "public",
+    "admin",
+)
+CONSENTS: Final = ("no", "E", "C", "F", "EC", "EF", "ECF")
+LENDERS: Final = ("bank", "insurer")
+COLUMNS: Final = (*KINDS, *(f"lender/{c}" for c in CONSENTS))
+
+ALLOWED: Final = frozenset("AML")
+REFUSED: Final = frozenset("SPNFU")
+CODES: Final = ALLOWED | REFUSED | frozenset("H.")
+
+TABLE: Final = """
+# root fields
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Query.enterprise                        A  A  A  A  A   A  A  S  A  A   H  A  H  H  A  A  A
+Query.enterprises                       A  A  A  A  A   A  A  S  A  A   A  A  A  A  A  A  A
+Query._entities                         A  A  A  A  A   A  A  S  A  A   H  A  H  H  A  A  A
+Query._service                          A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Query.creditProfile                     A  A  A  A  A   A  A  S  P  A   H  H  H  H  A  H  A
+Query.measuresFor                       A  A  A  A  A   A  A  S  P  A   H  H  H  H  A  H  A
+Query.financingProfile                  S  S  S  S  S   S  S  S  P  H   H  H  H  H  H  A  A
+Query.jointPunishmentList               A  A  A  A  A   A  A  S  L  A   L  L  L  L  L  L  L
+Query.jointIncentiveList                A  A  A  A  A   A  A  S  A  A   A  A  A  A  A  A  A
+Query.changesSince                      A  A  A  A  A   A  A  S  P  A   A  A  A  A  A  A  A
+Query.objections                        A  A  A  A  A   A  A  S  P  A   F  F  F  F  F  F  F
+Query.myObjections                      S  S  S  S  S   S  A  S  P  F   S  S  S  S  S  S  S
+Query.myConsents                        S  S  S  S  S   S  A  S  P  F   S  S  S  S  S  S  S
+Query.myAccessLog                       S  S  S  S  S   S  A  S  P  U   S  S  S  S  S  S  S
+Query.auditLog                          S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+Query.relationshipGraph                 S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+Query.paths                             S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+Query.ultimateOwners                    S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+Query.riskAlerts                        S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+Query.statistics                        S  S  S  A  S   A  S  S  P  A   S  S  S  S  S  S  S
+
+# Enterprise (enterprise, enterprises, _entities; uscc and name also nested)
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Enterprise.uscc                         A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.name                         A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.zone                         A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.industryBelt                 A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.registeredOn                 A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.status                       A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.legalRepresentative          A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.officers                     A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.shareholders                 A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.addresses                    A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Enterprise.holdings                     A  A  A  A  A   A  H  .  A  A   .  A  .  .  A  A  A
+Enterprise.filings                      A  A  A  A  A   A  A  .  P  A   .  A  .  .  A  A  A
+Enterprise.penalties                    A  A  A  A  A   A  A  .  P  A   .  S  .  .  S  S  S
+Enterprise.listEntries                  A  A  A  A  A   A  A  .  L  A   .  N  .  .  L  N  L
+Enterprise.classifications              A  A  A  A  A   A  A  .  P  A   .  N  .  .  A  N  A
+
+# the enterprises page
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+EnterpriseConnection.edges              A  A  A  A  A   A  A  .  A  A   H  A  H  H  A  A  A
+EnterpriseConnection.pageInfo           A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+EnterpriseConnection.totalCount         A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+EnterpriseEdge.cursor                   A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+EnterpriseEdge.node                     A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+PageInfo.hasNextPage                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+PageInfo.hasPreviousPage                A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+PageInfo.startCursor                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+PageInfo.endCursor                      A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+
+# persons and registry ties
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Person.personKey                        S  S  S  S  S   A  S  .  P  A   S  S  S  S  S  S  S
+Person.name                             A  A  A  A  A   A  A  .  M  A   A  A  A  A  A  A  A
+Person.idMasked                         S  S  S  S  S   A  S  .  P  A   S  S  S  S  S  S  S
+LegalRepresentative.person              A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+LegalRepresentative.since               A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+LegalRepresentative.until               A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Officer.person                          A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Officer.role                            A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Officer.since                           A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Officer.until                           A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Shareholder.person                      A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Shareholder.ratio                       A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Shareholder.since                       A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Shareholder.until                       A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+Shareholder.enterprise                  A  A  A  A  A   A  H  .  A  A   .  A  .  .  A  A  A
+Holding.enterprise                      A  A  A  A  A   A  .  .  A  A   .  A  .  .  A  A  A
+Holding.ratio                           A  A  A  A  A   A  .  .  A  A   .  A  .  .  A  A  A
+Holding.since                           A  A  A  A  A   A  .  .  A  A   .  A  .  .  A  A  A
+Holding.until                           A  A  A  A  A   A  .  .  A  A   .  A  .  .  A  A  A
+RegisteredAddress.text                  A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+RegisteredAddress.since                 A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+RegisteredAddress.until                 A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+
+# records held against an enterprise
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Filing.id                               A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.kind                             A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.filedOn                          A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.sharedWith                       A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.source                           A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Penalty.withdrawnOn                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.objectionStatus                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.objectionFiledAt                A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.objectionResolvedOn             A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.id                              A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.department                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.caseNo                          A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.severity                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.amountCny                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.decidedOn                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.publicUntil                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.repairedOn                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.source                          A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ListEntry.withdrawnOn                   A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.objectionStatus               A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
+ListEntry.objectionFiledAt              A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
+ListEntry.objectionResolvedOn           A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
+ListEntry.id                            A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.list                          A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.department                    A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.listedOn                      A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.expiresOn                     A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.removedOn                     A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.reason                        A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.basis                         A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+ListEntry.source                        A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
+Classification.withdrawnOn              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.objectionStatus          A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.objectionFiledAt         A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.objectionResolvedOn      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.id                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.department               A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.scheme                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.value                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.effectiveFrom            A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.effectiveTo              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.source                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+
+# the credit profile
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+CreditProfile.uscc                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.asOf                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.score                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.grade                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.forcedBy                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.modelVersion              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.base                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.treatment                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.classifications           A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.history                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.factors                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  S  .  S
+CreditProfile.listEntries               A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
+CreditProfile.measures                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
+# objections to records the caller may not see (SAFE-C-1) are not its to read:
+# served A to lenders today (test_field_matrix.SERVER_WRONG)
+CreditProfile.objections                A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
+GradeTreatment.name                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+GradeTreatment.measures                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingFactor.code                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+RatingFactor.points                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+RatingFactor.reason                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+RatingFactor.basis                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+RatingFactor.evidence                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+RatingFactor.paths                      A  A  A  A  A   A  H  .  .  A   .  .  .  .  .  .  .
+PathNode.label                          A  A  A  A  A   A  .  .  .  A   .  .  .  .  .  .  .
+PathNode.key                            A  A  A  A  A   A  .  .  .  A   .  .  .  .  .  .  .
+PathNode.relationship                   A  A  A  A  A   A  .  .  .  A   .  .  .  .  .  .  .
+PathNode.personKey                      S  S  S  S  S   A  .  .  .  A   .  .  .  .  .  .  .
+DepartmentClassification.id             A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+DepartmentClassification.department     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+DepartmentClassification.scheme         A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+DepartmentClassification.value          A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+DepartmentClassification.effectiveFrom  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+DepartmentClassification.effectiveTo    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditListEntry.id                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditListEntry.list                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditListEntry.department              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditListEntry.listedOn                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditListEntry.expiresOn               A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditListEntry.removedOn               A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditListEntry.inForce                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.score                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.grade                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.forcedBy                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.modelVersion             A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.asOf                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.computedAt               A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.supersededAt             A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RatingSnapshot.treatment                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+
+# joint measures (measuresFor, CreditProfile.measures)
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+EnterpriseMeasures.uscc                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+EnterpriseMeasures.department           A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+EnterpriseMeasures.asOf                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+EnterpriseMeasures.grade                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+EnterpriseMeasures.treatment            A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+EnterpriseMeasures.measures             A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
+AppliedMeasures.kind                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+AppliedMeasures.list                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+AppliedMeasures.cause                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+AppliedMeasures.relation                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+AppliedMeasures.validUntil              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+AppliedMeasures.measures                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+AppliedMeasures.path                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CoverageStep.label                      A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+CoverageStep.key                        A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+CoverageStep.relationship               A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+CoverageStep.personKey                  S  S  S  S  S   A  S  .  P  A   S  S  S  S  S  S  S
+
+# the consolidated joint-punishment list
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+JointListConnection.edges               A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListConnection.pageInfo            A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEdge.cursor                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEdge.node                      A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.id                       A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.list                     A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.cause                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.department               A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.subjectType              A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.uscc                     A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.enterpriseName           A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.person                   A  A  A  A  A   A  H  .  A  A   A  A  A  A  A  A  A
+JointListEntry.subjectRole              A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.relation                 A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.zone                     A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.depth                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.validFrom                A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.validUntil               A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.withdrawnOn              A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.path                     A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.evidence                 A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.measures                 A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.basis                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListEntry.rulesVersion             A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+DepartmentMeasures.department           A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+DepartmentMeasures.measures             A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+
+# objections
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Objection.id                            A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.recordId                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.recordKind                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.department                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.uscc                          A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.reason                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.filedAt                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.status                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.resolvedOn                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Objection.resolution                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ObjectionConnection.edges               A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ObjectionConnection.pageInfo            A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ObjectionEdge.cursor                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ObjectionEdge.node                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+
+# the financing profile
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+FinancingProfile.uscc                   .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.asOf                   .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.consentId              .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.purpose                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.exports                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.exportsProvenance      .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.returns                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.returnsProvenance      .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.returnRate             .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.collections            .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.collectionsProvenance  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.collectionRatio        .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.threeDocumentMatchRate .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.warehouses             .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.warehousesProvenance   .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.refunds                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.loans                  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+FinancingProfile.grade                  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  N  A
+FinancingProfile.score                  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  N  A
+# credit:explain, which no financing reader holds: twin in EXTRA below
+FinancingProfile.factorSummary          .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  S  S
+# list status is credit:read data: served under EF today (SERVER_WRONG)
+FinancingProfile.listed                 .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  N  A
+FinancingProfile.bankMeasures           .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  N  L
+FinancingProfile.dataQuality            .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyExports.month                    .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyExports.mode                     .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyExports.declarations             .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyExports.valueCny                 .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyReturns.month                    .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyReturns.returns                  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyReturns.valueCny                 .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyCollections.month                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyCollections.payments             .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+MonthlyCollections.valueCny             .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+WarehouseStock.id                       .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+WarehouseStock.name                     .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+WarehouseStock.country                  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+WarehouseStock.city                     .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+WarehouseStock.stockValueCny            .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+WarehouseStock.stockAsOf                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+RefundSummary.claimedCny                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+RefundSummary.paidCny                   .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+RefundSummary.pendingCny                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+RefundSummary.rejectedCny               .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+RefundSummary.provenance                .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+LoanSummary.current                     .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+LoanSummary.overdue                     .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+LoanSummary.default                     .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+LoanSummary.provenance                  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+Provenance.departments                  .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+Provenance.newestFact                   .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
+
+# network, risk and statistics
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+RelationshipGraph.root                  .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RelationshipGraph.nodes                 .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RelationshipGraph.edges                 .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RelationshipGraph.truncated             .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.id                            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.label                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.key                           .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.name                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.zone                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.status                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.grade                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.listed                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphNode.idMasked                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.id                            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.type                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.source                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.target                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.since                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.until                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.ratio                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+GraphEdge.role                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+NetworkPath.nodes                       .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+NetworkPath.edges                       .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+UltimateOwner.key                       .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+UltimateOwner.label                     .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+UltimateOwner.name                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+UltimateOwner.share                     .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+UltimateOwner.ultimate                  .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+UltimateOwner.chains                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ChainLink.holder                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ChainLink.held                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ChainLink.ratio                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlertConnection.edges               .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlertConnection.pageInfo            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlertEdge.cursor                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlertEdge.node                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.id                            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.kind                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.severity                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.reason                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.subjects                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.evidence                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.zones                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.basis                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.detectedOn                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.lastSeenOn                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlert.clearedOn                     .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.zone                     .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.from                     .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.to                       .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.groupBy                  .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.groups                   .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.gradeDistribution        .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.operators                .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneStatistics.targets                  .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeGroup.key                          .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeGroup.declarations                 .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeGroup.valueCny                     .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+GradeCount.grade                        .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+GradeCount.count                        .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneOperators.zone                      .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneOperators.count                     .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneTarget.zone                         .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneTarget.metric                       .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneTarget.label                        .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneTarget.target                       .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneTarget.actual                       .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneTarget.progress                     .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+ZoneTarget.source                       .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
+
+# the enterprise's own records; the change feed; federation
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Consent.id                              .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.uscc                            .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.institution                     .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.purpose                         .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.scopes                          .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.grantedAt                       .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.expiresAt                       .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.revokedAt                       .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+Consent.active                          .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
+ChangesPage.changes                     A  A  A  A  A   A  A  .  .  A   A  A  A  A  A  A  A
+ChangesPage.cursor                      A  A  A  A  A   A  A  .  .  A   A  A  A  A  A  A  A
+ChangesPage.hasMore                     A  A  A  A  A   A  A  .  .  A   A  A  A  A  A  A  A
+_Service.sdl                            A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+"""
+
+
+def principals() -> list[str]:
+    """Every column as the principal it is run as: "customs", ..., "bank/EC", "insurer/EC"."""
+    return [*KINDS, *(f"{lender}/{c}" for lender in LENDERS for c in CONSENTS)]
+
+
+def column(principal: str) -> str:
+    kind, _, consent = principal.partition("/")
+    return f"lender/{consent}" if consent else kind
+
+
+def parse(text: str) -> dict[str, dict[str, str]]:
+    """`Type.field` -> column -> cell, from the table text (comments and blank lines skipped)."""
+    rows: dict[str, dict[str, str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, *cells = line.split()
+        assert len(cells) == len(COLUMNS), f"line {number}: {len(cells)} cells: {line}"
+        assert set(cells) <= CODES, f"line {number}: unknown cell in {line}"
+        assert name not in rows, f"line {number}: {name} twice"
+        rows[name] = dict(zip(COLUMNS, cells, strict=True))
+    return rows
+
+
+EXPECTED: Final = parse(TABLE)
+"""`Type.field` -> column -> cell."""
+
+# Beyond the default grants: FinancingProfile.factorSummary needs credit:explain, which no
+# kind that reads financing profiles holds (banks and insurers "do not get" the explanation),
+# so in the table above every column that reaches it is refused. A bank granted credit:explain
+# on top of its default scopes may read it under a consent covering credit:read (the rule's
+# `consent`): the allowed twin of those refusals, run like the table.
+EXPLAINING_BANK: Final = "bank+credit:explain"
+EXTRA: Final = {
+    (f"{EXPLAINING_BANK}/EF", "FinancingProfile.factorSummary"): "N",
+    (f"{EXPLAINING_BANK}/ECF", "FinancingProfile.factorSummary"): "A",
+}
