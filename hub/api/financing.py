@@ -116,8 +116,13 @@ class FinancingProfile:
         description="Each factor's code and points (credit:explain, and a consent covering "
         "credit:read)."
     )
-    listed: bool = strawberry.field(description="An authoritative list entry is in force.")
-    bank_measures: list[str] = strawberry.field(description="Joint measures for banks.")
+    listed: bool | None = strawberry.field(
+        description="An authoritative list entry is in force (null without a consent covering "
+        "credit:read: list status is credit data)."
+    )
+    bank_measures: list[str] | None = strawberry.field(
+        description="Joint measures for banks (null without a consent covering credit:read)."
+    )
     data_quality: list[str] = strawberry.field(description="Months or sections without data.")
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import strawberry
 from graphql import GraphQLError
 
-from auth.policy import RowMode, row_scope
+from auth.policy import RowMode, list_entry_visible, row_scope
 from graph_schema.model import Department, ObjectionStatus
 from hub.api.context import Info, own_uscc
 from hub.api.errors import bad_user_input
@@ -98,10 +98,26 @@ async def mine(info: Info) -> list[ObjectionType]:
 
 
 async def of_enterprise(info: Info, uscc: str) -> list[ObjectionType]:
-    """For a profile the caller may already see."""
+    """For a profile the caller may already see: the objections to the records it may see."""
     state = info.context.request.app.state
     found = await objections_of(state.driver, state.settings.neo4j_database, uscc)
-    return _read(info, found)
+    return _read(info, [o for o in found if _record_visible(info, o)])
+
+
+RECORD_FIELDS = {"Penalty": "penalties", "Classification": "classifications"}
+"""The Enterprise field that carries each kind of record an objection may concern."""
+
+
+def _record_visible(info: Info, objection: Objection) -> bool:
+    """An objection names its record (id, kind, department), so it shows only where that
+    record would: a list entry where its list is visible to the caller (never SAFE class C to
+    a bank), a penalty or classification to a caller who may read those."""
+    context = info.context
+    if objection.record_kind == "ListEntry":
+        return objection.record_list is not None and list_entry_visible(
+            context.catalog, context.principal, objection.record_list
+        )
+    return context.decide("Enterprise", RECORD_FIELDS[objection.record_kind]).allowed
 
 
 def _read(info: Info, objections: list[Objection]) -> list[ObjectionType]:

@@ -30,7 +30,7 @@ RETURN o {.*} AS objection
 
 _FIELDS = (
     "o {.id, .recordId, .recordLabel, .department, .uscc, .reason, .filedAt, .status, "
-    ".resolvedOn, .resolution}"
+    ".resolvedOn, .resolution, recordList: head([(o)-[:CONCERNS]->(r) | r.list])}"
 )
 
 OF_ENTERPRISE: Final = f"""

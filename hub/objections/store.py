@@ -40,6 +40,8 @@ class Objection:
     record_id: str
     record_kind: str
     """`Penalty`, `ListEntry` or `Classification`."""
+    record_list: str | None
+    """The list of a `ListEntry` record (None for the other kinds): who may see it depends on it."""
     department: str
     uscc: str
     reason: str
@@ -55,6 +57,7 @@ class Objection:
             id=row["id"],
             record_id=row["recordId"],
             record_kind=row["recordLabel"],
+            record_list=row.get("recordList"),
             department=row["department"],
             uscc=row["uscc"],
             reason=row["reason"],

@@ -30,8 +30,8 @@ class FinancingProfileFinancingProfile(BaseModel):
     loans: "FinancingProfileFinancingProfileLoans"
     grade: Optional[str]
     score: Optional[int]
-    listed: bool
-    bank_measures: list[str] = Field(alias="bankMeasures")
+    listed: Optional[bool]
+    bank_measures: Optional[list[str]] = Field(alias="bankMeasures")
     data_quality: list[str] = Field(alias="dataQuality")
 
 

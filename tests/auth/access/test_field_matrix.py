@@ -205,39 +205,6 @@ TRACED = {
     "Query.myObjections",
 }
 
-# Where the served hub and the table disagree and the table is right (reported in issue 14):
-# column -> field -> what the hub answers today. A fixed hub fails the test on purpose:
-# remove the entry then.
-UNDER_CREDIT_CONSENT = {
-    # CreditProfile.objections lists every objection of the enterprise, so a lender reads the
-    # objection to the SAFE class C entry (recordId SAFE-C-1, recordKind ListEntry,
-    # department SAFE), which README says a bank or insurer never sees, and which
-    # CreditProfile.listEntries and Enterprise.listEntries leave out for it.
-    "CreditProfile.objections": "A",
-}
-SERVER_WRONG: dict[str, dict[str, str]] = {
-    "lender/EC": UNDER_CREDIT_CONSENT,
-    "lender/ECF": UNDER_CREDIT_CONSENT,
-    "lender/EF": {
-        # FinancingProfile.listed ("an authoritative list entry is in force") and bankMeasures
-        # (the joint measures that follow from list entries) are list status, which README
-        # puts under credit:read ("the rating, each department's classification, list entries
-        # and status, change feed"; "a consent bounds every field that carries its scope's
-        # data, whatever the path"). The grade and score beside them are refused without a
-        # consent covering credit:read; these two are served under financing:read alone.
-        "FinancingProfile.listed": "A",
-        "FinancingProfile.bankMeasures": "L",
-    },
-}
-
-# Leaves through which a SAFE class C trace reaches a bank, an insurer or the public today:
-# the objection above, seen from the value side.
-TRACES_TODAY: dict[str, set[str]] = {
-    "lender/EC": {"Objection.recordId"},
-    "lender/ECF": {"Objection.recordId"},
-}
-
-
 Observation = tuple[Any, dict[str, Any] | None]
 
 
@@ -390,18 +357,17 @@ async def test_each_field_answers_as_the_table_says(
     unknown = sorted(set(answers.seen) - set(EXPECTED))
     assert unknown == [], f"fields without a line in the table: {unknown}"
     where = column(principal)
-    today = SERVER_WRONG.get(where, {})
     got = {field: cell(field, answers.seen.get(field, [])) for field in EXPECTED}
     wrong = {
         field: f"table {cells[where]}, served {got[field]}"
         for field, cells in EXPECTED.items()
-        if got[field] != today.get(field, cells[where])
+        if got[field] != cells[where]
     }
     assert wrong == {}, f"{principal}: " + json.dumps(wrong, indent=1)
     if principal.startswith(("bank/", "insurer/")) or principal == "public":
         # "A bank or insurer sees only the entries of the lists published by law (never SAFE
         # class C)"; the public likewise sees the published lists only
-        assert leaves_with_traces(answers) == TRACES_TODAY.get(where, set())
+        assert leaves_with_traces(answers) == set()
 
 
 @pytest.mark.parametrize("consent", EXPLAINING_BANK_CONSENTS)
@@ -449,12 +415,6 @@ def test_the_columns_are_every_kind_and_each_consent_alone_together_and_none() -
     assert alone == {("enterprise:read",), ("credit:read",), ("financing:read",)}
     assert CONSENT_SCOPES["no"] == ()
     assert CONSENT_SCOPES["ECF"] == ("enterprise:read", "credit:read", "financing:read")
-
-
-def test_each_disagreement_with_the_served_hub_is_one() -> None:
-    for where, fields in SERVER_WRONG.items():
-        for field, served in fields.items():
-            assert EXPECTED[field][where] != served, (where, field)
 
 
 def test_every_field_of_the_schema_has_a_catalog_rule() -> None:
