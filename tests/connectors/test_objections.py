@@ -257,3 +257,57 @@ async def test_resolutions_only_by_the_records_department_for_a_pending_objectio
     assert await stored_grade(ledger, 1) == "M"  # the corrected entry expired yesterday
     profile = (await ask(hub_url, own, OWN, u=uscc(1)))["data"]
     assert profile["enterprise"]["listEntries"][0]["objectionStatus"] == "CORRECTED"
+
+
+LENDER_VIEW = """query($u: String!) {
+  creditProfile(uscc: $u) { objections { recordId recordKind department } } }"""
+
+
+async def test_a_lender_sees_only_the_objections_to_records_it_may_see(
+    ledger: AsyncDriver, hub_url: str, zone: Zone
+) -> None:
+    """An objection names its record, so a bank under a credit consent sees the objection to
+    the published list entry but not the one to a penalty (banks hold no penalties:read); a
+    regulator, who may read both records, sees both objections."""
+    samr = zone.samr
+    penalty = {
+        "id": "PEN-OBJ-1",
+        "uscc": uscc(1),
+        "caseNo": "KF-SAMR-2026-0007",
+        "severity": "GENERAL",
+        "amountCny": "20000.00",
+        "decidedOn": (TODAY - dt.timedelta(days=40)).isoformat(),
+        "publicUntil": (TODAY + dt.timedelta(days=200)).isoformat(),
+    }
+    await ledger.execute_query(
+        "MATCH (c:Connector {id: 'samr-obj'}) SET c.recordTypes = c.recordTypes + 'penalty@1'",
+        database_=DATABASE,
+    )
+    assert zone.push("penalty@1", [penalty], agency=samr).status_code == 202
+    own = await token_for(hub_url, ledger, "enterprise", institution=uscc(1))
+    bank = await token_for(hub_url, ledger, "bank", institution="bank-obj")
+    for record in ("LST-OBJ-1", "PEN-OBJ-1"):
+        assert "errors" not in await ask(hub_url, own, FILE, r=record, why=WHY)
+    granted = await ask(
+        hub_url,
+        own,
+        """mutation($x: DateTime!) { grantConsent(institution: "bank-obj",
+           purpose: WORKING_CAPITAL, scopes: ["enterprise:read", "credit:read"],
+           expiresAt: $x) { id } }""",
+        x=(NOW + dt.timedelta(days=30)).isoformat(),
+    )
+    assert "errors" not in granted, granted
+
+    async with httpx.AsyncClient(base_url=hub_url, timeout=30) as http:
+        answer = await http.post(
+            "/graphql",
+            json={"query": LENDER_VIEW, "variables": {"u": uscc(1)}},
+            headers=bearer(bank) | {"X-Purpose": "credit line review"},
+        )
+    seen = answer.json()["data"]["creditProfile"]
+    assert seen["objections"] == [
+        {"recordId": "LST-OBJ-1", "recordKind": "ListEntry", "department": "SAMR"}
+    ]
+    regulator = await token_for(hub_url, ledger, "regulator")
+    seen = (await ask(hub_url, regulator, LENDER_VIEW, u=uscc(1)))["data"]["creditProfile"]
+    assert sorted(o["recordId"] for o in seen["objections"]) == ["LST-OBJ-1", "PEN-OBJ-1"]
