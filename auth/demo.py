@@ -75,14 +75,15 @@ async def create_demo_clients(
     written: client_id, client_secret, kind, institution, scopes (and token_endpoint).
     """
     institutions = institutions or {}
+    if ClientKind.ENTERPRISE in default_scopes and ClientKind.ENTERPRISE not in institutions:
+        # refused before any client is replaced, so the clients of an earlier file keep working
+        raise ClientError("the demo enterprise client needs an enterprise USCC")
     entries: list[DemoClient] = []
     for kind in ClientKind:
         if kind not in default_scopes:
             continue
         institution = institutions.get(kind)
         if institution is None:
-            if kind is ClientKind.ENTERPRISE:
-                raise ClientError("the demo enterprise client needs an enterprise USCC")
             institution = f"demo-{kind.value}"
         client, secret = await add_client(
             driver,

@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-from collections.abc import Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from neo4j import AsyncDriver
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph_schema.dates import utc_today
-from graph_schema.migrate import apply_migrations
+from graph_schema.migrate import MigrationError, apply_migrations
 from graph_schema.uscc import UsccError, validate_uscc
 from hub.cli_auth import audit_app, clients_app, keys_app, write_demo_clients
 from hub.cli_connectors import connector_app, sync
+from hub.cli_output import complain, progress, say
 from hub.credit.recompute import build_recomputer
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
@@ -38,25 +36,10 @@ app.command("sync")(sync)
 app.add_typer(uscc_app, name="uscc")
 app.add_typer(risk_app, name="risk")
 
-console = Console()
-err = Console(stderr=True)
-T = TypeVar("T")
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
-
-
-def _progress(label: str) -> Progress:
-    """The progress bar of the long commands: the label, a bar, done of all, time taken."""
-    return Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
-    )
-
 
 def _require_local(settings: Settings) -> None:
     if not settings.uses_local_db:
-        err.print(f"NEO4J_URI is set ({settings.neo4j_uri}); no local Neo4j is managed.")
+        complain(f"NEO4J_URI is set ({settings.neo4j_uri}); no local Neo4j is managed.")
         raise typer.Exit(1)
 
 
@@ -69,9 +52,9 @@ def db_start() -> None:
     try:
         uri = db.start(timeout_s=settings.local_db_start_timeout_s)
     except LocalNeo4jError as error:
-        err.print(f"[red]{error}[/red]")
+        complain(str(error))
         raise typer.Exit(1) from None
-    console.print(f"Neo4j is up at {uri} (data in {db.home})")
+    say(f"Neo4j is up at {uri} (data in {db.home})")
 
 
 @db_app.command("stop")
@@ -80,7 +63,7 @@ def db_stop() -> None:
     settings = get_settings()
     _require_local(settings)
     stopped = local_db(settings).stop()
-    console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+    say("Neo4j stopped." if stopped else "Neo4j was not running.")
 
 
 @db_app.command("status")
@@ -91,9 +74,9 @@ def db_status() -> None:
     db = local_db(settings)
     pid = db.running_pid()
     if pid is None:
-        console.print(f"Neo4j is not running (data in {db.home}).")
+        say(f"Neo4j is not running (data in {db.home}).")
         raise typer.Exit(1)
-    console.print(f"Neo4j is running: pid {pid}, {db.uri}, data in {db.home}")
+    say(f"Neo4j is running: pid {pid}, {db.uri}, data in {db.home}")
 
 
 @app.command()
@@ -114,8 +97,12 @@ def migrate() -> None:
         async with open_driver(settings) as driver:
             return await apply_migrations(driver, settings.neo4j_database)
 
-    applied = _run(go())
-    console.print(f"Applied migrations {applied}." if applied else "Migrations are up to date.")
+    try:
+        applied = asyncio.run(go())
+    except MigrationError as error:
+        complain(str(error))
+        raise typer.Exit(1) from None
+    say(f"Applied migrations {applied}." if applied else "Migrations are up to date.")
 
 
 @app.command()
@@ -139,10 +126,10 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
             await apply_migrations(driver, settings.neo4j_database)
             await load_reference(driver, settings.neo4j_database)
             if only_if_empty and not await graph_is_empty(driver, settings.neo4j_database):
-                console.print("The graph already has data; not seeding.")
+                say("The graph already has data; not seeding.")
                 return
-            with _progress("seeding") as progress:
-                task = progress.add_task("enterprises", total=enterprises)
+            with progress("seeding") as bar:
+                task = bar.add_task("enterprises", total=enterprises)
                 stats = await seed_zone(
                     driver,
                     settings.neo4j_database,
@@ -150,9 +137,9 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
                     person_secret=secret,
                     enterprises=enterprises,
                     seed=seed_value,
-                    progress=lambda done: progress.update(task, completed=done),
+                    progress=lambda done: bar.update(task, completed=done),
                 )
-            console.print(
+            say(
                 f"Seeded {enterprises} enterprises through the signed pipeline: "
                 f"{stats.records:,} records in {stats.batches} batches "
                 f"({stats.applied} applied, {stats.skipped} already there) "
@@ -162,25 +149,36 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
             await _rate_all(driver, settings, utc_today())
 
     try:
-        _run(go())
+        asyncio.run(go())
     except SeedError as error:
-        err.print(f"[red]{error}[/red]")
+        complain(str(error))
         raise typer.Exit(1) from None
 
 
 async def _rate_all(driver: AsyncDriver, settings: Settings, as_of: dt.date) -> None:
     recomputer = build_recomputer(driver, settings)
-    with _progress("rating") as progress:
-        task = progress.add_task("subjects", total=None)
+    with progress("rating") as bar:
+        task = bar.add_task("subjects", total=None)
         report = await recomputer.recompute_all(
-            as_of, progress=lambda done, total: progress.update(task, completed=done, total=total)
+            as_of, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
-    console.print(
+    say(
         f"Rated {report.enterprises:,} enterprises and derived the coverage of their and "
         f"{report.persons:,} listed persons' entries as of {as_of.isoformat()} in "
         f"{report.seconds:.1f} s: {report.ratings_written:,} new ratings, "
         f"{report.coverage_written:,} coverage rows written, {report.withdrawn:,} withdrawn."
     )
+
+
+def _as_of(as_of: str | None) -> dt.date:
+    """The day of `--as-of` (today when not given); exit 2 if it is not a date."""
+    if as_of is None:
+        return utc_today()
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError as error:
+        complain(f"--as-of {as_of!r} is not a date (YYYY-MM-DD): {error}")
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -197,13 +195,13 @@ def rate(
 ) -> None:
     """Recompute stored ratings and joint-punishment/incentive coverage."""
     if all_ == bool(usccs):
-        err.print("Give either --all or one or more USCCs.")
+        complain("Give either --all or one or more USCCs.")
         raise typer.Exit(2)
+    day = _as_of(as_of)
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else utc_today()
         codes = [validate_uscc(code) for code in usccs or []]
-    except (ValueError, UsccError) as error:
-        err.print(f"[red]{error}[/red]")
+    except UsccError as error:
+        complain(str(error))
         raise typer.Exit(2) from None
     settings = get_settings()
 
@@ -214,14 +212,14 @@ def rate(
                 await _rate_all(driver, settings, day)
                 return
             report = await build_recomputer(driver, settings).recompute_affected(codes, [], day)
-            console.print(
+            say(
                 f"Re-rated {report.enterprises:,} enterprises (those given and those within "
                 f"reach) as of {day.isoformat()}: {report.ratings_written:,} new ratings, "
                 f"{report.coverage_written:,} coverage rows written, {report.withdrawn:,} "
                 "withdrawn."
             )
 
-    _run(go())
+    asyncio.run(go())
 
 
 @risk_app.command("scan")
@@ -233,30 +231,26 @@ def risk_scan(
     """Run every risk detection over every enterprise and store the alerts."""
     from hub.risk import RiskScanner, load_risk_rules
 
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else utc_today()
-    except ValueError as error:
-        err.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from None
+    day = _as_of(as_of)
     settings = get_settings()
 
     async def go() -> None:
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
             scanner = RiskScanner(driver, settings.neo4j_database, load_risk_rules())
-            with _progress("scanning") as progress:
-                task = progress.add_task("enterprises", total=None)
+            with progress("scanning") as bar:
+                task = bar.add_task("enterprises", total=None)
                 report = await scanner.scan_all(
-                    day, lambda done, total: progress.update(task, completed=done, total=total)
+                    day, lambda done, total: bar.update(task, completed=done, total=total)
                 )
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.by_kind.items())) or "none"
-        console.print(
+        say(
             f"Scanned {report.enterprises:,} enterprises as of {day.isoformat()} in "
             f"{report.seconds:.1f} s: {report.found:,} alerts ({kinds}), "
             f"{report.cleared:,} cleared."
         )
 
-    _run(go())
+    asyncio.run(go())
 
 
 @app.command()
@@ -288,18 +282,18 @@ def run() -> None:
     if settings.uses_local_db:
         db = local_db(settings)
         if db.running_pid() is None:
-            console.print(f"Starting the local Neo4j (data in {db.home}) ...")
+            say(f"Starting the local Neo4j (data in {db.home}) ...")
             try:
                 db.start(timeout_s=settings.local_db_start_timeout_s, parent_pid=os.getpid())
             except LocalNeo4jError as error:
-                err.print(f"[red]{error}[/red]")
+                complain(str(error))
                 raise typer.Exit(1) from None
             started_here = True
     try:
         _seed(settings, settings.demo_enterprises, settings.demo_seed, only_if_empty=True)
         clients = write_demo_clients(settings)
         base = f"http://{settings.host}:{settings.port}"
-        console.print(
+        say(
             f"\nThe hub serves the demo zone on {base}\n"
             f"  GraphQL endpoint and IDE: {base}/graphql\n"
             f"  console (sign in as a demo client): {base}/console\n"
@@ -312,7 +306,7 @@ def run() -> None:
         _serve(settings.model_copy(update={"demo": True}))
     finally:
         if started_here:
-            console.print("Stopping Neo4j ...")
+            say("Stopping Neo4j ...")
             local_db(settings).stop()
 
 
@@ -322,10 +316,10 @@ def uscc_check(codes: Annotated[list[str], typer.Argument(help="Codes to check."
     invalid = 0
     for code in codes:
         try:
-            console.print(f"{validate_uscc(code)}: valid", highlight=False)
+            say(f"{validate_uscc(code)}: valid")
         except UsccError as error:
             invalid += 1
-            console.print(f"{code}: invalid ({error.rule}): {error}", highlight=False)
+            say(f"{code}: invalid ({error.rule}): {error}")
     if invalid:
         raise typer.Exit(1)
 

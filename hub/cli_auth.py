@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from auth.audit import VerifyResult, verify_chain
 from auth.catalog import load_catalog
@@ -20,13 +19,25 @@ from auth.keys import rotate_signing_key
 from auth.principal import ClientKind
 from graph_schema.migrate import apply_migrations
 from hub import cypher
+from hub.cli_output import complain, progress, say, show
 from hub.database import open_driver
 from hub.settings import Settings, get_settings
 
 clients_app = typer.Typer(help="OAuth clients of the hub.", no_args_is_help=True)
 keys_app = typer.Typer(help="The hub's token signing keys.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+
+
+def _read_jwks(path: Path) -> dict[str, object]:
+    """The JWK Set of a `--jwks` file: a JSON object (its keys are checked when stored)."""
+    try:
+        document: object = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        complain(f"{path}: {error}")
+        raise typer.Exit(2) from None
+    if not isinstance(document, dict):
+        complain(f"{path} does not hold a JWK Set (a JSON object)")
+        raise typer.Exit(2)
+    return {str(name): value for name, value in document.items()}
 
 
 @clients_app.command("add")
@@ -46,7 +57,7 @@ def add(
     """Register a client; its secret is printed once and stored only as a slow hash."""
     catalog = load_catalog()
     granted = scopes.split() if scopes else sorted(catalog.default_scopes(kind))
-    keys: dict[str, Any] | None = json.loads(jwks.read_text()) if jwks else None
+    keys = _read_jwks(jwks) if jwks else None
     settings = get_settings()
 
     async def go() -> tuple[HubClient, str | None]:
@@ -67,16 +78,12 @@ def add(
     try:
         client, secret = asyncio.run(go())
     except ClientError as error:
-        err.print(str(error))
+        complain(str(error))
         raise typer.Exit(2) from None
     # plain lines, never wrapped or highlighted: scripts read them
-    console.print(f"client_id: {client.client_id}", highlight=False, soft_wrap=True)
+    say(f"client_id: {client.client_id}")
     if secret:
-        console.print(
-            f"client_secret: {secret}   (shown once; only its hash is stored)",
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f"client_secret: {secret}   (shown once; only its hash is stored)")
 
 
 @clients_app.command("list")
@@ -90,15 +97,19 @@ def list_command() -> None:
 
     table = Table("client_id", "kind", "institution", "auth", "scopes")
     for client in asyncio.run(go()):
-        row = client.describe()
         table.add_row(
-            str(row.get("client_id")),
-            str(row.get("kind")),
-            str(row.get("institution") or "-"),
-            str(row.get("auth_method")),
-            " ".join(row.get("scopes", [])),
+            *map(
+                Text,  # as they are: an id or an institution is no markup
+                (
+                    client.client_id,
+                    client.kind.value,
+                    client.institution or "-",
+                    client.auth_method,
+                    " ".join(sorted(client.scopes)),
+                ),
+            )
         )
-    console.print(table)
+    show(table)
 
 
 @clients_app.command("remove")
@@ -111,9 +122,9 @@ def remove(client_id: Annotated[str, typer.Argument(help="The client to remove."
             return await remove_client(driver, settings.neo4j_database, client_id)
 
     if not asyncio.run(go()):
-        err.print(f"no client {client_id!r}")
+        complain(f"no client {client_id!r}")
         raise typer.Exit(1)
-    console.print(f"removed {client_id}")
+    say(f"removed {client_id}")
 
 
 def write_demo_clients(settings: Settings) -> Path:
@@ -145,9 +156,9 @@ def demo() -> None:
     try:
         path = write_demo_clients(get_settings())
     except ClientError as error:
-        err.print(str(error))
+        complain(str(error))
         raise typer.Exit(1) from None
-    console.print(f"demo clients and their secrets: {path}")
+    say(f"demo clients and their secrets: {path}")
 
 
 @keys_app.command("rotate")
@@ -156,7 +167,7 @@ def rotate() -> None:
     expire. Running hubs that share the key file pick it up within a second."""
     settings = get_settings()
     kid = rotate_signing_key(settings.keys_dir, settings.auth.keep_previous_keys)
-    console.print(f"new signing key {kid} in {settings.keys_dir}")
+    say(f"new signing key {kid} in {settings.keys_dir}")
 
 
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
@@ -170,17 +181,15 @@ def audit_verify() -> None:
 
     async def go() -> VerifyResult:
         async with open_driver(settings) as driver:
-            with Progress(
-                TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), console=console
-            ) as progress:
-                task = progress.add_task("records", total=None)
+            with progress("verifying", elapsed=False) as bar:
+                task = bar.add_task("records", total=None)
                 return await verify_chain(
                     driver,
                     settings.neo4j_database,
-                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
 
     result = asyncio.run(go())
-    console.print(str(result), highlight=False)
+    say(str(result))
     if not result.ok:
         raise typer.Exit(1)

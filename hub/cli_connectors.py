@@ -8,14 +8,18 @@ import datetime as dt
 import getpass
 import json
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
+import httpx
 import typer
+from joserfc.errors import JoseError
+from neo4j.time import DateTime as Neo4jDateTime
 from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from connectors import store
 from connectors.client import BatchSigner, encode_payload, push
@@ -31,6 +35,7 @@ from connectors.signing import (
 )
 from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
+from hub.cli_output import complain, progress, say, show
 from hub.credit.recompute import build_recomputer
 from hub.database import open_driver
 from hub.ingest import build_pipeline, chain_hooks
@@ -41,8 +46,6 @@ from hub.settings import get_settings
 connector_app = typer.Typer(
     help="Connectors: keys, registration, signing, pushing.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
 
 
 def _now() -> dt.datetime:
@@ -57,20 +60,28 @@ def keygen(
 ) -> None:
     """Create a signing key: the private JWK goes to OUT, the public JWK is printed."""
     if alg not in ("EdDSA", "Ed25519", "ES256"):
-        err.print(f"alg must be EdDSA, Ed25519 or ES256, not {alg!r}")
+        complain(f"alg must be EdDSA, Ed25519 or ES256, not {alg!r}")
         raise typer.Exit(2)
     key = generate_key(alg, kid)  # type: ignore[arg-type]
     try:
         write_private_key(out, key)
     except FileExistsError:
-        err.print(f"{out} exists; not overwriting a key")
+        complain(f"{out} exists; not overwriting a key")
         raise typer.Exit(1) from None
     print(json.dumps(public_jwk(key), indent=2))
 
 
-def _read_public(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text())
-    return {k: v for k, v in data.items() if k != "d"}  # a private JWK file works too
+def _read_public(path: Path) -> dict[str, object]:
+    """The public JWK in a JWK file (a private JWK file works too: its `d` is left out)."""
+    try:
+        document: object = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        complain(f"{path}: {error}")
+        raise typer.Exit(2) from None
+    if not isinstance(document, dict):
+        complain(f"{path} does not hold a JWK (a JSON object)")
+        raise typer.Exit(2)
+    return {str(name): value for name, value in document.items() if name != "d"}
 
 
 @connector_app.command("register")
@@ -88,9 +99,9 @@ def register(
     refused = [n for n in names if n in RECORD_TYPES and not RECORD_TYPES[n].allows(department)]
     if unknown or refused:
         if unknown:
-            err.print(f"unknown record types: {', '.join(unknown)}")
+            complain(f"unknown record types: {', '.join(unknown)}")
         if refused:
-            err.print(f"{department.value} may not send: {', '.join(refused)}")
+            complain(f"{department.value} may not send: {', '.join(refused)}")
         raise typer.Exit(2)
     jwk = _read_public(public_key)
 
@@ -102,8 +113,12 @@ def register(
             await store.register_connector(driver, db, id, department.value, names, _now())
             return await store.add_key(driver, db, id, jwk, _now(), close_others=False)
 
-    kid = asyncio.run(go())
-    console.print(f"connector {id} ({department.value}) may send {', '.join(names)}; key {kid}")
+    try:
+        kid = asyncio.run(go())
+    except (ValueError, JoseError) as error:  # no kid or alg, an unsupported or broken key
+        complain(str(error))
+        raise typer.Exit(2) from None
+    say(f"connector {id} ({department.value}) may send {', '.join(names)}; key {kid}")
 
 
 @connector_app.command("rotate")
@@ -122,7 +137,15 @@ def rotate(
                 driver, settings.neo4j_database, id, jwk, _now(), close_others=True
             )
 
-    console.print(f"connector {id} now signs with {asyncio.run(go())}")
+    try:
+        kid = asyncio.run(go())
+    except LookupError as error:  # no such connector
+        complain(str(error))
+        raise typer.Exit(1) from None
+    except (ValueError, JoseError) as error:  # no kid or alg, an unsupported or broken key
+        complain(str(error))
+        raise typer.Exit(2) from None
+    say(f"connector {id} now signs with {kid}")
 
 
 @connector_app.command("revoke")
@@ -135,10 +158,52 @@ def revoke(kid: Annotated[str, typer.Argument(help="The key to revoke.")]) -> No
             return await store.revoke_key(driver, settings.neo4j_database, kid, _now())
 
     try:
-        console.print(f"key {kid} of connector {asyncio.run(go())} is revoked")
+        connector = asyncio.run(go())
     except LookupError as error:
-        err.print(str(error))
+        complain(str(error))
         raise typer.Exit(1) from None
+    say(f"key {kid} of connector {connector} is revoked")
+
+
+def _json_object(text: str, where: str) -> dict[str, object]:
+    """The JSON object `text` holds; exit 2 naming `where` if it holds anything else."""
+    try:
+        document: object = json.loads(text)
+    except ValueError as error:
+        complain(f"{where} is not JSON: {error}")
+        raise typer.Exit(2) from None
+    if not isinstance(document, dict):
+        complain(f"{where} is not a JSON object")
+        raise typer.Exit(2)
+    return {str(name): value for name, value in document.items()}
+
+
+def _read_text(path: Path) -> str:
+    """The text of a file the command was given; exit 2 saying why it cannot be read."""
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        complain(f"{path}: {error}")
+        raise typer.Exit(2) from None
+
+
+def _read_records(path: Path) -> list[dict[str, object]]:
+    """The records of a JSON Lines file, one object a line (blank lines skipped)."""
+    return [
+        _json_object(line, f"line {number} of {path}")
+        for number, line in enumerate(_read_text(path).splitlines(), start=1)
+        if line.strip()
+    ]
+
+
+def _read_batch(path: Path) -> dict[str, str]:
+    """A signed batch file: a flattened JSON JWS, an object of strings."""
+    document = _json_object(_read_text(path), str(path))
+    members = {name: value for name, value in document.items() if isinstance(value, str)}
+    if len(members) != len(document):
+        complain(f"{path} is not a flattened JWS (string members)")
+        raise typer.Exit(2)
+    return members
 
 
 @connector_app.command("sign")
@@ -154,10 +219,18 @@ def sign_batch(
     batch_id: Annotated[str | None, typer.Option(help="Batch id (default: a new UUID).")] = None,
 ) -> None:
     """Print the signed batch (flattened JSON JWS) of RECORDS."""
-    lines = [line for line in records.read_text().splitlines() if line.strip()]
-    items = [json.loads(line) for line in lines]
-    signer = BatchSigner(connector, department, read_private_key(key))
-    document = signer.sign(type, items, sequence, uuid.UUID(batch_id) if batch_id else None)
+    items = _read_records(records)
+    try:
+        private = read_private_key(key)
+    except (OSError, ValueError, JoseError) as error:  # unreadable, not JSON, not a key
+        complain(f"{key}: {error}")
+        raise typer.Exit(2) from None
+    try:
+        batch = uuid.UUID(batch_id) if batch_id else None
+    except ValueError:
+        complain(f"--batch-id {batch_id!r} is not a UUID")
+        raise typer.Exit(2) from None
+    document = BatchSigner(connector, department, private).sign(type, items, sequence, batch)
     print(encode_payload(document).decode())
 
 
@@ -168,7 +241,15 @@ def push_file(
     token: Annotated[str | None, typer.Option(envvar="HUB_TOKEN", help="OAuth token.")] = None,
 ) -> None:
     """Send a signed batch to a hub and print its answer; exit 1 if it was refused."""
-    status, body = push(json.loads(batch.read_text()), url, token)
+    document = _read_batch(batch)
+    try:
+        status, body = push(document, url, token)
+    except httpx.HTTPError as error:  # the hub cannot be reached, or did not answer in time
+        complain(f"{url}: {error}")
+        raise typer.Exit(1) from None
+    except ValueError:  # an answer that is not JSON: not the hub's batch endpoint
+        complain(f"{url} did not answer with JSON: is it the hub's /connectors/batches?")
+        raise typer.Exit(1) from None
     print(json.dumps(body, indent=2, ensure_ascii=False))
     if status >= 400:
         raise typer.Exit(1)
@@ -200,7 +281,7 @@ def reset_sequence(
         )
     except ValidationError as error:
         for problem in error.errors(include_url=False):
-            err.print(f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}", highlight=False)
+            complain(f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}")
         raise typer.Exit(2) from None
 
     async def go() -> int:
@@ -211,58 +292,160 @@ def reset_sequence(
     try:
         previous = asyncio.run(go())
     except LookupError as error:
-        err.print(str(error), highlight=False)
+        complain(str(error))
         raise typer.Exit(1) from None
-    console.print(
+    say(
         f"connector {connector}: last sequence reset from {previous} to {request.to} "
-        f"by {request.by}",
-        highlight=False,
-        soft_wrap=True,
+        f"by {request.by}"
     )
+
+
+@dataclass(frozen=True)
+class _Reset:
+    """An operator's sequence reset, as `connector status` shows it."""
+
+    from_sequence: int
+    to_sequence: int
+    by: str
+    at: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Rejection:
+    """A recently rejected batch: its code and its first reason."""
+
+    code: str
+    batch_id: str | None
+    first_reason: str
+
+
+@dataclass(frozen=True)
+class _ConnectorStatus:
+    """One row of `store.connector_status`, its values checked and typed."""
+
+    id: str
+    department: str
+    last_sequence: int | None
+    accepted: int
+    rejected: int
+    gaps: list[tuple[int, int]]
+    resets: list[_Reset]
+    recent: list[_Rejection]
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, object]) -> _ConnectorStatus:
+        connector = _map(row["connector"])
+        last = connector.get("lastSequence")
+        return cls(
+            id=_str(connector["id"]),
+            department=_str(connector["department"]),
+            last_sequence=None if last is None else _int(last),
+            accepted=_int(row["accepted"]),
+            rejected=_int(row["rejected"]),
+            gaps=[(_int(gap[0]), _int(gap[1])) for gap in map(_list, _list(row["gaps"]))],
+            resets=[
+                _Reset(
+                    from_sequence=_int(reset["fromSequence"]),
+                    to_sequence=_int(reset["toSequence"]),
+                    by=_str(reset["by"]),
+                    at=_iso(reset["at"]),
+                    reason=_str(reset["reason"]),
+                )
+                for reset in map(_map, _list(row["resets"]))
+            ],
+            recent=[
+                _Rejection(
+                    code=_str(rejection["code"]),
+                    batch_id=None
+                    if rejection.get("batchId") is None
+                    else _str(rejection["batchId"]),
+                    first_reason=_first_reason(_str(rejection["reasons"])),
+                )
+                for rejection in map(_map, _list(row["recent"]))
+            ],
+        )
+
+
+def _map(value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected a map, got {value!r}")
+    return {str(k): v for k, v in value.items()}
+
+
+def _list(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {value!r}")
+    return list(value)
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, Neo4jDateTime):
+        return str(value.iso_format())
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"expected a date-time, got {value!r}")
+
+
+def _first_reason(reasons_json: str) -> str:
+    """The first reason's message of a rejection's stored reasons (a JSON list)."""
+    reasons: object = json.loads(reasons_json)
+    if isinstance(reasons, list) and reasons and isinstance(reasons[0], dict):
+        return str(reasons[0].get("message", ""))
+    return ""
 
 
 @connector_app.command("status")
 def status(connector: Annotated[str | None, typer.Argument(help="One connector.")] = None) -> None:
     """Last sequence, gaps, batches accepted and rejected, recent rejections."""
 
-    async def go() -> list[dict[str, Any]]:
+    async def go() -> list[_ConnectorStatus]:
         settings = get_settings()
         async with open_driver(settings) as driver:
-            return await store.connector_status(driver, settings.neo4j_database, connector)
+            rows = await store.connector_status(driver, settings.neo4j_database, connector)
+        return [_ConnectorStatus.from_row(row) for row in rows]
 
     rows = asyncio.run(go())
     if not rows:
-        err.print("no such connector" if connector else "no connectors are registered")
+        complain("no such connector" if connector else "no connectors are registered")
         raise typer.Exit(1)
     table = Table("connector", "department", "last seq", "accepted", "rejected", "gaps")
     for row in rows:
-        c = row["connector"]
-        gaps = ", ".join(f"{a}-{b}" for a, b in row["gaps"]) or "-"
         table.add_row(
-            c["id"],
-            c["department"],
-            str(c["lastSequence"]),
-            str(row["accepted"]),
-            str(row["rejected"]),
-            gaps,
-        )
-    console.print(table)
-    for row in rows:
-        for reset in row["resets"]:
-            console.print(
-                f"{row['connector']['id']}: sequence reset from {reset['fromSequence']} to "
-                f"{reset['toSequence']} by {reset['by']} at {reset['at'].iso_format()}: "
-                f"{reset['reason']}",
-                highlight=False,
-                soft_wrap=True,
+            *map(
+                Text,  # as they are: an id is no markup
+                (
+                    row.id,
+                    row.department,
+                    str(row.last_sequence),
+                    str(row.accepted),
+                    str(row.rejected),
+                    ", ".join(f"{a}-{b}" for a, b in row.gaps) or "-",
+                ),
             )
-        for rejection in row["recent"]:
-            reasons = json.loads(rejection["reasons"])
-            first = reasons[0]["message"] if reasons else ""
-            console.print(
-                f"{row['connector']['id']}: {rejection['code']} "
-                f"(batch {rejection.get('batchId')}): {first}",
-                highlight=False,
+        )
+    show(table)
+    for row in rows:
+        for reset in row.resets:
+            say(
+                f"{row.id}: sequence reset from {reset.from_sequence} to {reset.to_sequence} "
+                f"by {reset.by} at {reset.at}: {reset.reason}"
+            )
+        for rejection in row.recent:
+            say(
+                f"{row.id}: {rejection.code} (batch {rejection.batch_id}): {rejection.first_reason}"
             )
 
 
@@ -287,7 +470,7 @@ def sync(path: Annotated[Path, typer.Argument(help="A batch file, or a folder of
         key=_sequence_of,
     )
     if not files:
-        err.print(f"no batch files in {path}")
+        complain(f"no batch files in {path}")
         raise typer.Exit(1)
     settings = get_settings()
 
@@ -303,13 +486,11 @@ def sync(path: Annotated[Path, typer.Argument(help="A batch file, or a folder of
                 person_key_secret(settings),
                 chain_hooks(recomputer.after_batch, scanner.after_batch),
             )
-            with Progress(
-                TextColumn("syncing"), BarColumn(), MofNCompleteColumn(), console=console
-            ) as progress:
-                task = progress.add_task("batches", total=len(files))
+            with progress("syncing", elapsed=False) as bar:
+                task = bar.add_task("batches", total=len(files))
                 for file in files:
                     results.append((file, await pipeline.ingest(file.read_bytes())))
-                    progress.advance(task)
+                    bar.advance(task)
         return results
 
     refused = 0
@@ -317,15 +498,11 @@ def sync(path: Annotated[Path, typer.Argument(help="A batch file, or a folder of
         if outcome.status is Status.REJECTED:
             refused += 1
             first = outcome.problems[0]
-            console.print(
+            say(
                 f"{file.name}: rejected {first.code}: {first.message} "
-                f"({len(outcome.problems)} problems)",
-                highlight=False,
+                f"({len(outcome.problems)} problems)"
             )
         else:
-            console.print(
-                f"{file.name}: {outcome.status.value.lower()} ({outcome.records} records)",
-                highlight=False,
-            )
+            say(f"{file.name}: {outcome.status.value.lower()} ({outcome.records} records)")
     if refused:
         raise typer.Exit(1)

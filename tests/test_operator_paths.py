@@ -45,7 +45,7 @@ def claims_of(token: str) -> dict[str, object]:
 
 
 def hub_command(neo4j_uri: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEO4J_URI": neo4j_uri, "HUB_DATA_DIR": str(data_dir)}
+    env = {"PATH": os.environ["PATH"], "NEO4J_URI": neo4j_uri, "HUB_DATA_DIR": str(data_dir)}
     return subprocess.run(
         [HUB, *args], env=env, cwd=data_dir, capture_output=True, text=True, timeout=120
     )

@@ -25,11 +25,14 @@ KEYS_FROM = NOW - dt.timedelta(days=30)
 
 
 def hub_cli(neo4j_uri: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`hub ARGS...` in a process of its own, on the test Neo4j."""
-    env = {**os.environ, "NEO4J_URI": neo4j_uri, "HUB_DATA_DIR": str(data_dir)}
+    """`hub ARGS...` in a process of its own, on the test Neo4j, with an environment stated here
+    alone (no developer's NEO4J_*, HUB_* or HUB_TOKEN) and working in `data_dir`, so that no
+    developer's `.env` is read either."""
+    env = {"PATH": os.environ["PATH"], "NEO4J_URI": neo4j_uri, "HUB_DATA_DIR": str(data_dir)}
     return subprocess.run(
         [sys.executable, "-m", "hub.cli", *args],
         env=env,
+        cwd=data_dir,
         capture_output=True,
         text=True,
         timeout=120,

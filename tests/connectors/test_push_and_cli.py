@@ -10,10 +10,11 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from connector_kit import DATABASE, bearer, enterprise_record, uscc
+from connector_kit import DATABASE, NOW, bearer, enterprise_record, uscc
 from connector_kit import hub_cli as hub
 from graph_kit import token_for
 from neo4j import AsyncDriver
@@ -22,6 +23,11 @@ from connectors.signing import generate_key
 from graph_schema.model import Department
 
 pytestmark = pytest.mark.asyncio
+
+
+def push(url: str, **request: Any) -> httpx.Response:
+    """A POST with room for a loaded machine (httpx waits 5 s by default)."""
+    return httpx.post(url, timeout=60, **request)
 
 
 async def test_keygen_register_sign_push_status(
@@ -85,7 +91,7 @@ async def test_keygen_register_sign_push_status(
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
     assert json.loads(pushed.stdout)["status"] == "APPLIED"
 
-    again = httpx.post(url, content=batch.read_bytes(), headers=bearer(token))
+    again = push(url, content=batch.read_bytes(), headers=bearer(token))
     assert again.status_code == 200
     assert again.json()["status"] == "ALREADY_APPLIED"
 
@@ -116,12 +122,13 @@ async def test_keygen_register_sign_push_status(
     assert "SAMR may not send: tax.refund@1" in wrong.stderr
 
 
-async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, hub_url):
+async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, hub_url, hub_clock):
+    hub_clock.hold(NOW)
     url = f"{hub_url}/connectors/batches"
     token = await token_for(hub_url, ledger, "connector", institution="samr-test")
     bad = [enterprise_record(1, uscc="91410200MA0O0001XX"), enterprise_record(2, zone="")]
-    now = dt.datetime.now(dt.UTC)  # the served hub runs on the real clock
-    response = httpx.post(
+    now = NOW  # the hub is held at the connectors' time
+    response = push(
         url, content=samr.batch("samr.enterprise@1", bad, created_at=now), headers=bearer(token)
     )
     assert response.status_code == 422
@@ -129,9 +136,9 @@ async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, 
     assert body["status"] == "REJECTED"
     assert {p["index"] for p in body["problems"]} == {0, 1}
 
-    assert httpx.post(url, content=b"{}", headers=bearer(token)).status_code == 400
+    assert push(url, content=b"{}", headers=bearer(token)).status_code == 400
     impostor = generate_key("EdDSA", samr.key.kid)
-    forged = httpx.post(
+    forged = push(
         url,
         content=samr.batch(
             "samr.enterprise@1", [enterprise_record(1)], key=impostor, created_at=now
@@ -152,25 +159,26 @@ async def test_push_answers_refusals_with_status_and_every_reason(ledger, samr, 
         assert conn.recv(200).startswith(b"HTTP/1.1 413")
 
 
-async def test_push_needs_the_connectors_own_oauth_client(ledger, samr, hub_url):
+async def test_push_needs_the_connectors_own_oauth_client(ledger, samr, hub_url, hub_clock):
+    hub_clock.hold(NOW)
     url = f"{hub_url}/connectors/batches"
-    now = dt.datetime.now(dt.UTC)
+    now = NOW
     document = samr.batch("samr.enterprise@1", [enterprise_record(1)], created_at=now)
 
-    missing = httpx.post(url, content=document)
+    missing = push(url, content=document)
     assert missing.status_code == 401
     assert missing.headers["www-authenticate"].startswith("Bearer")
 
     reader = await token_for(hub_url, ledger, "regulator")
-    assert httpx.post(url, content=document, headers=bearer(reader)).status_code == 403
+    assert push(url, content=document, headers=bearer(reader)).status_code == 403
 
     other = await token_for(hub_url, ledger, "connector", institution="customs-test")
-    refused = httpx.post(url, content=document, headers=bearer(other))
+    refused = push(url, content=document, headers=bearer(other))
     assert refused.status_code == 403
     assert refused.json()["problems"][0]["code"] == "CONNECTOR_MISMATCH"
 
     own = await token_for(hub_url, ledger, "connector", institution="samr-test")
-    assert httpx.post(url, content=document, headers=bearer(own)).status_code == 202
+    assert push(url, content=document, headers=bearer(own)).status_code == 202
 
 
 async def test_sync_ingests_a_folder_in_sequence_order(
@@ -192,7 +200,7 @@ async def test_sync_ingests_a_folder_in_sequence_order(
     # the samr fixture signs at a fixed test time; this hub uses the real clock, so allow it
     env_age = str(10 * 365 * 86400)
     env = {
-        **os.environ,
+        "PATH": os.environ["PATH"],
         "NEO4J_URI": neo4j_uri,
         "HUB_DATA_DIR": str(tmp_path),
         "HUB_BATCH_MAX_AGE_S": env_age,
@@ -201,6 +209,7 @@ async def test_sync_ingests_a_folder_in_sequence_order(
     result = subprocess.run(
         [sys.executable, "-m", "hub.cli", "sync", str(folder)],
         env=env,
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
@@ -218,11 +227,12 @@ async def test_sync_ingests_a_folder_in_sequence_order(
     assert sorted(found[0]["u"]) == sorted(uscc(i) for i in (1, 2, 3))
 
 
-async def test_a_pushed_list_entry_re_rates_and_lists_at_once(ledger, agency, hub_url):
+async def test_a_pushed_list_entry_re_rates_and_lists_at_once(ledger, agency, hub_url, hub_clock):
+    hub_clock.hold(NOW)
     samr = await agency("samr-listing", Department.SAMR, ["samr.enterprise@1", "list.entry@1"])
     url = f"{hub_url}/connectors/batches"
     token = await token_for(hub_url, ledger, "connector", institution="samr-listing")
-    now = dt.datetime.now(dt.UTC)
+    now = NOW
     for record_type, records in (
         ("samr.enterprise@1", [enterprise_record(1, registeredOn="2015-01-01")]),
         (
@@ -239,7 +249,7 @@ async def test_a_pushed_list_entry_re_rates_and_lists_at_once(ledger, agency, hu
             ],
         ),
     ):
-        pushed = httpx.post(
+        pushed = push(
             url, content=samr.batch(record_type, records, created_at=now), headers=bearer(token)
         )
         assert pushed.status_code == 202, pushed.text
@@ -251,7 +261,7 @@ async def test_a_pushed_list_entry_re_rates_and_lists_at_once(ledger, agency, hu
     )
     assert [row["grade"] for row in rows] == ["D"]
     regulator = await token_for(hub_url, ledger, "regulator")
-    body = httpx.post(
+    body = push(
         f"{hub_url}/graphql",
         json={"query": "{ jointPunishmentList { edges { node { uscc cause subjectRole } } } }"},
         headers=bearer(regulator),
