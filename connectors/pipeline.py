@@ -89,7 +89,7 @@ class Outcome:
     timings_ms: dict[str, float] = field(default_factory=dict)
     usccs: frozenset[str] = frozenset()
     person_keys: frozenset[str] = frozenset()
-    fact_ids: frozenset[str] = frozenset()  # removals and repairs name only the fact's id
+    fact_ids: frozenset[str] = frozenset()  # removals, repairs, payments name only a fact's id
 
     @property
     def code(self) -> str:
@@ -460,7 +460,8 @@ def _usccs(rows: Sequence[dict[str, Any]]) -> set[str]:
     """The enterprises a batch touched, for re-rating after it (see the credit engine)."""
     found: set[str] = set()
     for row in rows:
-        for key in ("uscc", "payerUscc", "payeeUscc", "holderUscc", "targetUscc"):
+        # a trade payment's row names its two enterprises `payer` and `payee`
+        for key in ("uscc", "payer", "payee"):
             value = row.get(key) or row.get("props", {}).get(key)
             if isinstance(value, str):
                 found.add(value)
@@ -471,12 +472,16 @@ def _usccs(rows: Sequence[dict[str, Any]]) -> set[str]:
 
 
 def _named_facts(rows: Sequence[dict[str, Any]]) -> set[str]:
-    """Ids of facts a row names without naming their subject (a removal, a repair)."""
-    return {
-        row["id"]
-        for row in rows
-        if isinstance(row.get("id"), str) and not _usccs([row]) and not _person_keys([row])
-    }
+    """Ids of facts a row names without naming their subject: the entry, penalty or record of
+    a removal, repair or objection resolution, and the order a payment or waybill is for."""
+    found: set[str] = set()
+    for row in rows:
+        if isinstance(row.get("id"), str) and not _usccs([row]) and not _person_keys([row]):
+            found.add(row["id"])
+        order = row.get("props", {}).get("orderId")
+        if isinstance(order, str):
+            found.add(order)
+    return found
 
 
 def _person_keys(rows: Sequence[dict[str, Any]]) -> set[str]:

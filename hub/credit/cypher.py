@@ -123,8 +123,9 @@ MATCH (:Person {personKey: key})-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDE
 RETURN collect(DISTINCT e.uscc) AS usccs
 """
 
-# The subjects of list entries, penalties and classifications named by id (a removal, repair
-# or objection resolution names no one).
+# The subjects of list entries, penalties, classifications and orders named by id (a
+# removal, repair or objection resolution names no one; a payment or waybill only its order,
+# whose seller it rates through the three-document match).
 FACT_SUBJECTS: Final = """
 UNWIND $ids AS id
 CALL (id) {
@@ -135,6 +136,9 @@ CALL (id) {
   RETURN s
   UNION
   MATCH (s)-[:CLASSIFIED]->(:Classification {id: id})
+  RETURN s
+  UNION
+  MATCH (s)-[:SOLD]->(:Order {id: id})
   RETURN s
 }
 RETURN [x IN collect(DISTINCT s.uscc) WHERE x IS NOT NULL] AS usccs,
