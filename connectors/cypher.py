@@ -149,6 +149,8 @@ CREATE (c)-[:HAS_KEY]->(k)
 RETURN k.kid AS kid
 """
 
+KEY_TAKEN: Final = "MATCH (k:SigningKey {kid: $kid}) RETURN k.connector AS connector"
+
 # Rotation closes the current keys' validity; what they signed before stays verifiable.
 CLOSE_OPEN_KEYS: Final = """
 MATCH (:Connector {id: $connector})-[:HAS_KEY]->(k:SigningKey)

@@ -27,6 +27,7 @@ from connectors.cypher import (
     CONNECTOR_BY_ID,
     CONNECTOR_STATUS,
     KEY_AND_CONNECTOR,
+    KEY_TAKEN,
     LOCK_CONNECTOR,
     RECORD_BATCH,
     RECORD_REJECTION,
@@ -134,6 +135,26 @@ async def register_connector(
     )
 
 
+def checked_public_jwk(jwk: dict[str, Any]) -> str:
+    """The kid of a public JWK fit to register; ValueError naming what is wrong (no kid or alg,
+    a private key, an unsupported or broken key). Callers check before writing anything."""
+    kid, alg = jwk.get("kid"), jwk.get("alg")
+    if not isinstance(kid, str) or not kid or not isinstance(alg, str):
+        raise ValueError("the public JWK needs a kid and an alg")
+    if "d" in jwk:
+        raise ValueError("that JWK holds a private key; register the public key only")
+    import_jwk(jwk)  # refuses unsupported key types
+    return kid
+
+
+async def key_taken(driver: AsyncDriver, database: str, kid: str) -> str | None:
+    """The connector a key id is registered to, if any."""
+    records, _, _ = await driver.execute_query(
+        KEY_TAKEN, kid=kid, database_=database, routing_=RoutingControl.READ
+    )
+    return str(records[0]["connector"]) if records else None
+
+
 async def add_key(
     driver: AsyncDriver,
     database: str,
@@ -144,19 +165,20 @@ async def add_key(
     close_others: bool,
 ) -> str:
     """Register a public key for the connector; with `close_others`, a rotation."""
-    kid, alg = jwk.get("kid"), jwk.get("alg")
-    if not isinstance(kid, str) or not kid or not isinstance(alg, str):
-        raise ValueError("the public JWK needs a kid and an alg")
-    if "d" in jwk:
-        raise ValueError("that JWK holds a private key; register the public key only")
-    import_jwk(jwk)  # refuses unsupported key types before anything is stored
+    kid = checked_public_jwk(jwk)
 
     async def work(tx: AsyncManagedTransaction) -> str:
+        taken = await (await tx.run(KEY_TAKEN, kid=kid)).single()
+        if taken is not None:  # key ids are unique across connectors (migration 0003)
+            raise ValueError(
+                f"key {kid!r} is already registered (to {taken['connector']}); "
+                "give the new key a new kid"
+            )
         result = await tx.run(
             ADD_KEY,
             connector=connector,
             kid=kid,
-            alg=alg,
+            alg=jwk["alg"],
             jwk=json.dumps(jwk, sort_keys=True),
             valid_from=valid_from,
         )

@@ -136,7 +136,12 @@ def write_demo_clients(settings: Settings) -> Path:
             records, _, _ = await driver.execute_query(
                 cypher.FIRST_ENTERPRISE, database_=settings.neo4j_database
             )
-            institutions = {ClientKind.ENTERPRISE: records[0]["uscc"]} if records else {}
+            if not records:
+                raise ClientError(
+                    "no enterprise in the graph for the demo enterprise client: "
+                    "run `hub seed` first"
+                )
+            institutions = {ClientKind.ENTERPRISE: records[0]["uscc"]}
             await create_demo_clients(
                 driver,
                 settings.neo4j_database,

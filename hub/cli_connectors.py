@@ -68,6 +68,9 @@ def keygen(
     except FileExistsError:
         complain(f"{out} exists; not overwriting a key")
         raise typer.Exit(1) from None
+    except OSError as error:  # a missing or unwritable directory
+        complain(f"{out}: {error.strerror}")
+        raise typer.Exit(2) from None
     print(json.dumps(public_jwk(key), indent=2))
 
 
@@ -104,12 +107,22 @@ def register(
             complain(f"{department.value} may not send: {', '.join(refused)}")
         raise typer.Exit(2)
     jwk = _read_public(public_key)
+    try:  # the key is checked before anything is written: a refusal leaves the graph as it was
+        store.checked_public_jwk(jwk)
+    except (ValueError, JoseError) as error:
+        complain(str(error))
+        raise typer.Exit(2) from None
 
     async def go() -> str:
         settings = get_settings()
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
             db = settings.neo4j_database
+            kid = str(jwk["kid"])
+            if (owner := await store.key_taken(driver, db, kid)) is not None:
+                raise ValueError(
+                    f"key {kid!r} is already registered (to {owner}); give the new key a new kid"
+                )
             await store.register_connector(driver, db, id, department.value, names, _now())
             return await store.add_key(driver, db, id, jwk, _now(), close_others=False)
 

@@ -595,7 +595,7 @@ async def test_clients_demo_writes_one_working_client_per_kind(
     assert (empty.returncode, empty.stdout, empty.stderr) == (
         1,
         "",
-        "the demo enterprise client needs an enterprise USCC\n",
+        "no enterprise in the graph for the demo enterprise client: run `hub seed` first\n",
     )
     assert await run(graph, "MATCH (c:Client) RETURN count(c) AS n") == [{"n": 0}]
     assert not demo_file.exists()
@@ -631,7 +631,7 @@ async def test_clients_demo_writes_one_working_client_per_kind(
     gone = hub(tmp_path, neo4j_uri, "clients", "demo")
     assert (gone.returncode, gone.stderr) == (
         1,
-        "the demo enterprise client needs an enterprise USCC\n",
+        "no enterprise in the graph for the demo enterprise client: run `hub seed` first\n",
     )
     assert json.loads(demo_file.read_text(encoding="utf-8"))["clients"] == clients
     bank = next(c for c in clients if c["kind"] == "bank")
@@ -857,6 +857,65 @@ async def test_connector_rotate_and_revoke_close_the_old_keys(
     assert problem_codes(refused) == ["KEY_REVOKED"]
     rows = await run(graph, "MATCH (c:Connector {id: 'samr-rot'}) RETURN c.lastSequence AS s")
     assert rows == [{"s": 3}]
+
+
+async def test_connector_register_refuses_a_bad_or_taken_key_and_writes_nothing(
+    graph: AsyncDriver, neo4j_uri: str, tmp_path: Path
+) -> None:
+    """A key without alg, or a kid already registered, is refused before the connector is
+    written (or an existing one changed); a good key registers it."""
+    await run(graph, "MERGE (:Zone {code: 'KAIFENG', name: 'Kaifeng'})")
+    good = generate_key("EdDSA", "samr-reg-k1")
+    no_alg = tmp_path / "no-alg.jwk"
+    no_alg.write_text(json.dumps({k: v for k, v in public_jwk(good).items() if k != "alg"}))
+    public = tmp_path / "samr-reg-k1.jwk"
+    public.write_text(json.dumps(public_jwk(good)))
+
+    def register(
+        connector: str, key: Path, department: str = "SAMR"
+    ) -> subprocess.CompletedProcess[str]:
+        return hub(
+            tmp_path,
+            neo4j_uri,
+            "connector",
+            "register",
+            "--id",
+            connector,
+            "--department",
+            department,
+            "--record-types",
+            "samr.enterprise@1",
+            "--public-key",
+            str(key),
+        )
+
+    refused = register("samr-reg", no_alg)
+    assert (refused.returncode, refused.stdout, refused.stderr) == (
+        2,
+        "",
+        "the public JWK needs a kid and an alg\n",
+    )
+    assert await run(graph, "MATCH (c:Connector) RETURN c.id AS id") == []
+    registered = register("samr-reg", public)
+    assert (registered.returncode, registered.stdout, registered.stderr) == (
+        0,
+        "connector samr-reg (SAMR) may send samr.enterprise@1; key samr-reg-k1\n",
+        "",
+    )
+    taken = register("other-reg", public)
+    assert (taken.returncode, taken.stdout, taken.stderr) == (
+        2,
+        "",
+        "key 'samr-reg-k1' is already registered (to samr-reg); give the new key a new kid\n",
+    )
+    assert await run(graph, "MATCH (c:Connector) RETURN c.id AS id") == [{"id": "samr-reg"}]
+    again = hub(
+        tmp_path, neo4j_uri, "connector", "rotate", "--id", "samr-reg", "--public-key", str(public)
+    )
+    assert (again.returncode, again.stderr) == (
+        2,
+        "key 'samr-reg-k1' is already registered (to samr-reg); give the new key a new kid\n",
+    )
 
 
 # --- db start / status / stop: a Neo4j of their own ----------------------------------------------

@@ -114,8 +114,10 @@ def _record_visible(info: Info, objection: Objection) -> bool:
     a bank), a penalty or classification to a caller who may read those."""
     context = info.context
     if objection.record_kind == "ListEntry":
-        return objection.record_list is not None and list_entry_visible(
-            context.catalog, context.principal, objection.record_list
+        return (
+            objection.record_list is not None
+            and context.decide("Enterprise", "listEntries").allowed
+            and list_entry_visible(context.catalog, context.principal, objection.record_list)
         )
     return context.decide("Enterprise", RECORD_FIELDS[objection.record_kind]).allowed
 
@@ -158,12 +160,15 @@ async def queue(
         limit=size + 1,
         after=position,
     )
-    page = rows[:size]
-    cursors = [encode_cursor(f"{o.filed_at.isoformat()}|{o.id}", "objection") for o in page]
+    # a department sees the queue of the records it may see (a page may come out shorter;
+    # the page's cursors still move past what it could not see)
+    read = rows[:size]
+    cursors = [encode_cursor(f"{o.filed_at.isoformat()}|{o.id}", "objection") for o in read]
+    shown = [(c, o) for c, o in zip(cursors, read, strict=True) if _record_visible(info, o)]
+    nodes = _read(info, [o for _, o in shown])
     return ObjectionConnection(
         edges=[
-            ObjectionEdge(cursor=c, node=node)
-            for c, node in zip(cursors, _read(info, page), strict=True)
+            ObjectionEdge(cursor=c, node=node) for (c, _), node in zip(shown, nodes, strict=True)
         ],
         page_info=PageInfo.of(cursors, len(rows) > size, after),
     )
