@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -19,25 +18,13 @@ from auth.keys import rotate_signing_key
 from auth.principal import ClientKind
 from graph_schema.migrate import apply_migrations
 from hub import cypher
+from hub.cli_files import read_json_object
 from hub.cli_output import complain, progress, say, show
 from hub.database import open_driver
 from hub.settings import Settings, get_settings
 
 clients_app = typer.Typer(help="OAuth clients of the hub.", no_args_is_help=True)
 keys_app = typer.Typer(help="The hub's token signing keys.", no_args_is_help=True)
-
-
-def _read_jwks(path: Path) -> dict[str, object]:
-    """The JWK Set of a `--jwks` file: a JSON object (its keys are checked when stored)."""
-    try:
-        document: object = json.loads(path.read_text())
-    except (OSError, ValueError) as error:
-        complain(f"{path}: {error}")
-        raise typer.Exit(2) from None
-    if not isinstance(document, dict):
-        complain(f"{path} does not hold a JWK Set (a JSON object)")
-        raise typer.Exit(2)
-    return {str(name): value for name, value in document.items()}
 
 
 @clients_app.command("add")
@@ -57,7 +44,7 @@ def add(
     """Register a client; its secret is printed once and stored only as a slow hash."""
     catalog = load_catalog()
     granted = scopes.split() if scopes else sorted(catalog.default_scopes(kind))
-    keys = _read_jwks(jwks) if jwks else None
+    keys = read_json_object(jwks, "a JWK Set (a JSON object)") if jwks else None
     settings = get_settings()
 
     async def go() -> tuple[HubClient, str | None]:

@@ -35,6 +35,7 @@ from connectors.signing import (
 )
 from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
+from hub.cli_files import json_object, read_json_object, read_text
 from hub.cli_output import complain, progress, say, show
 from hub.credit.recompute import build_recomputer
 from hub.database import open_driver
@@ -76,15 +77,8 @@ def keygen(
 
 def _read_public(path: Path) -> dict[str, object]:
     """The public JWK in a JWK file (a private JWK file works too: its `d` is left out)."""
-    try:
-        document: object = json.loads(path.read_text())
-    except (OSError, ValueError) as error:
-        complain(f"{path}: {error}")
-        raise typer.Exit(2) from None
-    if not isinstance(document, dict):
-        complain(f"{path} does not hold a JWK (a JSON object)")
-        raise typer.Exit(2)
-    return {str(name): value for name, value in document.items() if name != "d"}
+    document = read_json_object(path, "a JWK (a JSON object)")
+    return {name: value for name, value in document.items() if name != "d"}
 
 
 @connector_app.command("register")
@@ -178,40 +172,18 @@ def revoke(kid: Annotated[str, typer.Argument(help="The key to revoke.")]) -> No
     say(f"key {kid} of connector {connector} is revoked")
 
 
-def _json_object(text: str, where: str) -> dict[str, object]:
-    """The JSON object `text` holds; exit 2 naming `where` if it holds anything else."""
-    try:
-        document: object = json.loads(text)
-    except ValueError as error:
-        complain(f"{where} is not JSON: {error}")
-        raise typer.Exit(2) from None
-    if not isinstance(document, dict):
-        complain(f"{where} is not a JSON object")
-        raise typer.Exit(2)
-    return {str(name): value for name, value in document.items()}
-
-
-def _read_text(path: Path) -> str:
-    """The text of a file the command was given; exit 2 saying why it cannot be read."""
-    try:
-        return path.read_text()
-    except (OSError, UnicodeDecodeError) as error:
-        complain(f"{path}: {error}")
-        raise typer.Exit(2) from None
-
-
 def _read_records(path: Path) -> list[dict[str, object]]:
     """The records of a JSON Lines file, one object a line (blank lines skipped)."""
     return [
-        _json_object(line, f"line {number} of {path}")
-        for number, line in enumerate(_read_text(path).splitlines(), start=1)
+        json_object(line, f"line {number} of {path}")
+        for number, line in enumerate(read_text(path).splitlines(), start=1)
         if line.strip()
     ]
 
 
 def _read_batch(path: Path) -> dict[str, str]:
     """A signed batch file: a flattened JSON JWS, an object of strings."""
-    document = _json_object(_read_text(path), str(path))
+    document = json_object(read_text(path), str(path))
     members = {name: value for name, value in document.items() if isinstance(value, str)}
     if len(members) != len(document):
         complain(f"{path} is not a flattened JWS (string members)")
