@@ -9,12 +9,14 @@ Shape of the file:
 
 - `version`: an integer, raised on every change (the audit trail can record it).
 - `scopes`: `[{name, description}]`, in the order the README shows them.
-- `kinds`: for every `ClientKind`, `{description, scopes, rows, purposeRequired?, publicOnly?,
-  why?}`. `scopes` is the default grant; `rows` is which enterprises the kind may see
-  (`all`, `self`, `consented`, `none`, see `auth.policy.RowMode`); `purposeRequired` means each
-  request must carry `X-Purpose`; `publicOnly` limits the kind to fields marked `public`, to
-  the public lists, and masks fields that have a `publicMask`.
+- `kinds`: for every `ClientKind`, `{description, scopes, visibility, purposeRequired?,
+  publicOnly?, why?}`. `scopes` is the default grant; `visibility` is which enterprises the
+  kind may see (`all`, `self`, `consented`, `none`, see `VisibilityMode`); `purposeRequired`
+  means each request must carry `X-Purpose`; `publicOnly` limits the kind to fields marked
+  `public`, to the public lists, and masks fields that have a `publicMask`.
 - `lists`: `{public: [ListKind...], why}`: the lists published by law.
+- `consents`: `{scopes: [scope...], why}`: the scopes an enterprise's consent to a bank or
+  insurer may cover.
 - `fields`: `"Type.field"` or `"Type.*"` (the type's default) to a rule, either a list of
   scopes (any one suffices) or `{anyOf, public?, publicMask?, consent?, why?}`. An empty `anyOf`
   means any authenticated caller. `consent` names the consentable scope a consent-limited
@@ -35,8 +37,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from auth.consents import CONSENTABLE_SCOPES
 from auth.principal import ClientKind
+from graph_schema.datafile import describe_error
 from graph_schema.model import ListKind
 
 CATALOG_FILE = "catalog.json"
@@ -50,8 +52,8 @@ class CatalogError(ValueError):
     """The catalog cannot be used; the message names the file and every problem found."""
 
 
-class RowMode(StrEnum):
-    """Which enterprises (rows) a client kind may see."""
+class VisibilityMode(StrEnum):
+    """Which enterprises a client kind may see."""
 
     ALL = "all"  # every enterprise
     SELF = "self"  # only the enterprise the client belongs to
@@ -89,9 +91,10 @@ class FieldRule(_Model):
     `any_of`: the caller needs at least one of these scopes; empty means any authenticated
     caller. `public`: a `publicOnly` client kind may see it. `public_mask`: how the value is
     shown to a `publicOnly` kind (the name of a masker in `auth.policy.MASKERS`).
-    `consent`: for a kind whose rows are `consented` (banks, insurers), the scope the
+    `consent`: for a kind whose visibility is `consented` (banks, insurers), the scope the
     enterprise's active consent to the caller must cover, beyond the `enterprise:read` that
-    admits the row: the field carries that scope's data (a classification is credit data).
+    admits the enterprise: the field carries that scope's data (a classification is credit
+    data); one of the catalog's `consents.scopes`.
     """
 
     any_of: tuple[str, ...]
@@ -111,20 +114,15 @@ class FieldRule(_Model):
         _no_repeats(self.any_of, "anyOf")
         if self.public_mask is not None and not self.public:
             raise ValueError("publicMask is only meaningful on a public field")
-        if self.consent is not None and self.consent not in CONSENTABLE_SCOPES:
-            raise ValueError(
-                f"consent {self.consent!r} is not a scope a consent can cover "
-                f"({', '.join(sorted(CONSENTABLE_SCOPES))})"
-            )
         return self
 
 
 class KindGrant(_Model):
-    """A client kind's default grant and the row and purpose rules that come with the kind."""
+    """A client kind's default grant and the visibility and purpose rules of the kind."""
 
     description: str = Field(min_length=1)
     scopes: tuple[str, ...]
-    rows: RowMode
+    visibility: VisibilityMode
     purpose_required: bool = False
     public_only: bool = False
     why: str | None = None
@@ -141,11 +139,19 @@ class PublicLists(_Model):
     why: str | None = None
 
 
+class Consentable(_Model):
+    """The scopes an enterprise's consent may cover (each a catalog scope)."""
+
+    scopes: frozenset[str] = Field(min_length=1)
+    why: str | None = None
+
+
 class Catalog(_Model):
     version: int = Field(ge=1)
     scopes: tuple[Scope, ...] = Field(min_length=1)
     kinds: dict[ClientKind, KindGrant]
     lists: PublicLists
+    consents: Consentable
     fields: dict[str, FieldRule]
 
     @model_validator(mode="after")
@@ -164,16 +170,26 @@ class Catalog(_Model):
             unknown = [s for s in grant.scopes if s not in known]
             if unknown:
                 problems.append(f"kinds.{kind.value}: unknown scope {', '.join(unknown)}")
-            # 'self' rows are the enterprise named by the token, which only an enterprise
-            # client has (Principal.enterprise_uscc); on any other kind it would match nothing.
-            if grant.rows is RowMode.SELF and kind is not ClientKind.ENTERPRISE:
-                problems.append(f"kinds.{kind.value}: rows 'self' is only for enterprise clients")
+            # 'self' is the enterprise named by the token, which only an enterprise client
+            # has (Principal.enterprise_uscc); on any other kind it would match nothing.
+            if grant.visibility is VisibilityMode.SELF and kind is not ClientKind.ENTERPRISE:
+                problems.append(
+                    f"kinds.{kind.value}: visibility 'self' is only for enterprise clients"
+                )
+        unknown = sorted(s for s in self.consents.scopes if s not in known)
+        if unknown:
+            problems.append(f"consents: unknown scope {', '.join(unknown)}")
         for key, rule in self.fields.items():
             if not _FIELD_KEY.match(key):
                 problems.append(f"fields: key {key!r} is not 'Type.field' or 'Type.*'")
             unknown = [s for s in rule.any_of if s not in known]
             if unknown:
                 problems.append(f"fields.{key}: unknown scope {', '.join(unknown)}")
+            if rule.consent is not None and rule.consent not in self.consents.scopes:
+                problems.append(
+                    f"fields.{key}: consent {rule.consent!r} is not a scope a consent can "
+                    f"cover ({', '.join(sorted(self.consents.scopes))})"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -212,15 +228,6 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
-
-
 def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
     """Validate a catalog given as JSON text; `source` names it in errors."""
     try:
@@ -232,7 +239,7 @@ def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
     try:
         return Catalog.model_validate(data)
     except ValidationError as error:
-        raise CatalogError(f"{source}: {_describe(error)}") from None
+        raise CatalogError(f"{source}: {describe_error(error)}") from None
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
@@ -243,11 +250,11 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
     return parse_catalog(source.read_text(encoding="utf-8"), str(source))
 
 
-_ROWS_TEXT: dict[RowMode, str] = {
-    RowMode.ALL: "all",
-    RowMode.SELF: "itself only",
-    RowMode.CONSENTED: "those with an active consent to it",
-    RowMode.NONE: "none",
+_VISIBILITY_TEXT: dict[VisibilityMode, str] = {
+    VisibilityMode.ALL: "all",
+    VisibilityMode.SELF: "itself only",
+    VisibilityMode.CONSENTED: "those with an active consent to it",
+    VisibilityMode.NONE: "none",
 }
 
 
@@ -272,12 +279,16 @@ def catalog_markdown(catalog: Catalog) -> str:
         every = set(grant.scopes) == catalog.scope_names()
         scopes = "every scope" if every else ", ".join(f"`{s}`" for s in grant.scopes)
         purpose = "required" if grant.purpose_required else "optional"
-        lines.append(
-            f"| `{kind.value}` | {grant.description} | {scopes} | {_ROWS_TEXT[grant.rows]} "
-            f"| {purpose} |"
-        )
+        sees = _VISIBILITY_TEXT[grant.visibility]
+        lines.append(f"| `{kind.value}` | {grant.description} | {scopes} | {sees} | {purpose} |")
     public = ", ".join(f"`{kind}`" for kind in sorted(catalog.lists.public))
-    lines += ["", f"Public clients see only public fields and entries of the lists {public}."]
+    consentable = ", ".join(f"`{scope}`" for scope in sorted(catalog.consents.scopes))
+    lines += [
+        "",
+        f"Public clients see only public fields and entries of the lists {public}.",
+        "",
+        f"A consent to a bank or insurer may cover {consentable}.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -285,10 +296,11 @@ __all__ = [
     "DEFAULT_PATH",
     "Catalog",
     "CatalogError",
+    "Consentable",
     "FieldRule",
     "KindGrant",
-    "RowMode",
     "Scope",
+    "VisibilityMode",
     "catalog_markdown",
     "load_catalog",
     "parse_catalog",

@@ -1,24 +1,21 @@
 """Consents: an enterprise lets one bank or insurer read its data, for a purpose, until a date.
 
-The row policy (`auth.policy`, mode `consented`) admits an enterprise to a bank only while one
-of its consents naming that bank is neither revoked nor expired. Consents are never deleted:
-revoked and expired ones stay as history. Grants are checked here before anything is written.
+The visibility policy (`auth.policy`, mode `consented`) admits an enterprise to a bank only
+while one of its consents naming that bank is neither revoked nor expired. Consents are never
+deleted: revoked and expired ones stay as history. Grants are checked here before anything is
+written; the scopes a consent may cover are the catalog's (`Catalog.consents`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from neo4j import AsyncDriver, RoutingControl
 
 from auth import cypher
-
-CONSENTABLE_SCOPES: frozenset[str] = frozenset({"enterprise:read", "credit:read", "financing:read"})
-"""What a consent may cover: the scopes banks and insurers read enterprise data with."""
+from graph_schema.read_model import BlankIfNull, EmptyIfNull, GraphDateTime, ReadModel
 
 MAX_CONSENT_DAYS = 366
 
@@ -41,29 +38,33 @@ class ConsentError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True)
-class Consent:
+class Consent(ReadModel):
+    """A consent as stored, with the enterprise that granted it (`consent` in `auth.cypher`)."""
+
     id: str
     uscc: str
     institution: str
     purpose: str
-    scopes: tuple[str, ...]
-    granted_at: dt.datetime
-    expires_at: dt.datetime
-    revoked_at: dt.datetime | None
-    granted_by: str
+    scopes: EmptyIfNull[str] = ()
+    granted_at: GraphDateTime
+    expires_at: GraphDateTime
+    revoked_at: GraphDateTime | None = None
+    granted_by: BlankIfNull = ""
 
     def active_at(self, now: dt.datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
 
 
-def check_grant(scopes: list[str], expires_at: dt.datetime, now: dt.datetime) -> tuple[str, ...]:
-    """The grant's scopes, sorted, or a ConsentError naming what is wrong."""
-    unknown = sorted(set(scopes) - CONSENTABLE_SCOPES)
+def check_grant(
+    scopes: list[str], expires_at: dt.datetime, now: dt.datetime, consentable: frozenset[str]
+) -> tuple[str, ...]:
+    """The grant's scopes, sorted, or a ConsentError naming what is wrong; `consentable` is
+    what a consent may cover (`Catalog.consents.scopes`)."""
+    unknown = sorted(set(scopes) - consentable)
     if unknown or not scopes:
         raise ConsentError(
             f"scopes {', '.join(unknown) or '(none)'} cannot be consented; choose from "
-            f"{', '.join(sorted(CONSENTABLE_SCOPES))}",
+            f"{', '.join(sorted(consentable))}",
             "scopes",
         )
     if expires_at.tzinfo is None:
@@ -78,23 +79,6 @@ def check_grant(scopes: list[str], expires_at: dt.datetime, now: dt.datetime) ->
     return tuple(sorted(set(scopes)))
 
 
-def _consent(row: dict[str, Any]) -> Consent:
-    def native(value: Any) -> Any:
-        return value.to_native() if hasattr(value, "to_native") else value
-
-    return Consent(
-        id=row["id"],
-        uscc=row["uscc"],
-        institution=row["institution"],
-        purpose=row["purpose"],
-        scopes=tuple(row.get("scopes") or ()),
-        granted_at=native(row["grantedAt"]),
-        expires_at=native(row["expiresAt"]),
-        revoked_at=native(row.get("revokedAt")),
-        granted_by=row.get("grantedBy") or "",
-    )
-
-
 async def grant_consent(
     driver: AsyncDriver,
     database: str,
@@ -103,11 +87,12 @@ async def grant_consent(
     institution: str,
     purpose: Purpose,
     scopes: list[str],
+    consentable: frozenset[str],
     expires_at: dt.datetime,
     client_id: str,
     now: dt.datetime,
 ) -> Consent:
-    checked = check_grant(scopes, expires_at, now)
+    checked = check_grant(scopes, expires_at, now, consentable)
     records, _, _ = await driver.execute_query(
         cypher.INSTITUTION_LENDS,
         {"institution": institution},
@@ -135,7 +120,7 @@ async def grant_consent(
     )
     if not records:
         raise ConsentError(f"enterprise {uscc} is not known to the hub", "uscc")
-    return _consent(records[0]["consent"])
+    return Consent.model_validate(records[0]["consent"])
 
 
 async def revoke_consent(
@@ -145,7 +130,7 @@ async def revoke_consent(
     records, _, _ = await driver.execute_query(
         cypher.REVOKE_CONSENT, {"uscc": uscc, "id": consent_id, "now": now}, database_=database
     )
-    return _consent(records[0]["consent"]) if records else None
+    return Consent.model_validate(records[0]["consent"]) if records else None
 
 
 async def consents_of(
@@ -157,7 +142,7 @@ async def consents_of(
         routing_=RoutingControl.READ,
         database_=database,
     )
-    return [_consent(record["consent"]) for record in records]
+    return [Consent.model_validate(record["consent"]) for record in records]
 
 
 async def consents_covering(
@@ -177,7 +162,8 @@ async def consents_covering(
 async def admitting_consents(
     driver: AsyncDriver, database: str, *, usccs: list[str], institution: str, now: dt.datetime
 ) -> list[str]:
-    """The ids of the active consents admitting `usccs` to `institution` under the row policy."""
+    """The ids of the active consents admitting `usccs` to `institution` (the visibility
+    policy's test)."""
     records, _, _ = await driver.execute_query(
         cypher.ADMITTING_CONSENTS,
         {"usccs": usccs, "institution": institution, "now": now},

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from graph_schema.predicates import consent_active, consent_in_force
+
 CLIENT_FIELDS: Final = (
     "c {.id, .kind, .institution, .scopes, .authMethod, .secretHash, .jwks, .createdAt, .disabled}"
 )
@@ -231,17 +233,17 @@ RETURN c {.*, uscc: e.uscc} AS consent
 """
 """Revoke the enterprise's own consent (a consent of another enterprise matches nothing)."""
 
-CONSENTS_OF: Final = """
-MATCH (e:Enterprise {uscc: $uscc})-[:CONSENTED]->(c:Consent)
-WHERE $include_ended OR (c.revokedAt IS NULL AND c.expiresAt > $now)
-RETURN c {.*, uscc: e.uscc} AS consent
+CONSENTS_OF: Final = f"""
+MATCH (e:Enterprise {{uscc: $uscc}})-[:CONSENTED]->(c:Consent)
+WHERE $include_ended OR ({consent_in_force("c", "$now")})
+RETURN c {{.*, uscc: e.uscc}} AS consent
 ORDER BY c.grantedAt DESC, c.id
 """
 
-CONSENTS_COVERING: Final = """
+CONSENTS_COVERING: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (:Enterprise {uscc: uscc})-[:CONSENTED]->(c:Consent)
-WHERE c.institution = $institution AND c.revokedAt IS NULL AND c.expiresAt > $now
+MATCH (:Enterprise {{uscc: uscc}})-[:CONSENTED]->(c:Consent)
+WHERE {consent_active("c", "$institution", "$now")}
 WITH uscc, c ORDER BY c.grantedAt DESC, c.id
 UNWIND c.scopes AS scope
 WITH uscc, scope, collect(c.id)[0] AS id
@@ -250,11 +252,10 @@ RETURN uscc, collect([scope, id]) AS covered
 """For each of `usccs`, each scope its active consents to `institution` cover, with the newest
 consent covering it (an enterprise without one has no row)."""
 
-ADMITTING_CONSENTS: Final = """
+ADMITTING_CONSENTS: Final = f"""
 MATCH (e:Enterprise)-[:CONSENTED]->(c:Consent)
-WHERE e.uscc IN $usccs AND c.institution = $institution AND c.revokedAt IS NULL
-  AND c.expiresAt > $now AND 'enterprise:read' IN c.scopes
+WHERE e.uscc IN $usccs AND {consent_active("c", "$institution", "$now", "enterprise:read")}
 RETURN collect(DISTINCT c.id) AS ids
 """
-"""The active consents that admit the enterprises `usccs` to `institution` (the row policy's
-`enterprise:read` test): what a bank's read of those enterprises was made under."""
+"""The active consents that admit the enterprises `usccs` to `institution` (the visibility
+policy's `enterprise:read` test): what a bank's read of those enterprises was made under."""

@@ -1,7 +1,6 @@
 """Bearer tokens on Starlette requests (RFC 6750): who is calling, and the 401/403 answers.
 
-`principal_from_request` finds the verifier at `request.app.state.auth` (the `AuthService`
-the hub stores there at start) unless one is passed.
+The caller passes the verifier (the hub's is `AuthService.verifier`, built at start).
 """
 
 from __future__ import annotations
@@ -38,9 +37,7 @@ def bearer_token(request: HTTPConnection) -> str | None:
     return token.strip()
 
 
-async def principal_from_request(
-    request: HTTPConnection, verifier: Verifier | None = None
-) -> Principal | None:
+async def principal_from_request(request: HTTPConnection, verifier: Verifier) -> Principal | None:
     """The verified caller, or None when the request carries no token.
 
     Raises `TokenError` for a token that is present but not acceptable (answer it with
@@ -49,11 +46,10 @@ async def principal_from_request(
     token = bearer_token(request)
     if token is None:
         return None
-    verifier = verifier or request.app.state.auth.verifier
     return await verifier.verify_access_token(token)
 
 
-async def require_principal(request: HTTPConnection, verifier: Verifier | None = None) -> Principal:
+async def require_principal(request: HTTPConnection, verifier: Verifier) -> Principal:
     """As `principal_from_request`, but no token is `TokenError(missing_token)`."""
     principal = await principal_from_request(request, verifier)
     if principal is None:

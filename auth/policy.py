@@ -1,4 +1,4 @@
-"""The access policy: which fields and which enterprises (rows) a principal may see.
+"""The access policy: which fields, which enterprises and which lists a principal may see.
 
 Pure functions over the catalog (`auth.catalog`) and the principal (`auth.principal`): no I/O,
 no clock (callers pass `now`), no GraphQL import, so the GraphQL layer, the SDL printer, the
@@ -7,11 +7,13 @@ audit trail and the tests all ask the same questions of the same rules.
 - Fields: `field_allowed` decides for a `Type.field` (GraphQL names). A field without a rule is
   denied to everyone, so a new field stays hidden until the catalog says who may see it.
   A denial names the scopes that would grant the field (`Decision.missing_scopes`).
-- Rows: `row_scope` says which enterprises the caller may see; `row_params` turns that into
-  the parameters of `ROW_PREDICATE`, a Cypher WHERE fragment over the enterprise variable `e`
-  that the queries apply right after their indexed lookup. An enterprise outside the scope is
-  indistinguishable from one that does not exist.
-- Lists, purpose, masking: `list_entry_visible`, `purpose_required`, `mask_person_name`.
+- Enterprises: `enterprise_visibility` says which enterprises the caller may see;
+  `visibility_params` turns that into the parameters of `VISIBILITY_PREDICATE`, a Cypher WHERE
+  fragment over the enterprise variable `e` that the queries apply right after their indexed
+  lookup. An enterprise the caller may not see is indistinguishable from one that does not
+  exist.
+- Lists: `list_visibility`, the one answer to which lists the caller may see, on every path.
+- Purpose, masking: `purpose_required`, `mask_person_name`.
 - Federation: `requires_scopes` gives the `@requiresScopes` argument matching a field's rule.
 """
 
@@ -22,10 +24,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from auth.catalog import Catalog, RowMode
-from auth.consents import CONSENTABLE_SCOPES
+from auth.catalog import Catalog, VisibilityMode
 from auth.principal import Principal
 from graph_schema.model import ListKind
+from graph_schema.predicates import has_active_consent
 
 Reason = Literal["granted", "missing_scope", "not_public", "no_rule", "no_consent"]
 
@@ -88,7 +90,7 @@ def field_allowed(
         return Decision(allowed=False, missing_scopes=rule.any_of, reason="missing_scope")
     if grant.public_only and rule.public_mask is not None:
         return Decision(allowed=True, mask=rule.public_mask)
-    if grant.rows is RowMode.CONSENTED and rule.consent is not None:
+    if grant.visibility is VisibilityMode.CONSENTED and rule.consent is not None:
         return Decision(allowed=True, consent=rule.consent)
     return GRANTED
 
@@ -147,7 +149,7 @@ def requires_scopes(catalog: Catalog, type_name: str, field_name: str) -> list[l
 
     `[]` means the field needs no scope (print no directive). A field without a rule raises
     `LookupError`, so the SDL cannot be built for a schema the policy would not serve.
-    Public-only limits, masks and rows are the hub's own: a gateway enforces scopes only.
+    Public-only limits, masks and visibility are the hub's own: a gateway enforces scopes only.
     """
     rule = catalog.field_rule(type_name, field_name)
     if rule is None:
@@ -156,113 +158,106 @@ def requires_scopes(catalog: Catalog, type_name: str, field_name: str) -> list[l
 
 
 @dataclass(frozen=True, slots=True)
-class RowScope:
+class EnterpriseVisibility:
     """Which enterprises the caller may see: all, only `uscc`, those consenting to
     `institution`, or none."""
 
-    mode: RowMode
+    mode: VisibilityMode
     uscc: str | None = None
     institution: str | None = None
 
     @classmethod
-    def all(cls) -> RowScope:
-        return cls(RowMode.ALL)
+    def all(cls) -> EnterpriseVisibility:
+        return cls(VisibilityMode.ALL)
 
     @classmethod
-    def only(cls, uscc: str) -> RowScope:
-        return cls(RowMode.SELF, uscc=uscc)
+    def only(cls, uscc: str) -> EnterpriseVisibility:
+        return cls(VisibilityMode.SELF, uscc=uscc)
 
     @classmethod
-    def consented(cls, institution: str) -> RowScope:
-        return cls(RowMode.CONSENTED, institution=institution)
+    def consented(cls, institution: str) -> EnterpriseVisibility:
+        return cls(VisibilityMode.CONSENTED, institution=institution)
 
     @classmethod
-    def none(cls) -> RowScope:
-        return cls(RowMode.NONE)
+    def none(cls) -> EnterpriseVisibility:
+        return cls(VisibilityMode.NONE)
 
 
-def row_scope(catalog: Catalog, principal: Principal) -> RowScope:
-    """The enterprises `principal` may see, by its kind's `rows` in the catalog."""
-    mode = catalog.grant(principal.kind).rows
-    if mode is RowMode.ALL:
-        return RowScope.all()
+def enterprise_visibility(catalog: Catalog, principal: Principal) -> EnterpriseVisibility:
+    """The enterprises `principal` may see, by its kind's `visibility` in the catalog."""
+    mode = catalog.grant(principal.kind).visibility
+    if mode is VisibilityMode.ALL:
+        return EnterpriseVisibility.all()
     # A principal without the identity its mode needs sees nothing rather than everything: a
     # token of an enterprise client that names no enterprise is a broken token, not a wildcard.
-    if mode is RowMode.SELF:
+    if mode is VisibilityMode.SELF:
         uscc = principal.enterprise_uscc
-        return RowScope.only(uscc) if uscc else RowScope.none()
-    if mode is RowMode.CONSENTED:
+        return EnterpriseVisibility.only(uscc) if uscc else EnterpriseVisibility.none()
+    if mode is VisibilityMode.CONSENTED:
         institution = principal.institution
-        return RowScope.consented(institution) if institution else RowScope.none()
-    return RowScope.none()
+        return (
+            EnterpriseVisibility.consented(institution)
+            if institution
+            else EnterpriseVisibility.none()
+        )
+    return EnterpriseVisibility.none()
 
 
 def active_consent(scope: str) -> str:
-    """Cypher: has enterprise `e` a consent to `$row_institution` covering `scope` that is
-    neither revoked nor past `expiresAt` on `$row_now` (`row_params`)? `scope` is one of the
-    consentable scopes, a fixed set, never a caller's string."""
-    if scope not in CONSENTABLE_SCOPES:
-        raise ValueError(f"{scope} is not a scope a consent can cover")
-    return f"""EXISTS {{
-    MATCH (e)-[:CONSENTED]->(c:Consent)
-    WHERE c.institution = $row_institution AND c.revokedAt IS NULL AND c.expiresAt > $row_now
-      AND '{scope}' IN c.scopes
-  }}"""
+    """Cypher: has enterprise `e` a consent to `$visibility_institution` covering `scope` that
+    is neither revoked nor past `expiresAt` on `$visibility_now` (`visibility_params`)? `scope`
+    is a scope name the calling code fixes, never a caller's string."""
+    return has_active_consent("e", "$visibility_institution", "$visibility_now", scope)
 
 
 _CONSENTED = active_consent("enterprise:read")
 
-ROW_PREDICATE: Final = f"""(
-  $row_mode = 'all'
-  OR ($row_mode = 'self' AND e.uscc = $row_uscc)
-  OR ($row_mode = 'consented' AND {_CONSENTED})
+VISIBILITY_PREDICATE: Final = f"""(
+  $visibility_mode = 'all'
+  OR ($visibility_mode = 'self' AND e.uscc = $visibility_uscc)
+  OR ($visibility_mode = 'consented' AND {_CONSENTED})
 )"""
-"""Cypher WHERE fragment: is enterprise `e` visible under the row scope in `row_params`?
+"""Cypher WHERE fragment: may the caller see enterprise `e` (`visibility_params`)?
 
 Mode 'none' matches no branch, so it admits nothing. A consent admits the enterprise when it
 covers `enterprise:read` (the data behind the other scopes is checked where it is read),
-is not revoked and `expiresAt` (a zoned DATETIME) is after `$row_now`; a consent without
-`expiresAt` is never active (the comparison is null). Insert it as a value, not into a
-template that is formatted afterwards: its braces would be taken for format fields.
+is not revoked and `expiresAt` (a zoned DATETIME) is after `$visibility_now`; a consent
+without `expiresAt` is never active (the comparison is null). Insert it as a value, not into
+a template that is formatted afterwards: its braces would be taken for format fields.
 """
 
-ROW_PREDICATES: Final[Mapping[RowMode, str]] = {
-    RowMode.ALL: "true",
-    RowMode.SELF: "e.uscc = $row_uscc",
-    RowMode.CONSENTED: f"({_CONSENTED})",
-    RowMode.NONE: "false",
+VISIBILITY_PREDICATES: Final[Mapping[VisibilityMode, str]] = {
+    VisibilityMode.ALL: "true",
+    VisibilityMode.SELF: "e.uscc = $visibility_uscc",
+    VisibilityMode.CONSENTED: f"({_CONSENTED})",
+    VisibilityMode.NONE: "false",
 }
-"""`ROW_PREDICATE` specialised to one mode, for queries that scan: with the mode fixed in the
-text the planner can seek `e.uscc = $row_uscc` in the unique index instead of scanning every
-enterprise. Same parameters (`row_params`); one cached plan per mode."""
+"""`VISIBILITY_PREDICATE` specialised to one mode, for queries that scan: with the mode fixed
+in the text the planner can seek `e.uscc = $visibility_uscc` in the unique index instead of
+scanning every enterprise. Same parameters (`visibility_params`); one cached plan per mode."""
 
 
-def row_predicate(scope: RowScope) -> str:
-    """The fixed fragment of `ROW_PREDICATES` for this scope (never built from its values)."""
-    return ROW_PREDICATES[scope.mode]
+def visibility_predicate(visibility: EnterpriseVisibility) -> str:
+    """The fixed fragment of `VISIBILITY_PREDICATES` for this visibility (never built from its
+    values)."""
+    return VISIBILITY_PREDICATES[visibility.mode]
 
 
-def row_params(scope: RowScope, now: dt.datetime) -> dict[str, Any]:
-    """The parameters `ROW_PREDICATE` reads, all always present (Cypher refuses a missing one).
+def visibility_params(visibility: EnterpriseVisibility, now: dt.datetime) -> dict[str, Any]:
+    """The parameters `VISIBILITY_PREDICATE` reads, all always present (Cypher refuses a
+    missing one).
 
     `now` must carry a time zone: consents store zoned datetimes, and Neo4j compares a local
     datetime with a zoned one as null, which would silently hide every consented enterprise.
     """
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("row_params needs a timezone-aware `now`")
+        raise ValueError("visibility_params needs a timezone-aware `now`")
     return {
-        "row_mode": scope.mode.value,
-        "row_uscc": scope.uscc,
-        "row_institution": scope.institution,
-        "row_now": now,
+        "visibility_mode": visibility.mode.value,
+        "visibility_uscc": visibility.uscc,
+        "visibility_institution": visibility.institution,
+        "visibility_now": now,
     }
-
-
-def list_entry_visible(catalog: Catalog, principal: Principal, list_kind: str) -> bool:
-    """May the caller see an entry of this list? Public clients and consent-limited ones
-    (banks, insurers) see only the lists published by law; the supervising kinds and the
-    enterprise itself see all (given `lists:read`, which the field rule checks)."""
-    return list_kind in list_scope(catalog, principal).lists
 
 
 def network_detail_visible(catalog: Catalog, principal: Principal) -> bool:
@@ -270,33 +265,44 @@ def network_detail_visible(catalog: Catalog, principal: Principal) -> bool:
     the persons and entries on the way)? Only kinds that see every enterprise: an enterprise
     reading its own rating learns that a related enterprise is listed and how far, not which,
     since it may not read that enterprise itself."""
-    return row_scope(catalog, principal).mode is RowMode.ALL
+    return enterprise_visibility(catalog, principal).mode is VisibilityMode.ALL
 
 
 @dataclass(frozen=True, slots=True)
-class ListScope:
-    """Which consolidated-list rows the caller may see: rows of `lists`, and, when
-    `only_uscc` is set, only those whose subject is that enterprise."""
+class ListVisibility:
+    """Which list entries and consolidated-list rows the caller may see: those of `lists`,
+    and, when `only_uscc` is set, only the consolidated-list rows whose subject is that
+    enterprise."""
 
     lists: tuple[str, ...]
     only_uscc: str | None = None
 
+    def shows(self, list_kind: str) -> bool:
+        """May the caller see an entry of this list?"""
+        return list_kind in self.lists
 
-def list_scope(catalog: Catalog, principal: Principal) -> ListScope:
-    """The joint-punishment and incentive rows `principal` may read (given `lists:read`).
+
+def list_visibility(catalog: Catalog, principal: Principal) -> ListVisibility:
+    """The lists `principal` may see (given `lists:read`, which the field rules check), on
+    every path: `Enterprise.listEntries`, `creditProfile`, the joint lists and measures, the
+    change feed, the financing profile and objections.
 
     Public clients and consent-limited ones (banks, insurers) see the lists published by law,
-    for every subject: publication is what makes them lists. An enterprise sees only its own
-    rows. The supervising kinds see every list.
+    for every subject: publication is what makes them lists. An enterprise sees every list,
+    but only its own consolidated-list rows. The supervising kinds see every list.
     """
-    scope = row_scope(catalog, principal)
-    if scope.mode is RowMode.NONE:
-        return ListScope(())
-    public_only = scope.mode is RowMode.CONSENTED or catalog.grant(principal.kind).public_only
+    visibility = enterprise_visibility(catalog, principal)
+    if visibility.mode is VisibilityMode.NONE:
+        return ListVisibility(())
+    public_only = (
+        visibility.mode is VisibilityMode.CONSENTED or catalog.grant(principal.kind).public_only
+    )
     kinds = tuple(
         kind.value for kind in ListKind if not public_only or catalog.is_public_list(kind.value)
     )
-    return ListScope(kinds, scope.uscc if scope.mode is RowMode.SELF else None)
+    return ListVisibility(
+        kinds, visibility.uscc if visibility.mode is VisibilityMode.SELF else None
+    )
 
 
 def purpose_required(catalog: Catalog, principal: Principal) -> bool:
@@ -307,24 +313,23 @@ def purpose_required(catalog: Catalog, principal: Principal) -> bool:
 __all__ = [
     "GRANTED",
     "MASKERS",
-    "ROW_PREDICATE",
-    "ROW_PREDICATES",
+    "VISIBILITY_PREDICATE",
+    "VISIBILITY_PREDICATES",
     "Decision",
-    "ListScope",
+    "EnterpriseVisibility",
+    "ListVisibility",
     "Reason",
-    "RowMode",
-    "RowScope",
+    "active_consent",
     "apply_mask",
+    "enterprise_visibility",
     "field_allowed",
     "field_decider",
-    "list_entry_visible",
-    "list_scope",
+    "list_visibility",
     "mask_person_name",
     "network_detail_visible",
     "purpose_required",
     "requires_scopes",
-    "row_params",
-    "row_predicate",
-    "row_scope",
+    "visibility_params",
+    "visibility_predicate",
     "without_consent",
 ]

@@ -2,7 +2,7 @@
 
 service = AuthService.from_settings(settings.auth, default_issuer=..., default_keys_dir=...)
 routes = [*oauth_routes(service), ...]
-# at start: await service.start(driver, database); app.state.auth = service
+# at start: await service.start(driver, database); requests are verified by service.verifier
 # at shutdown: await service.aclose()
 """
 
@@ -11,9 +11,6 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from auth.service import METADATA_PATH, PATHS, AuthService
-from auth.settings import AuthSettings, ExternalIssuer
-
-__all__ = ["AuthService", "AuthSettings", "ExternalIssuer", "oauth_routes"]
 
 
 def oauth_routes(service: AuthService) -> list[BaseRoute]:

@@ -31,14 +31,10 @@ from pathlib import Path
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from auth import cypher
-from auth.audit import (
-    AuditEvent,
-    AuditLog,
-    Outcome,
-    access_log_for,
-    audit_log,
-    verify_chain,
-)
+from auth.audit.chain import verify_chain
+from auth.audit.events import AuditEvent, Outcome
+from auth.audit.reads import access_log_for, audit_log
+from auth.audit.writer import AuditLog
 from auth.principal import ClientKind, Principal
 from graph_schema.migrate import apply_migrations
 from hub.localdb import LocalNeo4j, free_port

@@ -26,6 +26,7 @@ from auth.principal import ClientKind
 from bench.fastload import fastload_zone
 from bench.harness import fresh_neo4j, hub_process, run_concurrently
 from graph_schema.migrate import apply_migrations
+from graph_schema.predicates import NETWORK_TIES
 from hub.risk import RiskScanner, load_risk_rules
 from hub.seed import DEFAULT_TODAY
 
@@ -56,10 +57,10 @@ RETURN collect(root.uscc) AS roots
 """
 
 # The enterprises with the most nodes within two relationships of the drawable types.
-LARGEST = """
+LARGEST = f"""
 MATCH (e:Enterprise)
-WITH e, COUNT { MATCH (e)-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT|
-                           USES_PHONE|OPERATES]-{1,2}(n) RETURN DISTINCT n } AS size
+WITH e, COUNT {{ MATCH (e)-[:{NETWORK_TIES}|USES_PHONE|OPERATES]-{{1,2}}(n) RETURN DISTINCT n }}
+  AS size
 ORDER BY size DESC LIMIT $count
 RETURN e.uscc AS uscc, size
 """

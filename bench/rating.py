@@ -36,6 +36,7 @@ from connectors.client import encode_payload
 from connectors.pipeline import Outcome, Pipeline, Status
 from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
+from graph_schema.predicates import punitive
 from hub.credit import load_model
 from hub.credit.joint_rules import load_joint_rules
 from hub.credit.recompute import CreditRecomputer
@@ -164,7 +165,7 @@ async def bench(
         counts, _, _ = await driver.execute_query(
             "MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() "
             "WITH nodes, count(r) AS relationships "
-            "MATCH (l:ListEntry) WHERE l.list <> 'RED_LIST' "
+            f"MATCH (l:ListEntry) WHERE {punitive('l')} "
             "RETURN nodes, relationships, count(l) AS entries",
             database_=DATABASE,
         )

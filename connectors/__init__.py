@@ -1,4 +1,8 @@
-"""Agencies' data coming in: signed batches, their record types, and the ingest pipeline."""
+"""Agencies' data coming in: signed batches, their record types (what each names and how it
+is written), connector keys, and the ingest pipeline.
+
+May import: `graph_schema`. Never `auth` or `hub`: the hub hands the pipeline what it needs.
+"""
 
 from connectors.client import BatchSigner, push
 from connectors.envelope import BatchPayload

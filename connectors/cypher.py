@@ -24,9 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from neo4j import AsyncDriver
-
 from graph_schema import writes
+from graph_schema.predicates import objection_resolvable, objection_withdraws
 from graph_schema.writes import UPSERTS, Target
 
 __all__ = [
@@ -64,14 +63,15 @@ RETURN count(*) AS written
 """Credit repair of a penalty of the sending department. Row: `{id, department, props:
 {repairedOn, source, batch}}`."""
 
-UPDATE_OBJECTION_RESOLUTIONS: Final = """
+_WITHDRAWS = objection_withdraws("row.props.outcome")
+
+# The transitions are those of `graph_schema.objections` (an open objection, or the same batch
+# replayed; CORRECTED only once the corrected record came, from a later batch).
+UPDATE_OBJECTION_RESOLUTIONS: Final = f"""
 UNWIND $rows AS row
-MATCH (o:Objection {recordId: row.id})-[:CONCERNS]->(n)
+MATCH (o:Objection {{recordId: row.id}})-[:CONCERNS]->(n)
 WHERE n.department = row.department
-  AND (o.status = 'PENDING'
-       OR (o.status = row.props.outcome AND o.resolutionBatch = row.props.batch))
-  // CORRECTED only once the corrected record came (a later batch than the one objected to)
-  AND (row.props.outcome <> 'CORRECTED' OR n.batch <> o.recordBatch)
+  AND {objection_resolvable("o", "n", "row.props.outcome", "row.props.batch")}
 SET o.status = row.props.outcome,
     o.resolvedOn = row.props.resolvedOn,
     o.resolution = row.props.reason,
@@ -80,10 +80,10 @@ SET o.status = row.props.outcome,
     o.openFor = null,
     n.objectionStatus = row.props.outcome,
     n.objectionResolvedOn = row.props.resolvedOn
-FOREACH (_ IN CASE WHEN row.props.outcome = 'REMOVED' THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN {_WITHDRAWS} THEN [1] ELSE [] END |
   SET n.withdrawnOn = row.props.resolvedOn, n.withdrawalReason = row.props.reason)
 // a withdrawn listing never took effect: removed as of the day it was listed
-FOREACH (_ IN CASE WHEN row.props.outcome = 'REMOVED' AND n:ListEntry THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN {_WITHDRAWS} AND n:ListEntry THEN [1] ELSE [] END |
   SET n.removedOn = n.listedOn, n.removalReason = row.props.reason)
 RETURN count(*) AS written
 """
@@ -119,17 +119,7 @@ async def write_statement_rows(
     query = UPDATES.get(kind)
     if query is None:
         return await writes.write_rows(target, kind, rows, database=database)
-    if not rows:
-        return 0
-    parameters = {"rows": list(rows)}
-    if isinstance(target, AsyncDriver):
-        records, _, _ = await target.execute_query(
-            query, parameters_=parameters, database_=database
-        )
-        return int(records[0]["written"])
-    result = await target.run(query, parameters)
-    record = await result.single(strict=True)
-    return int(record["written"])
+    return await writes.run_rows(target, query, rows, database=database)
 
 
 # --- the connector registry and batch ledger ----------------------------------------------

@@ -8,7 +8,9 @@ connector, is a conflict, also when both arrive at once), sequence
 above the connector's last and at most `Limits.max_sequence_jump` above it, creation time
 within the allowed skew, every record valid. Then all rows are upserted in one transaction,
 with the Batch recorded in the same transaction; a refused batch writes nothing but its
-BatchRejection.
+BatchRejection. An applied batch's `Outcome` carries what its records name and how far its
+change reaches (declared per record type in `connectors.records.registry`), for the hooks that
+re-rate and scan after it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -28,7 +30,10 @@ from pydantic import ValidationError
 from connectors import store
 from connectors.cypher import write_statement_rows
 from connectors.envelope import BatchPayload
-from connectors.records import RECORD_TYPES, RecordType, RowContext, validate_records
+from connectors.records.registry import RECORD_TYPES, RecordType
+from connectors.records.rows import Row, RowContext
+from connectors.records.subjects import Reach, Subjects
+from connectors.records.validation import validate_records
 from connectors.signing import SignatureProblem, read_header, verify
 from graph_schema.model import Department
 from graph_schema.sessions import open_session
@@ -87,9 +92,10 @@ class Outcome:
     gap: tuple[int, int] | None = None
     problems: list[Problem] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
-    usccs: frozenset[str] = frozenset()
-    person_keys: frozenset[str] = frozenset()
-    fact_ids: frozenset[str] = frozenset()  # removals, repairs, payments name only a fact's id
+    subjects: Subjects = field(default_factory=Subjects)
+    """What the applied batch's records name (`RecordType.subjects`): whom to re-rate."""
+    reach: Reach = Reach.OWN
+    """How far the applied batch's change travels (`RecordType.reach`)."""
 
     @property
     def code(self) -> str:
@@ -158,7 +164,7 @@ class Pipeline:
             await self._check_sequence(payload)
             self._check_skew(payload, received_at)
             mark = time.perf_counter()
-            rows = self._rows(record_type, payload)
+            rows, subjects = self._rows(record_type, payload)
             outcome.timings_ms["validate"] = (time.perf_counter() - mark) * 1000
             mark = time.perf_counter()
             written, gap = await self._write(payload, payload_hash, record_type, rows, received_at)
@@ -173,9 +179,8 @@ class Pipeline:
         outcome.status = Status.APPLIED
         outcome.written = written
         outcome.gap = gap
-        outcome.usccs = frozenset(_usccs(rows))
-        outcome.person_keys = frozenset(_person_keys(rows))
-        outcome.fact_ids = frozenset(_named_facts(rows))
+        outcome.subjects = subjects
+        outcome.reach = record_type.reach
         if self.on_applied is not None:
             await self.on_applied(outcome)
         return outcome
@@ -300,7 +305,8 @@ class Pipeline:
                 )
             )
 
-    def _rows(self, record_type: RecordType, payload: BatchPayload) -> list[dict[str, Any]]:
+    def _rows(self, record_type: RecordType, payload: BatchPayload) -> tuple[list[Row], Subjects]:
+        """The batch's rows and what its records name, from its validated records."""
         models, errors = validate_records(record_type, payload.records, payload.department)
         if errors:
             raise Refused(
@@ -312,14 +318,17 @@ class Pipeline:
             department=Department(payload.department),
             person_secret=self.person_secret,
         )
-        return record_type.to_rows(models, context)
+        return (
+            record_type.to_rows(models, context),
+            record_type.subjects_of(models, context.person_key),
+        )
 
     async def _write(
         self,
         payload: BatchPayload,
         payload_hash: str,
         record_type: RecordType,
-        rows: list[dict[str, Any]],
+        rows: list[Row],
         received_at: dt.datetime,
     ) -> tuple[int, tuple[int, int] | None]:
         batch_id = str(payload.batch_id)
@@ -454,47 +463,6 @@ def _payload_problems(error: ValidationError) -> list[Problem]:
         )
         for e in error.errors(include_url=False)
     ]
-
-
-def _usccs(rows: Sequence[dict[str, Any]]) -> set[str]:
-    """The enterprises a batch touched, for re-rating after it (see the credit engine)."""
-    found: set[str] = set()
-    for row in rows:
-        # a trade payment's row names its two enterprises `payer` and `payee`
-        for key in ("uscc", "payer", "payee"):
-            value = row.get(key) or row.get("props", {}).get(key)
-            if isinstance(value, str):
-                found.add(value)
-        for kind, key in (("holderKind", "holder"), ("subjectKind", "subject")):
-            if row.get(kind) == "ENTERPRISE" and isinstance(row.get(key), str):
-                found.add(row[key])
-    return found
-
-
-def _named_facts(rows: Sequence[dict[str, Any]]) -> set[str]:
-    """Ids of facts a row names without naming their subject: the entry, penalty or record of
-    a removal, repair or objection resolution, and the order a payment or waybill is for."""
-    found: set[str] = set()
-    for row in rows:
-        if isinstance(row.get("id"), str) and not _usccs([row]) and not _person_keys([row]):
-            found.add(row["id"])
-        order = row.get("props", {}).get("orderId")
-        if isinstance(order, str):
-            found.add(order)
-    return found
-
-
-def _person_keys(rows: Sequence[dict[str, Any]]) -> set[str]:
-    """The persons a batch touched: their enterprises are re-rated too."""
-    found: set[str] = set()
-    for row in rows:
-        value = row.get("personKey") or row.get("props", {}).get("personKey")
-        for kind, key in (("holderKind", "holder"), ("subjectKind", "subject")):
-            if row.get(kind) == "PERSON":
-                value = row.get(key)
-        if isinstance(value, str):
-            found.add(value)
-    return found
 
 
 __all__ = ["Limits", "Outcome", "Pipeline", "Problem", "Refused", "Status"]

@@ -1,21 +1,20 @@
-"""The graph model of SPEC section 3: node labels, relationship types and property models.
+"""The graph model of SPEC section 3: node labels, relationship types, the enums facts use, and
+each label's business key.
 
-Every model here describes what a node or relationship holds in Neo4j. Field names are
-snake_case in Python and camelCase in the graph (`registered_on` is stored as `registeredOn`);
-`to_props()` gives the dict to pass as a Cypher parameter. Money is `Decimal` yuan at the
-boundary and stored as a float in the graph, since Neo4j has no decimal type; comparisons of
-amounts in Cypher therefore allow half a fen of rounding.
+What a fact's node or relationship holds is defined once, by the record model agencies send
+(`connectors.records.models`), from which the rows of its write statement are built
+(`connectors.records.rows`, `graph_schema.writes`): camelCase properties (`registeredOn`).
+Money is `Decimal` yuan at the boundary and stored as a float in the graph, since Neo4j has no
+decimal type; comparisons of amounts in Cypher therefore allow half a fen of rounding.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field
 
 from graph_schema.uscc import validate_uscc
 
@@ -190,211 +189,6 @@ class LoanStatus(StrEnum):
     CURRENT = "CURRENT"
     OVERDUE = "OVERDUE"
     DEFAULT = "DEFAULT"
-
-
-class GraphModel(BaseModel):
-    """Base of every graph model: camelCase in the graph, immutable in Python."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="forbid"
-    )
-
-    def to_props(self) -> dict[str, Any]:
-        """Properties as Neo4j parameters: camelCase keys, Decimal as float, enums as str."""
-        props: dict[str, Any] = {}
-        for key, value in self.model_dump(by_alias=True).items():
-            if isinstance(value, Decimal):
-                value = float(value)
-            elif isinstance(value, StrEnum):
-                value = value.value
-            props[key] = value
-        return props
-
-
-class Lineage(GraphModel):
-    """Which connector and which batch a fact came from."""
-
-    source: str = Field(min_length=1)
-    batch: str = Field(min_length=1)
-
-
-class Period(GraphModel):
-    """Validity of a relationship: open-ended while `until` is None."""
-
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-
-# --- nodes -------------------------------------------------------------------------------
-
-
-class Zone(GraphModel):
-    code: str = Field(pattern=r"^[A-Z_]{2,32}$")
-    name: str
-
-
-class IndustryBelt(GraphModel):
-    code: str = Field(pattern=r"^[A-Z0-9_]{2,48}$")
-    name: str
-    zone: str
-
-
-class Enterprise(Lineage):
-    uscc: Uscc
-    name: str = Field(min_length=1, max_length=200)
-    zone: str
-    industry_belt: str | None = None
-    registered_on: dt.date
-    status: EnterpriseStatus = EnterpriseStatus.ACTIVE
-
-
-class Person(Lineage):
-    """A natural person: `person_key` is an HMAC of the ID number, never the number itself."""
-
-    person_key: str = Field(pattern=r"^[0-9a-f]{64}$")
-    name: str = Field(min_length=1, max_length=100)
-    id_masked: str
-
-
-class Address(Lineage):
-    key: str = Field(min_length=1)  # normalised text, see graph_schema.normalise
-    text: str
-
-
-class Phone(Lineage):
-    number: str = Field(pattern=r"^\+?[0-9]{5,20}$")
-
-
-class Filing(Lineage):
-    id: str
-    kind: str
-    filed_on: dt.date
-
-
-class Penalty(Lineage):
-    id: str
-    department: Department
-    case_no: str
-    severity: Severity
-    amount_cny: Money
-    decided_on: dt.date
-    public_until: dt.date | None = None  # None for MINOR: not published
-    repaired_on: dt.date | None = None
-
-
-class ListEntry(Lineage):
-    id: str
-    list: ListKind
-    department: Department
-    listed_on: dt.date
-    expires_on: dt.date | None = None
-    removed_on: dt.date | None = None
-    reason: str
-    basis: str
-
-
-class Classification(Lineage):
-    id: str
-    department: Department
-    scheme: ClassificationScheme
-    value: str
-    effective_from: dt.date
-    effective_to: dt.date | None = None
-
-
-class Declaration(Lineage):
-    id: str
-    mode: TradeMode
-    direction: Direction
-    declared_on: dt.date
-    value_cny: Money
-    destination: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
-    hs_code: str = Field(pattern=r"^[0-9]{6,10}$")
-
-
-class Return(Lineage):
-    """Goods of an export declaration that came back (cross-border e-commerce returns)."""
-
-    id: str
-    declaration_id: str
-    returned_on: dt.date
-    value_cny: Money
-    reason: str
-
-
-class Order(Lineage):
-    id: str
-    ordered_on: dt.date
-    goods_cny: Money
-    freight_cny: Money
-    tax_cny: Money
-    discount_cny: Money
-    consignee_name: str
-    consignee_phone: str
-    consignee_address: str
-
-
-class Payment(Lineage):
-    id: str
-    order_id: str
-    paid_on: dt.date
-    amount_cny: Money
-    payer_name: str
-
-
-class Waybill(Lineage):
-    id: str
-    order_id: str
-    shipped_on: dt.date
-    carrier: str
-    consignee_name: str
-    consignee_phone: str
-    consignee_address: str
-
-
-class OverseasWarehouse(Lineage):
-    id: str
-    name: str
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    city: str
-    stock_value_cny: Money
-    stock_as_of: dt.date
-
-
-class TaxRefund(Lineage):
-    id: str
-    claimed_on: dt.date
-    amount_cny: Money
-    status: TaxRefundStatus
-    paid_on: dt.date | None = None
-
-
-class Loan(Lineage):
-    id: str
-    lender: str
-    amount_cny: Money
-    granted_on: dt.date
-    due_on: dt.date
-    status: LoanStatus
-
-
-class TradePayment(Lineage):
-    """A payment from one enterprise to another: (payer)-[:PAID]->(tp)-[:PAID_TO]->(payee)."""
-
-    id: str
-    paid_on: dt.date
-    amount_cny: Money
-
-
-# --- relationships with properties ---------------------------------------------------------
-
-
-class Officer(Period, Lineage):
-    role: str
-
-
-class Shareholding(Period, Lineage):
-    ratio: float = Field(gt=0, le=1)
 
 
 BUSINESS_KEYS: dict[Label, str] = {

@@ -10,8 +10,10 @@ therefore never duplicates anything, and a `None` in `props` removes that proper
 Row shape (every kind):
 
 * `props`: the properties of the fact's node (or, for a pure relationship, of the
-  relationship), camelCase as `GraphModel.to_props()` gives them, always including the
-  lineage `source` and `batch`. Dates are `datetime.date`, money is `float`.
+  relationship): the fields of its record type (`connectors.records.models`) under their
+  camelCase names, as `connectors.records.rows` builds them (`props: trade.order@1` below),
+  always including the lineage `source` and `batch`. Dates are `datetime.date`, money is
+  `float`.
 * endpoint keys, named in each statement's docstring (`uscc`, `personKey`, ...).
 * `rel` (kinds whose relationship has a period): the relationship's `since`, `until`,
   `source` and `batch`. Relationships without a period take `source` and `batch` from `props`.
@@ -27,6 +29,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncTransaction
+
+from graph_schema.predicates import is_export
 
 UPSERT_ZONES: Final = """
 UNWIND $rows AS row
@@ -82,7 +86,7 @@ CALL (e, row) {
 RETURN count(*) AS written
 """
 """Enterprises with (e)-[:IN_ZONE]->(zone) and, when the belt exists, (e)-[:IN_BELT]->(belt);
-links to a former zone or belt are removed. Row: `{props: Enterprise.to_props()}`. The zone
+links to a former zone or belt are removed. Row: `{props: samr.enterprise@1}`. The zone
 must exist; an unknown belt code is kept as the property without a link."""
 
 UPSERT_PERSONS: Final = """
@@ -91,7 +95,7 @@ MERGE (p:Person {personKey: row.props.personKey})
 SET p += row.props
 RETURN count(*) AS written
 """
-"""Persons. Row: `{props: Person.to_props()}`: `personKey`, `name`, `idMasked`, lineage; never
+"""Persons. Row: `{props: {personKey, name, idMasked, source, batch}}` (`samr.person@1`); never
 the clear ID number."""
 
 UPSERT_LEGAL_REPRESENTATIVES: Final = """
@@ -114,7 +118,7 @@ SET r += row.props
 RETURN count(*) AS written
 """
 """(person)-[:OFFICER_OF {role}]->(enterprise), one per pair and role. Row: `{personKey, uscc,
-props: Officer.to_props()}` (`role`, `since`, `until`, lineage)."""
+props: samr.officer@1}` (`role`, `since`, `until`, lineage)."""
 
 UPSERT_SHAREHOLDINGS: Final = """
 UNWIND $rows AS row
@@ -130,7 +134,7 @@ RETURN count(*) AS written
 """
 """(person or enterprise)-[:SHAREHOLDER_OF]->(enterprise), one per pair. Row: `{holderKind:
 'PERSON'|'ENTERPRISE', holder: personKey or uscc, uscc: the held enterprise, props:
-Shareholding.to_props()}` (`ratio`, `since`, `until`, lineage)."""
+samr.shareholding@1}` (`ratio`, `since`, `until`, lineage)."""
 
 UPSERT_ADDRESSES: Final = """
 UNWIND $rows AS row
@@ -142,7 +146,7 @@ SET r += row.rel
 RETURN count(*) AS written
 """
 """Addresses and (enterprise)-[:REGISTERED_AT]->(address). Row: `{uscc, props:
-Address.to_props(), rel: {since, until, source, batch}}`; `props.key` is
+samr.address@1, rel: {since, until, source, batch}}`; `props.key` is
 `normalise_address(text)`, so one address shared by many enterprises is one node."""
 
 UPSERT_PHONES: Final = """
@@ -154,7 +158,7 @@ MERGE (e)-[r:USES_PHONE]->(ph)
 SET r += row.rel
 RETURN count(*) AS written
 """
-"""Phones and (enterprise)-[:USES_PHONE]->(phone). Row: `{uscc, props: Phone.to_props(), rel:
+"""Phones and (enterprise)-[:USES_PHONE]->(phone). Row: `{uscc, props: samr.phone@1, rel:
 {since, until, source, batch}}`; `props.number` is `normalise_phone(...)`."""
 
 UPSERT_FILINGS: Final = """
@@ -180,7 +184,7 @@ RETURN count(*) AS written
 """
 """Filings, (enterprise)-[:FILED]->(filing) and (filing)-[:SHARED_WITH]->(department) for each
 code in `sharedWith` (links to departments no longer listed are removed). Row: `{uscc,
-props: Filing.to_props(), sharedWith: [department code, ...]}`."""
+props: filing@1, sharedWith: [department code, ...]}`."""
 
 UPSERT_PENALTIES: Final = """
 UNWIND $rows AS row
@@ -192,7 +196,7 @@ SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
 """Penalties and (enterprise)-[:PENALISED]->(penalty). Row: `{uscc, props:
-Penalty.to_props()}`."""
+penalty@1}`."""
 
 UPSERT_LIST_ENTRIES: Final = """
 UNWIND $rows AS row
@@ -208,7 +212,7 @@ SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
 """List entries and (enterprise or person)-[:LISTED]->(entry). Row: `{subjectKind:
-'ENTERPRISE'|'PERSON', subject: uscc or personKey, props: ListEntry.to_props()}`."""
+'ENTERPRISE'|'PERSON', subject: uscc or personKey, props: list.entry@1}`."""
 
 UPSERT_CLASSIFICATIONS: Final = """
 UNWIND $rows AS row
@@ -220,7 +224,7 @@ SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
 """Classifications and (enterprise)-[:CLASSIFIED]->(classification). Row: `{uscc, props:
-Classification.to_props()}`."""
+classification@1}`."""
 
 UPSERT_DECLARATIONS: Final = """
 UNWIND $rows AS row
@@ -232,13 +236,13 @@ SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
 """Declarations and (enterprise)-[:DECLARED]->(declaration). Row: `{uscc, props:
-Declaration.to_props()}`."""
+customs.declaration@1}`."""
 
-UPSERT_RETURNS: Final = """
+UPSERT_RETURNS: Final = f"""
 UNWIND $rows AS row
-MATCH (e:Enterprise {uscc: row.uscc})-[:DECLARED]->(d:Declaration {id: row.props.declarationId})
-WHERE d.direction = 'EXPORT'
-MERGE (n:Return {id: row.props.id})
+MATCH (e:Enterprise {{uscc: row.uscc}})-[:DECLARED]->(d:Declaration {{id: row.props.declarationId}})
+WHERE {is_export("d")}
+MERGE (n:Return {{id: row.props.id}})
 SET n += row.props
 MERGE (e)-[r:RETURNED]->(n)
 SET r.source = row.props.source, r.batch = row.props.batch
@@ -247,7 +251,7 @@ SET o.source = row.props.source, o.batch = row.props.batch
 RETURN count(*) AS written
 """
 """Returns and (enterprise)-[:RETURNED]->(return)-[:RETURN_OF]->(declaration): only of an export
-declaration of the same enterprise. Row: `{uscc, props: Return.to_props()}`."""
+declaration of the same enterprise. Row: `{uscc, props: customs.return@1}`."""
 
 UPSERT_ORDERS: Final = """
 UNWIND $rows AS row
@@ -258,7 +262,7 @@ MERGE (e)-[r:SOLD]->(n)
 SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
-"""Orders and (enterprise)-[:SOLD]->(order). Row: `{uscc, props: Order.to_props()}`."""
+"""Orders and (enterprise)-[:SOLD]->(order). Row: `{uscc, props: trade.order@1}`."""
 
 UPSERT_PAYMENTS: Final = """
 UNWIND $rows AS row
@@ -269,7 +273,7 @@ MERGE (n)-[r:PAYS]->(o)
 SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
-"""Payment slips and (payment)-[:PAYS]->(order). Row: `{props: Payment.to_props()}`; the order
+"""Payment slips and (payment)-[:PAYS]->(order). Row: `{props: trade.payment@1}`; the order
 is `props.orderId`."""
 
 UPSERT_WAYBILLS: Final = """
@@ -281,7 +285,7 @@ MERGE (n)-[r:SHIPS]->(o)
 SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
-"""Waybills and (waybill)-[:SHIPS]->(order). Row: `{props: Waybill.to_props()}`; the order is
+"""Waybills and (waybill)-[:SHIPS]->(order). Row: `{props: logistics.waybill@1}`; the order is
 `props.orderId`."""
 
 UPSERT_OVERSEAS_WAREHOUSES: Final = """
@@ -294,7 +298,7 @@ SET r += row.rel
 RETURN count(*) AS written
 """
 """Overseas warehouses and (enterprise)-[:OPERATES]->(warehouse). Row: `{uscc, props:
-OverseasWarehouse.to_props(), rel: {since, until, source, batch}}`."""
+commerce.overseas_warehouse@1, rel: {since, until, source, batch}}`."""
 
 UPSERT_TAX_REFUNDS: Final = """
 UNWIND $rows AS row
@@ -306,7 +310,7 @@ SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
 """Export tax refunds and (enterprise)-[:CLAIMED]->(refund). Row: `{uscc, props:
-TaxRefund.to_props()}`."""
+tax.refund@1}`."""
 
 UPSERT_LOANS: Final = """
 UNWIND $rows AS row
@@ -317,7 +321,7 @@ MERGE (e)-[r:BORROWED]->(n)
 SET r.source = row.props.source, r.batch = row.props.batch
 RETURN count(*) AS written
 """
-"""Loans and (enterprise)-[:BORROWED]->(loan). Row: `{uscc, props: Loan.to_props()}`."""
+"""Loans and (enterprise)-[:BORROWED]->(loan). Row: `{uscc, props: bank.loan@1}`."""
 
 UPSERT_TRADE_PAYMENTS: Final = """
 UNWIND $rows AS row
@@ -332,7 +336,7 @@ SET b.source = row.props.source, b.batch = row.props.batch
 RETURN count(*) AS written
 """
 """Enterprise-to-enterprise payments: (payer)-[:PAID]->(payment)-[:PAID_TO]->(payee). Row:
-`{payer: uscc, payee: uscc, props: TradePayment.to_props()}`."""
+`{payer: uscc, payee: uscc, props: bank.trade_payment@1}`."""
 
 UPSERTS: Final[dict[str, str]] = {
     "zones": UPSERT_ZONES,
@@ -387,6 +391,18 @@ async def write_rows(
         query = UPSERTS[kind]
     except KeyError:
         raise ValueError(f"unknown fact kind {kind!r}; expected one of {WRITE_ORDER}") from None
+    return await run_rows(target, query, rows, database=database)
+
+
+async def run_rows(
+    target: Target,
+    query: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    database: str | None = None,
+) -> int:
+    """Run one UNWIND statement over `rows` (its `$rows`); the statement returns `written`,
+    how many rows it wrote. Nothing runs for no rows."""
     if not rows:
         return 0
     parameters = {"rows": list(rows)}

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from auth.audit import VerifyResult, verify_chain
+from auth.audit.chain import VerifyResult, verify_chain
 from auth.catalog import load_catalog
 from auth.clients import ClientError, HubClient, add_client, list_clients, remove_client
 from auth.demo import create_demo_clients

@@ -8,8 +8,6 @@ import datetime as dt
 import getpass
 import json
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +15,7 @@ import httpx
 import typer
 from joserfc.errors import JoseError
 from neo4j.time import DateTime as Neo4jDateTime
-from pydantic import ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 from rich.table import Table
 from rich.text import Text
 
@@ -35,11 +33,12 @@ from connectors.signing import (
 )
 from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
+from graph_schema.read_model import ReadModel
+from hub.bootstrap import build_pipeline, chain_hooks
 from hub.cli_files import json_object, read_json_object, read_text
 from hub.cli_output import complain, progress, say, show
 from hub.credit.recompute import build_recomputer
 from hub.database import open_driver
-from hub.ingest import build_pipeline, chain_hooks
 from hub.risk import RiskScanner, load_risk_rules
 from hub.secrets import person_key_secret
 from hub.settings import get_settings
@@ -285,103 +284,13 @@ def reset_sequence(
     )
 
 
-@dataclass(frozen=True)
-class _Reset:
-    """An operator's sequence reset, as `connector status` shows it."""
-
-    from_sequence: int
-    to_sequence: int
-    by: str
-    at: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Rejection:
-    """A recently rejected batch: its code and its first reason."""
-
-    code: str
-    batch_id: str | None
-    first_reason: str
-
-
-@dataclass(frozen=True)
-class _ConnectorStatus:
-    """One row of `store.connector_status`, its values checked and typed."""
-
-    id: str
-    department: str
-    last_sequence: int | None
-    accepted: int
-    rejected: int
-    gaps: list[tuple[int, int]]
-    resets: list[_Reset]
-    recent: list[_Rejection]
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, object]) -> _ConnectorStatus:
-        connector = _map(row["connector"])
-        last = connector.get("lastSequence")
-        return cls(
-            id=_str(connector["id"]),
-            department=_str(connector["department"]),
-            last_sequence=None if last is None else _int(last),
-            accepted=_int(row["accepted"]),
-            rejected=_int(row["rejected"]),
-            gaps=[(_int(gap[0]), _int(gap[1])) for gap in map(_list, _list(row["gaps"]))],
-            resets=[
-                _Reset(
-                    from_sequence=_int(reset["fromSequence"]),
-                    to_sequence=_int(reset["toSequence"]),
-                    by=_str(reset["by"]),
-                    at=_iso(reset["at"]),
-                    reason=_str(reset["reason"]),
-                )
-                for reset in map(_map, _list(row["resets"]))
-            ],
-            recent=[
-                _Rejection(
-                    code=_str(rejection["code"]),
-                    batch_id=None
-                    if rejection.get("batchId") is None
-                    else _str(rejection["batchId"]),
-                    first_reason=_first_reason(_str(rejection["reasons"])),
-                )
-                for rejection in map(_map, _list(row["recent"]))
-            ],
-        )
-
-
-def _map(value: object) -> Mapping[str, object]:
-    if not isinstance(value, Mapping):
-        raise TypeError(f"expected a map, got {value!r}")
-    return {str(k): v for k, v in value.items()}
-
-
-def _list(value: object) -> list[object]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected a list, got {value!r}")
-    return list(value)
-
-
-def _int(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"expected an integer, got {value!r}")
-    return value
-
-
-def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {value!r}")
-    return value
-
-
 def _iso(value: object) -> str:
+    """A stored date-time as `connector status` prints it (Neo4j's own ISO form)."""
     if isinstance(value, Neo4jDateTime):
         return str(value.iso_format())
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    raise TypeError(f"expected a date-time, got {value!r}")
+    raise ValueError(f"expected a date-time, got {value!r}")
 
 
 def _first_reason(reasons_json: str) -> str:
@@ -392,6 +301,41 @@ def _first_reason(reasons_json: str) -> str:
     return ""
 
 
+class _Reset(ReadModel):
+    """An operator's sequence reset, as `connector status` shows it."""
+
+    from_sequence: int
+    to_sequence: int
+    by: str
+    at: Annotated[str, BeforeValidator(_iso)]
+    reason: str
+
+
+class _Rejection(ReadModel):
+    """A recently rejected batch: its code and its first reason."""
+
+    code: str
+    batch_id: str | None = None
+    first_reason: Annotated[str, BeforeValidator(_first_reason)] = Field(alias="reasons")
+
+
+class _Connector(ReadModel):
+    id: str
+    department: str
+    last_sequence: int | None = None
+
+
+class _ConnectorStatus(ReadModel):
+    """One record of `store.connector_status`, its values checked and typed."""
+
+    connector: _Connector
+    accepted: int
+    rejected: int
+    gaps: list[tuple[int, int]]
+    resets: list[_Reset]
+    recent: list[_Rejection]
+
+
 @connector_app.command("status")
 def status(connector: Annotated[str | None, typer.Argument(help="One connector.")] = None) -> None:
     """Last sequence, gaps, batches accepted and rejected, recent rejections."""
@@ -399,39 +343,38 @@ def status(connector: Annotated[str | None, typer.Argument(help="One connector."
     async def go() -> list[_ConnectorStatus]:
         settings = get_settings()
         async with open_driver(settings) as driver:
-            rows = await store.connector_status(driver, settings.neo4j_database, connector)
-        return [_ConnectorStatus.from_row(row) for row in rows]
+            records = await store.connector_status(driver, settings.neo4j_database, connector)
+        return [_ConnectorStatus.model_validate(record) for record in records]
 
-    rows = asyncio.run(go())
-    if not rows:
+    found = asyncio.run(go())
+    if not found:
         complain("no such connector" if connector else "no connectors are registered")
         raise typer.Exit(1)
     table = Table("connector", "department", "last seq", "accepted", "rejected", "gaps")
-    for row in rows:
+    for status in found:
         table.add_row(
             *map(
                 Text,  # as they are: an id is no markup
                 (
-                    row.id,
-                    row.department,
-                    str(row.last_sequence),
-                    str(row.accepted),
-                    str(row.rejected),
-                    ", ".join(f"{a}-{b}" for a, b in row.gaps) or "-",
+                    status.connector.id,
+                    status.connector.department,
+                    str(status.connector.last_sequence),
+                    str(status.accepted),
+                    str(status.rejected),
+                    ", ".join(f"{a}-{b}" for a, b in status.gaps) or "-",
                 ),
             )
         )
     show(table)
-    for row in rows:
-        for reset in row.resets:
+    for status in found:
+        name = status.connector.id
+        for reset in status.resets:
             say(
-                f"{row.id}: sequence reset from {reset.from_sequence} to {reset.to_sequence} "
+                f"{name}: sequence reset from {reset.from_sequence} to {reset.to_sequence} "
                 f"by {reset.by} at {reset.at}: {reset.reason}"
             )
-        for rejection in row.recent:
-            say(
-                f"{row.id}: {rejection.code} (batch {rejection.batch_id}): {rejection.first_reason}"
-            )
+        for rejection in status.recent:
+            say(f"{name}: {rejection.code} (batch {rejection.batch_id}): {rejection.first_reason}")
 
 
 def _sequence_of(path: Path) -> tuple[int, str]:

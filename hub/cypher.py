@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Final
 
-# `{rows}` below is always one of auth.policy's fixed row predicates (which enterprises the
-# caller may see), placed right after the indexed lookup.
+from graph_schema.predicates import holder_kind
+
+# `{visible}` below is always one of auth.policy's fixed visibility predicates (which
+# enterprises the caller may see), placed right after the indexed lookup.
 ENTERPRISES_BY_USCC: Final = """
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
-WHERE {rows}
+WHERE {visible}
 RETURN uscc, e {{.*}} AS enterprise
 """
 
@@ -30,7 +32,7 @@ ENTERPRISE_FILTERS: Final[dict[str, str]] = {
 # Keyset pagination on the unique uscc index: the page is read in index order and stops early.
 ENTERPRISE_PAGE: Final = """
 MATCH (e:Enterprise)
-WHERE e.uscc IS NOT NULL {where} AND {rows}
+WHERE e.uscc IS NOT NULL {where} AND {visible}
 RETURN e {{.*}} AS enterprise
 ORDER BY e.uscc
 LIMIT $limit
@@ -38,7 +40,7 @@ LIMIT $limit
 
 ENTERPRISE_COUNT: Final = """
 MATCH (e:Enterprise)
-WHERE e.uscc IS NOT NULL {where} AND {rows}
+WHERE e.uscc IS NOT NULL {where} AND {visible}
 RETURN count(e) AS total
 """
 
@@ -56,13 +58,13 @@ RETURN uscc, p {.personKey, .name, .idMasked} AS person, r {.role, .since, .unti
 ORDER BY r.role, p.name
 """
 
-SHAREHOLDERS: Final = """
+SHAREHOLDERS: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (h)-[r:SHAREHOLDER_OF]->(:Enterprise {uscc: uscc})
+MATCH (h)-[r:SHAREHOLDER_OF]->(:Enterprise {{uscc: uscc}})
 RETURN uscc,
-       CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END AS kind,
-       h {.personKey, .name, .idMasked, .uscc} AS holder,
-       r {.ratio, .since, .until} AS rel
+       {holder_kind("h")} AS kind,
+       h {{.personKey, .name, .idMasked, .uscc}} AS holder,
+       r {{.ratio, .since, .until}} AS rel
 ORDER BY r.ratio DESC
 """
 
@@ -115,7 +117,7 @@ ORDER BY c.department, c.scheme, c.effectiveFrom DESC
 ENTERPRISE_PROFILE: Final = """
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
-WHERE {rows}
+WHERE {visible}
 RETURN uscc, e {{.*}} AS enterprise{parts}
 """
 
@@ -128,12 +130,12 @@ PROFILE_PARTS: Final[dict[str, str]] = {
         MATCH (p:Person)-[r:OFFICER_OF]->(e)
         RETURN {person: p {.personKey, .name, .idMasked}, rel: r {.role, .since, .until}}
         ORDER BY r.role, p.name }""",
-    "shareholders": """COLLECT {
+    "shareholders": f"""COLLECT {{
         MATCH (h)-[r:SHAREHOLDER_OF]->(e)
-        RETURN {kind: CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END,
-                holder: h {.personKey, .name, .idMasked, .uscc},
-                rel: r {.ratio, .since, .until}}
-        ORDER BY r.ratio DESC }""",
+        RETURN {{kind: {holder_kind("h")},
+                holder: h {{.personKey, .name, .idMasked, .uscc}},
+                rel: r {{.ratio, .since, .until}}}}
+        ORDER BY r.ratio DESC }}""",
     "holdings": """COLLECT {
         MATCH (e)-[r:SHAREHOLDER_OF]->(t:Enterprise)
         RETURN {target: t.uscc, rel: r {.ratio, .since, .until}} ORDER BY r.ratio DESC }""",
@@ -155,15 +157,16 @@ PROFILE_PARTS: Final[dict[str, str]] = {
 }
 
 
-def profile_query(relations: list[str], rows: str) -> str:
-    """ENTERPRISE_PROFILE with the named parts, in a fixed order; unknown names are refused."""
+def profile_query(relations: list[str], visible: str) -> str:
+    """ENTERPRISE_PROFILE with the named parts, in a fixed order, for the visibility predicate
+    `visible`; unknown names are refused."""
     unknown = set(relations) - set(PROFILE_PARTS)
     if unknown:
         raise KeyError(f"no profile part {sorted(unknown)}")
     parts = "".join(
         f",\n       {PROFILE_PARTS[name]} AS {name}" for name in PROFILE_PARTS if name in relations
     )
-    return ENTERPRISE_PROFILE.format(parts=parts, rows=rows)
+    return ENTERPRISE_PROFILE.format(parts=parts, visible=visible)
 
 
 READINESS: Final = "RETURN 1 AS ok"

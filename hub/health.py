@@ -7,17 +7,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from graph_schema.migrate import pending_migrations
+from hub.bootstrap import RunningServices
 
 
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(request: Request) -> JSONResponse:
-    state = request.app.state
+async def readyz(running: RunningServices, request: Request) -> JSONResponse:
+    services = running()
     try:
-        await state.reader.ready()
-        pending = await pending_migrations(state.driver, state.settings.neo4j_database)
+        await services.reader.ready()
+        pending = await pending_migrations(services.driver, services.database)
     except (ServiceUnavailable, SessionExpired, Neo4jError, OSError) as error:
         return JSONResponse(
             {"status": "unavailable", "reason": f"Neo4j is not reachable: {type(error).__name__}"},

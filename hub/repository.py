@@ -21,9 +21,9 @@ Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class RowFilter:
-    """Which enterprises the caller may see: a fixed predicate of `auth.policy.ROW_PREDICATES`
-    over `e`, and the parameters it reads."""
+class VisibilityFilter:
+    """Which enterprises the caller may see, as the reads apply it: a fixed predicate of
+    `auth.policy.VISIBILITY_PREDICATES` over `e`, and the parameters it reads."""
 
     predicate: str
     params: dict[str, Any]
@@ -38,18 +38,22 @@ class EnterpriseFilter:
 
 
 class EnterpriseReader(Protocol):
-    async def enterprises(self, usccs: Sequence[str], rows: RowFilter) -> dict[str, Row]: ...
+    async def enterprises(
+        self, usccs: Sequence[str], visibility: VisibilityFilter
+    ) -> dict[str, Row]: ...
 
     async def enterprise_page(
-        self, where: EnterpriseFilter, after: str | None, limit: int, rows: RowFilter
+        self, where: EnterpriseFilter, after: str | None, limit: int, visibility: VisibilityFilter
     ) -> list[Row]: ...
 
-    async def enterprise_count(self, where: EnterpriseFilter, rows: RowFilter) -> int: ...
+    async def enterprise_count(
+        self, where: EnterpriseFilter, visibility: VisibilityFilter
+    ) -> int: ...
 
     async def related(self, relation: str, usccs: Sequence[str]) -> dict[str, list[Row]]: ...
 
     async def profiles(
-        self, usccs: Sequence[str], relations: list[str], rows: RowFilter
+        self, usccs: Sequence[str], relations: list[str], visibility: VisibilityFilter
     ) -> dict[str, tuple[Row, dict[str, list[Row]]]]: ...
 
     async def ready(self) -> bool: ...
@@ -122,23 +126,25 @@ class Neo4jEnterpriseReader:
         )
         return [native(record.data()) for record in records]
 
-    async def enterprises(self, usccs: Sequence[str], rows: RowFilter) -> dict[str, Row]:
-        query = cypher.ENTERPRISES_BY_USCC.format(rows=rows.predicate)
-        found = await self._read(query, usccs=list(usccs), **rows.params)
+    async def enterprises(
+        self, usccs: Sequence[str], visibility: VisibilityFilter
+    ) -> dict[str, Row]:
+        query = cypher.ENTERPRISES_BY_USCC.format(visible=visibility.predicate)
+        found = await self._read(query, usccs=list(usccs), **visibility.params)
         return {row["uscc"]: row["enterprise"] for row in found}
 
     async def enterprise_page(
-        self, where: EnterpriseFilter, after: str | None, limit: int, rows: RowFilter
+        self, where: EnterpriseFilter, after: str | None, limit: int, visibility: VisibilityFilter
     ) -> list[Row]:
         clause, params = _filter_clause(where, after)
-        query = cypher.ENTERPRISE_PAGE.format(where=clause, rows=rows.predicate)
-        found = await self._read(query, limit=limit, **params, **rows.params)
+        query = cypher.ENTERPRISE_PAGE.format(where=clause, visible=visibility.predicate)
+        found = await self._read(query, limit=limit, **params, **visibility.params)
         return [row["enterprise"] for row in found]
 
-    async def enterprise_count(self, where: EnterpriseFilter, rows: RowFilter) -> int:
+    async def enterprise_count(self, where: EnterpriseFilter, visibility: VisibilityFilter) -> int:
         clause, params = _filter_clause(where, None)
-        query = cypher.ENTERPRISE_COUNT.format(where=clause, rows=rows.predicate)
-        found = await self._read(query, **params, **rows.params)
+        query = cypher.ENTERPRISE_COUNT.format(where=clause, visible=visibility.predicate)
+        found = await self._read(query, **params, **visibility.params)
         return int(found[0]["total"])
 
     async def related(self, relation: str, usccs: Sequence[str]) -> dict[str, list[Row]]:
@@ -148,11 +154,11 @@ class Neo4jEnterpriseReader:
         return grouped
 
     async def profiles(
-        self, usccs: Sequence[str], relations: list[str], rows: RowFilter
+        self, usccs: Sequence[str], relations: list[str], visibility: VisibilityFilter
     ) -> dict[str, tuple[Row, dict[str, list[Row]]]]:
         """Enterprises with the named relations, read in one query."""
-        query = cypher.profile_query(relations, rows.predicate)
-        found = await self._read(query, usccs=list(usccs), **rows.params)
+        query = cypher.profile_query(relations, visibility.predicate)
+        found = await self._read(query, usccs=list(usccs), **visibility.params)
         return {
             row["uscc"]: (row["enterprise"], {name: row[name] for name in relations})
             for row in found

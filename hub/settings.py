@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from auth.settings import AuthSettings
@@ -20,6 +21,78 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION_RATE_LIMIT = 600
 """The per-client limit production mode applies when none is set (10 requests a second)."""
+
+
+class Bound(BaseModel):
+    """What a size argument is when the request leaves it out, and the most it may ask."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    default: int = Field(ge=1)
+    maximum: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _default_within_maximum(self) -> Bound:
+        if self.default > self.maximum:
+            raise ValueError(f"default {self.default} is above maximum {self.maximum}")
+        return self
+
+
+class FieldLimits(BaseModel):
+    """The limits table: every paginated field's page and every graph walk's bounds, set as
+    `HUB_LIMITS__<NAME>__DEFAULT` / `__MAXIMUM` (e.g. `HUB_LIMITS__ENTERPRISES__MAXIMUM=200`).
+    `SIZED_FIELDS` says which GraphQL field and argument each list size belongs to: the
+    resolvers and the cost rule (`hub.api.cost`) read the same entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enterprises: Bound = Bound(default=20, maximum=100)
+    joint_lists: Bound = Bound(default=50, maximum=500)
+    risk_alerts: Bound = Bound(default=50, maximum=500)
+    objection_queue: Bound = Bound(default=50, maximum=200)
+    changes: Bound = Bound(default=100, maximum=500)
+    audit_log: Bound = Bound(default=50, maximum=200)
+    rating_history: Bound = Bound(default=20, maximum=200)
+    graph_nodes: Bound = Bound(default=500, maximum=2000)
+    paths: Bound = Bound(default=25, maximum=25)
+    graph_depth: Bound = Bound(default=2, maximum=3)
+    path_hops: Bound = Bound(default=4, maximum=6)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_what_is_not_set(cls, data: object) -> object:
+        # HUB_LIMITS__ENTERPRISES__MAXIMUM alone must keep the entry's default
+        if not isinstance(data, dict):
+            return data
+        merged = dict(data)
+        for name, given in data.items():
+            field = cls.model_fields.get(name)
+            if isinstance(given, dict) and field is not None and isinstance(field.default, Bound):
+                merged[name] = {**field.default.model_dump(), **given}
+        return merged
+
+    def of(self, name: str) -> Bound:
+        """The entry called `name` (a key of `SIZED_FIELDS`' values)."""
+        bound = getattr(self, name)
+        assert isinstance(bound, Bound), name
+        return bound
+
+
+SIZED_FIELDS: Final[dict[tuple[str, str], tuple[str | None, str]]] = {
+    ("Query", "enterprises"): ("first", "enterprises"),
+    ("Query", "jointPunishmentList"): ("first", "joint_lists"),
+    ("Query", "jointIncentiveList"): ("first", "joint_lists"),
+    ("Query", "riskAlerts"): ("first", "risk_alerts"),
+    ("Query", "objections"): ("first", "objection_queue"),
+    ("Query", "changesSince"): ("first", "changes"),
+    ("Query", "auditLog"): ("first", "audit_log"),
+    ("Query", "myAccessLog"): ("first", "audit_log"),
+    ("CreditProfile", "history"): ("first", "rating_history"),
+    ("Query", "relationshipGraph"): ("limit", "graph_nodes"),
+    ("Query", "paths"): (None, "paths"),
+}
+"""(type, field) of every list field the limits table sizes → (the argument that sets its
+size, or None when the client cannot; its entry in `FieldLimits`)."""
 
 
 class Settings(BaseSettings):
@@ -106,8 +179,10 @@ class Settings(BaseSettings):
     token_rate_limit_burst: int = Field(
         default=20, ge=1, description="Token requests a client id or address may send at once."
     )
-    default_page_size: int = Field(default=20, ge=1)
-    max_page_size: int = Field(default=100, ge=1)
+    limits: FieldLimits = Field(
+        default_factory=FieldLimits,
+        description="Default and largest size of every list field and graph walk.",
+    )
 
     # --- connectors ------------------------------------------------------------------------
     batch_max_records: int = Field(default=10_000, ge=1)

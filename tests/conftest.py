@@ -83,7 +83,6 @@ def hub_url(
         neo4j_uri=neo4j_uri,
         data_dir=tmp_path_factory.mktemp("hub-data"),
         port=free_port(),
-        max_page_size=100,
     )
     with served(settings, session_clock) as url:
         yield url

@@ -12,8 +12,8 @@ from typing import TypeVar
 
 from neo4j import AsyncDriver
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
-from starlette.applications import Starlette
 
+from hub.bootstrap import Services
 from hub.settings import Settings
 
 DATABASE = "neo4j"
@@ -63,8 +63,9 @@ class HeldClock:
         self._held = None
 
 
-_serving: list[Starlette] = []
-"""The apps `served` runs now: their background audit writers are drained before a wipe."""
+_serving: list[Services] = []
+"""The services of the hubs `served` runs now: their background audit writers are drained
+before a wipe."""
 
 
 async def eventually(check: Callable[[], Awaitable[T]], timeout_s: float = 5.0) -> T:
@@ -97,7 +98,7 @@ async def subscriptions_watching(count: int, timeout_s: float = 10.0) -> bool:
     graphql-transport-ws acknowledges no `subscribe`, so a test asks the server."""
 
     async def live() -> bool:
-        return sum(int(app.state.change_feed.watching) for app in _serving) >= count
+        return sum(services.change_feed.watching for services in _serving) >= count
 
     return await eventually(live, timeout_s=timeout_s)
 
@@ -105,16 +106,14 @@ async def subscriptions_watching(count: int, timeout_s: float = 10.0) -> bool:
 async def drain_background_writes(timeout_s: float = 10.0) -> None:
     """Wait (bounded) until every served hub has written the audit records it queued, so a
     record of the last test cannot land in the next test's empty graph."""
-    for app in list(_serving):
-        audit = getattr(app.state, "audit", None)
-        if audit is None:
-            continue
+    for services in list(_serving):
 
-        async def written(log: object = audit) -> bool:
-            return getattr(log, "pending", 0) == 0
+        async def written(serving: Services = services) -> bool:
+            return serving.audit.pending == 0
 
         if not await eventually(written, timeout_s=timeout_s):
-            raise RuntimeError(f"the test hub's audit writer still holds {audit.pending} records")
+            pending = services.audit.pending
+            raise RuntimeError(f"the test hub's audit writer still holds {pending} records")
 
 
 async def wipe(drv: AsyncDriver) -> None:
@@ -190,10 +189,11 @@ def served(settings: Settings, clock: HeldClock | None = None) -> Iterator[str]:
 
     if not wait_until(healthy, timeout_s=30):
         raise RuntimeError("the test hub did not start")
-    _serving.append(app)
+    services = app.services
+    _serving.append(services)
     try:
         yield url
     finally:
-        _serving.remove(app)
+        _serving.remove(services)
         server.should_exit = True
         thread.join(timeout=10)

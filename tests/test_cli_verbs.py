@@ -33,7 +33,8 @@ import typer.main
 from graph_kit import DATABASE, wait_until
 from neo4j import AsyncDriver, GraphDatabase
 
-from auth.audit import AuditEvent, AuditLog, Outcome
+from auth.audit.events import AuditEvent, Outcome
+from auth.audit.writer import AuditLog
 from auth.catalog import load_catalog
 from auth.clients import add_client
 from auth.principal import ClientKind

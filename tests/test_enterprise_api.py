@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 from graph_kit import hub_settings
 from neo4j import AsyncDriver
 
-from auth.catalog import load_catalog
 from auth.policy import field_decider
 from auth.principal import ClientKind, Principal
 from graph_schema.uscc import make_uscc
-from hub.api.access import row_filter
+from hub.api.access import visibility_filter
 from hub.api.context import Context
 from hub.api.loaders import Loaders
 from hub.api.schema import build_schema
+from hub.bootstrap import Services, bootstrap
 from hub.repository import Neo4jEnterpriseReader
-from hub.settings import Settings
 
 DATABASE = "neo4j"
 
@@ -279,16 +281,26 @@ async def test_entities_resolve_by_reference_for_a_gateway(zone: AsyncDriver, gq
 AS_OF = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
 
 
-def regulator_context(reader: Neo4jEnterpriseReader, settings: Settings) -> Context:
-    """What a regulator's request carries, for executing the schema in-process."""
-    catalog = load_catalog()
+@pytest.fixture
+async def services(graph: AsyncDriver, tmp_path: Path) -> AsyncIterator[Services]:
+    """The hub's services on the test graph, as of `AS_OF`, for executing the schema
+    in-process."""
+    settings = hub_settings(neo4j_uri="bolt://unused", data_dir=tmp_path, migrate_on_start=False)
+    built = await bootstrap(settings, graph, lambda: AS_OF)
+    try:
+        yield built
+    finally:
+        await built.aclose()
+
+
+def regulator_context(services: Services, reader: Neo4jEnterpriseReader) -> Context:
+    """What a regulator's request carries, reading through `reader`."""
+    catalog = services.rules.catalog
     principal = Principal("reg", ClientKind.REGULATOR, catalog.default_scopes(ClientKind.REGULATOR))
     return Context(
         request=None,  # type: ignore[arg-type]
-        reader=reader,
-        loaders=Loaders(reader, row_filter(catalog, principal, AS_OF)),
-        settings=settings,
-        catalog=catalog,
+        services=dataclasses.replace(services, reader=reader),
+        loaders=Loaders(reader, visibility_filter(catalog, principal, AS_OF)),
         principal=principal,
         decide=field_decider(catalog, principal),
         now=AS_OF,
@@ -311,11 +323,12 @@ class CountingReader(Neo4jEnterpriseReader):
         return await super().enterprises(usccs, rows)
 
 
-async def test_nested_fields_cost_one_query_per_level_not_per_row(zone: AsyncDriver) -> None:
-    settings = hub_settings(neo4j_uri="bolt://unused")
-    schema = build_schema(settings)
+async def test_nested_fields_cost_one_query_per_level_not_per_row(
+    zone: AsyncDriver, services: Services
+) -> None:
+    schema = build_schema(services.settings)
     reader = CountingReader(zone)
-    context = regulator_context(reader, settings)
+    context = regulator_context(services, reader)
     result = await schema.execute(
         """{ enterprises(first: 25) { edges { node { uscc
                legalRepresentative { person { name } } officers { role }
@@ -347,9 +360,8 @@ async def test_health_and_readiness(zone: AsyncDriver, hub_url: str) -> None:
         assert ready.json() == {"status": "ready"}
 
 
-async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
-    settings = hub_settings(neo4j_uri="bolt://unused")
-    schema = build_schema(settings)
+async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver, services: Services) -> None:
+    schema = build_schema(services.settings)
     reader = CountingReader(zone)
     profile_calls: list[list[str]] = []
     real_profiles = reader.profiles
@@ -359,7 +371,7 @@ async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
         return await real_profiles(usccs, relations, rows)
 
     reader.profiles = counted  # type: ignore[method-assign]
-    context = regulator_context(reader, settings)
+    context = regulator_context(services, reader)
     result = await schema.execute(
         """query($u: String!) { enterprise(uscc: $u) { name ...Credit
                legalRepresentative { person { name } } shareholders { ratio } } }
@@ -376,7 +388,9 @@ async def test_a_profile_is_read_in_one_round_trip(zone: AsyncDriver) -> None:
     assert reader.calls == {}
 
 
-async def test_a_gateways_500_references_are_one_graph_query(graph: AsyncDriver) -> None:
+async def test_a_gateways_500_references_are_one_graph_query(
+    graph: AsyncDriver, services: Services
+) -> None:
     many = [uscc(1000 + i) for i in range(500)]
     await graph.execute_query(
         """UNWIND $usccs AS u
@@ -385,13 +399,12 @@ async def test_a_gateways_500_references_are_one_graph_query(graph: AsyncDriver)
         usccs=many,
         database_=DATABASE,
     )
-    settings = hub_settings(neo4j_uri="bolt://unused")
     reader = CountingReader(graph)
-    result = await build_schema(settings).execute(
+    result = await build_schema(services.settings).execute(
         """query($reps: [_Any!]!) { _entities(representations: $reps) {
              ... on Enterprise { uscc name officers { role } } } }""",
         variable_values={"reps": [{"__typename": "Enterprise", "uscc": u} for u in many]},
-        context_value=regulator_context(reader, settings),
+        context_value=regulator_context(services, reader),
     )
     assert result.errors is None
     assert [e["uscc"] for e in result.data["_entities"]] == many

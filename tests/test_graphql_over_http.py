@@ -64,6 +64,27 @@ async def test_get_serves_queries_only(graph: AsyncDriver, hub_url: str) -> None
     mutation = 'mutation { revokeConsent(id: "x") { id } }'
     answer = httpx.get(f"{hub_url}/graphql", params={"query": mutation}, headers=headers)
     assert answer.status_code == 405
+    assert answer.headers["allow"] == "POST"
+    assert answer.json() == {
+        "errors": [
+            {
+                "message": "a GET request runs queries only: send mutations with POST",
+                "extensions": {"code": "METHOD_NOT_ALLOWED"},
+            }
+        ]
+    }
+    # the operation the request names decides: its query runs, its mutation does not
+    both = 'query Q { __typename } mutation M { revokeConsent(id: "x") { id } }'
+    chosen = {"query": both, "operationName": "Q"}
+    assert httpx.get(f"{hub_url}/graphql", params=chosen, headers=headers).json() == {
+        "data": {"__typename": "Query"}
+    }
+    chosen = {"query": both, "operationName": "M"}
+    assert httpx.get(f"{hub_url}/graphql", params=chosen, headers=headers).status_code == 405
+    subscription = "subscription { ratingChanged { uscc } }"
+    answer = httpx.get(f"{hub_url}/graphql", params={"query": subscription}, headers=headers)
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["extensions"] == {"code": "WEBSOCKET_REQUIRED"}
     broken = httpx.get(f"{hub_url}/graphql", params={"query": "{ enterprise("}, headers=headers)
     assert broken.status_code == 400 and "data" not in broken.json()
     assert broken.headers["content-type"].startswith("application/graphql-response+json")

@@ -11,11 +11,10 @@ from typing import Any
 import httpx
 import pytest
 from graph_kit import hub_settings, served, token_for
-from graphql import GraphQLError, OperationDefinitionNode, get_introspection_query, parse
+from graphql import GraphQLError, get_introspection_query
 from neo4j import AsyncDriver
 
 from auth.keys import KeyFileError, rotate_signing_key
-from hub.api.cost import operation_variables, query_cost
 from hub.api.schema import is_unexpected
 from hub.app import create_app
 from hub.localdb import free_port
@@ -47,7 +46,7 @@ def ask(url: str, token: str, query: str) -> httpx.Response:
     )
 
 
-# --- the rate limiter and the cost estimate, without a server ---------------------------------
+# --- the rate limiter, without a server (the cost rule: tests/unit/test_query_cost.py) ------
 
 
 def test_a_bucket_allows_the_burst_then_one_request_per_interval() -> None:
@@ -60,41 +59,6 @@ def test_a_bucket_allows_the_burst_then_one_request_per_interval() -> None:
     now[0] = 1.0
     assert limiter.take("a") is None and limiter.take("a") is not None
     assert retry_after_header(0.2) == "1" and retry_after_header(2.01) == "3"
-
-
-def cost(query: str, variable_size: int = 100) -> int:
-    document = parse(query)
-    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
-    operation = document.definitions[0]
-    return query_cost(operation.selection_set, fragments, variable_size)  # type: ignore[attr-defined]
-
-
-def test_lists_multiply_what_they_select() -> None:
-    assert cost('{ enterprise(uscc: "x") { name zone } }') == 3
-    assert cost("{ enterprises(first: 50) { edges { node { uscc name } } } }") == 1 + 50 * 4
-    # a variable page size counts as the largest page; fragments count where they are spread
-    assert cost("query($n: Int) { enterprises(first: $n) { totalCount } }", 100) == 101
-    assert cost(
-        "{ enterprises(first: 10) { edges { node { ...F } } } } fragment F on Enterprise { a b }"
-    ) == 1 + 10 * (1 + 1 + 2)
-
-
-def test_variables_count_for_the_values_the_request_gives() -> None:
-    document = parse(
-        "query($n: Int = 7, $r: [_Any!]!) { enterprises(first: $n) { totalCount } "
-        "_entities(representations: $r) { __typename } }"
-    )
-    operation = document.definitions[0]
-    assert isinstance(operation, OperationDefinitionNode)
-
-    def priced(given: dict[str, object]) -> int:
-        variables = operation_variables(operation, given)
-        return query_cost(operation.selection_set, {}, 100, variables=variables)
-
-    # the default of $n, and three representations: each one result
-    assert priced({"r": [{}, {}, {}]}) == (1 + 7) + (1 + 3)
-    assert priced({"n": 2, "r": [{}] * 500}) == (1 + 2) + (1 + 500)
-    assert priced({"n": None, "r": [{}]}) == (1 + 100) + (1 + 1)  # left open: the largest page
 
 
 def test_only_the_hubs_own_faults_are_masked() -> None:

@@ -8,6 +8,10 @@ from typing import Any
 from graph_kit import DATABASE
 from neo4j import AsyncDriver
 
+from connectors.pipeline import Outcome, Status
+from connectors.records.models import WaybillRecord
+from connectors.records.registry import get_record_type
+from connectors.records.subjects import Subjects
 from graph_schema.uscc import make_uscc
 from hub.credit import load_joint_rules, load_model
 from hub.credit.recompute import CreditRecomputer
@@ -125,3 +129,85 @@ async def test_a_new_enterprise_run_by_a_punished_person(graph, gql) -> None:
     [alert] = nodes(await gql(ALERTS, f={"kind": "COVERED_REPRESENTATIVE"}))
     assert alert["subjects"] == [u(1)] and alert["evidence"] == ["TAX-1"]
     assert "TAX_MAJOR_VIOLATION" in alert["reason"]
+
+
+# 20 orders of 2026-09-01 (100 + 10 + 5 = 115 CNY, consignee Anna), each paid 115 CNY and
+# shipped to Anna: all three documents match, but the payments of O-0..O-2 and the waybills of
+# O-3 and O-4 are dated after AS_OF.
+ORDERS = """
+MATCH (e:Enterprise {uscc: $u})
+UNWIND range(0, 19) AS i
+CREATE (e)-[:SOLD]->(o:Order {id: 'O-' + i, orderedOn: date('2026-09-01'), goodsCny: 100.0,
+        freightCny: 10.0, taxCny: 5.0, discountCny: 0.0, consigneeName: 'Anna',
+        consigneePhone: '1', consigneeAddress: 'x'})
+CREATE (:Payment {id: 'PAY-' + i, amountCny: 115.0,
+        paidOn: CASE WHEN i < 3 THEN $late ELSE date('2026-09-02') END})-[:PAYS]->(o)
+CREATE (:Waybill {id: 'WB-' + i, consigneeName: 'Anna', consigneePhone: '1',
+        consigneeAddress: 'x',
+        shippedOn: CASE WHEN 3 <= i < 5 THEN $late ELSE date('2026-09-03') END})-[:SHIPS]->(o)
+"""
+
+
+async def test_a_scan_as_of_a_date_counts_no_payment_or_waybill_dated_after_it(graph, gql) -> None:
+    await run(graph, ENTERPRISES, n=1, u=[u(0)])
+    late = AS_OF + dt.timedelta(days=14)
+    await run(graph, ORDERS, u=u(0), late=late)
+
+    # as of AS_OF, 5 of the 20 orders lack their payment or waybill (25%, the threshold)
+    await scanner(graph).scan_all(AS_OF)
+    [alert] = nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"}))
+    assert alert["subjects"] == [u(0)]
+    assert alert["evidence"] == ["O-0", "O-1", "O-2", "O-3", "O-4"]
+    assert alert["reason"] == (
+        "the three documents do not match on 5 of 20 orders in 12 months (25%, the threshold "
+        "is 25%)"
+    )
+
+    # the allowed twin: once they are paid and shipped, a scan finds every order matched
+    again = await scanner(graph).scan_all(late)
+    assert again.cleared == 1
+    assert nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"})) == []
+
+
+async def test_a_waybill_batch_rescans_the_seller_of_its_order(graph, gql) -> None:
+    """A waybill names only its order: the scan after its batch must reach the order's seller
+    (it used to scan no one, so the alert stayed until `hub risk scan`)."""
+    await run(graph, ENTERPRISES, n=1, u=[u(0)])
+    late = AS_OF + dt.timedelta(days=14)
+    await run(graph, ORDERS, u=u(0), late=late)
+    await scanner(graph).scan_all(AS_OF)
+    assert len(nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"}))) == 1
+
+    waybill_type = get_record_type("logistics.waybill@1")
+    record = WaybillRecord.model_validate(
+        {
+            "id": "WB-3",
+            "orderId": "O-3",
+            "shippedOn": late.isoformat(),
+            "carrier": "Zhongyuan Express",
+            "consigneeName": "Anna",
+            "consigneePhone": "13800000000",
+            "consigneeAddress": "x",
+        }
+    )
+    subjects = waybill_type.subjects_of([record], lambda number: number)
+    assert subjects.usccs == frozenset() and subjects.fact_ids == {"O-3"}
+
+    # the batch's hook, on the day the late documents are in: the seller's alert clears
+    late_scanner = scanner(graph)
+    late_scanner.clock = lambda: late
+    await late_scanner.after_batch(Outcome(status=Status.APPLIED, subjects=subjects))
+    assert nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"})) == []
+
+
+async def test_a_batch_naming_no_known_fact_scans_no_one(graph, gql) -> None:
+    # the twin: a waybill for an order the hub does not hold leaves the alert standing
+    await run(graph, ENTERPRISES, n=1, u=[u(0)])
+    late = AS_OF + dt.timedelta(days=14)
+    await run(graph, ORDERS, u=u(0), late=late)
+    await scanner(graph).scan_all(AS_OF)
+    late_scanner = scanner(graph)
+    late_scanner.clock = lambda: late
+    unknown = Subjects(fact_ids=frozenset({"O-NOT-HELD"}))
+    await late_scanner.after_batch(Outcome(status=Status.APPLIED, subjects=unknown))
+    assert len(nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"}))) == 1

@@ -21,7 +21,6 @@ import uvicorn
 import websockets
 from graph_kit import DATABASE, eventually, hub_settings, token_for
 from neo4j import AsyncDriver
-from starlette.applications import Starlette
 
 from auth.catalog import load_catalog
 from auth.clients import add_client
@@ -31,7 +30,7 @@ from connectors.signing import generate_key, public_jwk
 from connectors.store import add_key, register_connector
 from graph_schema.model import Department
 from graph_schema.uscc import make_uscc
-from hub.app import create_app
+from hub.app import HubApp, create_app
 
 E1, E2, E3 = (make_uscc("9", "1", "410200", f"WK{i:06d}") for i in (1, 2, 3))
 NAME = "query($u: String!) { enterprise(uscc: $u) { name } }"
@@ -45,7 +44,7 @@ BOUND_S = 30  # how long any one answer may take: a bound, never a wait
 @dataclass(frozen=True)
 class Hub:
     url: str
-    app: Starlette
+    app: HubApp
 
     @property
     def ws_url(self) -> str:
@@ -61,14 +60,14 @@ def hub(neo4j_uri: str, tmp_path: Path) -> Iterator[Hub]:
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     port = listener.getsockname()[1]
-    settings = hub_settings(neo4j_uri=neo4j_uri, data_dir=tmp_path, port=port, max_page_size=100)
+    settings = hub_settings(neo4j_uri=neo4j_uri, data_dir=tmp_path, port=port)
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
     try:
-        # answered once the hub has started (its app.state is set): the request waited for it
+        # answered once the hub has started (its services are built): the request waited for it
         assert httpx.get(f"{url}/healthz", timeout=BOUND_S).status_code == 200
         yield Hub(url, app)
     finally:
@@ -79,7 +78,7 @@ def hub(neo4j_uri: str, tmp_path: Path) -> Iterator[Hub]:
 
 def set_clock(hub: Hub, now: float) -> None:
     """The hub's verifier reads `now` from here on (the token's own times are not touched)."""
-    hub.app.state.auth.verifier.clock = lambda: now
+    hub.app.services.auth.verifier.clock = lambda: now
 
 
 async def short_lived_token(hub: Hub, graph: AsyncDriver, issued_ago_s: int) -> tuple[str, int]:
@@ -91,8 +90,8 @@ async def short_lived_token(hub: Hub, graph: AsyncDriver, issued_ago_s: int) -> 
         kind=ClientKind.REGULATOR,
         scopes=sorted(load_catalog().default_scopes(ClientKind.REGULATOR)),
     )
-    issuer = hub.app.state.auth.token_issuer
-    now = int(hub.app.state.auth.verifier.clock())
+    issuer = hub.app.services.auth.token_issuer
+    now = int(hub.app.services.auth.verifier.clock())
     claims = issuer.claims_for(client, sorted(client.scopes), now=now - issued_ago_s)
     return issuer.sign(claims), int(claims["exp"])
 
@@ -164,7 +163,7 @@ async def watching(hub: Hub, graph: AsyncDriver, subscribers: int) -> None:
     the feed's head: a change committed from then on reaches every one of them. Without this
     a change pushed at once could be committed before the poller reads the head, and never be
     delivered."""
-    feed = hub.app.state.change_feed
+    feed = hub.app.services.change_feed
 
     async def live() -> bool:
         return bool(feed.subscribers == subscribers and feed.watching == subscribers)
@@ -345,7 +344,7 @@ async def test_an_expired_token_closes_its_socket_at_the_next_operation(
 ) -> None:
     await graph.execute_query(ENTERPRISES, usccs=[E1], database_=DATABASE)
     short, exp = await short_lived_token(hub, graph, issued_ago_s=300)
-    leeway = hub.app.state.auth.verifier.leeway_s
+    leeway = hub.app.services.auth.verifier.leeway_s
     expiring = await acknowledged(hub.ws_url, short)
     twin = await acknowledged(hub.ws_url, await token_for(hub.url, graph, "regulator"))
     try:
@@ -366,7 +365,7 @@ async def test_a_running_subscription_ends_when_its_token_expires(
 ) -> None:
     samr = await registered_samr(hub.url, graph)  # its token is issued now: it outlives `short`
     short, exp = await short_lived_token(hub, graph, issued_ago_s=300)
-    leeway = hub.app.state.auth.verifier.leeway_s
+    leeway = hub.app.services.auth.verifier.leeway_s
     expiring = await acknowledged(hub.ws_url, short)
     try:
         await subscribe(expiring, "1", LISTS)

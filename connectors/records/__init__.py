@@ -1,15 +1,17 @@
 """The record types agencies send through signed connector batches (SPEC section 4).
 
 One frozen pydantic model per record type (`connectors.records.models`), named
-`<domain>.<name>@<version>` in `RECORD_TYPES`; `validate_records` checks a batch's records and
-says what is wrong with each invalid one; `RecordType.to_rows` turns valid records into the
+`<domain>.<name>@<version>` in `RECORD_TYPES` (`connectors.records.registry`), which declares
+beside each model what its records name and how far their change reaches (`subjects`) and
+where the rows of its statement differ from the model (`rows`); `validate_records` checks a
+batch's records and says what is wrong with each invalid one; `RecordType.to_rows` builds the
 rows of the Cypher statement that writes them (`graph_schema.writes.UPSERTS`, or
-`connectors.cypher.UPDATES` for removals and repairs). See docs/connectors-record-types.md.
+`connectors.cypher.UPDATES` for removals, repairs and objection resolutions) from the
+records themselves. See docs/connectors-record-types.md.
 """
 
 from connectors.records.fields import Amount, IdNumber, Ratio, Record, UsccCode
 from connectors.records.models import (
-    PUBLICITY_MONTHS,
     AddressRecord,
     ClassificationRecord,
     DeclarationRecord,
@@ -41,13 +43,13 @@ from connectors.records.registry import (
     RecordType,
     get_record_type,
 )
-from connectors.records.rows import Row, RowContext
+from connectors.records.rows import Row, RowContext, RowShape
+from connectors.records.subjects import Reach, Subjects
 from connectors.records.validation import RecordError, validate_records
 
 __all__ = [
     "ALL_DEPARTMENTS",
     "LIST_DEPARTMENT",
-    "PUBLICITY_MONTHS",
     "RECORD_TYPES",
     "AddressRecord",
     "Amount",
@@ -71,12 +73,15 @@ __all__ = [
     "PersonRecord",
     "PhoneRecord",
     "Ratio",
+    "Reach",
     "Record",
     "RecordError",
     "RecordType",
     "Row",
     "RowContext",
+    "RowShape",
     "ShareholdingRecord",
+    "Subjects",
     "TaxRefundRecord",
     "TradePaymentRecord",
     "UsccCode",

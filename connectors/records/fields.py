@@ -63,8 +63,8 @@ __all__ = [
 
 ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$"
 CODE_PATTERN: Final = r"^[A-Z][A-Z0-9_]{1,63}$"
-ZONE_PATTERN: Final = r"^[A-Z_]{2,32}$"  # as graph_schema.model.Zone.code
-INDUSTRY_BELT_PATTERN: Final = r"^[A-Z0-9_]{2,48}$"  # as graph_schema.model.IndustryBelt.code
+ZONE_PATTERN: Final = r"^[A-Z_]{2,32}$"
+INDUSTRY_BELT_PATTERN: Final = r"^[A-Z0-9_]{2,48}$"
 COUNTRY_PATTERN: Final = r"^[A-Z]{2}$"
 HS_CODE_PATTERN: Final = r"^[0-9]{6,10}$"
 

@@ -10,7 +10,7 @@ alone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Final, Self
+from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -47,9 +47,10 @@ from graph_schema.model import (
     TaxRefundStatus,
     TradeMode,
 )
+from graph_schema.objections import is_resolution
+from graph_schema.publicity import PUBLICITY
 
 __all__ = [
-    "PUBLICITY_MONTHS",
     "AddressRecord",
     "ClassificationRecord",
     "DeclarationRecord",
@@ -75,14 +76,6 @@ __all__ = [
     "TradePaymentRecord",
     "WaybillRecord",
 ]
-
-PUBLICITY_MONTHS: Final[dict[Severity, tuple[int, int]]] = {
-    Severity.GENERAL: (3, 12),
-    Severity.SERIOUS: (12, 36),
-}
-"""Shortest and longest publicity of a penalty, in calendar months after `decidedOn` (NDRC
-Order 36 of 2023: general 3 months to 1 year, serious 1 to 3 years; minor ones are not
-published)."""
 
 
 def _not_before(
@@ -243,17 +236,22 @@ class PenaltyRecord(Record):
     @model_validator(mode="after")
     def _publicity(self) -> Self:
         problems: list[tuple[str, str]] = []
-        if self.severity is Severity.MINOR:
+        period = PUBLICITY.period(self.severity)  # graph_schema/publicity.json
+        if period is None:
+            severity = self.severity.value
             if self.public_until is not None:
                 problems.append(
-                    ("publicUntil", "must be absent: a MINOR penalty is not made public")
+                    ("publicUntil", f"must be absent: a {severity} penalty is not made public")
                 )
             if self.repaired_on is not None:
                 problems.append(
-                    ("repairedOn", "must be absent: a MINOR penalty is not public, so not repaired")
+                    (
+                        "repairedOn",
+                        f"must be absent: a {severity} penalty is not public, so not repaired",
+                    )
                 )
         else:
-            shortest, longest = PUBLICITY_MONTHS[self.severity]
+            shortest, longest = period.shortest_months, period.longest_months
             if self.public_until is None:
                 problems.append(("publicUntil", f"is required for a {self.severity.value} penalty"))
             else:
@@ -329,7 +327,7 @@ class ObjectionResolutionRecord(Record):
 
     @model_validator(mode="after")
     def _outcome(self) -> Self:
-        if self.outcome is ObjectionStatus.PENDING:
+        if not is_resolution(self.outcome):
             raise_rule_problems(
                 [("outcome", "PENDING is not a resolution; send UPHELD, CORRECTED or REMOVED")]
             )

@@ -1,4 +1,11 @@
-"""The registry of record types: name, model, who may send it, how it is written.
+"""The registry of record types: name, model, who may send it, what it names, how it is written.
+
+Beside each model, a record type declares what its records touch: `subjects`, a function from
+a validated record to the enterprises, persons (by person key) and facts (by id) it names, and
+`reach`, whether its change stays with them (`Reach.OWN`) or reaches the enterprises within the
+rating's hops (`Reach.NETWORK`: ties and listings); see `connectors.records.subjects`. It also
+declares where the rows of its statement differ from the model's fields (`rows`, a `RowShape`;
+see `connectors.records.rows`), so the model stays the one definition of the fact.
 
 Who may send what (`RecordType.departments`):
 
@@ -26,13 +33,12 @@ Who may send what (`RecordType.departments`):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Final, Generic
+from dataclasses import dataclass, field
+from typing import Any, Final, Generic, Protocol
 
 from pydantic import BaseModel
 from typing_extensions import TypeVar
 
-from connectors.records import rows as r
 from connectors.records.models import (
     AddressRecord,
     ClassificationRecord,
@@ -58,7 +64,9 @@ from connectors.records.models import (
     TradePaymentRecord,
     WaybillRecord,
 )
-from connectors.records.rows import Row, RowContext
+from connectors.records.rows import Row, RowContext, RowShape, RowWriter, party_row
+from connectors.records.subjects import PersonKeyOf, Reach, Subjects, party
+from graph_schema.identity import mask_id_number, normalise_address
 from graph_schema.model import SCHEME_DEPARTMENT, Department, ListKind
 
 __all__ = [
@@ -93,19 +101,36 @@ class RecordType(Generic[M]):
     """One record type: `name` (`customs.declaration@1`), its pydantic `model`, the
     `departments` that may send it, `upsert` (the statement kind in
     `connectors.cypher.STATEMENTS`: a key of `graph_schema.writes.UPSERTS` or
-    `connectors.cypher.UPDATES`), `to_rows` (validated records to that statement's rows) and
+    `connectors.cypher.UPDATES`), `subjects` (what a record names: see
+    `connectors.records.subjects`), `reach` (how far its change travels), `rows` (where the
+    statement's rows differ from the model's fields: see `connectors.records.rows`) and
     `check`, the rules a record must meet for the sending department beyond its own model."""
 
     name: str
     model: type[M]
     departments: frozenset[Department]
     upsert: str
-    to_rows: Callable[[Sequence[M], RowContext], list[Row]]
+    subjects: Callable[[M, PersonKeyOf], Subjects]
+    reach: Reach
+    rows: RowShape = field(default_factory=RowShape)
     check: DepartmentCheck | None = None
+    _writer: RowWriter = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # compiled once, so a shape naming a field the model lacks fails at import
+        object.__setattr__(self, "_writer", RowWriter(self.model, self.rows))
 
     def allows(self, department: Department) -> bool:
         """Whether `department` may send records of this type at all."""
         return department in self.departments
+
+    def to_rows(self, records: Sequence[M], context: RowContext) -> list[Row]:
+        """The rows of statement `upsert` that write `records` (validated), in order."""
+        return self._writer.rows(records, context)
+
+    def subjects_of(self, records: Sequence[M], person_key: PersonKeyOf) -> Subjects:
+        """Every subject `records` (validated) name: a batch's."""
+        return Subjects.union(self.subjects(record, person_key) for record in records)
 
 
 def _classification_check(
@@ -136,61 +161,216 @@ def _list_entry_check(record: ListEntryRecord, department: Department) -> list[t
     ]
 
 
+# --- what records name --------------------------------------------------------------------------
+
+
+class _OfEnterprise(Protocol):
+    @property
+    def uscc(self) -> str: ...
+
+
+class _OfPersonInEnterprise(_OfEnterprise, Protocol):
+    @property
+    def id_number(self) -> str: ...
+
+
+def _enterprise(record: _OfEnterprise, _: PersonKeyOf) -> Subjects:
+    return Subjects(usccs=frozenset((record.uscc,)))
+
+
+def _person(record: PersonRecord, person_key: PersonKeyOf) -> Subjects:
+    return Subjects(person_keys=frozenset((person_key(record.id_number),)))
+
+
+def _person_in_enterprise(record: _OfPersonInEnterprise, person_key: PersonKeyOf) -> Subjects:
+    return Subjects(frozenset((record.uscc,)), frozenset((person_key(record.id_number),)))
+
+
+def _shareholding(record: ShareholdingRecord, person_key: PersonKeyOf) -> Subjects:
+    return party(record.holder, person_key, record.uscc)
+
+
+def _listed(record: ListEntryRecord, person_key: PersonKeyOf) -> Subjects:
+    return party(record.subject, person_key)
+
+
+def _fact_of_id(record: PenaltyRepairRecord | ListRemovalRecord, _: PersonKeyOf) -> Subjects:
+    # the sender's penalty repaired, or its entry removed
+    return Subjects(fact_ids=frozenset((record.id,)))
+
+
+def _record_objected_to(record: ObjectionResolutionRecord, _: PersonKeyOf) -> Subjects:
+    return Subjects(fact_ids=frozenset((record.record_id,)))
+
+
+def _order(record: PaymentRecord | WaybillRecord, _: PersonKeyOf) -> Subjects:
+    # the order's seller, whose three-document match the payment or waybill moves
+    return Subjects(fact_ids=frozenset((record.order_id,)))
+
+
+def _payer_and_payee(record: TradePaymentRecord, _: PersonKeyOf) -> Subjects:
+    return Subjects(usccs=frozenset((record.payer_uscc, record.payee_uscc)))
+
+
+# --- what rows derive from records --------------------------------------------------------------
+
+
+def _person_props(record: PersonRecord, context: RowContext) -> Row:
+    return {
+        "personKey": context.person_key(record.id_number),
+        "idMasked": mask_id_number(record.id_number),
+    }
+
+
+def _person_key_row(record: _OfPersonInEnterprise, context: RowContext) -> Row:
+    return {"personKey": context.person_key(record.id_number)}
+
+
+def _holder_row(record: ShareholdingRecord, context: RowContext) -> Row:
+    return party_row("holder", record.holder, context)
+
+
+def _subject_row(record: ListEntryRecord, context: RowContext) -> Row:
+    return party_row("subject", record.subject, context)
+
+
+def _address_key(record: AddressRecord, _: RowContext) -> Row:
+    return {"key": normalise_address(record.address)}
+
+
 def _types(*types: RecordType[Any]) -> dict[str, RecordType[Any]]:
     return {t.name: t for t in types}
 
 
 _SAMR: Final = frozenset({Department.SAMR})
+_OWN, _NETWORK = Reach.OWN, Reach.NETWORK
+_KEYED_BY_USCC: Final = RowShape(row=("uscc",))
+_PERSON_IN_ENTERPRISE: Final = RowShape(
+    row=("uscc",), derived=("id_number",), row_extra=_person_key_row
+)
+_MARKS_OWN_FACT: Final = RowShape(row=("id",), department="row")
+_PERIOD: Final = ("since", "until")
 
 RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
-    RecordType("samr.enterprise@1", EnterpriseRecord, _SAMR, "enterprises", r.enterprise_rows),
-    RecordType("samr.person@1", PersonRecord, _SAMR, "persons", r.person_rows),
+    RecordType("samr.enterprise@1", EnterpriseRecord, _SAMR, "enterprises", _enterprise, _OWN),
+    RecordType(
+        "samr.person@1",
+        PersonRecord,
+        _SAMR,
+        "persons",
+        _person,
+        _OWN,
+        RowShape(derived=("id_number",), props_extra=_person_props),
+    ),
     RecordType(
         "samr.legal_representative@1",
         LegalRepresentativeRecord,
         _SAMR,
         "legal_representatives",
-        r.legal_representative_rows,
+        _person_in_enterprise,
+        _NETWORK,
+        _PERSON_IN_ENTERPRISE,
     ),
-    RecordType("samr.officer@1", OfficerRecord, _SAMR, "officers", r.officer_rows),
     RecordType(
-        "samr.shareholding@1", ShareholdingRecord, _SAMR, "shareholdings", r.shareholding_rows
+        "samr.officer@1",
+        OfficerRecord,
+        _SAMR,
+        "officers",
+        _person_in_enterprise,
+        _NETWORK,
+        _PERSON_IN_ENTERPRISE,
     ),
-    RecordType("samr.address@1", AddressRecord, _SAMR, "addresses", r.address_rows),
-    RecordType("samr.phone@1", PhoneRecord, _SAMR, "phones", r.phone_rows),
-    RecordType("filing@1", FilingRecord, ALL_DEPARTMENTS, "filings", r.filing_rows),
-    RecordType("penalty@1", PenaltyRecord, ALL_DEPARTMENTS, "penalties", r.penalty_rows),
+    RecordType(
+        "samr.shareholding@1",
+        ShareholdingRecord,
+        _SAMR,
+        "shareholdings",
+        _shareholding,
+        _NETWORK,
+        RowShape(row=("uscc",), derived=("holder",), row_extra=_holder_row),
+    ),
+    RecordType(
+        "samr.address@1",
+        AddressRecord,
+        _SAMR,
+        "addresses",
+        _enterprise,
+        _NETWORK,  # a shared address is a tie
+        RowShape(row=("uscc",), rel=_PERIOD, rename={"address": "text"}, props_extra=_address_key),
+    ),
+    RecordType(
+        "samr.phone@1",
+        PhoneRecord,
+        _SAMR,
+        "phones",
+        _enterprise,
+        _OWN,
+        RowShape(row=("uscc",), rel=_PERIOD, rename={"phone": "number"}),
+    ),
+    RecordType(
+        "filing@1",
+        FilingRecord,
+        ALL_DEPARTMENTS,
+        "filings",
+        _enterprise,
+        _OWN,
+        RowShape(row=("uscc", "shared_with")),
+    ),
+    RecordType(
+        "penalty@1",
+        PenaltyRecord,
+        ALL_DEPARTMENTS,
+        "penalties",
+        _enterprise,
+        _OWN,
+        # a penalty sent again without `repairedOn` must not erase a repair recorded since
+        RowShape(row=("uscc",), department="props", unset_if_none=("repaired_on",)),
+    ),
     RecordType(
         "penalty.repair@1",
         PenaltyRepairRecord,
         ALL_DEPARTMENTS,
         "penalty_repairs",
-        r.penalty_repair_rows,
+        _fact_of_id,
+        _OWN,
+        _MARKS_OWN_FACT,
     ),
     RecordType(
         "list.entry@1",
         ListEntryRecord,
         ALL_DEPARTMENTS,
         "list_entries",
-        r.list_entry_rows,
+        _listed,
+        _NETWORK,  # a listing reaches those its subject represents or controls
+        RowShape(derived=("subject",), department="props", row_extra=_subject_row),
         _list_entry_check,
     ),
     RecordType(
-        "list.removal@1", ListRemovalRecord, ALL_DEPARTMENTS, "list_removals", r.list_removal_rows
+        "list.removal@1",
+        ListRemovalRecord,
+        ALL_DEPARTMENTS,
+        "list_removals",
+        _fact_of_id,
+        _NETWORK,
+        _MARKS_OWN_FACT,
     ),
     RecordType(
         "objection.resolution@1",
         ObjectionResolutionRecord,
         ALL_DEPARTMENTS,
         "objection_resolutions",
-        r.objection_resolution_rows,
+        _record_objected_to,
+        _NETWORK,  # a withdrawn list entry no longer reaches anyone
+        RowShape(row=("record_id",), rename={"record_id": "id"}, department="row"),
     ),
     RecordType(
         "classification@1",
         ClassificationRecord,
         frozenset(SCHEME_DEPARTMENT.values()),
         "classifications",
-        r.classification_rows,
+        _enterprise,
+        _OWN,
+        RowShape(row=("uscc",), department="props"),
         _classification_check,
     ),
     RecordType(
@@ -198,60 +378,85 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         DeclarationRecord,
         frozenset({Department.CUSTOMS}),
         "declarations",
-        r.declaration_rows,
+        _enterprise,
+        _OWN,
+        _KEYED_BY_USCC,
     ),
     RecordType(
         "customs.return@1",
         ReturnRecord,
         frozenset({Department.CUSTOMS}),
         "returns",
-        r.return_rows,
+        _enterprise,
+        _OWN,
+        _KEYED_BY_USCC,
     ),
     RecordType(
         "trade.order@1",
         OrderRecord,
         frozenset({Department.COMMERCE, Department.CUSTOMS}),
         "orders",
-        r.order_rows,
+        _enterprise,
+        _OWN,
+        _KEYED_BY_USCC,
     ),
     RecordType(
         "trade.payment@1",
         PaymentRecord,
         frozenset({Department.BANK, Department.CUSTOMS}),
         "payments",
-        r.payment_rows,
+        _order,
+        _OWN,
     ),
     RecordType(
         "logistics.waybill@1",
         WaybillRecord,
         frozenset({Department.LOGISTICS, Department.CUSTOMS}),
         "waybills",
-        r.waybill_rows,
+        _order,
+        _OWN,
     ),
     RecordType(
         "commerce.overseas_warehouse@1",
         OverseasWarehouseRecord,
         frozenset({Department.COMMERCE}),
         "overseas_warehouses",
-        r.overseas_warehouse_rows,
+        _enterprise,
+        _OWN,
+        RowShape(row=("uscc",), rel=_PERIOD),
     ),
     RecordType(
         "tax.refund@1",
         TaxRefundRecord,
         frozenset({Department.TAX}),
         "tax_refunds",
-        r.tax_refund_rows,
+        _enterprise,
+        _OWN,
+        _KEYED_BY_USCC,
     ),
-    RecordType("bank.loan@1", LoanRecord, frozenset({Department.BANK}), "loans", r.loan_rows),
+    RecordType(
+        "bank.loan@1",
+        LoanRecord,
+        frozenset({Department.BANK}),
+        "loans",
+        _enterprise,
+        _OWN,
+        _KEYED_BY_USCC,
+    ),
     RecordType(
         "bank.trade_payment@1",
         TradePaymentRecord,
         frozenset({Department.BANK}),
         "trade_payments",
-        r.trade_payment_rows,
+        _payer_and_payee,
+        _OWN,
+        RowShape(
+            row=("payer_uscc", "payee_uscc"), rename={"payer_uscc": "payer", "payee_uscc": "payee"}
+        ),
     ),
 )
-"""Every record type by name (`<domain>.<name>@<version>`)."""
+"""Every record type by name (`<domain>.<name>@<version>`), each with what its records name
+and how its rows differ from its model."""
 
 
 def get_record_type(name: str) -> RecordType[Any]:

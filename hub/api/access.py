@@ -27,13 +27,13 @@ from auth.catalog import Catalog
 from auth.policy import (
     Decision,
     apply_mask,
-    row_params,
-    row_predicate,
-    row_scope,
+    enterprise_visibility,
+    visibility_params,
+    visibility_predicate,
     without_consent,
 )
 from auth.principal import Principal
-from hub.repository import RowFilter
+from hub.repository import VisibilityFilter
 
 
 def denial(decision: Decision, type_name: str, field_name: str) -> GraphQLError:
@@ -41,9 +41,12 @@ def denial(decision: Decision, type_name: str, field_name: str) -> GraphQLError:
     return GraphQLError(decision.message(type_name, field_name), extensions=decision.extensions())
 
 
-def row_filter(catalog: Catalog, principal: Principal, now: dt.datetime) -> RowFilter:
-    scope = row_scope(catalog, principal)
-    return RowFilter(predicate=row_predicate(scope), params=row_params(scope, now))
+def visibility_filter(catalog: Catalog, principal: Principal, now: dt.datetime) -> VisibilityFilter:
+    """The enterprises `principal` may see, as the enterprise reads apply them at `now`."""
+    visibility = enterprise_visibility(catalog, principal)
+    return VisibilityFilter(
+        predicate=visibility_predicate(visibility), params=visibility_params(visibility, now)
+    )
 
 
 class FieldPolicy(SchemaExtension):

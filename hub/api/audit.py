@@ -14,8 +14,8 @@ What is recorded as read is what the answer carries, decided from the executed r
 A root answered null without data (unknown, hidden, no consent) therefore reads nothing; a
 request that read nothing is recorded only if something was refused (FORBIDDEN), as such.
 
-Recording only queues the event (`auth.audit.AuditLog.record`); the hash chain is written in
-the background, so the request does not wait for it.
+Recording only queues the event (`auth.audit.writer.AuditLog.record`); the hash chain is
+written in the background, so the request does not wait for it.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from auth.audit import AuditEvent, outcome_for
+from auth.audit.events import AuditEvent, outcome_for
+from auth.catalog import VisibilityMode
 from auth.consents import admitting_consents
-from auth.policy import RowMode, row_scope
+from auth.policy import enterprise_visibility
 from hub.api.context import Context
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class AuditTrail(SchemaExtension):
         yield
         execution = self.execution_context
         context = execution.context
-        if not isinstance(context, Context) or context.audit is None:
+        if not isinstance(context, Context):
             return
         result = execution.result
         errors = (result.errors or []) if result is not None else []
@@ -73,7 +74,7 @@ class AuditTrail(SchemaExtension):
             fields=fields_read(document, execution.operation_name, data, errors),
         )
         try:
-            context.audit.record(event)
+            context.services.audit.record(event)
         except RuntimeError:
             # the hub is shutting down and the trail is closed: say so loudly, never silently
             logger.error("audit trail closed; not recorded: %s", event)
@@ -81,14 +82,18 @@ class AuditTrail(SchemaExtension):
 
 async def _consents(context: Context, touched: set[str]) -> set[str]:
     """The consents a bank's or insurer's read was made under: those its scope checks used,
-    and those admitting the enterprises it read (the row policy checks them in the query)."""
+    and those admitting the enterprises it read (the visibility policy checks them in the query)."""
     principal = context.principal
-    if not touched or row_scope(context.catalog, principal).mode is not RowMode.CONSENTED:
+    if (
+        not touched
+        or enterprise_visibility(context.services.rules.catalog, principal).mode
+        is not VisibilityMode.CONSENTED
+    ):
         return context.consents_used
-    state = context.request.app.state
+    services = context.services
     admitting = await admitting_consents(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         usccs=sorted(touched),
         institution=principal.institution or "",
         now=context.now,

@@ -1,7 +1,7 @@
 """Watching enterprises: `ratingChanged` and `listStatusChanged` subscriptions (over
 graphql-transport-ws) and `changesSince(cursor)` for polling clients.
 
-Both show only enterprises the caller may see now, under the same row policy as every read;
+Both show only enterprises the caller may see now, under the same visibility policy as every read;
 a bank or insurer only those whose active consent covers credit:read, checked for each change,
 so a revoked consent stops the flow at once. A list-status change shows only the lists the
 caller may see (banks: the published ones). Every change delivered is audited like a read.
@@ -15,13 +15,14 @@ from typing import Annotated
 
 import strawberry
 
-from auth.audit import AuditEvent
-from auth.policy import RowMode, list_scope, row_scope
+from auth.audit.events import AuditEvent
+from auth.catalog import VisibilityMode
+from auth.policy import enterprise_visibility, list_visibility
 from hub.api.access import denial
 from hub.api.context import Info
 from hub.api.errors import checked_uscc
 from hub.api.http_guard import token_holds
-from hub.api.pagination import bad_cursor, decode_cursor, encode_cursor, page_size
+from hub.api.pagination import bad_cursor, bounded, decode_cursor, encode_cursor
 from hub.credit.changes import (
     LIST_STATUS,
     RATING,
@@ -31,8 +32,6 @@ from hub.credit.changes import (
     head_seq,
     watchable,
 )
-
-CHANGES_PAGE_MAX = 500
 
 
 @strawberry.type(description="An enterprise's grade or score changed.")
@@ -120,24 +119,24 @@ def _checked(usccs: list[str] | None) -> list[str] | None:
 async def changes_page(
     info: Info, cursor: str | None, first: int | None, usccs: list[str] | None
 ) -> ChangesPage:
-    state = info.context.request.app.state
-    size = page_size(first, 100, CHANGES_PAGE_MAX)
+    services = info.context.services
+    size = bounded(first, services.settings.limits.changes)
     wanted = _checked(usccs)
     if cursor is None:  # start watching now
-        head = await head_seq(state.driver, state.settings.neo4j_database)
+        head = await head_seq(services.driver, services.database)
         return ChangesPage(changes=[], cursor=encode_cursor(str(head), "change"), has_more=False)
     after = _seq(cursor)
     page = await changes_since(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         after=after,
         limit=size,
-        scope=row_scope(info.context.catalog, info.context.principal),
+        visibility=enterprise_visibility(services.rules.catalog, info.context.principal),
         kinds=_kinds(info),
         usccs=wanted,
         now=info.context.now,
     )
-    lists = list_scope(info.context.catalog, info.context.principal).lists
+    lists = list_visibility(services.rules.catalog, info.context.principal).lists
     shown = [seen for c in page.changes if (seen := c.seen_through(lists)) is not None]
     for change in shown:
         info.context.loaders.touched.add(change.uscc)  # audited as a read
@@ -172,11 +171,11 @@ async def _watch(
     if not decision.allowed:
         raise denial(decision, "Subscription", field_name)
     wanted = set(_checked(usccs) or ())
-    state = context.request.app.state
-    feed: ChangeFeed = state.change_feed
-    scope = row_scope(context.catalog, context.principal)
-    lists = list_scope(context.catalog, context.principal).lists
-    if scope.mode is RowMode.NONE:
+    services = context.services
+    feed: ChangeFeed = services.change_feed
+    visibility = enterprise_visibility(services.rules.catalog, context.principal)
+    lists = list_visibility(services.rules.catalog, context.principal).lists
+    if visibility.mode is VisibilityMode.NONE:
         return
     async for batch in feed.subscribe():
         candidates = [c for c in batch if c.kind == kind and (not wanted or c.uscc in wanted)]
@@ -185,11 +184,11 @@ async def _watch(
         if not await token_holds(context.request):
             return  # the token expired or was revoked: the socket is closed with the reason
         allowed = await watchable(
-            state.driver,
-            state.settings.neo4j_database,
+            services.driver,
+            services.database,
             [c.uscc for c in candidates],
-            scope,
-            now=state.clock(),  # each delivery as of its own moment: a consent can end meanwhile
+            visibility,
+            now=services.clock(),  # each delivery as of its own moment: a consent can end meanwhile
         )
         for change in candidates:
             seen = change.seen_through(lists) if change.uscc in allowed else None
@@ -204,9 +203,7 @@ _SUBSCRIPTION_FIELD = {RATING: "ratingChanged", LIST_STATUS: "listStatusChanged"
 
 def _audit(info: Info, operation: str, usccs: Sequence[str]) -> None:
     context = info.context
-    if context.audit is None:
-        return
-    context.audit.record(
+    context.services.audit.record(
         AuditEvent.for_request(
             context.principal,
             query=f"subscription {operation}",
@@ -216,6 +213,22 @@ def _audit(info: Info, operation: str, usccs: Sequence[str]) -> None:
             fields=[_SUBSCRIPTION_FIELD[operation]],
         )
     )
+
+
+@strawberry.type
+class ChangesQuery:
+    @strawberry.field(
+        description="Rating and list-status changes after `cursor` of the enterprises you may "
+        "watch, oldest first; without a cursor, the cursor of now (start watching)."
+    )
+    async def changes_since(
+        self,
+        info: Info,
+        cursor: str | None = None,
+        first: int | None = None,
+        usccs: list[str] | None = None,
+    ) -> ChangesPage | None:
+        return await changes_page(info, cursor, first, usccs)
 
 
 @strawberry.type

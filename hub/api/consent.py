@@ -59,16 +59,17 @@ async def grant(
     scopes: list[str],
     expires_at: dt.datetime,
 ) -> ConsentType:
-    state = info.context.request.app.state
+    services = info.context.services
     now = info.context.now
     try:
         consent = await grant_consent(
-            state.driver,
-            state.settings.neo4j_database,
+            services.driver,
+            services.database,
             uscc=own_uscc(info, "manages its consents"),
             institution=institution,
             purpose=Purpose(purpose.value),
             scopes=scopes,
+            consentable=services.rules.catalog.consents.scopes,
             expires_at=checked_moment(expires_at, "expiresAt") or expires_at,
             client_id=info.context.principal.client_id,
             now=now,
@@ -79,11 +80,11 @@ async def grant(
 
 
 async def revoke(info: Info, consent_id: str) -> ConsentType | None:
-    state = info.context.request.app.state
+    services = info.context.services
     now = info.context.now
     consent = await revoke_consent(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         uscc=own_uscc(info, "manages its consents"),
         consent_id=consent_id,
         now=now,
@@ -94,16 +95,23 @@ async def revoke(info: Info, consent_id: str) -> ConsentType | None:
 
 
 async def mine(info: Info, include_ended: bool) -> list[ConsentType]:
-    state = info.context.request.app.state
+    services = info.context.services
     now = info.context.now
     found = await consents_of(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         own_uscc(info, "manages its consents"),
         include_ended=include_ended,
         now=now,
     )
     return [_out(c, now) for c in found]
+
+
+@strawberry.type
+class ConsentQuery:
+    @strawberry.field(description="Your consents to banks and insurers, newest first.")
+    async def my_consents(self, info: Info, include_ended: bool = False) -> list[ConsentType]:
+        return await mine(info, include_ended)
 
 
 @strawberry.type

@@ -1,4 +1,5 @@
-"""What every resolver receives: who is asking, what they may see, the request's loaders."""
+"""What every resolver receives: the hub's services, who is asking, what they may see, the
+request's loaders."""
 
 from __future__ import annotations
 
@@ -11,28 +12,23 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from auth.audit import AuditLog
-from auth.catalog import Catalog
 from auth.policy import Decision
 from auth.principal import Principal
 from hub.api.loaders import Loaders
-from hub.repository import EnterpriseReader
-from hub.settings import Settings
+from hub.bootstrap import Services
 
 
 @dataclass
 class Context:
     request: Request | WebSocket
-    reader: EnterpriseReader
+    services: Services
+    """What the hub was put together from at start (`hub.bootstrap`)."""
     loaders: Loaders
-    settings: Settings
-    catalog: Catalog
     principal: Principal
     decide: Callable[[str, str], Decision]
     now: dt.datetime
     """The instant the request works as of (the hub's clock, read once per operation)."""
     purpose: str | None = None
-    audit: AuditLog | None = None
     connection_params: dict[str, object] | None = None
     """A WebSocket's connection_init payload (strawberry sets it; it carries the token)."""
     consents_used: set[str] = field(default_factory=set)

@@ -2,22 +2,29 @@
 the request's variables before anything runs (`hub.api.limits.OperationLimits` refuses an
 operation over `HUB_MAX_QUERY_COST`).
 
-Each field costs 1, and a field with a `first` or `limit` argument multiplies what it selects
-by that argument: a literal, or the value the request gives the variable (its default when the
-request gives none; the largest allowed page when neither says). A field taking a list whose
-every item is one result (`_entities(representations: ...)`) multiplies what it selects by
-the list's length. Depth, alias and token limits alone let a query ask for 100 edges of 100
-edges of 100 edges, or 150,000 entities at once; the cost limit refuses that.
+Each field costs 1, and a list field the limits table sizes (`hub.settings.SIZED_FIELDS`)
+multiplies what it selects by its size: the literal or the variable's value the request gives
+its argument, else the field's default from the same table, which is what the resolver will
+use. So a query costs the same whether it writes `first: 20`, passes 20 in a variable or
+leaves `first` out where 20 is the default. A field taking a list whose every item is one
+result (`_entities(representations: ...)`) multiplies what it selects by the list's length.
+Depth, alias and token limits alone let a query ask for 100 edges of 100 edges of 100 edges, or
+150,000 entities at once; the cost limit refuses that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
@@ -25,11 +32,11 @@ from graphql import (
     SelectionSetNode,
     ValueNode,
     VariableNode,
+    get_named_type,
 )
 from graphql.utilities import value_from_ast_untyped
 
-_SIZED_ARGUMENTS = ("first", "limit")
-"""Arguments bounding how many items a list field returns."""
+from hub.settings import SIZED_FIELDS, FieldLimits
 
 _ONE_RESULT_PER_ITEM = ("representations",)
 """List arguments whose every item is one result (federation's `_entities`)."""
@@ -38,6 +45,7 @@ ENTITIES_FIELD = "_entities"
 REPRESENTATIONS = "representations"
 
 Variables = Mapping[str, object]
+Fragments = Mapping[str, FragmentDefinitionNode]
 
 
 def operation_variables(operation: OperationDefinitionNode, given: Variables | None) -> Variables:
@@ -53,48 +61,85 @@ def operation_variables(operation: OperationDefinitionNode, given: Variables | N
     return values
 
 
-def query_cost(
-    selections: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    variable_size: int,
-    seen: frozenset[str] = frozenset(),
-    variables: Variables | None = None,
-) -> int:
-    """The cost of a selection set (fragment cycles are the validator's to refuse);
-    `variable_size` is what a page size the request leaves open counts for."""
-    if selections is None:
-        return 0
-    values = variables or {}
-    total = 0
-    for selection in selections.selections:
-        if isinstance(selection, FieldNode):
-            inner = query_cost(selection.selection_set, fragments, variable_size, seen, values)
-            total += 1 + _multiplier(selection, variable_size, values) * inner
-        elif isinstance(selection, InlineFragmentNode):
-            total += query_cost(selection.selection_set, fragments, variable_size, seen, values)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in seen:
-                total += query_cost(
-                    fragment.selection_set, fragments, variable_size, seen | {name}, values
+@dataclass(frozen=True)
+class CostRule:
+    """Prices operations against `schema`, with list sizes from `limits`."""
+
+    schema: GraphQLSchema
+    limits: FieldLimits
+
+    def cost(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: Fragments,
+        variables: Variables | None = None,
+    ) -> int:
+        """The cost of `operation` with the request's variables (see `operation_variables`)."""
+        root = self.schema.get_root_type(operation.operation)
+        return self._selections(operation.selection_set, root, fragments, variables or {})
+
+    def _selections(
+        self,
+        selections: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        fragments: Fragments,
+        variables: Variables,
+        seen: frozenset[str] = frozenset(),
+    ) -> int:
+        # fragment cycles are the validator's to refuse; `seen` only keeps this walk finite
+        if selections is None:
+            return 0
+        total = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                inner = self._selections(
+                    selection.selection_set,
+                    self._field_type(parent, selection.name.value),
+                    fragments,
+                    variables,
+                    seen,
                 )
-    return total
+                total += 1 + self._multiplier(parent, selection, variables) * inner
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                on = self.schema.get_type(condition.name.value) if condition else parent
+                total += self._selections(selection.selection_set, on, fragments, variables, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is not None and name not in seen:
+                    on = self.schema.get_type(fragment.type_condition.name.value)
+                    total += self._selections(
+                        fragment.selection_set, on, fragments, variables, seen | {name}
+                    )
+        return total
 
+    def _field_type(self, parent: GraphQLNamedType | None, name: str) -> GraphQLNamedType | None:
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return None
+        field = parent.fields.get(name)
+        return None if field is None else get_named_type(field.type)
 
-def _multiplier(field: FieldNode, variable_size: int, variables: Variables) -> int:
-    found = 1
-    for argument in field.arguments or ():
-        name = argument.name.value
-        if name in _SIZED_ARGUMENTS:
-            size = _int_value(argument.value, variables)
-            found = max(found, variable_size if size is None else max(1, size))
-        elif name in _ONE_RESULT_PER_ITEM:
-            found = max(found, _list_length(argument.value, variables))
-    return found
+    def _multiplier(
+        self, parent: GraphQLNamedType | None, field: FieldNode, variables: Variables
+    ) -> int:
+        arguments = {argument.name.value: argument.value for argument in field.arguments or ()}
+        found = 1
+        for name in _ONE_RESULT_PER_ITEM:
+            if name in arguments:
+                found = max(found, _list_length(arguments[name], variables))
+        sized = SIZED_FIELDS.get((parent.name, field.name.value)) if parent else None
+        if sized is not None:
+            argument, entry = sized
+            given = arguments.get(argument) if argument is not None else None
+            size = _int_value(given, variables) if given is not None else None
+            found = max(found, self.limits.of(entry).default if size is None else max(1, size))
+        return found
 
 
 def _int_value(value: ValueNode, variables: Variables) -> int | None:
+    """The int a literal or a variable gives; None when it gives none (null, absent): the
+    resolver then uses the field's default."""
     if isinstance(value, IntValueNode):
         return int(value.value)
     if isinstance(value, VariableNode):

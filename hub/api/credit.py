@@ -1,6 +1,6 @@
 """The credit profile in the API: a rating computed on request from the facts valid at a date.
 
-The enterprise is read through the caller's row filter first, so a hidden enterprise has no
+The enterprise is read through the caller's visibility filter first, so a hidden enterprise has no
 profile (null, exactly like an unknown one); the factors and their evidence need
 credit:explain, the summary credit:read (the catalog says so, the policy checks it).
 """
@@ -11,24 +11,17 @@ import datetime as dt
 
 import strawberry
 
-from auth.catalog import RowMode
-from auth.policy import list_scope, network_detail_visible, row_scope
+from auth.catalog import VisibilityMode
+from auth.policy import enterprise_visibility, list_visibility, network_detail_visible
 from hub.api.context import Info
-from hub.api.errors import checked_day
-from hub.api.lists import (
-    AppliedMeasures,
-    EnterpriseMeasures,
-    applied,
-    checked_department,
-    enterprises_named,
-)
+from hub.api.errors import checked_day, checked_uscc
+from hub.api.measures import AppliedMeasures, applied, checked_department, enterprises_named
 from hub.api.objections import ObjectionType
 from hub.api.objections import of_enterprise as objections_of_enterprise
-from hub.api.pagination import page_size
-from hub.credit import Rating, RatingModel, rate
-from hub.credit.engine import active_list_entries, effective_classifications
+from hub.api.pagination import bounded
+from hub.credit.engine import Rating, effective_classifications
 from hub.credit.facts import PathStep, RatingFacts
-from hub.credit.gather import gather_facts
+from hub.credit.profile import list_entries_shown, rate_as_of
 from hub.credit.reads import enterprise_coverage, rating_history
 
 
@@ -138,20 +131,18 @@ class CreditProfile:
 
     @strawberry.field(description="The enterprise's list entries listed by the date.")
     def list_entries(self, info: Info) -> list[CreditListEntry]:
-        visible = list_scope(info.context.catalog, info.context.principal).lists
-        in_force = {entry.id for entry in active_list_entries(self.facts)}
+        visible = list_visibility(info.context.services.rules.catalog, info.context.principal).lists
         return [
             CreditListEntry(
-                id=e.id,
-                list=e.list,
-                department=e.department,
-                listed_on=e.listed_on,
-                expires_on=e.expires_on,
-                removed_on=e.removed_on,
-                in_force=e.id in in_force,
+                id=shown.entry.id,
+                list=shown.entry.list,
+                department=shown.entry.department,
+                listed_on=shown.entry.listed_on,
+                expires_on=shown.entry.expires_on,
+                removed_on=shown.entry.removed_on,
+                in_force=shown.in_force,
             )
-            for e in self.facts.list_entries
-            if e.list in visible
+            for shown in list_entries_shown(self.facts, visible)
         ]
 
     @strawberry.field(
@@ -159,11 +150,11 @@ class CreditProfile:
         "`department` keeps one department's."
     )
     async def measures(self, info: Info, department: str | None = None) -> list[AppliedMeasures]:
-        state = info.context.request.app.state
-        checked = checked_department(state.joint_rules, department)
-        scope = list_scope(info.context.catalog, info.context.principal)
+        services = info.context.services
+        checked = checked_department(services.rules.joint_rules, department)
+        lists = list_visibility(services.rules.catalog, info.context.principal)
         rows = await enterprise_coverage(
-            state.driver, state.settings.neo4j_database, self.uscc, self.as_of, scope.lists
+            services.driver, services.database, self.uscc, self.as_of, lists.lists
         )
         found = applied(rows, checked)
         info.context.loaders.touch(info.path, enterprises_named(found))
@@ -176,11 +167,14 @@ class CreditProfile:
     async def objections(self, info: Info) -> list[ObjectionType]:
         return await objections_of_enterprise(info, self.uscc)
 
-    @strawberry.field(description="The stored ratings, newest first (history changes only).")
-    async def history(self, info: Info, first: int = 20) -> list[RatingSnapshot]:
-        state = info.context.request.app.state
-        size = page_size(first, 20, 200)
-        rows = await rating_history(state.driver, state.settings.neo4j_database, self.uscc, size)
+    @strawberry.field(
+        description="The stored ratings, newest first (history changes only); `first` defaults "
+        "to 20, at most 200 (the limits table's HUB_LIMITS__RATING_HISTORY)."
+    )
+    async def history(self, info: Info, first: int | None = None) -> list[RatingSnapshot]:
+        services = info.context.services
+        size = bounded(first, services.settings.limits.rating_history)
+        rows = await rating_history(services.driver, services.database, self.uscc, size)
         return [
             RatingSnapshot(
                 score=r.score,
@@ -228,7 +222,7 @@ class CreditProfile:
         )
 
 
-async def credit_profile(
+async def credit_profile_of(
     info: Info, uscc: str, as_of: dt.date | None, consent_scope: str | None = "credit:read"
 ) -> CreditProfile | None:
     """The rating; for a consent-limited caller only under a consent covering `consent_scope`
@@ -236,25 +230,30 @@ async def credit_profile(
     as_of = checked_day(as_of, "asOf")
     if await info.context.loaders.enterprise.load(uscc) is None:
         return None  # unknown, or not the caller's to see: the same answer
-    state = info.context.request.app.state
     if consent_scope is not None and not await consent_allows(info, uscc, consent_scope):
         return None
-    model: RatingModel = state.rating_model
-    day = as_of or info.context.now.date()
-    facts = await gather_facts(
-        state.driver, state.settings.neo4j_database, [uscc], day, model.network.max_hops
+    services = info.context.services
+    rated = await rate_as_of(
+        services.driver,
+        services.database,
+        services.rules.rating_model,
+        uscc,
+        as_of or info.context.now.date(),
     )
     return CreditProfile.from_rating(
-        rate(model, facts[uscc]),
-        facts[uscc],
-        network_detail=network_detail_visible(info.context.catalog, info.context.principal),
+        rated.rating,
+        rated.facts,
+        network_detail=network_detail_visible(services.rules.catalog, info.context.principal),
     )
 
 
 async def consent_allows(info: Info, uscc: str, scope: str) -> bool:
     """For a consent-limited caller (a bank, an insurer): does a consent cover `scope`?"""
     principal = info.context.principal
-    if row_scope(info.context.catalog, principal).mode is not RowMode.CONSENTED:
+    if (
+        enterprise_visibility(info.context.services.rules.catalog, principal).mode
+        is not VisibilityMode.CONSENTED
+    ):
         return True
     found = await info.context.loaders.consent_for(uscc, scope)
     if found is None:
@@ -263,24 +262,16 @@ async def consent_allows(info: Info, uscc: str, scope: str) -> bool:
     return True
 
 
-async def measures_for(
-    info: Info, uscc: str, department: str, as_of: dt.date | None
-) -> EnterpriseMeasures | None:
-    state = info.context.request.app.state
-    checked = checked_department(state.joint_rules, department)
-    assert checked is not None
-    profile = await credit_profile(info, uscc, as_of)
-    if profile is None:
-        return None  # unknown, or not the caller's to see
-    scope = list_scope(info.context.catalog, info.context.principal)
-    rows = await enterprise_coverage(
-        state.driver, state.settings.neo4j_database, uscc, profile.as_of, scope.lists
+@strawberry.type
+class CreditQuery:
+    @strawberry.field(
+        description="The enterprise's credit rating as of a date (default today), with its "
+        "factors and their evidence; null when the hub does not know it."
     )
-    return EnterpriseMeasures(
-        uscc=uscc,
-        department=checked,
-        as_of=profile.as_of,
-        grade=profile.grade,
-        treatment=list(profile.treatment.measures),
-        measures=applied(rows, checked),
-    )
+    async def credit_profile(
+        self, info: Info, uscc: str, as_of: dt.date | None = None
+    ) -> CreditProfile | None:
+        profile = await credit_profile_of(info, checked_uscc(uscc), as_of)
+        if profile is not None:
+            info.context.loaders.touch(info.path, [profile.uscc])
+        return profile

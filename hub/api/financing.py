@@ -1,6 +1,6 @@
 """financingProfile(uscc) for banks and insurers (scope financing:read), under consent.
 
-A bank sees the profile only of an enterprise it may see (row policy: an active consent naming
+A bank sees the profile only of an enterprise it may see (visibility: an active consent naming
 it) whose active consent also covers `financing:read`; otherwise the answer is null, as for an
 unknown enterprise. Every section names the departments its facts come from and the date of
 the newest fact behind it. Loans of other lenders are counted by status, never named.
@@ -9,21 +9,18 @@ the newest fact behind it. Loans of other lenders are counted by status, never n
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
 
 import strawberry
 
-from auth.policy import list_scope
-from graph_schema.dates import add_months
+from auth.policy import list_visibility
 from hub.api.context import Info
-from hub.api.credit import credit_profile
-from hub.credit.reads import enterprise_coverage
-from hub.financing import financing_consent, financing_facts
-
-MONTHS = 12
+from hub.api.credit import CreditProfile, credit_profile_of
+from hub.api.errors import checked_uscc
+from hub.credit.profile import department_measures, is_listed
+from hub.credit.reads import StoredCoverage, enterprise_coverage
+from hub.financing import summary
+from hub.financing.profile import financing_consent, financing_facts
 
 
 @strawberry.type(description="Where a section's facts come from, and how fresh they are.")
@@ -126,143 +123,122 @@ class FinancingProfile:
     data_quality: list[str] = strawberry.field(description="Months or sections without data.")
 
 
-def _money(value: float) -> Decimal:
-    return Decimal(str(round(value, 2)))
+def _provenance(found: summary.Provenance) -> Provenance:
+    return Provenance(departments=found.departments, newest_fact=found.newest_fact)
 
 
-def _provenance(
-    facts: list[dict[str, Any]], departments: dict[str, str], date_key: str
-) -> Provenance:
-    found = sorted({departments[f["source"]] for f in facts if f.get("source") in departments})
-    dates = [f[date_key] for f in facts if f.get(date_key) is not None]
-    return Provenance(departments=found, newest_fact=max(dates) if dates else None)
-
-
-K = TypeVar("K")
-
-
-def _tally(facts: list[dict[str, Any]], key: Callable[[dict[str, Any]], K]) -> dict[K, list[float]]:
-    """How many facts, and their total `value`, by `key`."""
-    tally: dict[K, list[float]] = defaultdict(lambda: [0, 0.0])
-    for fact in facts:
-        tally[key(fact)][0] += 1
-        tally[key(fact)][1] += fact["value"]
-    return tally
-
-
-def _months(today: dt.date) -> list[str]:
-    return [add_months(today, -i).isoformat()[:7] for i in range(MONTHS - 1, -1, -1)]
-
-
-async def financing_profile(info: Info, uscc: str) -> FinancingProfile | None:
-    principal = info.context.principal
-    state = info.context.request.app.state
-    now = info.context.now
-    today = now.date()
-    # the row policy first; the grade and score show only under a consent covering credit:read
-    # too (the catalog's FinancingProfile.grade rule; `hub.api.access` checks it)
-    profile = await credit_profile(info, uscc, today, consent_scope=None)
-    if profile is None:
-        return None
-    consent = None
-    if principal.institution is not None:
-        consent = await financing_consent(
-            state.driver, state.settings.neo4j_database, uscc, principal.institution, now
-        )
-    if consent is None:
-        return None  # no consent covering financing data: as if unknown
-    info.context.consents_used.add(consent["id"])
-    facts = await financing_facts(
-        state.driver,
-        state.settings.neo4j_database,
-        uscc,
-        today,
-        add_months(today, -MONTHS),
-        principal.institution or "",
-    )
-    if facts is None:
-        return None
-    by_month_mode = _tally(facts.exports, lambda d: (d["month"], d["mode"]))
-    returned = _tally(facts.returns, lambda r: r["month"])
-    collected = _tally(facts.collections, lambda c: c["month"])
-    exported = sum(d["value"] for d in facts.exports)
-    declared = sum(d["value"] for d in facts.exports if d["mode"] in ("9710", "9810"))
-    total_collected = sum(c["value"] for c in facts.collections)
-    orders = [f for f in profile.facts.orders if f.ordered_on > add_months(today, -MONTHS)]
-    refunds: dict[str, float] = defaultdict(float)
-    for r in facts.refunds:
-        refunds[r["status"]] += r["amountCny"]
-    loans: dict[str, int] = defaultdict(int)
-    for loan in facts.loans:
-        loans[loan["status"]] += 1
-    rows = await enterprise_coverage(
-        state.driver,
-        state.settings.neo4j_database,
-        uscc,
-        today,
-        list_scope(info.context.catalog, principal).lists,
-    )
-    months_with_exports = {month for month, _ in by_month_mode}
-    missing = [m for m in _months(today) if m not in months_with_exports]
-    quality = [f"no export declared in {', '.join(missing)}"] if missing else []
-    if not facts.warehouses:
-        quality.append("no overseas warehouse reported")
+def _profile(
+    uscc: str,
+    today: dt.date,
+    consent: dict[str, str],
+    found: summary.FinancingSummary,
+    profile: CreditProfile,
+    coverage: list[StoredCoverage],
+) -> FinancingProfile:
     return FinancingProfile(
         uscc=uscc,
         as_of=today,
         consent_id=consent["id"],
         purpose=consent["purpose"],
         exports=[
-            MonthlyExports(month=m, mode=mode, declarations=int(n), value_cny=_money(v))
-            for (m, mode), (n, v) in sorted(by_month_mode.items())
+            MonthlyExports(month=t.month, mode=t.mode, declarations=t.count, value_cny=t.value_cny)
+            for t in found.exports
         ],
-        exports_provenance=_provenance(facts.exports, facts.departments, "on"),
+        exports_provenance=_provenance(found.exports_provenance),
         returns=[
-            MonthlyReturns(month=m, returns=int(n), value_cny=_money(v))
-            for m, (n, v) in sorted(returned.items())
+            MonthlyReturns(month=t.month, returns=t.count, value_cny=t.value_cny)
+            for t in found.returns
         ],
-        returns_provenance=_provenance(facts.returns, facts.departments, "on"),
-        return_rate=(
-            round(sum(r["value"] for r in facts.returns) / exported, 4) if exported else None
-        ),
+        returns_provenance=_provenance(found.returns_provenance),
+        return_rate=found.return_rate,
         collections=[
-            MonthlyCollections(month=m, payments=int(n), value_cny=_money(v))
-            for m, (n, v) in sorted(collected.items())
+            MonthlyCollections(month=t.month, payments=t.count, value_cny=t.value_cny)
+            for t in found.collections
         ],
-        collections_provenance=_provenance(facts.collections, facts.departments, "on"),
-        collection_ratio=round(total_collected / declared, 4) if declared else None,
-        three_document_match_rate=(
-            round(sum(o.matched for o in orders) / len(orders), 4) if orders else None
-        ),
+        collections_provenance=_provenance(found.collections_provenance),
+        collection_ratio=found.collection_ratio,
+        three_document_match_rate=found.three_document_match_rate,
         warehouses=[
             WarehouseStock(
-                id=w["id"],
-                name=w["name"],
-                country=w["country"],
-                city=w["city"],
-                stock_value_cny=_money(w["stockValueCny"]),
-                stock_as_of=w.get("stockAsOf"),
+                id=w.id,
+                name=w.name,
+                country=w.country,
+                city=w.city,
+                stock_value_cny=w.stock_value_cny,
+                stock_as_of=w.stock_as_of,
             )
-            for w in facts.warehouses
+            for w in found.warehouses
         ],
-        warehouses_provenance=_provenance(facts.warehouses, facts.departments, "stockAsOf"),
+        warehouses_provenance=_provenance(found.warehouses_provenance),
         refunds=RefundSummary(
-            claimed_cny=_money(sum(refunds.values())),
-            paid_cny=_money(refunds["PAID"]),
-            pending_cny=_money(refunds["CLAIMED"]),
-            rejected_cny=_money(refunds["REJECTED"]),
-            provenance=_provenance(facts.refunds, facts.departments, "claimedOn"),
+            claimed_cny=found.refunds.claimed_cny,
+            paid_cny=found.refunds.paid_cny,
+            pending_cny=found.refunds.pending_cny,
+            rejected_cny=found.refunds.rejected_cny,
+            provenance=_provenance(found.refunds.provenance),
         ),
         loans=LoanSummary(
-            current=loans["CURRENT"],
-            overdue=loans["OVERDUE"],
-            default=loans["DEFAULT"],
-            provenance=_provenance(facts.loans, facts.departments, "grantedOn"),
+            current=found.loans.current,
+            overdue=found.loans.overdue,
+            default=found.loans.default,
+            provenance=_provenance(found.loans.provenance),
         ),
         grade=profile.grade,
         score=profile.score,
         factor_summary=[f"{f.code} {f.points:+d}" for f in (profile.factors or [])],
-        listed=any(r.kind == "PUNISHMENT" and r.subject_role == "ENTERPRISE" for r in rows),
-        bank_measures=sorted({m for r in rows for m in r.measures.get("BANK", ())}),
-        data_quality=quality,
+        listed=is_listed(coverage),
+        bank_measures=sorted({m for r in coverage for m in department_measures(r, "BANK")}),
+        data_quality=found.data_quality,
     )
+
+
+async def financing_profile_of(info: Info, uscc: str) -> FinancingProfile | None:
+    principal = info.context.principal
+    services = info.context.services
+    now = info.context.now
+    today = now.date()
+    # visibility first; the grade and score show only under a consent covering credit:read
+    # too (the catalog's FinancingProfile.grade rule; `hub.api.access` checks it)
+    profile = await credit_profile_of(info, uscc, today, consent_scope=None)
+    if profile is None:
+        return None
+    consent = None
+    if principal.institution is not None:
+        consent = await financing_consent(
+            services.driver, services.database, uscc, principal.institution, now
+        )
+    if consent is None:
+        return None  # no consent covering financing data: as if unknown
+    info.context.consents_used.add(consent["id"])
+    facts = await financing_facts(
+        services.driver,
+        services.database,
+        uscc,
+        today,
+        summary.window_start(today),
+        principal.institution or "",
+    )
+    if facts is None:
+        return None
+    coverage = await enterprise_coverage(
+        services.driver,
+        services.database,
+        uscc,
+        today,
+        list_visibility(services.rules.catalog, principal).lists,
+    )
+    found = summary.summarise(facts, profile.facts.orders, today)
+    return _profile(uscc, today, consent, found, profile, coverage)
+
+
+@strawberry.type
+class FinancingQuery:
+    @strawberry.field(
+        description="A bank's or insurer's financing view of an enterprise's last 12 months, "
+        "under an active consent covering financing:read; null otherwise."
+    )
+    async def financing_profile(self, info: Info, uscc: str) -> FinancingProfile | None:
+        profile = await financing_profile_of(info, checked_uscc(uscc))
+        if profile is not None:
+            info.context.loaders.touch(info.path, [profile.uscc])
+        return profile

@@ -1,13 +1,14 @@
 """What `/graphql` checks of an HTTP request before GraphQL sees it, and how it refuses.
 
-- The body is read up to `HUB_MAX_BODY_BYTES`: a larger `Content-Length` is refused before
-  anything is read, and a body without one is counted while it arrives, so a huge body is
-  never buffered whole (413).
+- The body is read up to `HUB_MAX_BODY_BYTES` (`hub.request_body`): a larger
+  `Content-Length` is refused before anything is read, and a body without one is counted
+  while it arrives, so a huge body is never buffered whole (413).
 - The body must be UTF-8 JSON (a large body is decoded in a worker thread, off the event
   loop), nested no deeper than the decoder allows, and a JSON object with a string `query`,
   an object `variables`, ...: otherwise 400 naming the problem.
-- Subscriptions run over the websocket (graphql-transport-ws), never over HTTP; a GET runs
-  queries only.
+- Subscriptions run over the websocket (graphql-transport-ws), never over HTTP (400); a GET
+  runs queries only (a mutation is 405), decided where the operation is chosen
+  (`execute_single`), so the document is parsed once.
 - Every refusal is a GraphQL-shaped body: `{"errors": [{"message", "extensions": {"code"}}]}`.
 - A websocket refused in `connection_init` is closed with 4403 and the refusal's code as the
   close reason (`expired`, `revoked`, `purpose_required`, ...). The token it was acknowledged
@@ -53,6 +54,7 @@ from strawberry.types.graphql import OperationType
 
 from auth.verify import TokenError, TokenVerifier
 from hub.ide import OfflineIdeGraphQL
+from hub.request_body import BadContentLength, BodyTooLarge, bounded_body
 
 OFF_LOOP_BYTES = 64 * 1024
 """Bodies at least this large are decoded in a worker thread."""
@@ -99,30 +101,19 @@ def refusal_response(
     )
 
 
-def _too_large(limit: int) -> RequestRefused:
-    return RequestRefused(
-        413,
-        f"the request body is larger than {limit} bytes (HUB_MAX_BODY_BYTES)",
-        "REQUEST_TOO_LARGE",
-    )
-
-
-async def bounded_body(request: Request, limit: int) -> bytes:
-    """The body, or 413 as soon as it is known to exceed `limit` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        try:
-            length = int(declared)
-        except ValueError:
-            raise RequestRefused(400, "Content-Length is not a number", "BAD_REQUEST") from None
-        if length > limit:
-            raise _too_large(limit)
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > limit:
-            raise _too_large(limit)
-    return bytes(received)
+async def guarded_body(request: Request, limit: int) -> bytes:
+    """The body (`hub.request_body.bounded_body`), its refusals GraphQL-shaped: 413 over
+    `limit` bytes, 400 for a Content-Length that is not a number."""
+    try:
+        return await bounded_body(request, limit)
+    except BodyTooLarge:
+        raise RequestRefused(
+            413,
+            f"the request body is larger than {limit} bytes (HUB_MAX_BODY_BYTES)",
+            "REQUEST_TOO_LARGE",
+        ) from None
+    except BadContentLength as error:
+        raise RequestRefused(400, str(error), "BAD_REQUEST") from None
 
 
 def replaying(request: Request, body: bytes) -> Request:
@@ -355,7 +346,7 @@ class GuardedGraphQL(OfflineIdeGraphQL):
         """Run an HTTP request whose caller is known; every refusal is GraphQL-shaped."""
         try:
             if request.method == "POST":
-                request = replaying(request, await bounded_body(request, max_body_bytes))
+                request = replaying(request, await guarded_body(request, max_body_bytes))
             response: Response = await super().run(request, context)
         except RequestRefused as refused:
             return refused.response()
@@ -403,8 +394,11 @@ class GuardedGraphQL(OfflineIdeGraphQL):
                 raise RequestRefused(
                     400, SUBSCRIPTIONS_OVER_WEBSOCKET, "WEBSOCKET_REQUIRED"
                 ) from None
-            raise RequestRefused(
-                405, error.as_http_error_reason(method), "METHOD_NOT_ALLOWED", {"Allow": "POST"}
+            raise RequestRefused(  # a GET asking for a mutation: GET must change nothing
+                405,
+                "a GET request runs queries only: send mutations with POST",
+                "METHOD_NOT_ALLOWED",
+                {"Allow": "POST"},
             ) from None
         except CannotGetOperationTypeError as error:
             raise RequestRefused(400, error.as_http_error_reason(), "BAD_REQUEST") from None

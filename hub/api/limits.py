@@ -9,7 +9,8 @@ HTTP and the websocket).
   spec's "Must provide operation name if query contains multiple operations."
 - `OperationLimits` counts, with the request's variables, the representations passed to
   `_entities` (at most `HUB_MAX_REPRESENTATIONS`, a BAD_USER_INPUT naming the limit) and the
-  cost of the operation (`hub.api.cost`, at most `HUB_MAX_QUERY_COST`), before any resolver
+  cost of the operation (`hub.api.cost`, list sizes from the limits table
+  `HUB_LIMITS__*`, at most `HUB_MAX_QUERY_COST`), before any resolver
   runs, so a refused operation never touches the database.
 """
 
@@ -31,8 +32,9 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from hub.api.cost import operation_variables, query_cost, representation_count
+from hub.api.cost import CostRule, operation_variables, representation_count
 from hub.api.errors import bad_user_input
+from hub.settings import FieldLimits
 
 CACHED_DOCUMENT_CHARS = 16 * 1024
 """Documents up to this size are parsed and validated on the event loop and cached; larger
@@ -95,10 +97,10 @@ class Documents(SchemaExtension):
 class OperationLimits(SchemaExtension):
     """The representation and cost limits, counted with the request's variables."""
 
-    def __init__(self, *, max_cost: int, variable_size: int, max_representations: int) -> None:
+    def __init__(self, *, max_cost: int, limits: FieldLimits, max_representations: int) -> None:
         super().__init__()
         self.max_cost = max_cost
-        self.variable_size = variable_size
+        self.limits = limits
         self.max_representations = max_representations
 
     def on_execute(self) -> Iterator[None]:
@@ -129,9 +131,8 @@ class OperationLimits(SchemaExtension):
                 argument="representations",
                 limit=self.max_representations,
             )
-        cost = query_cost(
-            operation.selection_set, fragments, self.variable_size, variables=variables
-        )
+        rule = CostRule(self.execution_context.schema._schema, self.limits)
+        cost = rule.cost(operation, fragments, variables)
         if cost > self.max_cost:
             name = operation.name.value if operation.name else "the operation"
             raise GraphQLError(

@@ -1,7 +1,7 @@
 """The consolidated lists in the API: jointPunishmentList, jointIncentiveList, measuresFor.
 
 Rows come from what the credit recomputer stored (`hub.credit.reads`); which lists and whose
-rows a caller sees is `auth.policy.list_scope`, applied in the query, so a hidden row is never
+rows a caller sees is `auth.policy.list_visibility`, applied in the query, so a hidden row is never
 read. Fields are checked by the catalog like every other (lists:read; person keys need
 pii:read or graph:read; grades need credit:read).
 """
@@ -9,21 +9,27 @@ pii:read or graph:read; grades need credit:read).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from enum import Enum
 
 import strawberry
 
-from auth.policy import list_scope
+from auth.policy import list_visibility
 from graph_schema.model import ListKind
 from hub.api.context import Info
-from hub.api.errors import bad_user_input, checked_day, shown
-from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.credit import credit_profile_of
+from hub.api.errors import checked_day, checked_uscc
+from hub.api.measures import (
+    CoverageStep,
+    EnterpriseMeasures,
+    applied,
+    checked_department,
+    enterprises_named,
+    steps,
+)
+from hub.api.pagination import bounded, decode_cursor, encode_cursor
 from hub.api.types import PageInfo, Person
-from hub.credit.facts import PathStep
-from hub.credit.joint_rules import JointRules
-from hub.credit.reads import ListQuery, StoredCoverage, joint_list_page
-
-DEFAULT_PAGE, MAX_PAGE = 50, 500
+from hub.credit.reads import ListQuery, StoredCoverage, enterprise_coverage, joint_list_page
 
 
 @strawberry.enum(description="Whom a list row covers.")
@@ -36,16 +42,6 @@ class SubjectType(Enum):
 class DepartmentMeasures:
     department: str
     measures: list[str]
-
-
-@strawberry.type(description="One node of the path from a list entry to the subject it covers.")
-class CoverageStep:
-    label: str = strawberry.field(description="ListEntry, Enterprise, Person or Classification.")
-    key: str | None = strawberry.field(
-        description="The entry or classification id, or the enterprise's USCC; null for a person."
-    )
-    person_key: str | None = strawberry.field(description="A person's key (personal data).")
-    relationship: str | None = strawberry.field(description="The relationship to the next node.")
 
 
 @strawberry.type(
@@ -106,41 +102,6 @@ class JointListFilter:
     zone: str | None = None
 
 
-@strawberry.type(description="Measures that apply to an enterprise because of one cause.")
-class AppliedMeasures:
-    kind: str = strawberry.field(description="PUNISHMENT or INCENTIVE.")
-    list_kind: ListKind = strawberry.field(name="list")
-    cause: str
-    relation: str
-    valid_until: dt.date | None
-    measures: list[str]
-    path: list[CoverageStep]
-
-
-@strawberry.type(description="What one department must do with one enterprise on a date.")
-class EnterpriseMeasures:
-    uscc: str
-    department: str
-    as_of: dt.date
-    grade: str | None = strawberry.field(description="The enterprise's grade (credit:read).")
-    treatment: list[str] | None = strawberry.field(description="What the grade means.")
-    measures: list[AppliedMeasures] = strawberry.field(
-        description="Measures of this department from the lists covering the enterprise."
-    )
-
-
-def steps(path: tuple[PathStep, ...]) -> list[CoverageStep]:
-    return [
-        CoverageStep(
-            label=step.label,
-            key=None if step.label == "Person" else step.key,
-            person_key=step.key if step.label == "Person" else None,
-            relationship=step.relationship,
-        )
-        for step in path
-    ]
-
-
 def enterprises_of(row: StoredCoverage) -> list[str]:
     """The enterprises a list row names: its subject, if an enterprise, and those on its path."""
     subject = [row.subject_key] if row.subject_type == "ENTERPRISE" else []
@@ -178,16 +139,6 @@ def _entry(row: StoredCoverage) -> JointListEntry:
     )
 
 
-def checked_department(rules: JointRules, department: str | None) -> str | None:
-    if department is None or department in rules.departments:
-        return department
-    raise bad_user_input(
-        f"department {shown(department)!r} has no measures in joint rules {rules.version}; "
-        f"known: {', '.join(rules.departments)}",
-        argument="department",
-    )
-
-
 async def joint_list(
     info: Info,
     kind: str,
@@ -197,10 +148,10 @@ async def joint_list(
     as_of: dt.date | None,
     include_ended: bool,
 ) -> JointListConnection:
-    state = info.context.request.app.state
+    services = info.context.services
     where = filter or JointListFilter()
-    scope = list_scope(info.context.catalog, info.context.principal)
-    size = page_size(first, DEFAULT_PAGE, MAX_PAGE)
+    scope = list_visibility(services.rules.catalog, info.context.principal)
+    size = bounded(first, services.settings.limits.joint_lists)
     query = ListQuery(
         kind=kind,
         lists=scope.lists,
@@ -210,11 +161,11 @@ async def joint_list(
         list=where.list_kind.value if where.list_kind else None,
         subject_type=where.subject_type.value if where.subject_type else None,
         zone=where.zone,
-        department=checked_department(state.joint_rules, where.department),
+        department=checked_department(services.rules.joint_rules, where.department),
         only_uscc=scope.only_uscc,
         include_ended=include_ended,
     )
-    rows = await joint_list_page(state.driver, state.settings.neo4j_database, query)
+    rows = await joint_list_page(services.driver, services.database, query)
     page = rows[:size]
     info.context.loaders.touch(info.path, (u for row in page for u in enterprises_of(row)))
     edges = [
@@ -226,39 +177,70 @@ async def joint_list(
     )
 
 
-def enterprises_named(measures: list[AppliedMeasures]) -> list[str]:
-    """The enterprises the measures' paths name: what the answer carries of them (audited)."""
-    return [s.key for m in measures for s in m.path if s.label == "Enterprise" and s.key]
+async def measures_for(
+    info: Info, uscc: str, department: str, as_of: dt.date | None
+) -> EnterpriseMeasures | None:
+    services = info.context.services
+    checked = checked_department(services.rules.joint_rules, department)
+    assert checked is not None
+    profile = await credit_profile_of(info, uscc, as_of)
+    if profile is None:
+        return None  # unknown, or not the caller's to see
+    scope = list_visibility(services.rules.catalog, info.context.principal)
+    rows = await enterprise_coverage(
+        services.driver, services.database, uscc, profile.as_of, scope.lists
+    )
+    return EnterpriseMeasures(
+        uscc=uscc,
+        department=checked,
+        as_of=profile.as_of,
+        grade=profile.grade,
+        treatment=list(profile.treatment.measures),
+        measures=applied(rows, checked),
+    )
 
 
-def applied(rows: list[StoredCoverage], department: str | None) -> list[AppliedMeasures]:
-    """Each row's measures (of `department` only, when given), rows without any left out."""
-    found = []
-    for row in rows:
-        texts = (
-            [t for texts in row.measures.values() for t in texts]
-            if department is None
-            else list(row.measures.get(department, ()))
-        )
-        if texts:
-            found.append(
-                AppliedMeasures(
-                    kind=row.kind,
-                    list_kind=ListKind(row.list),
-                    cause=row.cause,
-                    relation=row.relation,
-                    valid_until=row.valid_until,
-                    measures=texts,
-                    path=steps(row.path),
-                )
-            )
-    return found
+def _joint_list_of(kind: str) -> Callable[..., Awaitable[JointListConnection]]:
+    """The resolver of one consolidated list (`kind`: PUNISHMENT or INCENTIVE)."""
+
+    async def resolve(
+        info: Info,
+        filter: JointListFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: dt.date | None = None,
+        include_ended: bool = False,
+    ) -> JointListConnection:
+        return await joint_list(info, kind, filter, first, after, as_of, include_ended)
+
+    return resolve
 
 
-__all__ = [
-    "AppliedMeasures",
-    "EnterpriseMeasures",
-    "JointListConnection",
-    "JointListFilter",
-    "joint_list",
-]
+@strawberry.type
+class ListsQuery:
+    joint_punishment_list: JointListConnection = strawberry.field(
+        resolver=_joint_list_of("PUNISHMENT"),
+        description="The consolidated joint-punishment list: every subject an authoritative "
+        "list entry covers (the enterprise, its responsible persons, enterprises reached "
+        "through them), with the path, each department's measures and the dates. Rows that "
+        "apply on `asOf` (default today), unless `includeEnded`.",
+    )
+    joint_incentive_list: JointListConnection = strawberry.field(
+        resolver=_joint_list_of("INCENTIVE"),
+        description="The consolidated red list: enterprises earning joint incentives (a "
+        "red-list entry, or advanced certified and tax A with no penalty or list entry for "
+        "3 years), with the measures of each department.",
+    )
+
+    @strawberry.field(
+        description="What one department must do with one enterprise on a date: its grade's "
+        "treatment and the list measures for that department; null when unknown."
+    )
+    async def measures_for(
+        self, info: Info, uscc: str, department: str, as_of: dt.date | None = None
+    ) -> EnterpriseMeasures | None:
+        found = await measures_for(info, checked_uscc(uscc), department, as_of)
+        if found is not None:  # the enterprise, and those its measures' paths name
+            named = enterprises_named(found.measures)
+            info.context.loaders.touch(info.path, [found.uscc, *named])
+        return found

@@ -9,7 +9,7 @@ from typing import Any
 from graphql.pyutils import Path
 from strawberry.dataloader import DataLoader
 
-from hub.repository import RELATED_QUERIES, EnterpriseReader, Row, RowFilter
+from hub.repository import RELATED_QUERIES, EnterpriseReader, Row, VisibilityFilter
 
 
 def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, list[Row]]:
@@ -32,9 +32,11 @@ def _consent_loader(lookup: ConsentLookup | None) -> DataLoader[str, dict[str, s
     return DataLoader(load_fn=load)
 
 
-def _enterprise_loader(reader: EnterpriseReader, rows: RowFilter) -> DataLoader[str, Row | None]:
+def _enterprise_loader(
+    reader: EnterpriseReader, visibility: VisibilityFilter
+) -> DataLoader[str, Row | None]:
     async def load(usccs: list[str]) -> Sequence[Row | None]:
-        found = await reader.enterprises(usccs, rows)
+        found = await reader.enterprises(usccs, visibility)
         return [found.get(uscc) for uscc in usccs]
 
     return DataLoader(load_fn=load)
@@ -42,16 +44,16 @@ def _enterprise_loader(reader: EnterpriseReader, rows: RowFilter) -> DataLoader[
 
 @dataclass
 class Loaders:
-    """The request's loaders. Every enterprise goes through the caller's row filter, so an
-    Enterprise object exists only for a row the caller may see, and the relation loaders,
-    keyed by such enterprises, need no filter of their own."""
+    """The request's loaders. Every enterprise goes through the caller's visibility filter, so
+    an Enterprise object exists only for an enterprise the caller may see, and the relation
+    loaders, keyed by such enterprises, need no filter of their own."""
 
     reader: EnterpriseReader
-    rows: RowFilter
+    visibility: VisibilityFilter
     consent_lookup: ConsentLookup | None = None
     """The caller's consents, for a consent-limited caller (a bank, an insurer); else None."""
     enterprise: DataLoader[str, Row | None] = field(init=False)
-    """Reads through the row filter; loading an enterprise is not reading it for the audit
+    """Reads through the visibility filter; loading an enterprise is not reading it for the audit
     trail (a resolver may load it only to check it is visible, then answer null): whoever
     puts an enterprise's data into the answer says so with `touch`."""
     touched: set[str] = field(default_factory=set)
@@ -63,7 +65,7 @@ class Loaders:
     consents: DataLoader[str, dict[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.enterprise = _enterprise_loader(self.reader, self.rows)
+        self.enterprise = _enterprise_loader(self.reader, self.visibility)
         self.consents = _consent_loader(self.consent_lookup)
         self.related = {name: _related_loader(self.reader, name) for name in RELATED_QUERIES}
 
@@ -81,7 +83,7 @@ class Loaders:
         loaders with them so the nested fields resolve without another round trip."""
         if not relations:
             return await self.enterprise.load(uscc)
-        found = await self.reader.profiles([uscc], relations, self.rows)
+        found = await self.reader.profiles([uscc], relations, self.visibility)
         if uscc not in found:
             self.enterprise.prime(uscc, None)
             return None

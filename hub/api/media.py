@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 from typing import Final
 
-from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
-
 GRAPHQL_RESPONSE: Final = "application/graphql-response+json"
 JSON: Final = "application/json"
 
@@ -69,21 +67,3 @@ def as_graphql_response(body: bytes) -> tuple[int, bytes]:
         return 200, body
     result.pop("data", None)
     return 400, json.dumps(result, separators=(",", ":")).encode()
-
-
-def is_get_of_a_mutation(query: str | None, operation_name: str | None) -> bool:
-    """Whether a GET asks to run a mutation (the spec's 405: GET must change nothing). A query
-    that does not parse is not one: the parser's own error answers it."""
-    if not query:
-        return False
-    try:
-        document = parse(query)
-    except GraphQLSyntaxError:
-        return False
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [
-        o
-        for o in operations
-        if operation_name is None or (o.name is not None and o.name.value == operation_name)
-    ]
-    return len(chosen) == 1 and chosen[0].operation is not OperationType.QUERY

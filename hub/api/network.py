@@ -2,7 +2,7 @@
 
 Each resolver checks its arguments against the limits in settings, reads through
 `hub.network`, and maps the result to GraphQL types. The root enterprise goes through the
-caller's row filter first, like every enterprise read. A person's name is masked and the ID
+caller's visibility filter first, like every enterprise read. A person's name is masked and the ID
 fragment left out unless the caller holds pii:read.
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Annotated
 
 import strawberry
 
 from auth.policy import mask_person_name
 from hub.api.context import Info
-from hub.api.errors import bad_user_input, shown
+from hub.api.errors import bad_user_input, checked_uscc, shown
+from hub.api.pagination import bounded
 from hub.network import (
     TIE_TYPES,
     GraphEdge,
@@ -25,8 +27,6 @@ from hub.network import (
     shortest_paths,
     upstream_holdings,
 )
-
-MAX_DEPTH, MAX_NODES, MAX_HOPS, MAX_PATHS = 3, 2000, 6, 25
 
 
 @strawberry.type(
@@ -106,12 +106,6 @@ def _types(relation_types: list[str] | None) -> tuple[str, ...]:
     return tuple(sorted(set(relation_types)))
 
 
-def _bounded(name: str, value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise bad_user_input(f"{name} must be between {low} and {high}, got {value}", argument=name)
-    return value
-
-
 def _node(info: Info, node: GraphNode) -> NetworkNode:
     private = node.label == "Person" and not info.context.principal.has("pii:read")
     return NetworkNode(
@@ -146,17 +140,22 @@ def _edge(edge: GraphEdge) -> NetworkEdge:
 
 
 async def graph_around(
-    info: Info, uscc: str, depth: int, relation_types: list[str] | None, limit: int
+    info: Info,
+    uscc: str,
+    depth: int | None,
+    relation_types: list[str] | None,
+    limit: int | None,
 ) -> RelationshipGraph | None:
     types = _types(relation_types)
-    _bounded("depth", depth, 1, MAX_DEPTH)
-    _bounded("limit", limit, 1, MAX_NODES)
+    limits = info.context.services.settings.limits
+    depth = bounded(depth, limits.graph_depth, "depth")
+    limit = bounded(limit, limits.graph_nodes, "limit")
     if await info.context.loaders.enterprise.load(uscc) is None:
         return None
-    state = info.context.request.app.state
+    services = info.context.services
     graph = await relationship_graph(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         uscc,
         depth=depth,
         types=types,
@@ -175,22 +174,23 @@ async def graph_around(
 
 
 async def paths_between(
-    info: Info, source: str, target: str, max_hops: int, relation_types: list[str] | None
+    info: Info, source: str, target: str, max_hops: int | None, relation_types: list[str] | None
 ) -> list[NetworkPath]:
     types = _types(relation_types)
-    _bounded("maxHops", max_hops, 1, MAX_HOPS)
+    limits = info.context.services.settings.limits
+    max_hops = bounded(max_hops, limits.path_hops, "maxHops")
     loader = info.context.loaders.enterprise
     if await loader.load(source) is None or await loader.load(target) is None:
         return []
-    state = info.context.request.app.state
+    services = info.context.services
     found = await shortest_paths(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         source,
         target,
         max_hops=max_hops,
         types=types,
-        limit=MAX_PATHS,
+        limit=limits.paths.maximum,
         as_of=info.context.now.date(),
     )
     # "no path" is an answer about both; each path names the enterprises along it
@@ -209,9 +209,9 @@ async def owners_of(info: Info, uscc: str, threshold: float) -> list[UltimateOwn
         )
     if await info.context.loaders.enterprise.load(uscc) is None:
         return None
-    state = info.context.request.app.state
+    services = info.context.services
     holdings = await upstream_holdings(
-        state.driver, state.settings.neo4j_database, uscc, info.context.now.date()
+        services.driver, services.database, uscc, info.context.now.date()
     )
     masked = not info.context.principal.has("pii:read")
     owners = effective_owners(uscc, holdings, threshold)
@@ -239,3 +239,47 @@ async def owners_of(info: Info, uscc: str, threshold: float) -> list[UltimateOwn
         )
         for owner in owners
     ]
+
+
+@strawberry.type
+class NetworkQuery:
+    @strawberry.field(
+        description="The network around an enterprise: nodes within `depth` relationships "
+        "of `relationTypes` (default 2, at most 3), at most `limit` of them (default 500, at "
+        "most 2,000), nearest first, and the edges between them; each enterprise with its "
+        "grade and list status. Defaults and maxima are the limits table's (HUB_LIMITS__*)."
+    )
+    async def relationship_graph(
+        self,
+        info: Info,
+        uscc: str,
+        depth: int | None = None,
+        relation_types: list[str] | None = None,
+        limit: int | None = None,
+    ) -> RelationshipGraph | None:
+        return await graph_around(info, checked_uscc(uscc), depth, relation_types, limit)
+
+    @strawberry.field(
+        description="The shortest paths (up to 25) between two enterprises, `maxHops` long at most "
+        "(default 4, at most 6; the limits table's HUB_LIMITS__PATHS, __PATH_HOPS)."
+    )
+    async def paths(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        max_hops: int | None = None,
+        relation_types: list[str] | None = None,
+    ) -> list[NetworkPath]:
+        return await paths_between(
+            info, checked_uscc(from_), checked_uscc(to), max_hops, relation_types
+        )
+
+    @strawberry.field(
+        description="Holders whose effective share of the enterprise (products along "
+        "shareholding chains, summed over chains, cycles included) reaches `threshold`."
+    )
+    async def ultimate_owners(
+        self, info: Info, uscc: str, threshold: float = 0.25
+    ) -> list[UltimateOwner] | None:
+        return await owners_of(info, checked_uscc(uscc), threshold)

@@ -12,11 +12,12 @@ import datetime as dt
 import strawberry
 from graphql import GraphQLError
 
-from auth.policy import RowMode, list_entry_visible, row_scope
+from auth.catalog import VisibilityMode
+from auth.policy import enterprise_visibility, list_visibility
 from graph_schema.model import Department, ObjectionStatus
 from hub.api.context import Info, own_uscc
 from hub.api.errors import bad_user_input
-from hub.api.pagination import bad_cursor, decode_cursor, encode_cursor, page_size
+from hub.api.pagination import bad_cursor, bounded, decode_cursor, encode_cursor
 from hub.api.types import PageInfo
 from hub.objections import (
     Objection,
@@ -25,8 +26,6 @@ from hub.objections import (
     objection_queue,
     objections_of,
 )
-
-QUEUE_PAGE_MAX = 200
 
 
 @strawberry.type(name="Objection", description="An enterprise's objection to one of its records.")
@@ -71,11 +70,11 @@ class ObjectionConnection:
 
 
 async def file(info: Info, record_id: str, reason: str) -> ObjectionType:
-    state = info.context.request.app.state
+    services = info.context.services
     try:
         objection = await file_objection(
-            state.driver,
-            state.settings.neo4j_database,
+            services.driver,
+            services.database,
             uscc=own_uscc(info, "files and follows its objections"),
             record_id=record_id,
             reason=reason,
@@ -88,10 +87,10 @@ async def file(info: Info, record_id: str, reason: str) -> ObjectionType:
 
 
 async def mine(info: Info) -> list[ObjectionType]:
-    state = info.context.request.app.state
+    services = info.context.services
     found = await objections_of(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         own_uscc(info, "files and follows its objections"),
     )
     return _read(info, found)
@@ -99,8 +98,8 @@ async def mine(info: Info) -> list[ObjectionType]:
 
 async def of_enterprise(info: Info, uscc: str) -> list[ObjectionType]:
     """For a profile the caller may already see: the objections to the records it may see."""
-    state = info.context.request.app.state
-    found = await objections_of(state.driver, state.settings.neo4j_database, uscc)
+    services = info.context.services
+    found = await objections_of(services.driver, services.database, uscc)
     return _read(info, [o for o in found if _record_visible(info, o)])
 
 
@@ -117,7 +116,9 @@ def _record_visible(info: Info, objection: Objection) -> bool:
         return (
             objection.record_list is not None
             and context.decide("Enterprise", "listEntries").allowed
-            and list_entry_visible(context.catalog, context.principal, objection.record_list)
+            and list_visibility(context.services.rules.catalog, context.principal).shows(
+                objection.record_list
+            )
         )
     return context.decide("Enterprise", RECORD_FIELDS[objection.record_kind]).allowed
 
@@ -136,25 +137,25 @@ async def queue(
     after: str | None,
 ) -> ObjectionConnection:
     """The departments' queue; an enterprise sees only its own, banks none."""
-    mode = row_scope(info.context.catalog, info.context.principal).mode
-    size = page_size(first, 50, QUEUE_PAGE_MAX)
-    if mode is RowMode.SELF:
+    mode = enterprise_visibility(info.context.services.rules.catalog, info.context.principal).mode
+    size = bounded(first, info.context.services.settings.limits.objection_queue)
+    if mode is VisibilityMode.SELF:
         own = [o for o in await mine(info) if o.status == status]  # a handful at most
         cursors = [encode_cursor(o.id, "objection") for o in own]
         return ObjectionConnection(
             edges=[ObjectionEdge(cursor=c, node=o) for c, o in zip(cursors, own, strict=True)],
             page_info=PageInfo.of(cursors, False, None),
         )
-    if mode is not RowMode.ALL:
+    if mode is not VisibilityMode.ALL:
         raise GraphQLError(
             "objections are read by the departments and by the enterprise itself",
             extensions={"code": "FORBIDDEN"},
         )
     position = _decode(after) if after else None
-    state = info.context.request.app.state
+    services = info.context.services
     rows = await objection_queue(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         status=status,
         department=department.value if department else None,
         limit=size + 1,
@@ -181,6 +182,27 @@ def _decode(cursor: str) -> tuple[dt.datetime, str]:
         return dt.datetime.fromisoformat(at), objection_id
     except ValueError:
         raise bad_cursor(cursor) from None
+
+
+@strawberry.type
+class ObjectionQuery:
+    @strawberry.field(description="Your objections to your records, newest first.")
+    async def my_objections(self, info: Info) -> list[ObjectionType]:
+        return await mine(info)
+
+    @strawberry.field(
+        description="Objections in `status` (default PENDING), oldest first: a department's "
+        "queue of records to answer with an objection.resolution@1 record."
+    )
+    async def objections(
+        self,
+        info: Info,
+        status: ObjectionStatus = ObjectionStatus.PENDING,
+        department: Department | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ObjectionConnection | None:
+        return await queue(info, status, department, first, after)
 
 
 @strawberry.type

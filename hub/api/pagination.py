@@ -8,6 +8,7 @@ import binascii
 from graphql import GraphQLError
 
 from hub.api.errors import bad_user_input, shown
+from hub.settings import Bound
 
 
 def encode_cursor(key: str, kind: str = "uscc") -> str:
@@ -28,12 +29,14 @@ def decode_cursor(cursor: str, kind: str = "uscc", argument: str = "after") -> s
     return text.removeprefix(prefix)
 
 
-def page_size(first: int | None, default: int, maximum: int) -> int:
+def bounded(first: int | None, bound: Bound, argument: str = "first") -> int:
+    """The size a list field uses: `first` (or another `argument`) as given, within the
+    limits table's `bound`, else the bound's default."""
     if first is None:
-        return default
-    if first < 1 or first > maximum:
+        return bound.default
+    if first < 1 or first > bound.maximum:
         raise bad_user_input(
-            f"first must be between 1 and {maximum}, got {first}", argument="first"
+            f"{argument} must be between 1 and {bound.maximum}, got {first}", argument=argument
         )
     return first
 

@@ -7,11 +7,9 @@ import datetime as dt
 import strawberry
 
 from hub.api.context import Info
-from hub.api.pagination import decode_cursor, encode_cursor, page_size
+from hub.api.pagination import bounded, decode_cursor, encode_cursor
 from hub.api.types import PageInfo
 from hub.risk.reads import alert_page
-
-DEFAULT_PAGE, MAX_PAGE = 50, 500
 
 
 @strawberry.type(description="A risk found on the graph, with its evidence.")
@@ -54,15 +52,15 @@ class RiskAlertFilter:
     include_cleared: bool = False
 
 
-async def risk_alerts(
+async def risk_alert_page(
     info: Info, filter: RiskAlertFilter | None, first: int | None, after: str | None
 ) -> RiskAlertConnection:
     where = filter or RiskAlertFilter()
-    size = page_size(first, DEFAULT_PAGE, MAX_PAGE)
-    state = info.context.request.app.state
+    size = bounded(first, info.context.services.settings.limits.risk_alerts)
+    services = info.context.services
     rows = await alert_page(
-        state.driver,
-        state.settings.neo4j_database,
+        services.driver,
+        services.database,
         limit=size + 1,
         after=decode_cursor(after, "alert") if after else None,
         kind=where.kind,
@@ -94,3 +92,19 @@ async def risk_alerts(
         edges=edges,
         page_info=PageInfo.of([e.cursor for e in edges], len(rows) > size, after),
     )
+
+
+@strawberry.type
+class RiskQuery:
+    @strawberry.field(
+        description="Risk alerts found on the graph (stored by `hub risk scan` and after each "
+        "batch), in id order, without cleared ones unless asked."
+    )
+    async def risk_alerts(
+        self,
+        info: Info,
+        filter: RiskAlertFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> RiskAlertConnection:
+        return await risk_alert_page(info, filter, first, after)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -74,11 +75,11 @@ async def zone_statistics(
         raise bad_user_input(
             f"from {start} to {end} spans more than {MAX_RANGE_DAYS} days", argument="from"
         )
-    state = info.context.request.app.state
+    services = info.context.services
     found = await statistics(
-        state.driver,
-        state.settings.neo4j_database,
-        state.plan_targets,
+        services.driver,
+        services.database,
+        services.rules.plan_targets,
         zone=zone,
         start=start,
         end=end,
@@ -108,3 +109,20 @@ async def zone_statistics(
             for t in found.targets
         ],
     )
+
+
+@strawberry.type
+class StatsQuery:
+    @strawberry.field(
+        description="Declared trade between `from` and `to` grouped by `groupBy`, the grade "
+        "distribution, operators per zone, and each zone against its plan targets."
+    )
+    async def statistics(
+        self,
+        info: Info,
+        from_: Annotated[dt.date, strawberry.argument(name="from")],
+        to: dt.date,
+        group_by: StatsGroupBy = StatsGroupBy.MONTH,
+        zone: str | None = None,
+    ) -> ZoneStatistics:
+        return await zone_statistics(info, zone, from_, to, group_by)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import federation
 
-from auth.policy import list_entry_visible
+from auth.policy import list_visibility
 from graph_schema.model import (
     ClassificationScheme,
     Department,
@@ -277,11 +277,8 @@ class Enterprise:
     async def list_entries(self, info: Info) -> list[ListEntry] | None:
         rows = await info.context.loaders.relation("list_entries")(self.uscc)
         context = info.context
-        return [
-            _fact(ListEntry, r["fact"])
-            for r in rows
-            if list_entry_visible(context.catalog, context.principal, r["fact"]["list"])
-        ]
+        lists = list_visibility(context.services.rules.catalog, context.principal)
+        return [_fact(ListEntry, r["fact"]) for r in rows if lists.shows(r["fact"]["list"])]
 
     @strawberry.field
     async def classifications(self, info: Info) -> list[Classification] | None:
@@ -313,23 +310,3 @@ class PageInfo:
 class EnterpriseEdge:
     cursor: str
     node: Enterprise
-
-
-@strawberry.type(description="One audited request: who read which enterprises' data, and why.")
-class AuditEntry:
-    seq: int = strawberry.field(description="Its place in the hash chain.")
-    at: dt.datetime
-    client_id: str
-    kind: str
-    institution: str | None
-    operation: str
-    enterprises: list[str]
-    purpose: str | None
-    outcome: str
-    consent_ids: list[str] = strawberry.field(
-        description="The consents a bank's or insurer's read was made under."
-    )
-    fields: list[str] = strawberry.field(
-        description="What was asked for, two levels deep, e.g. financingProfile.exports."
-    )
-    hash: str

@@ -5,6 +5,8 @@
     rules = load_joint_rules()  # who a list entry covers, and each department's measures
 
 `hub.credit.recompute.CreditRecomputer` keeps stored ratings and list coverage current.
+`hub.credit.profile` puts one enterprise's profile together as of a date (facts gathered
+and rated, the list entries shown, the measures that apply), for the API.
 
 See docs/credit-model.md for the factors, their sources in regulation and a worked example.
 """

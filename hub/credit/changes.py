@@ -17,22 +17,23 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import AsyncDriver
+from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from auth.policy import RowScope, row_params
+from auth.policy import EnterpriseVisibility, visibility_params
+from graph_schema.read_model import EmptyIfNull, GraphDate, GraphDateTime, ReadModel, read_records
 from hub.credit import cypher
-from hub.repository import read_rows
 
 log = logging.getLogger(__name__)
 
 RATING, LIST_STATUS = "RATING", "LIST_STATUS"
 
 
-@dataclass(frozen=True, slots=True)
-class CreditChange:
+class CreditChange(ReadModel):
+    """One entry of the change feed, as stored."""
+
     seq: int
-    at: dt.datetime
-    as_of: dt.date
+    at: GraphDateTime
+    as_of: GraphDate
     uscc: str
     kind: str
     """RATING (grade or score) or LIST_STATUS (the lists covering the enterprise)."""
@@ -40,24 +41,8 @@ class CreditChange:
     grade: str | None = None
     previous_score: int | None = None
     score: int | None = None
-    previous_lists: tuple[str, ...] = ()
-    lists: tuple[str, ...] = ()
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CreditChange:
-        return cls(
-            seq=row["seq"],
-            at=row["at"],
-            as_of=row["asOf"],
-            uscc=row["uscc"],
-            kind=row["kind"],
-            previous_grade=row.get("previousGrade"),
-            grade=row.get("grade"),
-            previous_score=row.get("previousScore"),
-            score=row.get("score"),
-            previous_lists=tuple(row.get("previousLists") or ()),
-            lists=tuple(row.get("lists") or ()),
-        )
+    previous_lists: EmptyIfNull[str] = ()
+    lists: EmptyIfNull[str] = ()
 
     def seen_through(self, visible: Sequence[str]) -> CreditChange | None:
         """A list-status change as a caller who may see only `visible` lists sees it, or None
@@ -79,10 +64,24 @@ class CreditChange:
         )
 
 
+async def append_changes(
+    tx: AsyncManagedTransaction, changes: list[dict[str, Any]], common: dict[str, Any]
+) -> None:
+    """Number the changes after the feed's head, under its lock, in this transaction."""
+    await tx.run(cypher.CHANGES_LOCK_HEAD)
+    head = await (await tx.run(cypher.CHANGES_READ_LOCKED_HEAD)).single(strict=True)
+    ordered = sorted(changes, key=lambda c: (c["uscc"], c["kind"]))
+    rows = [
+        {k: v for k, v in change.items() if v is not None} | {"seq": head["seq"] + i}
+        for i, change in enumerate(ordered, start=1)
+    ]
+    await tx.run(cypher.CHANGES_APPEND, {**common, "rows": rows})
+
+
 async def head_seq(driver: AsyncDriver, database: str) -> int:
     """The seq of the newest change (0 before the first)."""
-    rows = await read_rows(driver, database, cypher.CHANGES_HEAD, {})
-    return int(rows[0]["seq"]) if rows else 0
+    records = await read_records(driver, database, cypher.CHANGES_HEAD, {})
+    return int(records[0]["seq"]) if records else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,45 +98,49 @@ async def changes_since(
     *,
     after: int,
     limit: int,
-    scope: RowScope,
+    visibility: EnterpriseVisibility,
     kinds: Sequence[str],
     usccs: Sequence[str] | None,
     now: dt.datetime,
 ) -> ChangePage:
     """The changes after seq `after` of enterprises the caller may watch, oldest first."""
     upto = await head_seq(driver, database)
-    rows = await read_rows(
+    records = await read_records(
         driver,
         database,
-        cypher.CHANGES_SINCE[scope.mode],
+        cypher.CHANGES_SINCE[visibility.mode],
         {
             "after": after,
             "upto": upto,
             "limit": limit,
             "kinds": list(kinds),
             "usccs": list(usccs) if usccs is not None else None,
-            **row_params(scope, now),
+            **visibility_params(visibility, now),
         },
     )
-    changes = [CreditChange.from_row(row["c"]) for row in rows]
+    changes = [CreditChange.model_validate(record["c"]) for record in records]
     if len(changes) == limit:
         return ChangePage(changes, changes[-1].seq, has_more=changes[-1].seq < upto)
     return ChangePage(changes, max(upto, after), has_more=False)
 
 
 async def watchable(
-    driver: AsyncDriver, database: str, usccs: Sequence[str], scope: RowScope, now: dt.datetime
+    driver: AsyncDriver,
+    database: str,
+    usccs: Sequence[str],
+    visibility: EnterpriseVisibility,
+    now: dt.datetime,
 ) -> set[str]:
     """Which of `usccs` the caller may watch now (a consent revoked a moment ago counts)."""
     if not usccs:
         return set()
-    rows = await read_rows(
+    records = await read_records(
         driver,
         database,
-        cypher.WATCHABLE[scope.mode],
-        {"usccs": sorted(set(usccs)), **row_params(scope, now)},
+        cypher.WATCHABLE[visibility.mode],
+        {"usccs": sorted(set(usccs)), **visibility_params(visibility, now)},
     )
-    return set(rows[0]["usccs"]) if rows else set()
+    return set(records[0]["usccs"]) if records else set()
 
 
 @dataclass
@@ -202,7 +205,7 @@ class ChangeFeed:
         self._watching = True
         while True:
             try:
-                rows = await read_rows(
+                records = await read_records(
                     self.driver,
                     self.database,
                     cypher.CHANGES_AFTER,
@@ -212,14 +215,14 @@ class ChangeFeed:
                 log.exception("change feed poll failed; retrying")
                 await asyncio.sleep(self.poll_seconds * 5)
                 continue
-            if rows:
-                changes = [CreditChange.from_row(row["c"]) for row in rows]
+            if records:
+                changes = [CreditChange.model_validate(record["c"]) for record in records]
                 self._last = changes[-1].seq
                 for queue in list(self._queues):
                     if queue.full():  # a subscriber that does not read loses the oldest
                         queue.get_nowait()
                     queue.put_nowait(changes)
-                if len(rows) == self.batch:
+                if len(records) == self.batch:
                     continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)

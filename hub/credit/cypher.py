@@ -5,89 +5,87 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from auth.catalog import RowMode
-from auth.policy import ROW_PREDICATES, active_consent
+from auth.catalog import VisibilityMode
+from auth.policy import VISIBILITY_PREDICATES, active_consent
+from graph_schema.predicates import (
+    NETWORK_TIES,
+    POSITIONS,
+    collection_into,
+    coverage_applies,
+    document_mismatch,
+    fact_counts,
+    holder_kind,
+    is_export,
+    list_entry_in_force,
+    network_tie,
+    order_documents,
+    punitive,
+    tie_in_force,
+)
 
 # The facts of each enterprise valid at $as_of (a record withdrawn after an objection never
-# counted, so it is left out whatever the date); orders, exports and collections over the 12
-# months up to it ($since). A three-document mismatch says why: no payment, amount, no
-# waybill or consignee (NOTES: paid = goods + freight + tax - discount, consignees equal).
-RATING_FACTS: Final = """
+# counted, so it is left out whatever the date); orders over the rating model's order window
+# up to it ($orders_since), exports and collections over its collection window
+# ($collections_since). A three-document mismatch says why (`document_mismatch`).
+RATING_FACTS: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (e:Enterprise {uscc: uscc})
+MATCH (e:Enterprise {{uscc: uscc}})
 RETURN e.uscc AS uscc, e.name AS name, e.zone AS zone, e.registeredOn AS registeredOn,
-  COLLECT { MATCH (e)-[:PENALISED]->(p:Penalty)
-            WHERE p.decidedOn <= $as_of AND p.withdrawnOn IS NULL
-            RETURN p {.id, .department, .severity, .decidedOn, .publicUntil, .repairedOn} }
+  COLLECT {{ MATCH (e)-[:PENALISED]->(p:Penalty)
+            WHERE {fact_counts("p", "decidedOn", "$as_of")}
+            RETURN p {{.id, .department, .severity, .decidedOn, .publicUntil, .repairedOn}} }}
     AS penalties,
-  COLLECT { MATCH (e)-[:LISTED]->(l:ListEntry)
-            WHERE l.listedOn <= $as_of AND l.withdrawnOn IS NULL
-            RETURN l {.id, .list, .department, .listedOn, .expiresOn, .removedOn} }
+  COLLECT {{ MATCH (e)-[:LISTED]->(l:ListEntry)
+            WHERE {fact_counts("l", "listedOn", "$as_of")}
+            RETURN l {{.id, .list, .department, .listedOn, .expiresOn, .removedOn}} }}
     AS listEntries,
-  COLLECT { MATCH (e)-[:CLASSIFIED]->(c:Classification)
-            WHERE c.effectiveFrom <= $as_of AND c.withdrawnOn IS NULL
-            RETURN c {.id, .department, .scheme, .value, .effectiveFrom, .effectiveTo} }
+  COLLECT {{ MATCH (e)-[:CLASSIFIED]->(c:Classification)
+            WHERE {fact_counts("c", "effectiveFrom", "$as_of")}
+            RETURN c {{.id, .department, .scheme, .value, .effectiveFrom, .effectiveTo}} }}
     AS classifications,
-  COLLECT { MATCH (e)-[:SOLD]->(o:Order) WHERE $since < o.orderedOn <= $as_of
-            OPTIONAL MATCH (pay:Payment)-[:PAYS]->(o) WHERE pay.paidOn <= $as_of
-            OPTIONAL MATCH (w:Waybill)-[:SHIPS]->(o) WHERE w.shippedOn <= $as_of
-            WITH o, head(collect(pay)) AS pay, head(collect(w)) AS w
-            RETURN {id: o.id, orderedOn: o.orderedOn, reason: CASE
-              WHEN pay IS NULL THEN 'no payment'
-              WHEN abs(pay.amountCny - (o.goodsCny + o.freightCny + o.taxCny - o.discountCny))
-                   >= 0.005 THEN 'amount'
-              WHEN w IS NULL THEN 'no waybill'
-              WHEN w.consigneeName <> o.consigneeName OR w.consigneePhone <> o.consigneePhone
-                   OR w.consigneeAddress <> o.consigneeAddress THEN 'consignee'
-              ELSE null END} }
+  COLLECT {{ MATCH (e)-[:SOLD]->(o:Order) WHERE $orders_since < o.orderedOn <= $as_of
+            {order_documents("o", "$as_of")}
+            RETURN {{id: o.id, orderedOn: o.orderedOn, reason: {document_mismatch("o")}}} }}
     AS orders,
-  reduce(total = 0.0, v IN COLLECT {
+  reduce(total = 0.0, v IN COLLECT {{
             MATCH (e)-[:DECLARED]->(d:Declaration)
-            WHERE d.direction = 'EXPORT' AND d.mode IN ['9710', '9810']
-              AND $since < d.declaredOn <= $as_of
-            RETURN d.valueCny } | total + v) AS declaredExports,
-  reduce(total = 0.0, v IN COLLECT {
-            MATCH (:Enterprise)-[:PAID]->(t:TradePayment)-[:PAID_TO]->(e)
-            WHERE $since < t.paidOn <= $as_of
-            RETURN t.amountCny } | total + v) AS collected,
-  COLLECT { MATCH (e)-[:BORROWED]->(l:Loan) WHERE l.grantedOn <= $as_of
-            RETURN l {.id, .status, .grantedOn, .dueOn} }
+            WHERE {is_export("d")} AND d.mode IN ['9710', '9810']
+              AND $collections_since < d.declaredOn <= $as_of
+            RETURN d.valueCny }} | total + v) AS declaredExports,
+  reduce(total = 0.0, v IN COLLECT {{
+            MATCH {collection_into("e", "t")}
+            WHERE $collections_since < t.paidOn <= $as_of
+            RETURN t.amountCny }} | total + v) AS collected,
+  COLLECT {{ MATCH (e)-[:BORROWED]->(l:Loan) WHERE l.grantedOn <= $as_of
+            RETURN l {{.id, .status, .grantedOn, .dueOn}} }}
     AS loans
 """
 
-_ACTIVE_ENTRY = """MATCH (y)-[:LISTED]->(l:ListEntry)
-  WHERE l.list <> 'RED_LIST' AND l.listedOn <= $as_of
-    AND (l.removedOn IS NULL OR l.removedOn > $as_of)
-    AND (l.expiresOn IS NULL OR l.expiresOn > $as_of)"""
-
-# `until` is a tie's last day (connectors.records.models._Period).
-_TIE_IN_FORCE = """(r.ratio IS NULL OR r.ratio >= 0.25)
-    AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"""
-
 # One enterprise hop of the network search from each of $usccs: the enterprises next to it
-# through a shareholding of 25% or more, or a person (legal representative, officer,
-# shareholder of 25% or more) or address they share, each tie in force at $as_of; with the
-# entries of each neighbour active at $as_of. `hub.credit.gather` runs it a level at a time
-# and finds each enterprise's nearest listed neighbours (fewest hops) from the edges; on the
-# last level only listed neighbours matter ($listed_only), which spares most of the rows.
+# through a shareholding of $tie_ratio or more, or a person (legal representative, officer,
+# shareholder of $tie_ratio or more) or address they share, each tie in force at $as_of
+# (`network_tie`); with the entries of each neighbour in force at $as_of.
+# `hub.credit.gather` runs it a level at a time and finds each enterprise's nearest listed
+# neighbours (fewest hops) from the edges; on the last level only listed neighbours matter
+# ($listed_only), which spares most of the rows.
 NETWORK_STEP: Final = f"""
 UNWIND $usccs AS uscc
 MATCH (x:Enterprise {{uscc: uscc}})
 CALL (x) {{
-  MATCH (x)-[r:SHAREHOLDER_OF WHERE {_TIE_IN_FORCE}]-(y:Enterprise)
+  MATCH (x)-[r:SHAREHOLDER_OF WHERE {network_tie("r", "$as_of", "$tie_ratio")}]-(y:Enterprise)
   RETURN y, [type(r)] AS rels, null AS mid
   UNION
-  MATCH (x)-[r:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT
-             WHERE {_TIE_IN_FORCE}]-(m WHERE m:Person OR m:Address)
-  MATCH (m)-[r2:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT]-(y:Enterprise)
-  WHERE y <> x AND (r2.ratio IS NULL OR r2.ratio >= 0.25)
-    AND (r2.since IS NULL OR r2.since <= $as_of) AND (r2.until IS NULL OR r2.until >= $as_of)
+  MATCH (x)-[r:{NETWORK_TIES}
+             WHERE {network_tie("r", "$as_of", "$tie_ratio")}]-(m WHERE m:Person OR m:Address)
+  MATCH (m)-[r2:{NETWORK_TIES}]-(y:Enterprise)
+  WHERE y <> x AND {network_tie("r2", "$as_of", "$tie_ratio")}
   RETURN y, [type(r), type(r2)] AS rels, m AS mid
 }}
 WITH uscc, y, rels, mid ORDER BY coalesce(mid.personKey, mid.key, ''), rels
 WITH uscc, y, head(collect([rels, mid])) AS edge  // one edge per pair is all a search needs
 WITH uscc, y, edge[0] AS rels, edge[1] AS mid,
-     COLLECT {{ {_ACTIVE_ENTRY} RETURN [l.id, l.list] }} AS entries
+     COLLECT {{ MATCH (y)-[:LISTED]->(l:ListEntry) WHERE {list_entry_in_force("l", "$as_of")}
+                RETURN [l.id, l.list] }} AS entries
 WHERE NOT $listed_only OR size(entries) > 0
 RETURN uscc, y.uscc AS next, rels,
        CASE WHEN mid IS NULL THEN null ELSE labels(mid)[0] END AS midLabel,
@@ -96,30 +94,27 @@ RETURN uscc, y.uscc AS next, rels,
 
 # --- what a batch can affect ----------------------------------------------------------------
 
-_TIES = "LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT"
-
 # One hop from each of $usccs to the enterprises next to it: a direct shareholding, or a shared
 # person or address. Ratios and dates are ignored: a tie that just ended or fell below a
 # threshold still changes its neighbours' network risk, so it must still be followed.
 NEIGHBOURS: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (:Enterprise {{uscc: uscc}})-[:{_TIES}]-(m)
+MATCH (:Enterprise {{uscc: uscc}})-[:{NETWORK_TIES}]-(m)
 CALL (m) {{
   WITH m WHERE m:Enterprise
   RETURN m AS next
   UNION
   WITH m WHERE NOT m:Enterprise
-  MATCH (m)-[:{_TIES}]-(next:Enterprise)
+  MATCH (m)-[:{NETWORK_TIES}]-(next:Enterprise)
   RETURN next
 }}
 RETURN collect(DISTINCT next.uscc) AS usccs
 """
 
 # The enterprises each person of $keys holds a position in (any dates).
-PERSON_ENTERPRISES: Final = """
+PERSON_ENTERPRISES: Final = f"""
 UNWIND $keys AS key
-MATCH (:Person {personKey: key})-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]->
-      (e:Enterprise)
+MATCH (:Person {{personKey: key}})-[:{POSITIONS}]->(e:Enterprise)
 RETURN collect(DISTINCT e.uscc) AS usccs
 """
 
@@ -146,10 +141,10 @@ RETURN [x IN collect(DISTINCT s.uscc) WHERE x IS NOT NULL] AS usccs,
 """
 
 # Listed persons holding a position in any of $usccs: their entries reach those enterprises.
-LISTED_PERSONS: Final = """
+LISTED_PERSONS: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (p:Person)-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]->(:Enterprise {uscc: uscc})
-WHERE EXISTS { (p)-[:LISTED]->(:ListEntry) }
+MATCH (p:Person)-[:{POSITIONS}]->(:Enterprise {{uscc: uscc}})
+WHERE EXISTS {{ (p)-[:LISTED]->(:ListEntry) }}
 RETURN collect(DISTINCT p.personKey) AS keys
 """
 
@@ -160,9 +155,6 @@ RETURN p.personKey AS key ORDER BY key
 """
 
 # --- joint punishment -------------------------------------------------------------------------
-
-# `until` is a tie's last day (connectors.records.models._Period)
-_IN_FORCE = "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"
 
 # The punitive list entries of the enterprises $usccs and of the persons $keys, with who is
 # responsible for each listed enterprise at $as_of, and whether coverage exists already.
@@ -176,14 +168,14 @@ CALL () {{
   MATCH (s:Person {{personKey: key}})
   RETURN s, key, 'PERSON' AS subjectType
 }}
-MATCH (s)-[:LISTED]->(l:ListEntry) WHERE l.list <> 'RED_LIST'
+MATCH (s)-[:LISTED]->(l:ListEntry) WHERE {punitive("l")}
 RETURN l {{.id, .list, .department, .listedOn, .expiresOn, .removedOn}} AS entry,
   subjectType, key, s.name AS name, s.zone AS zone,
   EXISTS {{ (l)<-[:CAUSED_BY]-(:ListCoverage) }} AS covered,
   COLLECT {{
-    MATCH (h)-[r:LEGAL_REPRESENTATIVE_OF|SHAREHOLDER_OF|OFFICER_OF]->(s:Enterprise)
-    WHERE {_IN_FORCE}
-    RETURN {{subjectType: CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END,
+    MATCH (h)-[r:{POSITIONS}]->(s:Enterprise)
+    WHERE {tie_in_force("r", "$as_of")}
+    RETURN {{subjectType: {holder_kind("h")},
             key: coalesce(h.personKey, h.uscc), name: h.name, relationship: type(r),
             role: r.role, ratio: r.ratio}}
   }} AS responsible
@@ -202,7 +194,8 @@ CALL () {{
   RETURN s, key
 }}
 MATCH (s)-[r:LEGAL_REPRESENTATIVE_OF|SHAREHOLDER_OF]->(y:Enterprise)
-WHERE (type(r) = 'LEGAL_REPRESENTATIVE_OF' OR r.ratio >= $control_ratio) AND {_IN_FORCE}
+WHERE (type(r) = 'LEGAL_REPRESENTATIVE_OF' OR r.ratio >= $control_ratio)
+  AND {tie_in_force("r", "$as_of")}
 RETURN key, y.uscc AS uscc, y.name AS name, y.zone AS zone, type(r) AS relationship,
        r.ratio AS ratio
 """
@@ -281,9 +274,7 @@ RETURN count(c) AS ended
 
 # --- reads for the API --------------------------------------------------------------------------
 
-# A coverage row applies on $as_of: listed by then, not ended, not withdrawn.
-_APPLIES = """c.validFrom <= $as_of AND (c.validUntil IS NULL OR c.validUntil > $as_of)
-  AND (c.withdrawnOn IS NULL OR c.withdrawnOn > $as_of)"""
+_APPLIES = coverage_applies("c", "$as_of")
 
 # A page of the consolidated list of one kind in id order. $lists are the lists the caller may
 # see; $only_uscc, when set, keeps the caller's own enterprise (an enterprise client).
@@ -379,19 +370,19 @@ ORDER BY c.seq
 LIMIT $limit
 """
 
-# The changes in ($after, $upto] of enterprises the caller may watch: visible under its row
-# scope and, for a bank or insurer, under a consent that also covers credit:read; $usccs
-# (null for all) narrows them. One text per row mode (see `auth.policy.ROW_PREDICATES`).
-_WATCHABLE = "($row_mode <> 'consented' OR " + active_consent("credit:read") + ")"
+# The changes in ($after, $upto] of enterprises the caller may watch: visible to it and, for
+# a bank or insurer, under a consent that also covers credit:read; $usccs (null for all)
+# narrows them. One text per visibility mode (see `auth.policy.VISIBILITY_PREDICATES`).
+_WATCHABLE = "($visibility_mode <> 'consented' OR " + active_consent("credit:read") + ")"
 
 
-def _changes_since(rows: str) -> str:
+def _changes_since(visible: str) -> str:
     # `ch`, not `c`: the consent tests bind `c` to the consents they look at
     return f"""
 MATCH (ch:CreditChange) WHERE $after < ch.seq <= $upto AND ch.kind IN $kinds
   AND ($usccs IS NULL OR ch.uscc IN $usccs)
 MATCH (e:Enterprise {{uscc: ch.uscc}})
-WHERE {rows} AND {_WATCHABLE}
+WHERE {visible} AND {_WATCHABLE}
 RETURN ch {{.*}} AS c
 ORDER BY ch.seq
 LIMIT $limit
@@ -399,18 +390,18 @@ LIMIT $limit
 
 
 # Which of $usccs the caller may watch now (the same test, for the subscriptions).
-def _watchable_of(rows: str) -> str:
+def _watchable_of(visible: str) -> str:
     return f"""
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
-WHERE {rows} AND {_WATCHABLE}
+WHERE {visible} AND {_WATCHABLE}
 RETURN collect(e.uscc) AS usccs
 """
 
 
-CHANGES_SINCE: Final[Mapping[RowMode, str]] = {
-    mode: _changes_since(predicate) for mode, predicate in ROW_PREDICATES.items()
+CHANGES_SINCE: Final[Mapping[VisibilityMode, str]] = {
+    mode: _changes_since(predicate) for mode, predicate in VISIBILITY_PREDICATES.items()
 }
-WATCHABLE: Final[Mapping[RowMode, str]] = {
-    mode: _watchable_of(predicate) for mode, predicate in ROW_PREDICATES.items()
+WATCHABLE: Final[Mapping[VisibilityMode, str]] = {
+    mode: _watchable_of(predicate) for mode, predicate in VISIBILITY_PREDICATES.items()
 }

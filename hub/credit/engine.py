@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from graph_schema.dates import add_months
 from graph_schema.model import Severity
+from graph_schema.publicity import PUBLICITY, Period
 from hub.credit.facts import (
     ClassificationFact,
     ListEntryFact,
@@ -29,7 +30,6 @@ from hub.credit.model import (
     SCORE_MIN,
     Grade,
     RatingModel,
-    SeverityRule,
     Tier,
     Treatment,
 )
@@ -138,27 +138,31 @@ def _classification_factors(model: RatingModel, facts: RatingFacts) -> list[Fact
     return factors
 
 
-def _severity_rule(model: RatingModel, severity: str) -> SeverityRule | None:
+def _severity(severity: str) -> Severity | None:
     try:
-        return model.penalties.severities.get(Severity(severity))
+        return Severity(severity)
     except ValueError:  # a severity graph_schema does not know is not counted
         return None
 
 
-def _public_until(penalty: PenaltyFact, rule: SeverityRule) -> dt.date | None:
-    """The end of publicity: the recorded date, else the model's default period."""
+def _public_until(penalty: PenaltyFact, period: Period) -> dt.date:
+    """The end of publicity: the recorded date, else the longest period the law allows
+    (`graph_schema.publicity`)."""
     if penalty.public_until is not None:
         return penalty.public_until
-    months = rule.default_publicity_months
-    return None if months is None else add_months(penalty.decided_on, months)
+    return add_months(penalty.decided_on, period.longest_months)
 
 
 def _penalty_factor(model: RatingModel, penalty: PenaltyFact, as_of: dt.date) -> Factor | None:
-    rule = _severity_rule(model, penalty.severity)
-    if rule is None or not rule.published:
+    severity = _severity(penalty.severity)
+    if severity is None:
         return None
-    until = _public_until(penalty, rule)
-    if until is None or not penalty.decided_on <= as_of < until:
+    rule = model.penalties.severities[severity]
+    publicity = PUBLICITY.period(severity)
+    if publicity is None:  # never published, never counted
+        return None
+    until = _public_until(penalty, publicity)
+    if not penalty.decided_on <= as_of < until:
         return None
     if penalty.repaired_on is not None and penalty.repaired_on <= as_of:
         return None
@@ -263,7 +267,8 @@ def _collection_factors(model: RatingModel, facts: RatingFacts) -> list[Factor]:
     tier = _tier(rules.tiers, ratio)
     reason = (
         f"collected CNY {collected:,.2f} against CNY {declared:,.2f} of 9710/9810 exports "
-        f"declared in 12 months ({float(ratio * 100):.1f}%, tier {tier.min_percent}% or more)"
+        f"declared in {rules.window_months} months ({float(ratio * 100):.1f}%, "
+        f"tier {tier.min_percent}% or more)"
     )
     return [Factor("COLLECTION_RATIO", tier.points, reason, rules.basis)]
 

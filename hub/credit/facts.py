@@ -1,63 +1,63 @@
 """What the credit engine rates: the facts about one enterprise valid at a date.
 
-A `RatingFacts` is plain data, gathered from the graph by `hub.credit.gather` (Cypher) and
-rated by `hub.credit.engine` (pure Python, no I/O), so the rules can be tested without a
-database and the same facts always give the same rating.
+A `RatingFacts` is plain data, read from the graph by `hub.credit.gather` (Cypher; the facts
+are `ReadModel`s, so the query's record is validated into them as it comes) and rated by
+`hub.credit.engine` (pure Python, no I/O), so the rules can be tested without a database and
+the same facts always give the same rating.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from pydantic import Field
 
-@dataclass(frozen=True)
-class PenaltyFact:
+from graph_schema.read_model import BlankIfNull, GraphDate, GraphMoney, ReadModel
+
+
+class PenaltyFact(ReadModel):
     id: str
     department: str
     severity: str  # MINOR | GENERAL | SERIOUS
-    decided_on: dt.date
-    public_until: dt.date | None
-    repaired_on: dt.date | None
+    decided_on: GraphDate
+    public_until: GraphDate | None = None
+    repaired_on: GraphDate | None = None
 
 
-@dataclass(frozen=True)
-class ListEntryFact:
+class ListEntryFact(ReadModel):
     id: str
     list: str  # a graph_schema.model.ListKind value
     department: str
-    listed_on: dt.date
-    expires_on: dt.date | None
-    removed_on: dt.date | None
+    listed_on: GraphDate
+    expires_on: GraphDate | None = None
+    removed_on: GraphDate | None = None
 
 
-@dataclass(frozen=True)
-class ClassificationFact:
+class ClassificationFact(ReadModel):
     id: str
     department: str
     scheme: str  # a graph_schema.model.ClassificationScheme value
     value: str
-    effective_from: dt.date
-    effective_to: dt.date | None
+    effective_from: GraphDate
+    effective_to: GraphDate | None = None
 
 
-@dataclass(frozen=True)
-class OrderCheck:
-    """One order of the last 12 months and whether its three documents match."""
+class OrderCheck(ReadModel):
+    """One order of the rating's window and whether its three documents match."""
 
     id: str
-    ordered_on: dt.date
-    matched: bool
+    ordered_on: GraphDate
     reason: str | None = None  # why it does not match: "amount", "consignee", "no payment", ...
+    matched: bool = Field(default_factory=lambda checked: checked["reason"] is None)
+    """Whether the three documents match: unless said, when no reason says otherwise."""
 
 
-@dataclass(frozen=True)
-class LoanFact:
+class LoanFact(ReadModel):
     id: str
     status: str  # CURRENT | OVERDUE | DEFAULT
-    granted_on: dt.date
-    due_on: dt.date
+    granted_on: GraphDate
+    due_on: GraphDate
 
 
 @dataclass(frozen=True)
@@ -80,18 +80,19 @@ class NetworkLink:
     lists: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RatingFacts:
+class RatingFacts(ReadModel):
     uscc: str
-    as_of: dt.date
-    registered_on: dt.date
-    name: str = ""
+    as_of: GraphDate
+    registered_on: GraphDate
+    name: BlankIfNull = ""
     zone: str | None = None
     penalties: tuple[PenaltyFact, ...] = ()
     list_entries: tuple[ListEntryFact, ...] = ()
     classifications: tuple[ClassificationFact, ...] = ()
     orders: tuple[OrderCheck, ...] = ()
-    declared_exports_cny: Decimal = Decimal(0)  # 9710/9810 export declarations, 12 months
-    collected_cny: Decimal = Decimal(0)  # payments received against them, 12 months
+    declared_exports_cny: GraphMoney = Field(default=Decimal(0), alias="declaredExports")
+    """9710/9810 export declarations in the orders' window."""
+    collected_cny: GraphMoney = Field(default=Decimal(0), alias="collected")
+    """Payments received against them in the collections' window."""
     loans: tuple[LoanFact, ...] = ()
-    network: tuple[NetworkLink, ...] = field(default_factory=tuple)
+    network: tuple[NetworkLink, ...] = ()

@@ -5,38 +5,36 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from operator import itemgetter
 
-from neo4j import AsyncDriver, RoutingControl
+from neo4j import AsyncDriver, Record, RoutingControl
 
+from graph_schema.dates import add_months
+from graph_schema.read_model import read_records
 from hub.credit import cypher
-from hub.credit.facts import (
-    ClassificationFact,
-    ListEntryFact,
-    LoanFact,
-    NetworkLink,
-    OrderCheck,
-    PathStep,
-    PenaltyFact,
-    RatingFacts,
-)
-from hub.repository import read_rows
-
-WINDOW_DAYS = 365  # "over 12 months"
+from hub.credit.facts import NetworkLink, PathStep, RatingFacts
+from hub.credit.model import NetworkRules, RatingModel
 
 
 async def gather_facts(
-    driver: AsyncDriver, database: str, usccs: list[str], as_of: dt.date, max_hops: int = 3
+    driver: AsyncDriver, database: str, usccs: list[str], as_of: dt.date, model: RatingModel
 ) -> dict[str, RatingFacts]:
-    """The facts of each known enterprise of `usccs`, valid at `as_of`."""
-    params = {"usccs": usccs, "as_of": as_of, "since": as_of - dt.timedelta(days=WINDOW_DAYS)}
+    """The facts of each known enterprise of `usccs`, valid at `as_of`, over the windows and
+    the network the rating model says."""
+    params = {
+        "usccs": usccs,
+        "as_of": as_of,
+        "orders_since": add_months(as_of, -model.orders.window_months),
+        "collections_since": add_months(as_of, -model.collections.window_months),
+    }
     # two independent reads: the server runs them side by side
-    rows, network = await asyncio.gather(
-        read_rows(driver, database, cypher.RATING_FACTS, params),
-        network_links(driver, database, usccs, as_of, max_hops),
+    records, network = await asyncio.gather(
+        read_records(driver, database, cypher.RATING_FACTS, params),
+        network_links(driver, database, usccs, as_of, model.network),
     )
-    return {row["uscc"]: _facts(row, as_of, network.get(row["uscc"], [])) for row in rows}
+    return {
+        record["uscc"]: _facts(record, as_of, network.get(record["uscc"], [])) for record in records
+    }
 
 
 @dataclass(frozen=True)
@@ -49,14 +47,16 @@ class _Edge:
 
 
 async def network_links(
-    driver: AsyncDriver, database: str, usccs: list[str], as_of: dt.date, max_hops: int
+    driver: AsyncDriver, database: str, usccs: list[str], as_of: dt.date, rules: NetworkRules
 ) -> dict[str, list[NetworkLink]]:
-    """Each enterprise's listed neighbours within `max_hops`, at the fewest hops, with a path.
+    """Each enterprise's listed neighbours within `rules.max_hops`, at the fewest hops, with a
+    path; a shareholding is a tie from `rules.min_shareholding_ratio`.
 
     The neighbourhood is read a level at a time (`cypher.NETWORK_STEP`, one query per level
     for all of `usccs`), then searched breadth first here: per enterprise, the first path in
     key order among those with the fewest hops, so the same graph gives the same evidence.
     """
+    max_hops = rules.max_hops
     edges: dict[str, list[_Edge]] = {}
     entries: dict[str, list[dict[str, str]]] = {}
     frontier = set(usccs)
@@ -64,8 +64,13 @@ async def network_links(
         wanted = sorted(u for u in frontier if u not in edges)
         if not wanted:
             break
-        params = {"usccs": wanted, "as_of": as_of, "listed_only": level == max_hops - 1}
-        # plain values, no temporal conversion: these rows are many and hold only strings
+        params = {
+            "usccs": wanted,
+            "as_of": as_of,
+            "listed_only": level == max_hops - 1,
+            "tie_ratio": rules.min_shareholding_ratio,
+        }
+        # read positionally, not validated: these records are many and hold only strings
         records, _, _ = await driver.execute_query(
             cypher.NETWORK_STEP, params, routing_=RoutingControl.READ, database_=database
         )
@@ -119,68 +124,19 @@ def _path(target: str, parent: dict[str, tuple[str, _Edge] | None]) -> tuple[Pat
     return tuple(reversed(steps))
 
 
-def _facts(row: dict[str, Any], as_of: dt.date, network: list[NetworkLink]) -> RatingFacts:
-    return RatingFacts(
-        uscc=row["uscc"],
-        as_of=as_of,
-        registered_on=row["registeredOn"],
-        name=row.get("name") or "",
-        zone=row.get("zone"),
-        penalties=tuple(
-            PenaltyFact(
-                id=p["id"],
-                department=p["department"],
-                severity=p["severity"],
-                decided_on=p["decidedOn"],
-                public_until=p.get("publicUntil"),
-                repaired_on=p.get("repairedOn"),
-            )
-            for p in sorted(row["penalties"], key=lambda p: p["id"])
-        ),
-        list_entries=tuple(
-            ListEntryFact(
-                id=entry["id"],
-                list=entry["list"],
-                department=entry["department"],
-                listed_on=entry["listedOn"],
-                expires_on=entry.get("expiresOn"),
-                removed_on=entry.get("removedOn"),
-            )
-            for entry in sorted(row["listEntries"], key=lambda e: e["id"])
-        ),
-        classifications=tuple(
-            ClassificationFact(
-                id=c["id"],
-                department=c["department"],
-                scheme=c["scheme"],
-                value=c["value"],
-                effective_from=c["effectiveFrom"],
-                effective_to=c.get("effectiveTo"),
-            )
-            for c in sorted(row["classifications"], key=lambda c: c["id"])
-        ),
-        orders=tuple(
-            OrderCheck(
-                id=o["id"],
-                ordered_on=o["orderedOn"],
-                matched=o["reason"] is None,
-                reason=o["reason"],
-            )
-            for o in sorted(row["orders"], key=lambda o: o["id"])
-        ),
-        declared_exports_cny=_money(row["declaredExports"]),
-        collected_cny=_money(row["collected"]),
-        loans=tuple(
-            LoanFact(
-                id=loan["id"],
-                status=loan["status"],
-                granted_on=loan["grantedOn"],
-                due_on=loan["dueOn"],
-            )
-            for loan in sorted(row["loans"], key=lambda loan: loan["id"])
-        ),
-        network=tuple(sorted(network, key=lambda link: (link.hops, link.uscc))),
-    )
+_FACT_LISTS = ("penalties", "listEntries", "classifications", "orders", "loans")
+"""The record's lists of facts, each put in id order."""
+
+
+def _facts(record: Record, as_of: dt.date, network: list[NetworkLink]) -> RatingFacts:
+    """An enterprise's facts from its `RATING_FACTS` record: each kind of fact in id order and
+    the network nearest first, so the same graph always gives the same facts."""
+    found = dict(zip(record.keys(), record.values(), strict=True))  # `data()` walks each value
+    for kind in _FACT_LISTS:
+        found[kind].sort(key=itemgetter("id"))
+    found["asOf"] = as_of
+    found["network"] = sorted(network, key=lambda link: (link.hops, link.uscc))
+    return RatingFacts.model_validate(found)
 
 
 def _link(
@@ -194,7 +150,3 @@ def _link(
         entry_ids=tuple(e["id"] for e in ordered),
         lists=tuple(sorted({e["list"] for e in ordered})),
     )
-
-
-def _money(value: float) -> Decimal:
-    return Decimal(str(round(value, 2)))

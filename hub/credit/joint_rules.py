@@ -17,8 +17,8 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from graph_schema.datafile import load_data_file, validate_data
 from graph_schema.model import SCHEME_VALUES, ClassificationScheme, Department, ListKind
-from hub.datafile import load_data_file, validate_data
 
 DEFAULT_JOINT_RULES_PATH = Path(__file__).with_name("joint_rules.json")
 

@@ -14,8 +14,8 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from graph_schema.datafile import load_data_file, validate_data
 from graph_schema.model import SCHEME_VALUES, ClassificationScheme, ListKind, Severity
-from hub.datafile import load_data_file, validate_data
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("model.json")
 """The packaged rating model."""
@@ -72,13 +72,12 @@ class SchemeRules(_Frozen):
 
 class SeverityRule(_Frozen):
     points: int = Field(le=0)
-    published: bool
-    default_publicity_months: int | None = Field(default=None, ge=1)
     basis: str
 
 
 class PenaltyRules(_Frozen):
-    """Penalties in their publicity period, decaying linearly to `decay_floor_percent`."""
+    """Penalties in their publicity period (`graph_schema.publicity`, the periods the law
+    sets, which connectors check too), decaying linearly to `decay_floor_percent`."""
 
     severities: dict[Severity, SeverityRule]
     decay_floor_percent: int = Field(ge=0, le=100)
@@ -139,6 +138,10 @@ class OrderRules(_Frozen):
 
 
 class CollectionRules(_Frozen):
+    """Collections against the 9710/9810 exports declared over the `window_months` up to
+    the rating's date."""
+
+    window_months: int = Field(ge=1)
     min_declared_cny: Decimal = Field(gt=0)
     tiers: tuple[Tier, ...]
     basis: str
@@ -150,9 +153,11 @@ class CollectionRules(_Frozen):
 
 
 class NetworkRules(_Frozen):
-    """Each listed enterprise within `max_hops`: `hop1_points` halved per hop beyond 1."""
+    """Each listed enterprise within `max_hops`: `hop1_points` halved per hop beyond 1. A
+    shareholding is a tie of the network from `min_shareholding_ratio` (a share, 0..1)."""
 
     max_hops: int = Field(ge=1)
+    min_shareholding_ratio: float = Field(gt=0, le=1)
     hop1_points: int = Field(le=0)
     lists: tuple[ListKind, ...]
     cap: int = Field(le=0)

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from neo4j import AsyncDriver
+from pydantic import Json
 
+from graph_schema.read_model import (
+    BlankIfNull,
+    EmptyIfNull,
+    GraphDate,
+    GraphDateTime,
+    ReadModel,
+    read_records,
+)
 from hub.credit import cypher
 from hub.credit.facts import PathStep
-from hub.repository import read_rows
 
 
-@dataclass(frozen=True)
-class StoredCoverage:
-    """A coverage row as stored (see `hub.credit.coverage.Coverage`), with its withdrawal."""
+class StoredCoverage(ReadModel):
+    """A coverage node as stored (see `hub.credit.coverage.Coverage`), with its withdrawal;
+    its path and measures are stored as JSON text."""
 
     id: str
     kind: str
@@ -26,17 +32,17 @@ class StoredCoverage:
     department: str
     subject_type: str
     subject_key: str
-    subject_name: str
+    subject_name: BlankIfNull = ""
     subject_role: str
     relation: str
-    zone: str | None
+    zone: str | None = None
     depth: int
-    valid_from: dt.date
-    valid_until: dt.date | None
-    withdrawn_on: dt.date | None
-    path: tuple[PathStep, ...]
-    evidence: tuple[str, ...]
-    measures: dict[str, tuple[str, ...]]
+    valid_from: GraphDate
+    valid_until: GraphDate | None = None
+    withdrawn_on: GraphDate | None = None
+    path: Json[tuple[PathStep, ...]]
+    evidence: EmptyIfNull[str] = ()
+    measures: Json[dict[str, tuple[str, ...]]]
     basis: str
     rules_version: str
 
@@ -48,16 +54,17 @@ class StoredCoverage:
         )
 
 
-@dataclass(frozen=True)
-class StoredRating:
+class StoredRating(ReadModel):
+    """A rating as the recomputer stored it."""
+
     id: str
     score: int
     grade: str
-    forced_by: str | None
+    forced_by: str | None = None
     model_version: str
-    as_of: dt.date
-    computed_at: dt.datetime
-    superseded_at: dt.datetime | None
+    as_of: GraphDate
+    computed_at: GraphDateTime
+    superseded_at: GraphDateTime | None = None
     treatment: str
 
 
@@ -78,38 +85,10 @@ class ListQuery:
     include_ended: bool = False
 
 
-def _coverage(row: dict[str, Any]) -> StoredCoverage:
-    return StoredCoverage(
-        id=row["id"],
-        kind=row["kind"],
-        list=row["list"],
-        cause=row["cause"],
-        department=row["department"],
-        subject_type=row["subjectType"],
-        subject_key=row["subjectKey"],
-        subject_name=row.get("subjectName") or "",
-        subject_role=row["subjectRole"],
-        relation=row["relation"],
-        zone=row.get("zone"),
-        depth=row["depth"],
-        valid_from=row["validFrom"],
-        valid_until=row.get("validUntil"),
-        withdrawn_on=row.get("withdrawnOn"),
-        path=tuple(
-            PathStep(step["label"], step["key"], step["relationship"])
-            for step in json.loads(row["path"])
-        ),
-        evidence=tuple(row.get("evidence") or ()),
-        measures={dept: tuple(texts) for dept, texts in json.loads(row["measures"]).items()},
-        basis=row["basis"],
-        rules_version=row["rulesVersion"],
-    )
-
-
 async def joint_list_page(
     driver: AsyncDriver, database: str, query: ListQuery
 ) -> list[StoredCoverage]:
-    rows = await read_rows(
+    records = await read_records(
         driver,
         database,
         cypher.JOINT_LIST_PAGE,
@@ -127,37 +106,39 @@ async def joint_list_page(
             "include_ended": query.include_ended,
         },
     )
-    return [_coverage(row["c"]) for row in rows]
+    return [StoredCoverage.model_validate(record["c"]) for record in records]
+
+
+async def subjects_of_facts(
+    driver: AsyncDriver, database: str, ids: Sequence[str]
+) -> tuple[set[str], set[str]]:
+    """The enterprises and persons the facts `ids` are about: a list entry's, penalty's or
+    classification's subject, and an order's seller (whom its payment and waybill rate)."""
+    if not ids:
+        return set(), set()
+    records = await read_records(driver, database, cypher.FACT_SUBJECTS, {"ids": sorted(ids)})
+    if not records:
+        return set(), set()
+    return set(records[0]["usccs"]), set(records[0]["keys"])
 
 
 async def enterprise_coverage(
     driver: AsyncDriver, database: str, uscc: str, as_of: dt.date, lists: Sequence[str]
 ) -> list[StoredCoverage]:
-    """The punishment and incentive rows that apply to an enterprise on `as_of`."""
-    rows = await read_rows(
+    """The punishment and incentive coverage that applies to an enterprise on `as_of`."""
+    records = await read_records(
         driver,
         database,
         cypher.ENTERPRISE_COVERAGE,
         {"uscc": uscc, "as_of": as_of, "lists": list(lists)},
     )
-    return [_coverage(row["c"]) for row in rows]
+    return [StoredCoverage.model_validate(record["c"]) for record in records]
 
 
 async def rating_history(
     driver: AsyncDriver, database: str, uscc: str, limit: int
 ) -> list[StoredRating]:
-    rows = await read_rows(driver, database, cypher.RATING_HISTORY, {"uscc": uscc, "limit": limit})
-    return [
-        StoredRating(
-            id=r["id"],
-            score=r["score"],
-            grade=r["grade"],
-            forced_by=r.get("forcedBy"),
-            model_version=r["modelVersion"],
-            as_of=r["asOf"],
-            computed_at=r["computedAt"],
-            superseded_at=r.get("supersededAt"),
-            treatment=r["treatment"],
-        )
-        for r in (row["r"] for row in rows)
-    ]
+    records = await read_records(
+        driver, database, cypher.RATING_HISTORY, {"uscc": uscc, "limit": limit}
+    )
+    return [StoredRating.model_validate(record["r"]) for record in records]

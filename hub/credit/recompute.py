@@ -8,32 +8,30 @@ a time. `recompute_all` does every enterprise and every listed person, chunk by 
 Each chunk costs a fixed number of queries whatever its size: two to gather rating facts, one
 for its list entries, one per propagation level, and one write transaction holding the new
 ratings (stored only when they differ from the current one), the coverage rows, and the
-withdrawal of coverage that no longer follows. A rejected write leaves the chunk as it was.
+withdrawal of coverage that no longer follows (`hub.credit.rating_store`). A rejected write
+leaves the chunk as it was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
-import json
 import logging
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver
 
 from connectors.pipeline import Outcome
+from connectors.records.subjects import Reach
 from graph_schema.dates import utc_today
 from graph_schema.sessions import open_session
 from hub.credit import cypher
 from hub.credit.coverage import (
     ControlLink,
-    Coverage,
     ListedEntry,
     Responsible,
     covered_responsible,
@@ -41,28 +39,16 @@ from hub.credit.coverage import (
     punishment_coverage,
     punishment_rule,
 )
-from hub.credit.engine import Rating, rate
+from hub.credit.engine import rate
 from hub.credit.gather import gather_facts
 from hub.credit.joint_rules import JointRules, load_joint_rules
 from hub.credit.model import RatingModel, load_model
+from hub.credit.rating_store import coverage_row, rating_row, write_chunk
+from hub.credit.reads import subjects_of_facts
 from hub.repository import read_rows
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
-
-NETWORK_RECORD_TYPES: frozenset[str] = frozenset(
-    {
-        "samr.legal_representative@1",
-        "samr.officer@1",
-        "samr.shareholding@1",
-        "samr.address@1",
-        "list.entry@1",
-        "list.removal@1",
-        "objection.resolution@1",  # a withdrawn list entry no longer reaches anyone
-    }
-)
-"""Record types that change ties or listings, so the network risk and list reach of other
-enterprises; a batch of any other type re-rates only the enterprises it names."""
 
 Progress = Callable[[int, int], None]
 """Called after each chunk with (subjects done, subjects in all)."""
@@ -116,12 +102,14 @@ class CreditRecomputer:
         The batch is committed by now, so a failure here must not fail its push (a resend
         would be ALREADY_APPLIED and never re-rate): it is logged, and `hub rate` repairs it.
         """
-        if not (outcome.usccs or outcome.person_keys or outcome.fact_ids):
+        subjects = outcome.subjects
+        if not subjects:
             return
-        reach = self.reach if outcome.record_type in NETWORK_RECORD_TYPES else 0
+        # a batch that changes ties or listings reaches other enterprises (its type says so)
+        reach = self.reach if outcome.reach is Reach.NETWORK else 0
         try:
             await self.recompute_affected(
-                outcome.usccs, outcome.person_keys, self.clock(), outcome.fact_ids, reach
+                subjects.usccs, subjects.person_keys, self.clock(), subjects.fact_ids, reach
             )
         except Exception:
             log.exception(
@@ -154,11 +142,9 @@ class CreditRecomputer:
         """
         keys = set(person_keys)
         seen = set(usccs)
-        ids = sorted(set(fact_ids))
-        if ids:
-            rows = await self._read(cypher.FACT_SUBJECTS, {"ids": ids})
-            seen |= set(rows[0]["usccs"]) if rows else set()
-            keys |= set(rows[0]["keys"]) if rows else set()
+        named, named_keys = await subjects_of_facts(self.driver, self.database, sorted(fact_ids))
+        seen |= named
+        keys |= named_keys
         if keys:
             found = await self._single(cypher.PERSON_ENTERPRISES, {"keys": sorted(keys)}, "usccs")
             seen |= set(found)
@@ -222,8 +208,8 @@ class CreditRecomputer:
     async def _chunk(
         self, usccs: list[str], person_keys: list[str], as_of: dt.date
     ) -> RecomputeReport:
-        hops = self.model.network.max_hops
-        facts = await gather_facts(self.driver, self.database, usccs, as_of, hops) if usccs else {}
+        model = self.model
+        facts = await gather_facts(self.driver, self.database, usccs, as_of, model) if usccs else {}
         ratings = [rate(self.model, facts[uscc]) for uscc in sorted(facts)]
         incentives = {uscc: incentive_coverage(self.rules, f) for uscc, f in facts.items()}
         entries = await self._entries(usccs, person_keys, as_of)
@@ -236,8 +222,8 @@ class CreditRecomputer:
         params = {
             "as_of": as_of,
             "computed_at": dt.datetime.now(dt.UTC),
-            "ratings": [_rating_row(rating) for rating in ratings],
-            "coverage": [_coverage_row(c) for c in coverage],
+            "ratings": [rating_row(rating) for rating in ratings],
+            "coverage": [coverage_row(c) for c in coverage],
             "withdraw_punishment": [
                 {"entry": e.id, "kept": [c.id for c in punishment[e.id]]}
                 for e in derive
@@ -253,7 +239,7 @@ class CreditRecomputer:
             ),
         }
         async with open_session(self.driver, self.database) as session:
-            counts = await session.execute_write(_write, params)
+            counts = await session.execute_write(write_chunk, params)
         return RecomputeReport(
             enterprises=len(usccs),
             persons=len(person_keys),
@@ -341,50 +327,6 @@ def _in_force(entry: ListedEntry, as_of: dt.date) -> bool:
     return entry.ends_on is None or entry.ends_on > as_of
 
 
-async def _write(tx: AsyncManagedTransaction, params: dict[str, Any]) -> dict[str, int]:
-    common = {"as_of": params["as_of"], "computed_at": params["computed_at"]}
-    counts = {"ratings": 0, "coverage": 0, "withdrawn": 0, "changes": 0}
-    changes: list[dict[str, Any]] = []
-    statements = (
-        ("ratings", cypher.WRITE_RATINGS, "ratings", "written"),
-        ("coverage", cypher.WRITE_COVERAGE, "coverage", "written"),
-        ("withdrawn", cypher.WITHDRAW_PUNISHMENT, "withdraw_punishment", "withdrawn"),
-        ("withdrawn", cypher.WITHDRAW_INCENTIVES, "withdraw_incentives", "withdrawn"),
-        (None, cypher.END_COVERAGE, "ended", "ended"),
-    )
-    for counter, query, rows_key, column in statements:
-        if not params[rows_key]:
-            continue
-        result = await tx.run(query, {**common, "rows": params[rows_key]})
-        record = await result.single()
-        if counter is not None and record is not None:
-            counts[counter] += int(record[column])
-        if record is not None:
-            changes += record.get("changes") or []  # only the ratings statement has them
-    if params["watched"]:
-        result = await tx.run(cypher.LIST_STATUS_CHANGES, {**common, "usccs": params["watched"]})
-        record = await result.single()
-        changes += record["changes"] if record is not None else []
-    if changes:
-        await _append_changes(tx, changes, common)
-    counts["changes"] = len(changes)
-    return counts
-
-
-async def _append_changes(
-    tx: AsyncManagedTransaction, changes: list[dict[str, Any]], common: dict[str, Any]
-) -> None:
-    """Number the changes after the feed's head, under its lock, in this transaction."""
-    await tx.run(cypher.CHANGES_LOCK_HEAD)
-    head = await (await tx.run(cypher.CHANGES_READ_LOCKED_HEAD)).single(strict=True)
-    ordered = sorted(changes, key=lambda c: (c["uscc"], c["kind"]))
-    rows = [
-        {k: v for k, v in change.items() if v is not None} | {"seq": head["seq"] + i}
-        for i, change in enumerate(ordered, start=1)
-    ]
-    await tx.run(cypher.CHANGES_APPEND, {**common, "rows": rows})
-
-
 def _listed_entry(row: dict[str, Any]) -> ListedEntry:
     entry = row["entry"]
     return ListedEntry(
@@ -410,82 +352,3 @@ def _listed_entry(row: dict[str, Any]) -> ListedEntry:
             for r in sorted(row["responsible"], key=lambda r: (r["relationship"], r["key"]))
         ),
     )
-
-
-def factor_dicts(rating: Rating) -> list[dict[str, Any]]:
-    """A rating's factors as plain JSON-ready dicts (stored with the rating)."""
-    return [
-        {
-            "code": f.code,
-            "points": f.points,
-            "reason": f.reason,
-            "basis": f.basis,
-            "evidence": list(f.evidence),
-            "paths": [
-                [{"label": s.label, "key": s.key, "relationship": s.relationship} for s in path]
-                for path in f.paths
-            ],
-        }
-        for f in rating.factors
-    ]
-
-
-def rating_fingerprint(rating: Rating) -> str:
-    """What makes two ratings the same: score, grade, model and each factor's points and
-    evidence (not the wording of reasons, which name the day of a decay)."""
-    content = [
-        rating.score,
-        rating.grade,
-        rating.forced_by,
-        rating.model_version,
-        [[f.code, f.points, list(f.evidence)] for f in rating.factors],
-    ]
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
-
-
-def _rating_row(rating: Rating) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4().hex,
-        "uscc": rating.uscc,
-        "score": rating.score,
-        "grade": rating.grade,
-        "forcedBy": rating.forced_by,
-        "modelVersion": rating.model_version,
-        "asOf": rating.as_of,
-        "fingerprint": rating_fingerprint(rating),
-        "factors": json.dumps(factor_dicts(rating), ensure_ascii=False),
-        "treatment": rating.treatment.name,
-    }
-
-
-def _coverage_row(coverage: Coverage) -> dict[str, Any]:
-    measures = {dept.value: list(texts) for dept, texts in coverage.measures.items()}
-    return {
-        "id": coverage.id,
-        "props": {
-            "kind": coverage.kind,
-            "list": coverage.list,
-            "cause": coverage.cause,
-            "department": coverage.department,
-            "subjectType": coverage.subject_type,
-            "subjectKey": coverage.subject_key,
-            "subjectName": coverage.subject_name,
-            "subjectRole": coverage.subject_role,
-            "relation": coverage.relation,
-            "zone": coverage.zone,
-            "depth": coverage.depth,
-            "validFrom": coverage.valid_from,
-            "validUntil": coverage.valid_until,
-            "path": json.dumps(
-                [
-                    {"label": s.label, "key": s.key, "relationship": s.relationship}
-                    for s in coverage.path
-                ]
-            ),
-            "evidence": list(coverage.evidence),
-            "measures": json.dumps(measures, ensure_ascii=False),
-            "departments": sorted(measures),
-            "basis": coverage.basis,
-            "rulesVersion": coverage.rules_version,
-        },
-    }

@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from typing import Final
 
+from graph_schema.predicates import collection_into, consent_active, is_export, tie_not_ended
+
 # The trade-finance facts of one enterprise over the months ($since, $today], each with the
 # connector that sent it (`source`, mapped to its department) and its date.
-FINANCING_FACTS: Final = """
-MATCH (e:Enterprise {uscc: $uscc})
+FINANCING_FACTS: Final = f"""
+MATCH (e:Enterprise {{uscc: $uscc}})
 RETURN
-  COLLECT { MATCH (e)-[:DECLARED]->(d:Declaration)
-            WHERE d.direction = 'EXPORT' AND $since < d.declaredOn <= $today
-            RETURN {month: substring(toString(d.declaredOn), 0, 7), mode: d.mode,
-                    value: d.valueCny, source: d.source, on: d.declaredOn} } AS exports,
-  COLLECT { MATCH (e)-[:RETURNED]->(r:Return) WHERE $since < r.returnedOn <= $today
-            RETURN {month: substring(toString(r.returnedOn), 0, 7), value: r.valueCny,
-                    source: r.source, on: r.returnedOn} } AS returns,
-  COLLECT { MATCH (:Enterprise)-[:PAID]->(t:TradePayment)-[:PAID_TO]->(e)
+  COLLECT {{ MATCH (e)-[:DECLARED]->(d:Declaration)
+            WHERE {is_export("d")} AND $since < d.declaredOn <= $today
+            RETURN {{month: substring(toString(d.declaredOn), 0, 7), mode: d.mode,
+                    value: d.valueCny, source: d.source, on: d.declaredOn}} }} AS exports,
+  COLLECT {{ MATCH (e)-[:RETURNED]->(r:Return) WHERE $since < r.returnedOn <= $today
+            RETURN {{month: substring(toString(r.returnedOn), 0, 7), value: r.valueCny,
+                    source: r.source, on: r.returnedOn}} }} AS returns,
+  COLLECT {{ MATCH {collection_into("e", "t")}
             WHERE $since < t.paidOn <= $today
-            RETURN {month: substring(toString(t.paidOn), 0, 7), value: t.amountCny,
-                    source: t.source, on: t.paidOn} } AS collections,
-  COLLECT { MATCH (e)-[r:OPERATES]->(w:OverseasWarehouse)
-            WHERE r.until IS NULL OR r.until >= $today
-            RETURN w {.id, .name, .country, .city, .stockValueCny, .stockAsOf, .source} }
+            RETURN {{month: substring(toString(t.paidOn), 0, 7), value: t.amountCny,
+                    source: t.source, on: t.paidOn}} }} AS collections,
+  COLLECT {{ MATCH (e)-[r:OPERATES]->(w:OverseasWarehouse)
+            WHERE {tie_not_ended("r", "$today")}
+            RETURN w {{.id, .name, .country, .city, .stockValueCny, .stockAsOf, .source}} }}
     AS warehouses,
-  COLLECT { MATCH (e)-[:CLAIMED]->(r:TaxRefund) WHERE $since < r.claimedOn <= $today
-            RETURN r {.id, .claimedOn, .amountCny, .status, .paidOn, .source} } AS refunds,
-  COLLECT { MATCH (e)-[:BORROWED]->(l:Loan) WHERE l.lender <> $lender
-            RETURN l {.status, .grantedOn, .source} } AS loans
+  COLLECT {{ MATCH (e)-[:CLAIMED]->(r:TaxRefund) WHERE $since < r.claimedOn <= $today
+            RETURN r {{.id, .claimedOn, .amountCny, .status, .paidOn, .source}} }} AS refunds,
+  COLLECT {{ MATCH (e)-[:BORROWED]->(l:Loan) WHERE l.lender <> $lender
+            RETURN l {{.status, .grantedOn, .source}} }} AS loans
 """
 
 CONNECTOR_DEPARTMENTS: Final = """
@@ -37,10 +39,9 @@ RETURN c.id AS source, c.department AS department
 """
 
 # The caller's consent that covers financing data, if the enterprise gave one.
-FINANCING_CONSENT: Final = """
-MATCH (:Enterprise {uscc: $uscc})-[:CONSENTED]->(c:Consent)
-WHERE c.institution = $institution AND c.revokedAt IS NULL AND c.expiresAt > $now
-  AND 'financing:read' IN c.scopes
+FINANCING_CONSENT: Final = f"""
+MATCH (:Enterprise {{uscc: $uscc}})-[:CONSENTED]->(c:Consent)
+WHERE {consent_active("c", "$institution", "$now", "financing:read")}
 RETURN c.id AS id, c.purpose AS purpose
 ORDER BY c.grantedAt DESC
 LIMIT 1

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Final
 
+from graph_schema.predicates import list_entry_in_force, tie_in_force
+
 # What a node of the network shows, by label; an enterprise also its stored grade and whether
 # an authoritative list entry is in force on $as_of.
-_NODE = """{id: elementId(m), label: labels(m)[0],
+_NODE = f"""{{id: elementId(m), label: labels(m)[0],
   key: coalesce(m.uscc, m.personKey, m.key, m.number, m.id),
   name: coalesce(m.name, m.text, m.number), zone: m.zone, status: m.status,
   grade: m.creditGrade, idMasked: m.idMasked,
-  listed: CASE WHEN m:Enterprise THEN EXISTS {
+  listed: CASE WHEN m:Enterprise THEN EXISTS {{
     MATCH (m)-[:LISTED]->(l:ListEntry)
-    WHERE l.list <> 'RED_LIST' AND l.listedOn <= $as_of
-      AND (l.removedOn IS NULL OR l.removedOn > $as_of)
-      AND (l.expiresOn IS NULL OR l.expiresOn > $as_of) } ELSE null END}"""
+    WHERE {list_entry_in_force("l", "$as_of")} }} ELSE null END}}"""
 
 _EDGE = """{id: elementId(r), type: type(r), source: elementId(startNode(r)),
   target: elementId(endNode(r)), since: r.since, until: r.until, ratio: r.ratio, role: r.role}"""
@@ -47,10 +47,10 @@ RETURN [m IN nodes(p) | {_NODE}] AS nodes, [r IN relationships(p) | {_EDGE}] AS 
 """
 
 # Who holds each enterprise of $usccs at $as_of (a tie's `until` is its last day).
-HOLDERS: Final = """
+HOLDERS: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (:Enterprise {uscc: uscc})<-[r:SHAREHOLDER_OF]-(h)
-WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
+MATCH (:Enterprise {{uscc: uscc}})<-[r:SHAREHOLDER_OF]-(h)
+WHERE {tie_in_force("r", "$as_of")}
 RETURN uscc AS held, labels(h)[0] AS label, coalesce(h.uscc, h.personKey) AS key,
        h.name AS name, r.ratio AS ratio
 """

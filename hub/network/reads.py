@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from neo4j import AsyncDriver
 
+from graph_schema.read_model import GraphDate, ReadModel, read_records
 from hub.network import cypher
 from hub.network.ownership import Holding
-from hub.repository import read_rows
 
 TIE_TYPES: tuple[str, ...] = (
     "LEGAL_REPRESENTATIVE_OF",
@@ -29,12 +28,13 @@ TIE_TYPES: tuple[str, ...] = (
 MAX_OWNERSHIP_LEVELS = 10
 
 
-@dataclass(frozen=True)
-class GraphNode:
+class GraphNode(ReadModel):
+    """A node of the network as `cypher._NODE` shows it."""
+
     id: str
     label: str
-    key: str | None
-    name: str | None
+    key: str | None = None
+    name: str | None = None
     zone: str | None = None
     status: str | None = None
     grade: str | None = None
@@ -42,14 +42,15 @@ class GraphNode:
     id_masked: str | None = None
 
 
-@dataclass(frozen=True)
-class GraphEdge:
+class GraphEdge(ReadModel):
+    """A relationship of the network as `cypher._EDGE` shows it."""
+
     id: str
     type: str
     source: str
     target: str
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: GraphDate | None = None
+    until: GraphDate | None = None
     ratio: float | None = None
     role: str | None = None
 
@@ -60,33 +61,6 @@ class NetworkGraph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[GraphEdge, ...]
     truncated: bool
-
-
-def _node(row: dict[str, Any]) -> GraphNode:
-    return GraphNode(
-        id=row["id"],
-        label=row["label"],
-        key=row.get("key"),
-        name=row.get("name"),
-        zone=row.get("zone"),
-        status=row.get("status"),
-        grade=row.get("grade"),
-        listed=row.get("listed"),
-        id_masked=row.get("idMasked"),
-    )
-
-
-def _edge(row: dict[str, Any]) -> GraphEdge:
-    return GraphEdge(
-        id=row["id"],
-        type=row["type"],
-        source=row["source"],
-        target=row["target"],
-        since=row.get("since"),
-        until=row.get("until"),
-        ratio=row.get("ratio"),
-        role=row.get("role"),
-    )
 
 
 async def relationship_graph(
@@ -100,10 +74,10 @@ async def relationship_graph(
     as_of: dt.date,
 ) -> NetworkGraph | None:
     """The nodes within `depth` relationships of the enterprise, at most `limit` of them."""
-    roots = await read_rows(driver, database, cypher.GRAPH_ROOT, {"uscc": uscc, "as_of": as_of})
+    roots = await read_records(driver, database, cypher.GRAPH_ROOT, {"uscc": uscc, "as_of": as_of})
     if not roots:
         return None
-    root = _node(roots[0]["node"])
+    root = GraphNode.model_validate(roots[0]["node"])
     nodes: dict[str, GraphNode] = {root.id: root}
     edges: dict[str, GraphEdge] = {}
     frontier = [root.id]
@@ -111,15 +85,16 @@ async def relationship_graph(
     for _ in range(depth):
         if not frontier or truncated:
             break
-        rows = await read_rows(
+        records = await read_records(
             driver,
             database,
             cypher.GRAPH_LEVEL,
             {"ids": frontier, "types": list(types), "as_of": as_of},
         )
         reached: list[str] = []
-        for row in rows:
-            node, edge = _node(row["node"]), _edge(row["edge"])
+        for record in records:
+            node = GraphNode.model_validate(record["node"])
+            edge = GraphEdge.model_validate(record["edge"])
             if node.id not in nodes:
                 if len(nodes) >= limit:
                     truncated = True
@@ -143,7 +118,7 @@ async def shortest_paths(
     limit: int,
     as_of: dt.date,
 ) -> list[tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]]:
-    rows = await read_rows(
+    records = await read_records(
         driver,
         database,
         cypher.SHORTEST_PATHS,
@@ -157,8 +132,11 @@ async def shortest_paths(
         },
     )
     return [
-        (tuple(_node(n) for n in row["nodes"]), tuple(_edge(e) for e in row["edges"]))
-        for row in rows
+        (
+            tuple(GraphNode.model_validate(node) for node in record["nodes"]),
+            tuple(GraphEdge.model_validate(edge) for edge in record["edges"]),
+        )
+        for record in records
     ]
 
 
@@ -172,21 +150,22 @@ async def upstream_holdings(
     for _ in range(MAX_OWNERSHIP_LEVELS):
         if not frontier:
             break
-        rows = await read_rows(
+        records = await read_records(
             driver, database, cypher.HOLDERS, {"usccs": frontier, "as_of": as_of}
         )
         frontier = []
-        for row in rows:
+        for record in records:
+            # `Holding` is the pure ownership code's type (also built by the API): no ReadModel
             holdings.append(
                 Holding(
-                    holder=row["key"],
-                    holder_label=row["label"],
-                    holder_name=row.get("name") or "",
-                    held=row["held"],
-                    ratio=float(row["ratio"] or 0),
+                    holder=record["key"],
+                    holder_label=record["label"],
+                    holder_name=record["name"] or "",
+                    held=record["held"],
+                    ratio=float(record["ratio"] or 0),
                 )
             )
-            if row["label"] == "Enterprise" and row["key"] not in seen:
-                seen.add(row["key"])
-                frontier.append(row["key"])
+            if record["label"] == "Enterprise" and record["key"] not in seen:
+                seen.add(record["key"])
+                frontier.append(record["key"])
     return holdings

@@ -14,16 +14,16 @@ RETURN [x IN labels(r) WHERE x IN ['Penalty', 'ListEntry', 'Classification']][0]
   r.withdrawnOn AS withdrawnOn
 """
 
-# Files the objection and marks the record; the `openFor` constraint refuses a second pending
-# objection filed at the same moment.
+# Files the objection in $status (`graph_schema.objections.OPEN`) and marks the record; the
+# `openFor` constraint refuses a second pending objection filed at the same moment.
 FILE: Final = """
 MATCH (e:Enterprise {uscc: $uscc})-[:PENALISED|LISTED|CLASSIFIED]->(r)
 WHERE r.id = $record_id AND $label IN labels(r)
 CREATE (e)-[:OBJECTED]->(o:Objection {
   id: $id, recordId: $record_id, recordLabel: $label, openFor: $label + ':' + $record_id,
   department: r.department, uscc: $uscc, reason: $reason, filedAt: $now, filedBy: $client,
-  status: 'PENDING', recordBatch: r.batch})-[:CONCERNS]->(r)
-SET r.objectionId = $id, r.objectionStatus = 'PENDING', r.objectionFiledAt = $now
+  status: $status, recordBatch: r.batch})-[:CONCERNS]->(r)
+SET r.objectionId = $id, r.objectionStatus = $status, r.objectionFiledAt = $now
 REMOVE r.objectionResolvedOn
 RETURN o {.*} AS objection
 """

@@ -1,23 +1,25 @@
 """Objections: an enterprise disputes one of its penalties, list entries or classifications.
 
 Filing marks the record PENDING (profiles show it, with the date) and keeps the objection as
-a node; the record's department answers with an `objection.resolution@1` record (see
-`connectors.cypher.UPDATE_OBJECTION_RESOLUTIONS`), and the credit engine re-rates the
-enterprise on what the answer left. The rating does not change while an objection is pending:
-the record stands until its department says otherwise.
+a node, as the state machine `graph_schema.objections` allows; the record's department answers
+with an `objection.resolution@1` record (see `connectors.cypher.UPDATE_OBJECTION_RESOLUTIONS`),
+and the credit engine re-rates the enterprise on what the answer left. The rating does not
+change while an objection is pending: the record stands until its department says otherwise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import ConstraintError
+from pydantic import Field
 
 from graph_schema.model import ObjectionStatus
+from graph_schema.objections import OPEN, FilingRefusal, filing_refusal
+from graph_schema.read_model import GraphDate, GraphDateTime, ReadModel
 from graph_schema.sessions import open_session
 from hub.objections import cypher
 from hub.repository import native
@@ -34,38 +36,22 @@ class ObjectionError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True, slots=True)
-class Objection:
+class Objection(ReadModel):
+    """An objection as stored (`cypher._FIELDS`; as just filed, `cypher.FILE`)."""
+
     id: str
     record_id: str
-    record_kind: str
+    record_kind: str = Field(alias="recordLabel")
     """`Penalty`, `ListEntry` or `Classification`."""
-    record_list: str | None
+    record_list: str | None = None
     """The list of a `ListEntry` record (None for the other kinds): who may see it depends on it."""
     department: str
     uscc: str
     reason: str
-    filed_at: dt.datetime
+    filed_at: GraphDateTime
     status: ObjectionStatus
-    resolved_on: dt.date | None
-    resolution: str | None
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Objection:
-        row = native(row)
-        return cls(
-            id=row["id"],
-            record_id=row["recordId"],
-            record_kind=row["recordLabel"],
-            record_list=row.get("recordList"),
-            department=row["department"],
-            uscc=row["uscc"],
-            reason=row["reason"],
-            filed_at=row["filedAt"],
-            status=ObjectionStatus(row["status"]),
-            resolved_on=row.get("resolvedOn"),
-            resolution=row.get("resolution"),
-        )
+    resolved_on: GraphDate | None = None
+    resolution: str | None = None
 
 
 def check_reason(reason: str) -> str:
@@ -105,19 +91,22 @@ async def file_objection(
             kinds = ", ".join(sorted(row["label"] for row in found))
             raise ObjectionError(f"{record_id!r} names several records ({kinds})", "recordId")
         (row,) = found
-        if row["withdrawnOn"] is not None:
+        status = ObjectionStatus(row["status"]) if row["status"] is not None else None
+        refusal = filing_refusal(status, withdrawn=row["withdrawnOn"] is not None)
+        if refusal is FilingRefusal.WITHDRAWN:
             raise ObjectionError(
                 f"{record_id!r} was withdrawn on {native(row['withdrawnOn'])}; "
                 "nothing to object to",
                 "recordId",
             )
-        if row["status"] == ObjectionStatus.PENDING:
+        if refusal is FilingRefusal.ALREADY_OPEN:
             raise _already(record_id, native(row["filedAt"]))
         result = await tx.run(
             cypher.FILE,
             uscc=uscc,
             record_id=record_id,
             label=row["label"],
+            status=OPEN.value,
             id=str(uuid.uuid4()),
             reason=text,
             now=now,
@@ -129,7 +118,7 @@ async def file_objection(
 
     async with open_session(driver, database) as session:
         try:
-            return Objection.from_row(await session.execute_write(work))
+            return Objection.model_validate(await session.execute_write(work))
         except ConstraintError:
             # filed by someone else between the check and the write
             raise _already(record_id, None) from None
@@ -148,7 +137,7 @@ async def objections_of(driver: AsyncDriver, database: str, uscc: str) -> list[O
     records, _, _ = await driver.execute_query(
         cypher.OF_ENTERPRISE, {"uscc": uscc}, routing_=RoutingControl.READ, database_=database
     )
-    return [Objection.from_row(r["objection"]) for r in records]
+    return [Objection.model_validate(record["objection"]) for record in records]
 
 
 async def objection_queue(
@@ -173,4 +162,4 @@ async def objection_queue(
         routing_=RoutingControl.READ,
         database_=database,
     )
-    return [Objection.from_row(r["objection"]) for r in records]
+    return [Objection.model_validate(record["objection"]) for record in records]

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Final
 
-_IN_FORCE = "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"
+from graph_schema.predicates import (
+    coverage_applies,
+    document_mismatch,
+    is_export,
+    order_documents,
+    tie_in_force,
+)
+
+_IN_FORCE = tie_in_force("r", "$as_of")
 
 # Rings of payments through each enterprise: a -> ... -> a over 2 to 5 distinct enterprises,
 # every payment inside the window (the bound is the widest the rules allow).
@@ -47,23 +55,18 @@ RETURN kind, coalesce(h.key, h.number, h.personKey) AS key,
        coalesce(h.text, h.number, h.name) AS label, members, zones
 """
 
-# Orders of the window with how many fail the three-document check (as the credit engine
-# judges them: no payment, amount, no waybill or consignee).
-ORDER_MISMATCHES: Final = """
+# Orders of the window with how many fail the three-document check as of $as_of, as the
+# credit engine judges them (a payment or waybill dated after $as_of was not there yet).
+ORDER_MISMATCHES: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (e:Enterprise {uscc: uscc})
-CALL (e) {
+MATCH (e:Enterprise {{uscc: uscc}})
+CALL (e) {{
   MATCH (e)-[:SOLD]->(o:Order) WHERE $since < o.orderedOn <= $as_of
-  OPTIONAL MATCH (pay:Payment)-[:PAYS]->(o)
-  OPTIONAL MATCH (w:Waybill)-[:SHIPS]->(o)
-  WITH o, head(collect(pay)) AS pay, head(collect(w)) AS w
-  WITH o, pay IS NULL OR w IS NULL
-       OR abs(pay.amountCny - (o.goodsCny + o.freightCny + o.taxCny - o.discountCny)) >= 0.005
-       OR w.consigneeName <> o.consigneeName OR w.consigneePhone <> o.consigneePhone
-       OR w.consigneeAddress <> o.consigneeAddress AS bad
+  {order_documents("o", "$as_of")}
+  WITH o, {document_mismatch("o")} IS NOT NULL AS bad
   RETURN count(o) AS orders, [x IN collect(CASE WHEN bad THEN o.id END) WHERE x IS NOT NULL]
          AS unmatched
-}
+}}
 WITH e, orders, unmatched WHERE orders > 0
 RETURN e.uscc AS uscc, e.zone AS zone, orders, unmatched
 """
@@ -74,23 +77,22 @@ UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}}) WHERE e.registeredOn > $young_since
 MATCH (p:Person)-[r:LEGAL_REPRESENTATIVE_OF]->(e) WHERE {_IN_FORCE}
 MATCH (p)-[:COVERED_BY]->(c:ListCoverage {{kind: 'PUNISHMENT'}})
-WHERE c.validFrom <= $as_of AND (c.validUntil IS NULL OR c.validUntil > $as_of)
-  AND (c.withdrawnOn IS NULL OR c.withdrawnOn > $as_of)
+WHERE {coverage_applies("c", "$as_of")}
 RETURN e.uscc AS uscc, e.zone AS zone, e.registeredOn AS registeredOn, p.personKey AS person,
        collect(DISTINCT c.cause) AS causes, collect(DISTINCT c.list) AS lists
 """
 
 # Exports of the recent days against the monthly mean of the months before them.
-EXPORT_VALUES: Final = """
+EXPORT_VALUES: Final = f"""
 UNWIND $usccs AS uscc
-MATCH (e:Enterprise {uscc: uscc})
+MATCH (e:Enterprise {{uscc: uscc}})
 WITH e,
-  COLLECT { MATCH (e)-[:DECLARED]->(d:Declaration)
-            WHERE d.direction = 'EXPORT' AND $recent_since < d.declaredOn <= $as_of
-            RETURN d.valueCny } AS recent,
-  COLLECT { MATCH (e)-[:DECLARED]->(d:Declaration)
-            WHERE d.direction = 'EXPORT' AND $history_since < d.declaredOn <= $recent_since
-            RETURN d.valueCny } AS history
+  COLLECT {{ MATCH (e)-[:DECLARED]->(d:Declaration)
+            WHERE {is_export("d")} AND $recent_since < d.declaredOn <= $as_of
+            RETURN d.valueCny }} AS recent,
+  COLLECT {{ MATCH (e)-[:DECLARED]->(d:Declaration)
+            WHERE {is_export("d")} AND $history_since < d.declaredOn <= $recent_since
+            RETURN d.valueCny }} AS history
 WHERE size(recent) > 0
 RETURN e.uscc AS uscc, e.zone AS zone,
        reduce(s = 0.0, v IN recent | s + v) AS recent,

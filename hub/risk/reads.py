@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from neo4j import AsyncDriver, RoutingControl
+from neo4j import AsyncDriver
 
-from hub.repository import native
+from graph_schema.read_model import EmptyIfNull, GraphDate, ReadModel, read_records
 from hub.risk import cypher
 
 
-@dataclass(frozen=True)
-class StoredAlert:
+class StoredAlert(ReadModel):
+    """A risk alert as the scan stored it."""
+
     id: str
     kind: str
     severity: str
     reason: str
-    subjects: tuple[str, ...]
-    evidence: tuple[str, ...]
-    zones: tuple[str, ...]
+    subjects: EmptyIfNull[str] = ()
+    evidence: EmptyIfNull[str] = ()
+    zones: EmptyIfNull[str] = ()
     basis: str
-    detected_on: dt.date
-    last_seen_on: dt.date
-    cleared_on: dt.date | None
+    detected_on: GraphDate
+    last_seen_on: GraphDate
+    cleared_on: GraphDate | None = None
 
 
 async def alert_page(
@@ -37,7 +37,9 @@ async def alert_page(
     since: dt.date | None,
     include_cleared: bool,
 ) -> list[StoredAlert]:
-    records, _, _ = await driver.execute_query(
+    records = await read_records(
+        driver,
+        database,
         cypher.ALERT_PAGE,
         {
             "limit": limit,
@@ -47,22 +49,5 @@ async def alert_page(
             "since": since,
             "include_cleared": include_cleared,
         },
-        routing_=RoutingControl.READ,
-        database_=database,
     )
-    return [
-        StoredAlert(
-            id=a["id"],
-            kind=a["kind"],
-            severity=a["severity"],
-            reason=a["reason"],
-            subjects=tuple(a.get("subjects") or ()),
-            evidence=tuple(a.get("evidence") or ()),
-            zones=tuple(a.get("zones") or ()),
-            basis=a["basis"],
-            detected_on=a["detectedOn"],
-            last_seen_on=a["lastSeenOn"],
-            cleared_on=a.get("clearedOn"),
-        )
-        for a in (native(record["a"]) for record in records)
-    ]
+    return [StoredAlert.model_validate(record["a"]) for record in records]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hub.datafile import load_data_file
+from graph_schema.datafile import load_data_file
 
 DEFAULT_RISK_RULES_PATH = Path(__file__).with_name("rules.json")
 

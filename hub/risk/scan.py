@@ -22,6 +22,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from connectors.pipeline import Outcome
 from graph_schema.dates import add_months, utc_today
 from graph_schema.sessions import open_session
+from hub.credit.reads import subjects_of_facts
 from hub.repository import read_rows
 from hub.risk import cypher
 from hub.risk.rules import RiskRules
@@ -207,11 +208,16 @@ class RiskScanner:
     clock: Callable[[], dt.date] = utc_today
 
     async def after_batch(self, outcome: Outcome) -> None:
-        """The pipeline hook: scan the enterprises the batch named (failures are logged)."""
-        if not outcome.usccs:
-            return
+        """The pipeline hook: scan the enterprises the batch named, and the sellers of the
+        orders its payments and waybills are for (failures are logged)."""
         try:
-            await self.scan(sorted(outcome.usccs), self.clock())
+            named, _ = await subjects_of_facts(
+                self.driver, self.database, sorted(outcome.subjects.fact_ids)
+            )
+            usccs = outcome.subjects.usccs | named
+            if not usccs:
+                return
+            await self.scan(sorted(usccs), self.clock())
         except Exception:
             log.exception("risk scan after batch %s failed; run `hub risk scan`", outcome.batch_id)
 

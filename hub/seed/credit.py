@@ -7,8 +7,8 @@ They are drawn consistently: a red-listed enterprise has an A tax grade and the 
 certified customs tier, a customs-dishonest one the dishonest tier, and so on. Each is a
 connector record sent by the department it belongs to: a list entry by its list's department,
 its removal (`list.removal@1`) by the same one; a penalty by the deciding department, with a
-`publicUntil` within the publicity of its severity in calendar months (`PUBLICITY_MONTHS`), and
-its repair (`penalty.repair@1`) by the same department.
+`publicUntil` within the publicity of its severity in calendar months
+(`graph_schema.publicity`), and its repair (`penalty.repair@1`) by the same department.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from connectors.records import PUBLICITY_MONTHS
 from connectors.records.fields import add_months
 from graph_schema.model import SCHEME_DEPARTMENT, ClassificationScheme, Department, Severity
+from graph_schema.publicity import PUBLICITY
 from hub.seed.common import Emitter, EnterpriseInfo, RawRecord, cny, date, iso, optional_iso
 
 # (kind, department, weight, reason, basis, days listed before expiry or None)
@@ -228,7 +228,7 @@ class CreditFacts:
         public_until = repaired = None
         if severity != "MINOR":
             # Public for `shortest` to `longest` calendar months; repairable after `shortest`.
-            shortest, longest = PUBLICITY_MONTHS[Severity(severity)]
+            shortest, longest = PUBLICITY.bounds(Severity(severity))
             earliest = add_months(date(decided), shortest).toordinal()
             public_until = out.day(earliest, add_months(date(decided), longest).toordinal())
             last = min(public_until, out.today) - 1

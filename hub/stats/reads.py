@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Annotated
 
 from neo4j import AsyncDriver
+from pydantic import BeforeValidator, Field
 
 from graph_schema.dates import add_months
-from hub.repository import read_rows
+from graph_schema.read_model import GraphMoney, ReadModel, read_records
 from hub.stats import cypher
 from hub.stats.targets import METRIC_LABELS, PlanTargets
 
 
-@dataclass(frozen=True)
-class Group:
-    key: str
-    declarations: int
-    value_cny: Decimal
+class Group(ReadModel):
+    """The export declarations of one group (`cypher.DECLARATIONS_BY`): their count and value."""
+
+    key: Annotated[str, BeforeValidator(str)]
+    """A month (YYYY-MM), mode, destination or industry belt; a missing one reads "None"."""
+    declarations: int = Field(alias="count")
+    value_cny: GraphMoney = Field(alias="value")
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,6 @@ class Statistics:
     targets: tuple[ZoneProgress, ...]
 
 
-def _money(value: float | None) -> Decimal:
-    return Decimal(str(round(value or 0.0, 2)))
-
-
 async def statistics(
     driver: AsyncDriver,
     database: str,
@@ -62,23 +61,28 @@ async def statistics(
     group_by: str,
 ) -> Statistics:
     params = {"zone": zone, "from": start, "to": end, "year_ago": add_months(end, -12)}
-    groups = await read_rows(driver, database, cypher.DECLARATIONS_BY[group_by], params)
-    grades = await read_rows(driver, database, cypher.GRADE_DISTRIBUTION, params)
-    zones = await read_rows(driver, database, cypher.ZONE_FIGURES, params)
+    groups = await read_records(driver, database, cypher.DECLARATIONS_BY[group_by], params)
+    grades = await read_records(driver, database, cypher.GRADE_DISTRIBUTION, params)
+    zones = await read_records(driver, database, cypher.ZONE_FIGURES, params)
     progress = []
-    for row in zones:
-        planned = plan.zones.get(row["zone"])
+    for zone_figures in zones:
+        planned = plan.zones.get(zone_figures["zone"])
         if planned is None:
             continue
         actual: dict[str, float | None] = {
-            "operators": row["operators"],
-            "annual_value_cny": row["annualValue"],
-            "industry_belts": row["industryBelts"],
+            "operators": zone_figures["operators"],
+            "annual_value_cny": zone_figures["annualValue"],
+            "industry_belts": zone_figures["industryBelts"],
             "parks": None,
         }
         progress += [
             ZoneProgress(
-                row["zone"], metric, METRIC_LABELS[metric], target, actual[metric], planned.source
+                zone_figures["zone"],
+                metric,
+                METRIC_LABELS[metric],
+                target,
+                actual[metric],
+                planned.source,
             )
             for metric, target in planned.targets.items()
         ]
@@ -87,7 +91,7 @@ async def statistics(
         start=start,
         end=end,
         group_by=group_by,
-        groups=tuple(Group(str(g["key"]), g["count"], _money(g["value"])) for g in groups),
+        groups=tuple(Group.model_validate(group.data()) for group in groups),
         grades=tuple((g["grade"], g["count"]) for g in grades),
         operators=tuple((z["zone"], z["operators"]) for z in zones),
         targets=tuple(progress),

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub.datafile import load_data_file
+from graph_schema.datafile import load_data_file
 
 DEFAULT_TARGETS_PATH = Path(__file__).with_name("targets.json")
 

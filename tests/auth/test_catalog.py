@@ -15,7 +15,7 @@ from auth.catalog import (
     DEFAULT_PATH,
     Catalog,
     CatalogError,
-    RowMode,
+    VisibilityMode,
     catalog_markdown,
     load_catalog,
     parse_catalog,
@@ -96,10 +96,10 @@ def test_grants_follow_who_the_kinds_are(catalog: Catalog) -> None:
     lenders = {k for k in ClientKind if "financing:read" in catalog.default_scopes(k)}
     assert lenders == {ClientKind.BANK, ClientKind.INSURER, ClientKind.ADMIN}
     for kind in (ClientKind.BANK, ClientKind.INSURER):
-        assert catalog.grant(kind).rows is RowMode.CONSENTED
+        assert catalog.grant(kind).visibility is VisibilityMode.CONSENTED
         assert catalog.grant(kind).purpose_required
-    assert catalog.grant(ClientKind.ENTERPRISE).rows is RowMode.SELF
-    assert catalog.grant(ClientKind.CONNECTOR).rows is RowMode.NONE
+    assert catalog.grant(ClientKind.ENTERPRISE).visibility is VisibilityMode.SELF
+    assert catalog.grant(ClientKind.CONNECTOR).visibility is VisibilityMode.NONE
     assert catalog.grant(ClientKind.PUBLIC).public_only
 
 
@@ -186,9 +186,28 @@ def test_misspelt_option_is_refused_not_ignored() -> None:
     assert "kinds.bank.purposeRequierd" in message
 
 
-def test_self_rows_only_for_enterprises() -> None:
-    message = broken(lambda d: d["kinds"]["bank"].update(rows="self"))
-    assert "kinds.bank: rows 'self' is only for enterprise clients" in message
+def test_self_visibility_only_for_enterprises() -> None:
+    message = broken(lambda d: d["kinds"]["bank"].update(visibility="self"))
+    assert "kinds.bank: visibility 'self' is only for enterprise clients" in message
+
+
+def test_consents_cover_the_lenders_scopes(catalog: Catalog) -> None:
+    assert catalog.consents.scopes == {"enterprise:read", "credit:read", "financing:read"}
+
+
+def test_a_consentable_scope_must_be_a_catalog_scope() -> None:
+    message = broken(lambda d: d["consents"]["scopes"].append("spy:read"))
+    assert "consents: unknown scope spy:read" in message
+
+
+def test_a_field_may_ask_only_for_a_consentable_scope() -> None:
+    message = broken(lambda d: d["fields"]["FinancingProfile.grade"].update(consent="tax:read"))
+    assert "fields.FinancingProfile.grade: consent 'tax:read' is not a scope a consent" in message
+    # the allowed twin: a consentable scope parses
+    data = copy.deepcopy(RAW)
+    data["fields"]["FinancingProfile.grade"]["consent"] = "financing:read"
+    rule = parse_catalog(json.dumps(data)).fields["FinancingProfile.grade"]
+    assert rule.consent == "financing:read"
 
 
 def test_mask_only_on_public_fields() -> None:

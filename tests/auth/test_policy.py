@@ -1,4 +1,4 @@
-"""The access policy as pure decisions: fields, rows, lists, purpose, masking. No database."""
+"""The access policy as pure decisions: fields, visibility, lists, purpose, masking. No database."""
 
 from __future__ import annotations
 
@@ -9,23 +9,23 @@ from typing import Any
 
 import pytest
 
-from auth.catalog import Catalog, RowMode, load_catalog, parse_catalog
+from auth.catalog import Catalog, VisibilityMode, load_catalog, parse_catalog
 from auth.policy import (
     MASKERS,
-    ROW_PREDICATE,
-    ROW_PREDICATES,
+    VISIBILITY_PREDICATE,
+    VISIBILITY_PREDICATES,
     Decision,
-    RowScope,
+    EnterpriseVisibility,
     apply_mask,
+    enterprise_visibility,
     field_allowed,
     field_decider,
-    list_entry_visible,
+    list_visibility,
     mask_person_name,
     purpose_required,
     requires_scopes,
-    row_params,
-    row_predicate,
-    row_scope,
+    visibility_params,
+    visibility_predicate,
 )
 from auth.principal import ClientKind, Principal
 from graph_schema.model import ListKind
@@ -201,67 +201,72 @@ def test_requires_scopes_matches_the_rule() -> None:
         requires_scopes(CATALOG, "Enterprise", "taxArrears")
 
 
-# --- rows -----------------------------------------------------------------------------------
+# --- which enterprises ----------------------------------------------------------------------
 
-EXPECTED_ROWS = {
-    ClientKind.CUSTOMS: RowScope.all(),
-    ClientKind.TAX: RowScope.all(),
-    ClientKind.SAFE: RowScope.all(),
-    ClientKind.COMMERCE: RowScope.all(),
-    ClientKind.SAMR: RowScope.all(),
-    ClientKind.REGULATOR: RowScope.all(),
-    ClientKind.BANK: RowScope.consented("INST-1"),
-    ClientKind.INSURER: RowScope.consented("INST-1"),
-    ClientKind.ENTERPRISE: RowScope.only(USCC),
-    ClientKind.CONNECTOR: RowScope.none(),
-    ClientKind.PUBLIC: RowScope.all(),
-    ClientKind.ADMIN: RowScope.all(),
+EXPECTED_VISIBILITY = {
+    ClientKind.CUSTOMS: EnterpriseVisibility.all(),
+    ClientKind.TAX: EnterpriseVisibility.all(),
+    ClientKind.SAFE: EnterpriseVisibility.all(),
+    ClientKind.COMMERCE: EnterpriseVisibility.all(),
+    ClientKind.SAMR: EnterpriseVisibility.all(),
+    ClientKind.REGULATOR: EnterpriseVisibility.all(),
+    ClientKind.BANK: EnterpriseVisibility.consented("INST-1"),
+    ClientKind.INSURER: EnterpriseVisibility.consented("INST-1"),
+    ClientKind.ENTERPRISE: EnterpriseVisibility.only(USCC),
+    ClientKind.CONNECTOR: EnterpriseVisibility.none(),
+    ClientKind.PUBLIC: EnterpriseVisibility.all(),
+    ClientKind.ADMIN: EnterpriseVisibility.all(),
 }
 
 
 @pytest.mark.parametrize("kind", list(ClientKind))
-def test_row_scope_per_kind(kind: ClientKind) -> None:
-    assert row_scope(CATALOG, who(kind)) == EXPECTED_ROWS[kind]
+def test_enterprise_visibility_per_kind(kind: ClientKind) -> None:
+    assert enterprise_visibility(CATALOG, who(kind)) == EXPECTED_VISIBILITY[kind]
 
 
 @pytest.mark.parametrize("kind", [ClientKind.ENTERPRISE, ClientKind.BANK, ClientKind.INSURER])
 def test_a_principal_missing_its_identity_sees_nothing(kind: ClientKind) -> None:
-    assert row_scope(CATALOG, who(kind, institution=None)) == RowScope.none()
-    assert row_scope(CATALOG, who(kind, institution="")) == RowScope.none()
+    nothing = EnterpriseVisibility.none()
+    assert enterprise_visibility(CATALOG, who(kind, institution=None)) == nothing
+    assert enterprise_visibility(CATALOG, who(kind, institution="")) == nothing
 
 
-def test_row_params_carry_every_parameter_of_the_predicate() -> None:
-    params = row_params(RowScope.consented("BANK-7"), NOW)
+def test_visibility_params_carry_every_parameter_of_the_predicate() -> None:
+    params = visibility_params(EnterpriseVisibility.consented("BANK-7"), NOW)
     assert params == {
-        "row_mode": "consented",
-        "row_uscc": None,
-        "row_institution": "BANK-7",
-        "row_now": NOW,
+        "visibility_mode": "consented",
+        "visibility_uscc": None,
+        "visibility_institution": "BANK-7",
+        "visibility_now": NOW,
     }
-    assert set(re.findall(r"\$(\w+)", ROW_PREDICATE)) == set(params)
-    assert row_params(RowScope.only(USCC), NOW)["row_uscc"] == USCC
-    assert row_params(RowScope.none(), NOW)["row_mode"] == "none"
+    assert set(re.findall(r"\$(\w+)", VISIBILITY_PREDICATE)) == set(params)
+    assert visibility_params(EnterpriseVisibility.only(USCC), NOW)["visibility_uscc"] == USCC
+    assert visibility_params(EnterpriseVisibility.none(), NOW)["visibility_mode"] == "none"
 
 
-def test_row_predicate_has_a_branch_for_every_mode_but_none() -> None:
-    modes = set(re.findall(r"\$row_mode = '(\w+)'", ROW_PREDICATE))
-    assert modes == {mode.value for mode in RowMode} - {"none"}
-    assert "e.uscc = $row_uscc" in ROW_PREDICATE
-    assert "(e)-[:CONSENTED]->(c:Consent)" in ROW_PREDICATE
+def test_visibility_predicate_has_a_branch_for_every_mode_but_none() -> None:
+    modes = set(re.findall(r"\$visibility_mode = '(\w+)'", VISIBILITY_PREDICATE))
+    assert modes == {mode.value for mode in VisibilityMode} - {"none"}
+    assert "e.uscc = $visibility_uscc" in VISIBILITY_PREDICATE
+    assert "(e)-[:CONSENTED]->(c:Consent)" in VISIBILITY_PREDICATE
 
 
-@pytest.mark.parametrize("scope", set(EXPECTED_ROWS.values()))
-def test_each_mode_has_a_specialised_predicate_over_the_same_parameters(scope: RowScope) -> None:
-    fragment = row_predicate(scope)
-    assert fragment is ROW_PREDICATES[scope.mode]
-    assert set(re.findall(r"\$(\w+)", fragment)) <= set(row_params(scope, NOW))
-    assert "$row_mode" not in fragment
-    assert row_predicate(RowScope.consented("x")) == row_predicate(RowScope.consented("y"))
+@pytest.mark.parametrize("visibility", set(EXPECTED_VISIBILITY.values()))
+def test_each_mode_has_a_specialised_predicate_over_the_same_parameters(
+    visibility: EnterpriseVisibility,
+) -> None:
+    fragment = visibility_predicate(visibility)
+    assert fragment is VISIBILITY_PREDICATES[visibility.mode]
+    assert set(re.findall(r"\$(\w+)", fragment)) <= set(visibility_params(visibility, NOW))
+    assert "$visibility_mode" not in fragment
+    assert visibility_predicate(EnterpriseVisibility.consented("x")) == visibility_predicate(
+        EnterpriseVisibility.consented("y")
+    )
 
 
-def test_row_params_refuse_a_naive_now() -> None:
+def test_visibility_params_refuse_a_naive_now() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        row_params(RowScope.all(), dt.datetime(2026, 6, 1))
+        visibility_params(EnterpriseVisibility.all(), dt.datetime(2026, 6, 1))
 
 
 # --- lists, purpose, masking ----------------------------------------------------------------
@@ -270,11 +275,13 @@ def test_row_params_refuse_a_naive_now() -> None:
 @pytest.mark.parametrize("list_kind", list(ListKind))
 def test_public_and_consent_limited_clients_see_only_public_lists(list_kind: ListKind) -> None:
     public = list_kind is not ListKind.SAFE_CLASS_C
-    assert list_entry_visible(CATALOG, who(ClientKind.PUBLIC), list_kind) is public
-    assert list_entry_visible(CATALOG, who(ClientKind.BANK), list_kind) is public
-    assert list_entry_visible(CATALOG, who(ClientKind.INSURER), list_kind) is public
-    assert list_entry_visible(CATALOG, who(ClientKind.CUSTOMS), list_kind)
-    assert list_entry_visible(CATALOG, who(ClientKind.REGULATOR), list_kind)
+    assert list_visibility(CATALOG, who(ClientKind.PUBLIC)).shows(list_kind) is public
+    assert list_visibility(CATALOG, who(ClientKind.BANK)).shows(list_kind) is public
+    assert list_visibility(CATALOG, who(ClientKind.INSURER)).shows(list_kind) is public
+    assert list_visibility(CATALOG, who(ClientKind.CUSTOMS)).shows(list_kind)
+    assert list_visibility(CATALOG, who(ClientKind.REGULATOR)).shows(list_kind)
+    assert list_visibility(CATALOG, who(ClientKind.ENTERPRISE)).shows(list_kind)
+    assert not list_visibility(CATALOG, who(ClientKind.CONNECTOR)).shows(list_kind)
 
 
 @pytest.mark.parametrize("kind", list(ClientKind))

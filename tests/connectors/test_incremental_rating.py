@@ -8,11 +8,14 @@ a type without a generator here fails the tests by name.
 
 A second test sends one written batch of each record type, in the registry's order, onto a
 graph built for it. The code has no single list of the record types that feed a rating (the
-rating reads what `hub.credit.cypher.RATING_FACTS` and `NETWORK_STEP` match; only the
-network-changing types are named, in `hub.credit.recompute.NETWORK_RECORD_TYPES`), so each
-case here says whether its type feeds one, and the test holds it to that: a type that feeds a
-rating must name the enterprise it rates (the hook's affected subjects) and move its rating;
-one that does not must leave the rating as it was.
+rating reads what `hub.credit.cypher.RATING_FACTS` and `NETWORK_STEP` match; each type
+declares in the registry what its records name and whether their change reaches the network),
+so each case here says whether its type feeds one, and the test holds it to that: a type that
+feeds a rating must name the enterprise it rates (the hook's affected subjects, with the
+type's reach) and move its rating; one that does not must leave the rating as it was.
+
+A third sends a payment, a waybill and a bank trade payment that each move an enterprise's
+score, and checks that the hook re-rates that enterprise and announces the change.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from hypothesis import strategies as st
 from neo4j import AsyncDriver
 
 from connectors.pipeline import Outcome, Pipeline, Status
-from connectors.records import LIST_DEPARTMENT, RECORD_TYPES
+from connectors.records.registry import LIST_DEPARTMENT, RECORD_TYPES
+from connectors.records.subjects import Reach
 from connectors.signing import generate_key, public_jwk
 from connectors.store import add_key, register_connector
 from graph_schema.dates import add_months
@@ -43,9 +47,10 @@ from graph_schema.model import (
     Department,
     ListKind,
 )
+from graph_schema.predicates import coverage_applies
 from hub.credit import load_model
 from hub.credit.joint_rules import load_joint_rules
-from hub.credit.recompute import NETWORK_RECORD_TYPES, CreditRecomputer
+from hub.credit.recompute import CreditRecomputer
 from hub.objections import ObjectionError, file_objection
 
 AS_OF = NOW.date()
@@ -607,9 +612,7 @@ async def state(driver: AsyncDriver) -> tuple[dict[str, Any], dict[str, Any]]:
         database_=DATABASE,
     )
     rows, _, _ = await driver.execute_query(
-        "MATCH (c:ListCoverage) WHERE c.validFrom <= $d"
-        " AND (c.validUntil IS NULL OR c.validUntil > $d)"
-        " AND (c.withdrawnOn IS NULL OR c.withdrawnOn > $d)"
+        f"MATCH (c:ListCoverage) WHERE {coverage_applies('c', '$d')}"
         " RETURN c.id AS id, c.subjectKey AS subject, c.path AS path",
         d=AS_OF,
         database_=DATABASE,
@@ -629,6 +632,24 @@ async def fresh_graph(driver: AsyncDriver) -> tuple[dict[str, Agency], CreditRec
         driver, DATABASE, load_model(), load_joint_rules(), chunk_size=4, clock=lambda: AS_OF
     )
     return await agencies(driver), recomputer
+
+
+async def hooked_graph(
+    driver: AsyncDriver, base: list[tuple[str, list[Op]]]
+) -> tuple[Pipeline, dict[str, Agency], World, CreditRecomputer, int]:
+    """A fresh graph with `base` sent through a pipeline whose hook re-rates after each batch,
+    as the hub's does: the pipeline, the agencies, the world, the recomputer, the next serial."""
+    by_name, recomputer = await fresh_graph(driver)
+    pipeline = Pipeline(
+        driver,
+        DATABASE,
+        b"test-person-secret",
+        clock=lambda: NOW,
+        on_applied=recomputer.after_batch,
+    )
+    world = World()
+    serial = await send_base(driver, pipeline, by_name, world, base)
+    return pipeline, by_name, world, recomputer, serial
 
 
 def test_every_record_type_of_the_registry_has_a_generator_and_a_case() -> None:
@@ -664,12 +685,7 @@ PROPERTY_BASE: list[tuple[str, list[Op]]] = [
 async def test_re_rating_after_each_batch_equals_a_full_re_rating(
     graph: AsyncDriver, operations: list[tuple[str, Op]]
 ) -> None:
-    by_name, recomputer = await fresh_graph(graph)
-    pipeline = Pipeline(
-        graph, DATABASE, b"test-person-secret", clock=lambda: NOW, on_applied=recomputer.after_batch
-    )
-    world = World()
-    serial = await send_base(graph, pipeline, by_name, world, PROPERTY_BASE)
+    pipeline, by_name, world, recomputer, serial = await hooked_graph(graph, PROPERTY_BASE)
     for n, (record_type, op) in zip(itertools.count(serial), operations, strict=False):
         batch = GENERATORS[record_type].build(op, n, world)
         outcome = await send(graph, pipeline, by_name, world, record_type, batch)
@@ -767,12 +783,13 @@ async def test_a_batch_of_each_record_type_re_rates_what_it_feeds(graph: AsyncDr
         assert outcome.status is Status.APPLIED, (name, outcome.problems)
         subject = None if case.subject is None else uscc(case.subject)
         if case.feeds:
-            if not (outcome.usccs or outcome.person_keys or outcome.fact_ids):
+            named = outcome.subjects
+            if not named:
                 problems.append(f"{name}: an applied batch names no enterprise, person or fact")
             # what the pipeline's hook re-rates after this batch (`after_batch`)
-            reach = recomputer.reach if name in NETWORK_RECORD_TYPES else 0
+            reach = recomputer.reach if RECORD_TYPES[name].reach is Reach.NETWORK else 0
             affected, _ = await recomputer.affected(
-                outcome.usccs, outcome.person_keys, outcome.fact_ids, reach
+                named.usccs, named.person_keys, named.fact_ids, reach
             )
             if subject not in affected:
                 problems.append(f"{name}: {subject} is not among the affected {affected}")
@@ -785,3 +802,49 @@ async def test_a_batch_of_each_record_type_re_rates_what_it_feeds(graph: AsyncDr
         if report.ratings_written:
             problems.append(f"{name}: a full re-rating changed {report.ratings_written} rating(s)")
     assert not problems, "\n".join(problems)
+
+
+# --- the three trade documents re-rate and announce the enterprise they concern -------------
+
+TRADE_BASE: list[tuple[str, list[Op]]] = [
+    ("samr.enterprise@1", [(i, False, "ACTIVE") for i in range(4)]),
+    # orders 0-19 are enterprise 0's, 20-39 enterprise 1's
+    ("trade.order@1", [(0, 20, 30, "commerce"), (1, 20, 30, "commerce")]),
+    # enterprise 0: paid 0-16 and 18, shipped 0-17; enterprise 1: paid 20-37, shipped 20-36;
+    # 17 of 20 orders match for each: 85%, the -10 tier
+    ("trade.payment@1", [(0, 17, True), (18, 1, True), (20, 18, True)]),
+    ("logistics.waybill@1", [(0, 18, True), (20, 17, True)]),
+    # enterprise 2: 100000.00 of 9710 exports, 40000.00 collected from enterprise 3: 40%, -10
+    ("customs.declaration@1", [(2, "9710", "EXPORT", "100000.00", 40)]),
+    ("bank.trade_payment@1", [(3, 2, "40000.00", 20)]),
+]
+
+TRADE_CASES: list[tuple[str, Op, int]] = [
+    ("trade.payment@1", (17, 1, True), 0),  # order 17 paid: 18 of 20 match, 90%
+    ("logistics.waybill@1", (37, 1, True), 1),  # order 37 shipped: 18 of 20 match, 90%
+    ("bank.trade_payment@1", (3, 2, "20000.00", 5), 2),  # 60000.00 collected: 60%
+]
+"""(record type, the batch's parameters, the enterprise whose score it lifts from the -10 tier
+to the 0 tier: by 10)."""
+
+
+async def test_trade_documents_re_rate_and_announce_the_enterprise_they_concern(
+    graph: AsyncDriver,
+) -> None:
+    pipeline, by_name, world, _, serial = await hooked_graph(graph, TRADE_BASE)
+    for n, (name, op, subject) in enumerate(TRADE_CASES, start=serial):
+        (head,), _, _ = await graph.execute_query(
+            "OPTIONAL MATCH (c:CreditChange) RETURN coalesce(max(c.seq), 0) AS seq",
+            database_=DATABASE,
+        )
+        outcome = await send(
+            graph, pipeline, by_name, world, name, GENERATORS[name].build(op, n, world)
+        )
+        assert outcome.status is Status.APPLIED, (name, outcome.problems)
+        announced, _, _ = await graph.execute_query(
+            "MATCH (c:CreditChange {kind: 'RATING'}) WHERE c.seq > $head"
+            " RETURN c.uscc AS uscc, c.score - c.previousScore AS lift",
+            head=head["seq"],
+            database_=DATABASE,
+        )
+        assert [(row["uscc"], row["lift"]) for row in announced] == [(uscc(subject), 10)], name

@@ -31,7 +31,7 @@ async def test_the_documented_demo_enterprise_rates_as_the_page_says(graph: Asyn
         enterprises=settings.demo_enterprises,
         seed=settings.demo_seed,
     )
-    facts = (await gather_facts(graph, DATABASE, [USCC], AS_OF))[USCC]
+    facts = (await gather_facts(graph, DATABASE, [USCC], AS_OF, load_model()))[USCC]
     rating = rate(load_model(), facts)
 
     section = DOC.read_text(encoding="utf-8").split("## Worked example from the demo zone")[1]

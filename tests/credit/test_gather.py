@@ -10,6 +10,7 @@ from neo4j import AsyncDriver
 
 from graph_schema.uscc import make_uscc
 from hub.credit.gather import gather_facts
+from hub.credit.model import load_model
 
 AS_OF = dt.date(2026, 11, 1)
 
@@ -80,7 +81,7 @@ CREATE (e0)-[:BORROWED]->(:Loan {id: 'LN1', status: 'OVERDUE', grantedOn: date('
 
 async def test_facts_in_the_window_and_the_network_within_three_hops(graph: AsyncDriver) -> None:
     await graph.execute_query(GRAPH, u=[u(i) for i in range(7)], database_=DATABASE)
-    facts = await gather_facts(graph, DATABASE, [u(0), u(99)], AS_OF)
+    facts = await gather_facts(graph, DATABASE, [u(0), u(99)], AS_OF, load_model())
     assert list(facts) == [u(0)]  # an unknown enterprise has no facts
     f = facts[u(0)]
     assert [p.id for p in f.penalties] == ["P1"]  # the later penalty is not yet decided

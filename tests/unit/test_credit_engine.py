@@ -8,7 +8,6 @@ test adds one fact and checks the score moves by exactly that fact's points.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
@@ -70,7 +69,7 @@ def neutral(**changes: Any) -> RatingFacts:
     facts = RatingFacts(
         uscc=USCC, as_of=AS_OF, registered_on=d("2020-01-01"), classifications=(ROUTINE,)
     )
-    return dataclasses.replace(facts, **changes)
+    return facts.model_copy(update=changes)
 
 
 def penalty(
@@ -148,7 +147,7 @@ def test_neutral_enterprise_is_b_at_the_base_score() -> None:
     rating = rate(MODEL, neutral())
     assert (rating.score, rating.grade, rating.forced_by) == (80, "B", None)
     assert codes(rating) == [("CUSTOMS_ROUTINE", 0)]
-    assert rating.model_version == MODEL.version == "2026.1"
+    assert rating.model_version == MODEL.version == "2026.2"
     assert rating.factors[0].evidence == ("CL-CUSTOMS_CREDIT-ROUTINE",)
 
 
@@ -185,11 +184,13 @@ def test_the_classification_effective_at_as_of_is_the_one_counted() -> None:
     future = classification("TAX_CREDIT", "B", "2026-04-01", id="T-2026")
     facts = neutral(classifications=(future, new, old))
     assert codes(rate(MODEL, facts)) == [("TAX_C", -15)]
-    earlier = rate(MODEL, dataclasses.replace(facts, as_of=d("2025-03-31")))
+    earlier = rate(MODEL, facts.model_copy(update={"as_of": d("2025-03-31")}))
     assert codes(earlier) == [("TAX_A", 8)]
     assert earlier.factors[0].evidence == ("T-2024",)
     # effective_to is exclusive: on 2025-04-01 the new grade applies
-    assert codes(rate(MODEL, dataclasses.replace(facts, as_of=d("2025-04-01")))) == [("TAX_C", -15)]
+    assert codes(rate(MODEL, facts.model_copy(update={"as_of": d("2025-04-01")}))) == [
+        ("TAX_C", -15)
+    ]
 
 
 # --- D overrides ------------------------------------------------------------------------------
@@ -279,32 +280,32 @@ def test_penalty_decays_linearly_to_half_over_its_publicity_period(as_of: str, p
 
 def test_as_of_before_and_after_a_penalty() -> None:
     facts = neutral(penalties=(penalty(),))
-    before = rate(MODEL, dataclasses.replace(facts, as_of=d("2025-05-31")))
-    after = rate(MODEL, dataclasses.replace(facts, as_of=d("2025-06-01")))
+    before = rate(MODEL, facts.model_copy(update={"as_of": d("2025-05-31")}))
+    after = rate(MODEL, facts.model_copy(update={"as_of": d("2025-06-01")}))
     assert (before.score, codes(before)) == (80, [("CUSTOMS_ROUTINE", 0)])
     assert (after.score, codes(after)[1:]) == (72, [("PENALTY_GENERAL", -8)])
 
 
 def test_an_expired_publicity_period_no_longer_counts() -> None:
     facts = neutral(penalties=(penalty(),))
-    on_last_day = rate(MODEL, dataclasses.replace(facts, as_of=d("2026-05-31")))
-    expired = rate(MODEL, dataclasses.replace(facts, as_of=d("2026-06-01")))
+    on_last_day = rate(MODEL, facts.model_copy(update={"as_of": d("2026-05-31")}))
+    expired = rate(MODEL, facts.model_copy(update={"as_of": d("2026-06-01")}))
     assert on_last_day.score == 76
     assert (expired.score, codes(expired)) == (80, [("CUSTOMS_ROUTINE", 0)])
 
 
 def test_a_penalty_without_end_date_is_public_for_the_models_default_period() -> None:
     facts = neutral(penalties=(penalty(decided="2025-01-01", until=None),))
-    last_day = rate(MODEL, dataclasses.replace(facts, as_of=d("2025-12-31")))
+    last_day = rate(MODEL, facts.model_copy(update={"as_of": d("2025-12-31")}))
     assert codes(last_day)[1:] == [("PENALTY_GENERAL", -4)]
     assert "public until 2026-01-01" in last_day.factors[1].reason
-    assert rate(MODEL, dataclasses.replace(facts, as_of=d("2026-01-01"))).score == 80
+    assert rate(MODEL, facts.model_copy(update={"as_of": d("2026-01-01")})).score == 80
 
 
 def test_a_repaired_penalty_stops_counting_on_its_repair_date() -> None:
     facts = neutral(penalties=(penalty(repaired="2025-09-01"),))
-    before_repair = rate(MODEL, dataclasses.replace(facts, as_of=d("2025-08-31")))
-    repaired = rate(MODEL, dataclasses.replace(facts, as_of=d("2025-09-01")))
+    before_repair = rate(MODEL, facts.model_copy(update={"as_of": d("2025-08-31")}))
+    repaired = rate(MODEL, facts.model_copy(update={"as_of": d("2025-09-01")}))
     assert codes(before_repair)[1:] == [("PENALTY_GENERAL", -7)]  # day 91: 8*(1-45.5/365)=7.0
     assert (repaired.score, codes(repaired)) == (80, [("CUSTOMS_ROUTINE", 0)])
 
@@ -550,7 +551,7 @@ def test_c_band_bottom_and_d_band_by_score() -> None:
     dishonest = classification("CUSTOMS_CREDIT", "DISHONEST")
     facts = neutral(classifications=(dishonest,), list_entries=(entry("CUSTOMS_DISHONEST"),))
     assert (rate(MODEL, facts).score, rate(MODEL, facts).grade) == (40, "C")
-    worse = dataclasses.replace(facts, loans=(loan("L1", "OVERDUE"),))
+    worse = facts.model_copy(update={"loans": (loan("L1", "OVERDUE"),)})
     rating = rate(MODEL, worse)
     assert (rating.score, rating.grade, rating.forced_by) == (30, "D", None)
 
@@ -577,12 +578,13 @@ def test_same_facts_in_any_order_give_the_same_rating() -> None:
         loans=(loan("L2", "OVERDUE"), loan("L1", "DEFAULT")),
         network=(link(2, uscc="E2"), link(1, uscc="E9"), link(1, uscc="E1")),
     )
-    shuffled = dataclasses.replace(
-        facts,
-        penalties=facts.penalties[::-1],
-        list_entries=facts.list_entries[::-1],
-        loans=facts.loans[::-1],
-        network=facts.network[::-1],
+    shuffled = facts.model_copy(
+        update={
+            "penalties": facts.penalties[::-1],
+            "list_entries": facts.list_entries[::-1],
+            "loans": facts.loans[::-1],
+            "network": facts.network[::-1],
+        }
     )
     assert rate(MODEL, facts) == rate(MODEL, shuffled)
     assert [f.code for f in rate(MODEL, facts).factors if f.code == "NETWORK_RISK"] == [
@@ -596,7 +598,13 @@ def test_same_facts_in_any_order_give_the_same_rating() -> None:
 
 
 def test_values_the_model_does_not_know_are_shown_but_not_counted() -> None:
-    odd = ClassificationFact("CL-X", "CUSTOMS", "CUSTOMS_CREDIT", "PLATINUM", d("2024-01-01"), None)
+    odd = ClassificationFact(
+        id="CL-X",
+        department="CUSTOMS",
+        scheme="CUSTOMS_CREDIT",
+        value="PLATINUM",
+        effective_from=d("2024-01-01"),
+    )
     facts = neutral(classifications=(odd,), penalties=(penalty(severity="HUGE"),))
     rating = rate(MODEL, facts)
     assert (rating.score, codes(rating)) == (80, [("CUSTOMS_UNKNOWN", 0)])
@@ -644,7 +652,7 @@ def test_worked_example_of_the_documentation() -> None:
         assert f"`{factor.code}`" in doc
         assert factor.reason in doc, factor.reason
     assert "**83, grade B**" in doc
-    later = rate(MODEL, dataclasses.replace(facts, as_of=d("2026-06-01")))
+    later = rate(MODEL, facts.model_copy(update={"as_of": d("2026-06-01")}))
     assert (later.score, "PENALTY_GENERAL" in [f.code for f in later.factors]) == (89, False)
     assert "(2026-06-01) the penalty's publicity has ended and the same facts score 89" in doc
 
@@ -754,41 +762,46 @@ LIST_KINDS = [
 def random_facts(draw: st.DrawFn) -> RatingFacts:
     as_of = draw(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 1, 1)))
     classifications = tuple(
-        ClassificationFact(f"C{i}", "X", scheme, draw(st.sampled_from(values)), draw(DATES), None)
+        ClassificationFact(
+            id=f"C{i}",
+            department="X",
+            scheme=scheme,
+            value=draw(st.sampled_from(values)),
+            effective_from=draw(DATES),
+        )
         for i, (scheme, values) in enumerate(SCHEMES.items())
         if draw(st.booleans())
     )
     penalties = tuple(
         PenaltyFact(
-            f"P{i}",
-            "CUSTOMS",
-            draw(st.sampled_from(["MINOR", "GENERAL", "SERIOUS"])),
-            start := draw(DATES),
-            draw(
+            id=f"P{i}",
+            department="CUSTOMS",
+            severity=draw(st.sampled_from(["MINOR", "GENERAL", "SERIOUS"])),
+            decided_on=(start := draw(DATES)),
+            public_until=draw(
                 st.none()
                 | st.dates(min_value=start + dt.timedelta(days=1), max_value=dt.date(2028, 1, 1))
             ),
-            draw(st.none() | DATES),
+            repaired_on=draw(st.none() | DATES),
         )
         for i in range(draw(st.integers(0, 4)))
     )
     entries = tuple(
         ListEntryFact(
-            f"E{i}",
-            draw(st.sampled_from(LIST_KINDS)),
-            "X",
-            draw(DATES),
-            None,
-            draw(st.none() | DATES),
+            id=f"E{i}",
+            list=draw(st.sampled_from(LIST_KINDS)),
+            department="X",
+            listed_on=draw(DATES),
+            removed_on=draw(st.none() | DATES),
         )
         for i in range(draw(st.integers(0, 3)))
     )
     loans = tuple(
         LoanFact(
-            f"L{i}",
-            draw(st.sampled_from(["CURRENT", "OVERDUE", "DEFAULT"])),
-            d("2022-01-01"),
-            draw(DATES),
+            id=f"L{i}",
+            status=draw(st.sampled_from(["CURRENT", "OVERDUE", "DEFAULT"])),
+            granted_on=d("2022-01-01"),
+            due_on=draw(DATES),
         )
         for i in range(draw(st.integers(0, 3)))
     )
@@ -819,9 +832,13 @@ def test_an_active_general_penalty_never_raises_the_score(
 ) -> None:
     decided = facts.as_of - dt.timedelta(days=age)
     added = PenaltyFact(
-        "P-NEW", "TAX", "GENERAL", decided, decided + dt.timedelta(days=age + length), None
+        id="P-NEW",
+        department="TAX",
+        severity="GENERAL",
+        decided_on=decided,
+        public_until=decided + dt.timedelta(days=age + length),
     )
     before = rate(MODEL, facts)
-    after = rate(MODEL, dataclasses.replace(facts, penalties=(*facts.penalties, added)))
+    after = rate(MODEL, facts.model_copy(update={"penalties": (*facts.penalties, added)}))
     assert after.score <= before.score
     assert "P-NEW" in {e for factor in after.factors for e in factor.evidence}

@@ -162,28 +162,50 @@ def facts(**changes: Any) -> RatingFacts:
         "zone": "ZHENGZHOU",
         "classifications": (
             ClassificationFact(
-                "C1", "CUSTOMS", "CUSTOMS_CREDIT", "ADVANCED_CERTIFIED", dt.date(2021, 1, 1), None
+                id="C1",
+                department="CUSTOMS",
+                scheme="CUSTOMS_CREDIT",
+                value="ADVANCED_CERTIFIED",
+                effective_from=dt.date(2021, 1, 1),
             ),
-            ClassificationFact("C2", "TAX", "TAX_CREDIT", "A", dt.date(2022, 4, 1), None),
+            ClassificationFact(
+                id="C2",
+                department="TAX",
+                scheme="TAX_CREDIT",
+                value="A",
+                effective_from=dt.date(2022, 4, 1),
+            ),
         ),
     }
     return RatingFacts(**(values | changes))
+
+
+def penalty(id: str, severity: str, decided: dt.date, public_until: dt.date | None) -> PenaltyFact:
+    return PenaltyFact(
+        id=id, department="TAX", severity=severity, decided_on=decided, public_until=public_until
+    )
 
 
 def test_incentives_earned_by_the_criteria_start_when_the_last_condition_holds() -> None:
     [earned] = incentive_coverage(RULES, facts())
     assert earned.cause == "CRITERIA:C1+C2" and earned.valid_from == dt.date(2022, 4, 1)
     # a general penalty four years ago: clean for three since, so from three years after it
-    old = PenaltyFact("P1", "TAX", "GENERAL", dt.date(2022, 6, 1), dt.date(2023, 6, 1), None)
+    old = penalty("P1", "GENERAL", dt.date(2022, 6, 1), dt.date(2023, 6, 1))
     [later] = incentive_coverage(RULES, facts(penalties=(old,)))
     assert later.valid_from == dt.date(2025, 6, 1)
-    recent = PenaltyFact("P2", "TAX", "GENERAL", dt.date(2024, 6, 1), dt.date(2025, 6, 1), None)
+    recent = penalty("P2", "GENERAL", dt.date(2024, 6, 1), dt.date(2025, 6, 1))
     assert incentive_coverage(RULES, facts(penalties=(recent,))) == []
-    minor = PenaltyFact("P3", "TAX", "MINOR", dt.date(2026, 6, 1), None, None)
+    minor = penalty("P3", "MINOR", dt.date(2026, 6, 1), None)
     assert len(incentive_coverage(RULES, facts(penalties=(minor,)))) == 1  # minor ones do not count
-    red = ListEntryFact("R1", "RED_LIST", "COMMERCE", dt.date(2026, 2, 1), None, None)
+    red = ListEntryFact(
+        id="R1", list="RED_LIST", department="COMMERCE", listed_on=dt.date(2026, 2, 1)
+    )
     listed = ListEntryFact(
-        "A1", "ABNORMAL_OPERATION", "SAMR", dt.date(2025, 1, 1), None, dt.date(2025, 3, 1)
+        id="A1",
+        list="ABNORMAL_OPERATION",
+        department="SAMR",
+        listed_on=dt.date(2025, 1, 1),
+        removed_on=dt.date(2025, 3, 1),
     )
     rows = incentive_coverage(RULES, facts(list_entries=(red, listed)))
     assert [c.cause for c in rows] == ["R1"]  # the abnormal-operation entry ended under 3 years ago

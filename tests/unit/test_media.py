@@ -40,14 +40,3 @@ def test_an_executed_request_is_200_even_with_field_errors() -> None:
     assert as_graphql_response(body) == (200, body)
     nulled = json.dumps({"data": None, "errors": [{"message": "x", "path": ["a"]}]}).encode()
     assert as_graphql_response(nulled)[0] == 200  # a non-null root field failed: executed
-
-
-def test_a_get_may_run_queries_only() -> None:
-    from hub.api.media import is_get_of_a_mutation
-
-    assert is_get_of_a_mutation("mutation { a }", None)
-    assert is_get_of_a_mutation("query Q { a } mutation M { b }", "M")
-    assert not is_get_of_a_mutation("query Q { a } mutation M { b }", "Q")
-    assert not is_get_of_a_mutation("{ a }", None)
-    assert not is_get_of_a_mutation("{ a", None)  # the parser answers that one
-    assert not is_get_of_a_mutation(None, None)

@@ -8,6 +8,7 @@ exist before use, and that the zone is plausible (ownership, lists, penalties, d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from connectors.records import PUBLICITY_MONTHS, RECORD_TYPES, validate_records
-from connectors.records.fields import add_months
+from connectors.records import RECORD_TYPES, validate_records
+from connectors.records.fields import INDUSTRY_BELT_PATTERN, ZONE_PATTERN, add_months
 from graph_schema import model as m
 from graph_schema.identity import validate_id_number
+from graph_schema.publicity import PUBLICITY
 from graph_schema.uscc import validate_uscc
 from hub import reference_data
 from hub.seed import (
@@ -200,10 +202,12 @@ def test_reference_codes_are_those_of_the_hub() -> None:
     ]
     assert {d for d, _ in reference_data.DEPARTMENTS} == set(m.Department)
     rows = reference_data.reference_rows()
+    # codes that records may name (`zone`, `industryBelt`), each with a name
     for row in rows["zones"]:
-        m.Zone.model_validate({k: row["props"][k] for k in ("code", "name")})
+        assert re.fullmatch(ZONE_PATTERN, row["props"]["code"]) and row["props"]["name"]
     for row in rows["industry_belts"]:
-        m.IndustryBelt.model_validate({k: row["props"][k] for k in ("code", "name", "zone")})
+        assert re.fullmatch(INDUSTRY_BELT_PATTERN, row["props"]["code"]) and row["props"]["name"]
+        assert row["props"]["zone"] in {z.code for z in reference_data.ZONES}
     lineage = {(r["props"]["source"], r["props"]["batch"]) for kind in rows for r in rows[kind]}
     assert lineage == {("hub-reference", "reference-v1")}
 
@@ -269,7 +273,7 @@ def test_penalties_are_public_for_calendar_months_and_repaired_within_them() -> 
         if p["severity"] == "MINOR":
             assert p["publicUntil"] is None
         else:
-            shortest, longest = PUBLICITY_MONTHS[m.Severity(p["severity"])]
+            shortest, longest = PUBLICITY.bounds(m.Severity(p["severity"]))
             until = day(p["publicUntil"])
             assert until is not None
             assert add_months(decided, shortest) <= until <= add_months(decided, longest)
@@ -280,7 +284,7 @@ def test_penalties_are_public_for_calendar_months_and_repaired_within_them() -> 
         p = penalties[r["id"]]
         decided, until, repaired = day(p["decidedOn"]), day(p["publicUntil"]), day(r["repairedOn"])
         assert decided is not None and until is not None and repaired is not None
-        shortest, _ = PUBLICITY_MONTHS[m.Severity(p["severity"])]
+        shortest, _ = PUBLICITY.bounds(m.Severity(p["severity"]))
         assert add_months(decided, shortest) <= repaired < min(until, today)
 
 

@@ -9,7 +9,7 @@ from graph_kit import DATABASE, eventually, token_for
 from neo4j import AsyncDriver
 from test_enterprise_api import FOCUS, PARENT, build_graph
 
-from auth.audit import verify_chain
+from auth.audit.chain import verify_chain
 
 LOG = """query($n: Int) {
   myAccessLog(first: $n) { seq clientId kind operation enterprises purpose outcome } }"""

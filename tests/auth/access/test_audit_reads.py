@@ -22,6 +22,7 @@ from test_network_api import u as nw
 from test_risk_alerts import ENTERPRISES, PAY, run, scanner
 from test_risk_alerts import u as rk
 
+from auth.catalog import load_catalog
 from auth.consents import Purpose, grant_consent
 from hub.credit import load_joint_rules, load_model
 from hub.credit.recompute import CreditRecomputer
@@ -92,6 +93,7 @@ async def consent(graph: AsyncDriver, uscc: str, institution: str, scopes: list[
         institution=institution,
         purpose=Purpose.WORKING_CAPITAL,
         scopes=scopes,
+        consentable=load_catalog().consents.scopes,
         expires_at=EXPIRES,
         client_id="test",
         now=GRANTED,

@@ -46,7 +46,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import nodes, queries
 from neo4j import AsyncDriver
 
-from auth.catalog import Catalog, RowMode, load_catalog
+from auth.catalog import Catalog, VisibilityMode, load_catalog
 from auth.principal import ClientKind
 from graph_schema.uscc import make_uscc
 from hub.api.schema import build_schema
@@ -169,7 +169,7 @@ def may_see(
         return False
     if rule.any_of and not set(rule.any_of) & set(grant.scopes):
         return False
-    if grant.rows is RowMode.CONSENTED and rule.consent is not None:
+    if grant.visibility is VisibilityMode.CONSENTED and rule.consent is not None:
         return rule.consent in caller.consents.get(enterprise or "", frozenset())
     return True
 

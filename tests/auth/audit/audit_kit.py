@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from graph_kit import DATABASE
 from neo4j import AsyncDriver
 
-from auth.audit import AuditEvent, AuditLog, Outcome
+from auth.audit.events import AuditEvent, Outcome
+from auth.audit.writer import AuditLog
 from auth.principal import ClientKind
 
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)

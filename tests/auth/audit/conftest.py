@@ -8,7 +8,7 @@ import pytest
 from graph_kit import DATABASE
 from neo4j import AsyncDriver
 
-from auth.audit import AuditLog
+from auth.audit.writer import AuditLog
 
 
 @pytest.fixture

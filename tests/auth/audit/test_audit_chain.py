@@ -9,7 +9,8 @@ from audit_kit import event, run, write_chain
 from graph_kit import DATABASE
 from neo4j import AsyncDriver
 
-from auth.audit import AuditLog, ProblemKind, verify_chain
+from auth.audit.chain import ProblemKind, verify_chain
+from auth.audit.writer import AuditLog
 
 N = 30
 
@@ -111,7 +112,7 @@ async def test_a_record_rewritten_with_its_hash_breaks_the_next_link(chain: Asyn
     records, _, _ = await chain.execute_query(
         "MATCH (a:AuditRecord {seq: 10}) RETURN properties(a) AS p", database_=DATABASE
     )
-    from auth.audit import record_hash
+    from auth.audit.events import record_hash
 
     forged = {**records[0]["p"], "clientId": "someone-else"}
     forged["hash"] = record_hash(forged)

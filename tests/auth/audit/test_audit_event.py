@@ -9,7 +9,7 @@ import json
 import pytest
 from audit_kit import T0, event
 
-from auth.audit import GENESIS, AuditEvent, Outcome, outcome_for, query_hash, record_hash
+from auth.audit.events import GENESIS, AuditEvent, Outcome, outcome_for, query_hash, record_hash
 from auth.principal import ClientKind, Principal
 
 

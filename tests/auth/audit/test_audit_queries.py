@@ -9,7 +9,9 @@ from audit_kit import T0, event, write_chain
 from graph_kit import DATABASE
 from neo4j import AsyncDriver
 
-from auth.audit import AuditLog, AuditRecord, Outcome, access_log_for, audit_log
+from auth.audit.events import Outcome
+from auth.audit.reads import AuditRecord, access_log_for, audit_log
+from auth.audit.writer import AuditLog
 from auth.principal import ClientKind
 
 A, B, C = "91330100MA0000001A", "91330100MA0000002B", "91330100MA0000003C"

@@ -13,7 +13,8 @@ from graph_kit import DATABASE, eventually
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
-from auth.audit import AuditLog, verify_chain
+from auth.audit.chain import verify_chain
+from auth.audit.writer import AuditLog
 from hub.localdb import free_port
 
 
@@ -102,7 +103,7 @@ async def test_failed_writes_are_retried_and_nothing_is_lost(
         await real_write(batch)
 
     monkeypatch.setattr(log, "_write", flaky)
-    with caplog.at_level(logging.WARNING, logger="auth.audit"):
+    with caplog.at_level(logging.WARNING, logger="auth.audit.writer"):
         log.start()
         for i in range(35):
             log.record(event(i))
@@ -126,7 +127,7 @@ async def test_while_neo4j_is_unreachable_events_wait_and_overflow_drops_the_old
     )
     log = AuditLog(down, DATABASE, batch_size=5, max_queue=10, retry_delays=(0.01, 0.05))
     try:
-        with caplog.at_level(logging.WARNING, logger="auth.audit"):
+        with caplog.at_level(logging.WARNING, logger="auth.audit.writer"):
             log.start()
             for i in range(4):
                 log.record(event(i))

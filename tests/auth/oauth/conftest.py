@@ -32,7 +32,9 @@ from auth.clients import AuthMethod, HubClient, add_client
 from auth.http import principal_from_request, unauthorized_response
 from auth.keys import SigningKeys, ensure_signing_keys, keys_path
 from auth.principal import ClientKind
-from auth.routes import AuthService, AuthSettings, ExternalIssuer, oauth_routes
+from auth.routes import oauth_routes
+from auth.service import AuthService
+from auth.settings import AuthSettings, ExternalIssuer
 from auth.verify import TokenError, TokenErrorCode
 from hub.localdb import free_port
 
@@ -120,7 +122,6 @@ def auth_server(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         drv = AsyncGraphDatabase.driver(neo4j_uri, auth=None)
         await service.start(drv, DATABASE)
-        app.state.auth = service
         try:
             yield
         finally:
@@ -129,7 +130,7 @@ def auth_server(
 
     async def whoami(request: Request) -> Response:
         try:
-            principal = await principal_from_request(request)
+            principal = await principal_from_request(request, service.verifier)
         except TokenError as error:
             return unauthorized_response(error)
         if principal is None:

@@ -1,6 +1,7 @@
-"""The hub's versioned data files (rating model, joint rules, risk rules, plan targets): read as
-JSON, validated by a pydantic model, and refused with one message naming the file and every
-problem, so a bad policy change stops the hub at start instead of rating with it."""
+"""The versioned data files (rating model, joint rules, risk rules, plan targets, the scope
+catalog, the publicity periods): read as JSON, validated by a pydantic model, and refused with
+one message naming the file and every problem, so a bad policy change stops the hub at start
+instead of rating with it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,230 @@
+"""The graph predicates several packages ask, each written once, as named Cypher fragments.
+
+Every `cypher.py` of the project (and `auth.policy`, `graph_schema.writes`) composes these
+instead of writing the text again, so a rule such as "a tie is in force on a date" has one
+home and every query asks the same question; `tests/unit/test_cypher_predicates.py` fails when
+a fragment's text appears anywhere else.
+
+The builders take the names of Cypher variables (`r`, `o`), properties of a row (`row.props.
+outcome`) or parameters (`$as_of`) as written in the calling query, never values and never a
+caller's input: each name is checked to be one, so a fragment cannot carry anything else.
+Fragments are expressions or clauses to insert as they are; none ends with a newline.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from graph_schema.model import ListKind
+from graph_schema.objections import NEEDS_RESENT_RECORD, OPEN, RESOLUTIONS, WITHDRAWS_RECORD
+
+_NAME = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+_SCOPE = re.compile(r"[a-z]+(:[a-z]+)?")
+
+
+def _names(*names: str) -> None:
+    for name in names:
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a Cypher variable, property or parameter name")
+
+
+def _strings(values: frozenset[str]) -> str:
+    return "[" + ", ".join(f"'{value}'" for value in sorted(values)) + "]"
+
+
+# --- ties: relationships with a period (`since`, `until`: first and last day) ---------------
+
+NETWORK_TIES: Final = "LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF|REGISTERED_AT"
+"""The ties that relate two enterprises in the rating's network: a person in a position in
+both, a shareholding, a shared address."""
+
+POSITIONS: Final = "LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF"
+"""The positions a person (or, for a shareholding, an enterprise) holds in an enterprise."""
+
+
+def tie_not_ended(tie: str, on: str) -> str:
+    """The tie `tie` has not ended before `on` (its `until` is its last day)."""
+    _names(tie, on)
+    return f"({tie}.until IS NULL OR {tie}.until >= {on})"
+
+
+def tie_in_force(tie: str, on: str) -> str:
+    """The tie `tie` holds on `on`: begun by then (`since`) and not ended before (`until`)."""
+    _names(tie, on)
+    return f"({tie}.since IS NULL OR {tie}.since <= {on}) AND {tie_not_ended(tie, on)}"
+
+
+def network_tie(tie: str, on: str, min_ratio: str) -> str:
+    """The tie `tie` relates enterprises in the rating's network on `on`: in force, and, for a
+    shareholding, of at least `min_ratio` (a tie without a ratio is not a shareholding)."""
+    _names(tie, on, min_ratio)
+    return f"({tie}.ratio IS NULL OR {tie}.ratio >= {min_ratio}) AND {tie_in_force(tie, on)}"
+
+
+def holder_kind(holder: str) -> str:
+    """'PERSON' or 'ENTERPRISE': what the holder of a position or shareholding is."""
+    _names(holder)
+    return f"CASE WHEN {holder}:Person THEN 'PERSON' ELSE 'ENTERPRISE' END"
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+
+def fact_counts(fact: str, dated: str, on: str) -> str:
+    """The fact `fact` (penalty, list entry, classification) counts on `on`: dated (by its
+    property `dated`) by then, and not withdrawn after an objection (a withdrawn record never
+    counted, whatever the date)."""
+    _names(fact, dated, on)
+    return f"{fact}.{dated} <= {on} AND {fact}.withdrawnOn IS NULL"
+
+
+def punitive(entry: str) -> str:
+    """The list entry `entry` is on a punitive (authoritative) list, not the red list."""
+    _names(entry)
+    return f"{entry}.list <> '{ListKind.RED_LIST.value}'"
+
+
+def list_entry_in_force(entry: str, on: str) -> str:
+    """The punitive list entry `entry` is in force on `on`: listed by then, neither removed nor
+    expired (`removedOn` and `expiresOn` are the first days it no longer applies)."""
+    _names(entry, on)
+    return (
+        f"{punitive(entry)} AND {entry}.listedOn <= {on}"
+        f" AND ({entry}.removedOn IS NULL OR {entry}.removedOn > {on})"
+        f" AND ({entry}.expiresOn IS NULL OR {entry}.expiresOn > {on})"
+    )
+
+
+def coverage_applies(coverage: str, on: str) -> str:
+    """The joint-list coverage row `coverage` applies on `on`: valid from by then, neither ended
+    (`validUntil`) nor withdrawn (`withdrawnOn`) by then."""
+    _names(coverage, on)
+    return (
+        f"{coverage}.validFrom <= {on}"
+        f" AND ({coverage}.validUntil IS NULL OR {coverage}.validUntil > {on})"
+        f" AND ({coverage}.withdrawnOn IS NULL OR {coverage}.withdrawnOn > {on})"
+    )
+
+
+def is_export(declaration: str) -> str:
+    """The customs declaration `declaration` is an export."""
+    _names(declaration)
+    return f"{declaration}.direction = 'EXPORT'"
+
+
+def collection_into(enterprise: str, payment: str) -> str:
+    """Pattern: a trade payment `payment` from any enterprise to `enterprise` (a collection)."""
+    _names(enterprise, payment)
+    return f"(:Enterprise)-[:PAID]->({payment}:TradePayment)-[:PAID_TO]->({enterprise})"
+
+
+# --- the three documents of a cross-border order (order, payment, waybill) ------------------
+
+
+def order_documents(order: str, on: str) -> str:
+    """Clauses after a MATCH of the order `order`: bind `pay` and `w`, its payment slip and its
+    waybill as of `on` (null when none was paid or shipped by then), keeping only `order`."""
+    _names(order, on)
+    return (
+        f"OPTIONAL MATCH (pay:Payment)-[:PAYS]->({order}) WHERE pay.paidOn <= {on}\n"
+        f"OPTIONAL MATCH (w:Waybill)-[:SHIPS]->({order}) WHERE w.shippedOn <= {on}\n"
+        f"WITH {order}, head(collect(pay)) AS pay, head(collect(w)) AS w"
+    )
+
+
+def document_mismatch(order: str) -> str:
+    """Why the three documents of `order` (with `pay` and `w` of `order_documents`) do not
+    match, or null when they do: 'no payment', 'amount' (paid = goods + freight + tax -
+    discount, to half a fen), 'no waybill' or 'consignee' (name, phone and address equal)."""
+    _names(order)
+    return (
+        "CASE\n"
+        "  WHEN pay IS NULL THEN 'no payment'\n"
+        f"  WHEN abs(pay.amountCny - ({order}.goodsCny + {order}.freightCny + {order}.taxCny"
+        f" - {order}.discountCny)) >= 0.005 THEN 'amount'\n"
+        "  WHEN w IS NULL THEN 'no waybill'\n"
+        f"  WHEN w.consigneeName <> {order}.consigneeName"
+        f" OR w.consigneePhone <> {order}.consigneePhone"
+        f" OR w.consigneeAddress <> {order}.consigneeAddress THEN 'consignee'\n"
+        "  ELSE null END"
+    )
+
+
+# --- consents ---------------------------------------------------------------------------------
+
+
+def consent_in_force(consent: str, now: str) -> str:
+    """The consent `consent` is neither revoked nor past its `expiresAt` at `now` (a consent
+    without `expiresAt` is never in force: the comparison is null)."""
+    _names(consent, now)
+    return f"{consent}.revokedAt IS NULL AND {consent}.expiresAt > {now}"
+
+
+def consent_active(consent: str, institution: str, now: str, scope: str | None = None) -> str:
+    """The consent `consent` names `institution` and is in force at `now`; with `scope` (a
+    scope name, fixed by the calling code), it also covers that scope."""
+    _names(consent, institution, now)
+    text = f"{consent}.institution = {institution} AND {consent_in_force(consent, now)}"
+    if scope is None:
+        return text
+    if not _SCOPE.fullmatch(scope):
+        raise ValueError(f"{scope!r} is not a scope name")
+    return f"{text} AND '{scope}' IN {consent}.scopes"
+
+
+def has_active_consent(enterprise: str, institution: str, now: str, scope: str) -> str:
+    """The enterprise `enterprise` has a consent active for `scope` (`consent_active`); binds
+    `c` inside the subquery, so the calling query must not bind `c` itself."""
+    _names(enterprise)
+    return f"""EXISTS {{
+    MATCH ({enterprise})-[:CONSENTED]->(c:Consent)
+    WHERE {consent_active("c", institution, now, scope)}
+  }}"""
+
+
+# --- objections (`graph_schema.objections` is the state machine these follow) -----------------
+
+
+def objection_resolvable(objection: str, record: str, outcome: str, batch: str) -> str:
+    """The answer `outcome` from batch `batch` may resolve `objection` to `record`: the Cypher
+    twin of `graph_schema.objections.resolution_refusal(...) is None` (`replay`: the objection's
+    `resolutionBatch` is `batch`; `record_resent`: the record's `batch` is not the one
+    objected to, `recordBatch`)."""
+    _names(objection, record, outcome, batch)
+    resent = _strings(frozenset(s.value for s in NEEDS_RESENT_RECORD))
+    return (
+        f"{outcome} IN {_strings(frozenset(s.value for s in RESOLUTIONS))}"
+        f" AND ({objection}.status = '{OPEN.value}'"
+        f" OR ({objection}.status = {outcome} AND {objection}.resolutionBatch = {batch}))"
+        f" AND (NOT {outcome} IN {resent} OR {record}.batch <> {objection}.recordBatch)"
+    )
+
+
+def objection_withdraws(outcome: str) -> str:
+    """The answer `outcome` withdraws the record objected to."""
+    _names(outcome)
+    return f"{outcome} IN {_strings(frozenset(s.value for s in WITHDRAWS_RECORD))}"
+
+
+__all__ = [
+    "NETWORK_TIES",
+    "POSITIONS",
+    "collection_into",
+    "consent_active",
+    "consent_in_force",
+    "coverage_applies",
+    "document_mismatch",
+    "fact_counts",
+    "has_active_consent",
+    "holder_kind",
+    "is_export",
+    "list_entry_in_force",
+    "network_tie",
+    "objection_resolvable",
+    "objection_withdraws",
+    "order_documents",
+    "punitive",
+    "tie_in_force",
+    "tie_not_ended",
+]

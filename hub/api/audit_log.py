@@ -1,0 +1,122 @@
+"""The audit trail in the API: `auditLog` for regulators (who read or was refused enterprise
+data) and `myAccessLog` for an enterprise (who read its own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from auth.audit.reads import AuditRecord, access_log_for, audit_log
+from auth.principal import ClientKind
+from hub.api.context import Info
+from hub.api.errors import bad_user_input, checked_moment, checked_uscc, shown
+from hub.api.pagination import bounded
+
+
+@strawberry.type(description="One audited request: who read which enterprises' data, and why.")
+class AuditEntry:
+    seq: int = strawberry.field(description="Its place in the hash chain.")
+    at: dt.datetime
+    client_id: str
+    kind: str
+    institution: str | None
+    operation: str
+    enterprises: list[str]
+    purpose: str | None
+    outcome: str
+    consent_ids: list[str] = strawberry.field(
+        description="The consents a bank's or insurer's read was made under."
+    )
+    fields: list[str] = strawberry.field(
+        description="What was asked for, two levels deep, e.g. financingProfile.exports."
+    )
+    hash: str
+
+
+def _audit_entries(records: list[AuditRecord]) -> list[AuditEntry]:
+    return [
+        AuditEntry(
+            seq=r.seq,
+            at=r.at,
+            client_id=r.client_id,
+            kind=r.kind.value,
+            institution=r.institution,
+            operation=r.operation,
+            enterprises=list(r.enterprises),
+            purpose=r.purpose,
+            outcome=r.outcome.value,
+            consent_ids=list(r.consent_ids),
+            fields=list(r.fields),
+            hash=r.hash,
+        )
+        for r in records
+    ]
+
+
+@strawberry.input
+class AuditFilter:
+    client_id: str | None = None
+    kind: str | None = None
+    uscc: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _audit_kind(kind: str | None) -> str | None:
+    """The client kind an audit filter names, or a BAD_USER_INPUT naming the argument."""
+    known = [k.value for k in ClientKind]
+    if kind is not None and kind not in known:
+        raise bad_user_input(
+            f"filter.kind {shown(kind)!r} is not a client kind; use one of {', '.join(known)}",
+            argument="filter.kind",
+        )
+    return kind
+
+
+def _audit_page(info: Info, first: int | None, after_seq: int | None) -> tuple[int, int | None]:
+    size = bounded(first, info.context.services.settings.limits.audit_log)
+    if after_seq is not None and after_seq < 1:
+        raise bad_user_input("afterSeq must be a seq from a previous page", argument="afterSeq")
+    return size, after_seq
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="Who read or was refused enterprise data, newest first.")
+    async def audit_log(
+        self,
+        info: Info,
+        filter: AuditFilter | None = None,
+        first: int | None = None,
+        after_seq: int | None = None,
+    ) -> list[AuditEntry] | None:
+        size, after = _audit_page(info, first, after_seq)
+        f = filter or AuditFilter()
+        services = info.context.services
+        records = await audit_log(
+            services.driver,
+            services.database,
+            client_id=f.client_id,
+            kind=_audit_kind(f.kind),
+            uscc=checked_uscc(f.uscc) if f.uscc else None,
+            since=checked_moment(f.since, "filter.since"),
+            until=checked_moment(f.until, "filter.until"),
+            first=size,
+            after_seq=after,
+        )
+        return _audit_entries(records)
+
+    @strawberry.field(description="An enterprise's own access log: who read its data, when, why.")
+    async def my_access_log(
+        self, info: Info, first: int | None = None, after_seq: int | None = None
+    ) -> list[AuditEntry] | None:
+        uscc = info.context.principal.enterprise_uscc
+        if uscc is None:
+            raise bad_user_input("only an enterprise client has an access log of its own")
+        size, after = _audit_page(info, first, after_seq)
+        services = info.context.services
+        records = await access_log_for(
+            services.driver, services.database, uscc, first=size, after_seq=after
+        )
+        return _audit_entries(records)
