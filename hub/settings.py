@@ -68,7 +68,11 @@ class FieldLimits(BaseModel):
         for name, given in data.items():
             field = cls.model_fields.get(name)
             if isinstance(given, dict) and field is not None and isinstance(field.default, Bound):
-                merged[name] = {**field.default.model_dump(), **given}
+                shipped = field.default.model_dump()
+                if "maximum" in given and "default" not in given:
+                    # a lowered maximum alone brings the default down with it
+                    shipped["default"] = min(shipped["default"], int(given["maximum"]))
+                merged[name] = {**shipped, **given}
         return merged
 
     def of(self, name: str) -> Bound:
@@ -183,6 +187,19 @@ class Settings(BaseSettings):
         default_factory=FieldLimits,
         description="Default and largest size of every list field and graph walk.",
     )
+    max_page_size: int | None = Field(default=None, exclude=True)
+    default_page_size: int | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _no_replaced_settings(self) -> Settings:
+        # a deployment that lowered the old page size must not silently serve 100 rows
+        for old in ("max_page_size", "default_page_size"):
+            if getattr(self, old) is not None:
+                raise ValueError(
+                    f"HUB_{old.upper()} is replaced by the limits table: set "
+                    f"HUB_LIMITS__ENTERPRISES__{'MAXIMUM' if old.startswith('max') else 'DEFAULT'}"
+                )
+        return self
 
     # --- connectors ------------------------------------------------------------------------
     batch_max_records: int = Field(default=10_000, ge=1)

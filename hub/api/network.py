@@ -190,7 +190,7 @@ async def paths_between(
         target,
         max_hops=max_hops,
         types=types,
-        limit=limits.paths.maximum,
+        limit=limits.paths.default,
         as_of=info.context.now.date(),
     )
     # "no path" is an answer about both; each path names the enterprises along it

@@ -118,3 +118,18 @@ def test_every_sized_argument_of_the_schema_is_in_the_table(schema: GraphQLSchem
         assert field_name in type_.fields
         assert argument is None or argument in type_.fields[field_name].args
         assert isinstance(FieldLimits().of(entry), Bound)
+
+
+def test_a_lowered_maximum_alone_brings_the_default_down() -> None:
+    limits = FieldLimits.model_validate({"enterprises": {"maximum": 10}})
+    assert limits.enterprises == Bound(default=10, maximum=10)
+    raised = FieldLimits.model_validate({"enterprises": {"maximum": 300}})
+    assert raised.enterprises == Bound(default=20, maximum=300)  # the twin: default kept
+
+
+def test_the_replaced_page_size_settings_stop_the_hub_naming_their_replacement() -> None:
+    with pytest.raises(ValueError, match="HUB_MAX_PAGE_SIZE is replaced by the limits table"):
+        hub_settings(max_page_size=10)
+    with pytest.raises(ValueError, match="set HUB_LIMITS__ENTERPRISES__DEFAULT"):
+        hub_settings(default_page_size=10)
+    assert hub_settings().limits.enterprises == Bound(default=20, maximum=100)
