@@ -102,10 +102,12 @@ RETURN count(*) AS purged
 # - `(:AuditRecord)-[:ACCESSED]->(:AuditAccess {uscc, seq})`: one per enterprise a record touched,
 #   so an enterprise's access log is an index seek on `(uscc, seq)` rather than a scan of every
 #   record's `enterprises` list.
+# - `(:AuditAnchor {id: 'audit', seq, hash, at})`: where the chain continues in the graph after
+#   records 1 to `seq` were archived to files (`auth.audit.archive`); absent before the first.
 
 AUDIT_RECORD_FIELDS: Final = (
     "a {.seq, .hash, .prevHash, .at, .clientId, .kind, .institution, .operation, .queryHash, "
-    ".enterprises, .purpose, .outcome, .extra}"
+    ".enterprises, .purpose, .outcome, .extra, .requestId}"
 )
 
 AUDIT_LOCK_HEAD: Final = """
@@ -153,6 +155,41 @@ AUDIT_COUNT_AFTER: Final = """
 MATCH (a:AuditRecord) WHERE a.seq > $seq
 RETURN count(a) AS n
 """
+
+AUDIT_COUNT_UPTO: Final = """
+MATCH (a:AuditRecord) WHERE a.seq <= $seq
+RETURN count(a) AS n
+"""
+
+AUDIT_ANCHOR: Final = """
+MATCH (x:AuditAnchor {id: 'audit'})
+RETURN x.seq AS seq, x.hash AS hash
+"""
+
+AUDIT_MOVE_ANCHOR: Final = """
+MERGE (x:AuditAnchor {id: 'audit'})
+SET x.seq = $seq, x.hash = $hash, x.at = datetime()
+"""
+"""Records 1 to `seq` are archived: the chain continues in the graph after `seq`."""
+
+AUDIT_ARCHIVE_PAGE: Final = """
+MATCH (a:AuditRecord)
+WHERE a.seq > $after AND a.seq <= $upto
+WITH a ORDER BY a.seq LIMIT $page
+RETURN properties(a) AS props
+"""
+"""Records to archive, in seq order."""
+
+AUDIT_DELETE_ARCHIVED: Final = """
+MATCH (a:AuditRecord) WHERE a.seq <= $seq
+WITH a LIMIT $chunk
+OPTIONAL MATCH (a)-[:ACCESSED]->(x:AuditAccess)
+WITH a, collect(x) AS entries
+FOREACH (x IN entries | DETACH DELETE x)
+DETACH DELETE a
+RETURN count(*) AS deleted
+"""
+"""One bounded transaction's share of the archived records and their access entries."""
 
 AUDIT_VERIFY_PAGE: Final = """
 MATCH (a:AuditRecord)

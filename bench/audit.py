@@ -1,17 +1,20 @@
-"""The audit trail's cost: on the request path, in the background, on disk, and to read back.
+"""The audit trail's cost: what a durable record adds to a read, and what the trail weighs.
 
-    python -m bench.audit --events 50000
+    python -m bench.audit --enterprises 2000 --requests 2000
 
 In a fresh local Neo4j (always a local one: the store is measured on disk):
 
-1. request path: the p50/p99 of `AuditLog.record()` alone and of building the event from a
-   principal and the query text plus `record()`, while the writer runs; and how much CPU the
-   loop's thread spends while a 1 ms timer waits (how long the writer holds the event loop);
-2. background write throughput: `--events` events queued at once, time until all are written
-   (records/s), and the writer's CPU in this process per record;
-3. reading: `access_log_for` through the `(uscc, seq)` access entries against the same query as
-   a scan of the records' `enterprises` lists, for an often and a rarely read enterprise; a
-   page of `audit_log`; and `verify_chain` over everything.
+1. the profile query of `bench.profile_query` through the hub (in this process, over ASGI), at
+   `--concurrency` clients, as shipped (each answer waits for its record's commit, grouped with
+   the records of concurrent requests) and with the commit put in the background (what the
+   hub did before: the answer left at once, the record was written later); p50/p99 of both;
+2. the durable commit alone, one at a time and `--concurrency` at once, and the transactions
+   the grouping saved;
+3. the store's growth on disk for `--records` records reading one enterprise (a bank's read)
+   and for a tenth as many reading 100 (a regulator's page): bytes per record and per access
+   entry, and per day at a zone's volume (`--officers` officers and `--banks` banks at the
+   rates printed);
+4. `verify_chain` over everything.
 """
 
 from __future__ import annotations
@@ -19,46 +22,45 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
 import os
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
-from auth import cypher
 from auth.audit.chain import verify_chain
 from auth.audit.events import AuditEvent, Outcome
-from auth.audit.reads import access_log_for, audit_log
 from auth.audit.writer import AuditLog
+from auth.catalog import load_catalog
+from auth.clients import add_client
 from auth.principal import ClientKind, Principal
+from bench.fastload import fastload_zone
+from bench.harness import Latencies, run_concurrently
+from bench.profile_query import PROFILE_QUERY
 from graph_schema.migrate import apply_migrations
+from hub.app import create_app
 from hub.localdb import LocalNeo4j, free_port
+from hub.settings import Settings
 
 DATABASE = "neo4j"
-QUERY = """query Profile($uscc: String!) {
-  enterprise(uscc: $uscc) { uscc name zone status
-    penalties { id department severity decidedOn }
-    listEntries { id list listedOn }
-    financing { loans { id amountCny } } } }"""
-LIST_SCAN = f"""
-MATCH (a:AuditRecord)
-WHERE a.seq < $before AND $uscc IN a.enterprises
-RETURN {cypher.AUDIT_RECORD_FIELDS} AS record
-ORDER BY a.seq DESC
-LIMIT $first
-"""
+OFFICER_READS_A_DAY = 100
+"""Profile reads a day of one officer (customs, tax, regulator ...)."""
+OFFICER_PAGES_A_DAY = 10
+"""List pages of 100 enterprises a day of one officer."""
+BANK_READS_A_DAY = 2000
+"""Consented reads a day of one bank (pulls for loan reviews and monitoring)."""
 
 
 @contextlib.contextmanager
 def local_neo4j() -> Iterator[LocalNeo4j]:
     """A fresh, not yet started local Neo4j in a temporary home."""
     with tempfile.TemporaryDirectory(prefix="hub-bench-audit-") as home:
-        db = LocalNeo4j(Path(home), port=free_port(), heap_mb=2048, pagecache_mb=1024)
+        db = LocalNeo4j(Path(home), port=free_port(), heap_mb=1024, pagecache_mb=512)
         try:
             yield db
         finally:
@@ -71,190 +73,183 @@ def store_size(db: LocalNeo4j) -> int:
     return sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
 
 
-class Population:
-    """Clients of several kinds and enterprises read with a skew: a few often, most rarely."""
-
-    def __init__(self, enterprises: int, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.usccs = [f"9133010{i:010d}X" for i in range(enterprises)]
-        kinds = [ClientKind.BANK, ClientKind.CUSTOMS, ClientKind.TAX, ClientKind.REGULATOR]
-        self.principals = [
-            Principal(f"client-{i}", kinds[i % len(kinds)], frozenset(), institution=f"inst-{i}")
-            for i in range(40)
-        ]
-
-    def event(self) -> AuditEvent:
-        rng = self.rng
-        touched = {self.usccs[int(rng.paretovariate(1.2)) % len(self.usccs)]}
-        if rng.random() < 0.2:  # a list query: several enterprises
-            touched |= set(rng.sample(self.usccs, rng.randint(2, 20)))
-        return AuditEvent.for_request(
-            rng.choice(self.principals),
-            query=QUERY,
-            operation_name="Profile",
-            enterprises=touched,
-            purpose="credit review",
-            outcome=Outcome.OK,
-            fields=("Enterprise.name", "Enterprise.financing"),
-        )
+def bank_event(i: int, enterprises: int = 1) -> AuditEvent:
+    principal = Principal(
+        f"bank-{i % 50}", ClientKind.BANK, frozenset(), institution=f"bank-{i % 50}"
+    )
+    return AuditEvent.for_request(
+        principal,
+        query=PROFILE_QUERY,
+        operation_name="Profile",
+        enterprises=[f"9133010{(i * 7 + k) % 10**10:010d}X" for k in range(enterprises)],
+        purpose="working capital review",
+        outcome=Outcome.OK,
+        consent_ids=[f"consent-{i % 997}"],
+        fields=["enterprise.name", "enterprise.penalties"],
+    )
 
 
-def micro(samples_ns: list[int]) -> str:
-    cuts = statistics.quantiles(samples_ns, n=100, method="inclusive")
-    p50, p99, top = cuts[49] / 1000, cuts[98] / 1000, max(samples_ns) / 1000
-    return f"p50 {p50:6.2f} us  p99 {p99:6.2f} us  max {top:8.1f} us"
+class Backgrounded:
+    """The hub's audit log with the answer no longer waiting for the commit: the record is
+    written by a task of its own, as the old queue did (the 'before' of the comparison)."""
+
+    def __init__(self, log: AuditLog) -> None:
+        self.log = log
+        self.tasks: set[asyncio.Task[int]] = set()
+
+    async def commit(self, event: AuditEvent) -> int:
+        task = asyncio.create_task(self.log.commit(event))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return 0
 
 
-async def request_path(log: AuditLog, people: Population, samples: int) -> None:
-    events = [people.event() for _ in range(samples)]
-    principal = people.principals[0]
-    alone: list[int] = []
-    full: list[int] = []
-    lateness: list[float] = []
-    stop = asyncio.Event()
+async def profile_query(
+    uri: str, driver: AsyncDriver, data_dir: Path, requests: int, concurrency: int
+) -> tuple[Latencies, Latencies]:
+    settings = Settings(neo4j_uri=uri, data_dir=data_dir, migrate_on_start=False)
+    app = create_app(settings)
+    scopes = sorted(load_catalog().default_scopes(ClientKind.REGULATOR))
+    client, secret = await add_client(driver, DATABASE, kind=ClientKind.REGULATOR, scopes=scopes)
+    rows, _, _ = await driver.execute_query("MATCH (e:Enterprise) RETURN e.uscc AS u")
+    usccs = [r["u"] for r in rows]
+    random.Random(7).shuffle(usccs)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            token = (
+                await http.post(
+                    "/oauth/token",
+                    data={"grant_type": "client_credentials"},
+                    auth=(client.client_id, secret or ""),
+                )
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}", "X-Purpose": "bench"}
 
-    async def ticker() -> None:
-        # CPU this thread spent while a 1 ms timer waited: how long others held the event loop
-        # (wall-clock lateness would also count other processes on a shared machine)
-        while not stop.is_set():
-            start = time.thread_time()
-            await asyncio.sleep(0.001)
-            lateness.append((time.thread_time() - start) * 1000)
+            async def read(i: int) -> None:
+                response = await http.post(
+                    "/graphql",
+                    json={"query": PROFILE_QUERY, "variables": {"uscc": usccs[i % len(usccs)]}},
+                    headers=headers,
+                )
+                if response.status_code != 200 or response.json().get("errors"):
+                    raise RuntimeError(f"query failed: {response.status_code} {response.text}")
 
-    tick = asyncio.create_task(ticker())
-    for i, event in enumerate(events):
-        start = time.perf_counter_ns()
-        log.record(event)
-        alone.append(time.perf_counter_ns() - start)
-        start = time.perf_counter_ns()
-        log.record(
-            AuditEvent.for_request(
-                principal,
-                query=QUERY,
-                operation_name="Profile",
-                enterprises=event.enterprises,
-                purpose="credit review",
-                fields=event.fields,
-            )
-        )
-        full.append(time.perf_counter_ns() - start)
-        if i % 10 == 0:
-            await asyncio.sleep(0.001)  # requests arrive over time; the writer runs in between
-    await log.flush()
-    stop.set()
-    await tick
-    late = statistics.quantiles(lateness, n=100, method="inclusive")
-    print(f"record() alone             : {micro(alone)}")
-    print(f"event + record()           : {micro(full)}")
+            services = app.services
+            await run_concurrently(read, min(300, requests), concurrency)  # warm up
+            durable = await run_concurrently(read, requests, concurrency)
+            shipped = services.audit
+            backgrounded = Backgrounded(shipped)
+            object.__setattr__(services, "audit", backgrounded)  # the 'before'
+            try:
+                await run_concurrently(read, min(300, requests), concurrency)
+                before = await run_concurrently(read, requests, concurrency)
+                await asyncio.gather(*backgrounded.tasks)
+            finally:
+                object.__setattr__(services, "audit", shipped)
+    return before, durable
+
+
+async def commits(driver: AsyncDriver, rounds: int, concurrency: int) -> None:
+    async with AuditLog(driver, DATABASE) as log:
+        alone: list[float] = []
+        for i in range(rounds):
+            start = time.perf_counter()
+            await log.commit(bank_event(i))
+            alone.append((time.perf_counter() - start) * 1000)
+        before = log.transactions
+
+        async def one(i: int) -> None:
+            await log.commit(bank_event(i))
+
+        together = await run_concurrently(one, rounds, concurrency)
+        grouped = log.transactions - before
+    cuts = statistics.quantiles(alone, n=100, method="inclusive")
+    print(f"durable commit, one at a time : p50 {cuts[49]:.2f} ms  p99 {cuts[98]:.2f} ms")
     print(
-        f"loop busy per 1 ms tick    : p50 {late[49]:.2f} ms  p99 {late[98]:.2f} ms  "
-        f"max {max(lateness):.2f} ms  (CPU in the loop's thread: recording plus the writer)"
+        f"durable commit, {concurrency} at once    : {together.line()}; {rounds} records in "
+        f"{grouped} transactions"
     )
 
 
-async def throughput(log: AuditLog, people: Population, events: int) -> None:
-    batch = [people.event() for _ in range(events)]
-    accesses = sum(len(e.enterprises) for e in batch)
-    cpu, wall = time.process_time(), time.perf_counter()
-    for event in batch:
-        log.record(event)
-    await log.flush()
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    print(
-        f"background writes          : {events:,} records ({accesses:,} access entries) in "
-        f"{wall:.1f} s = {events / wall:,.0f} records/s; writer CPU here {cpu / events * 1e6:.0f} "
-        "us/record"
-    )
-
-
-async def timed(call: Callable[[], Awaitable[object]], rounds: int = 30) -> float:
-    """Median wall-clock milliseconds of `call`."""
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        await call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-async def server_ms(driver: AsyncDriver, query: str, rounds: int, **params: object) -> float:
-    """Median milliseconds Neo4j reports for planning, running and streaming the query."""
-    samples = []
-    for _ in range(rounds):
-        _, summary, _ = await driver.execute_query(query, params, database_=DATABASE)
-        samples.append((summary.result_available_after or 0) + (summary.result_consumed_after or 0))
-    return statistics.median(samples)
-
-
-async def reads(driver: AsyncDriver) -> None:
-    records, _, _ = await driver.execute_query(
-        "MATCH (x:AuditAccess) RETURN x.uscc AS uscc, count(*) AS n ORDER BY n DESC",
-        database_=DATABASE,
-    )
-    often, rare = records[0], records[-1]
-    page = {"clientId": None, "kind": None, "since": None, "until": None, "first": 50}
-    page["before"] = 2**62
-    print("reads, p50 (wall-clock in this process / in Neo4j):")
-    for label, row in (("often", often), ("rarely", rare)):
-        uscc = row["uscc"]
-        wall = await timed(functools.partial(access_log_for, driver, DATABASE, uscc))
-        entries = await server_ms(driver, cypher.AUDIT_LOG_BY_ENTERPRISE, 30, uscc=uscc, **page)
-        listed = await server_ms(driver, LIST_SCAN, 5, uscc=uscc, **page)
-        print(
-            f"  access_log_for, {label:6} read enterprise ({row['n']:,} records): "
-            f"{wall:.1f} ms / {entries:.0f} ms; as a scan of the enterprises lists: {listed:.0f} ms"
-        )
-    wall = await timed(functools.partial(audit_log, driver, DATABASE))
-    server = await server_ms(driver, cypher.AUDIT_LOG, 30, uscc=None, **page)
-    print(f"  audit_log, newest 50: {wall:.1f} ms / {server:.0f} ms")
-    wall = await timed(functools.partial(audit_log, driver, DATABASE, client_id="client-7"))
-    server = await server_ms(
-        driver, cypher.AUDIT_LOG_BY_CLIENT, 30, uscc=None, **{**page, "clientId": "client-7"}
-    )
-    print(f"  audit_log, one client's newest 50: {wall:.1f} ms / {server:.0f} ms")
-    start = time.perf_counter()
-    result = await verify_chain(driver, DATABASE)
-    elapsed = time.perf_counter() - start
-    print(f"verify_chain: {result} in {elapsed:.1f} s ({result.checked / elapsed:,.0f} records/s)")
-
-
-async def main(events: int, samples: int, enterprises: int, seed: int) -> None:
-    with local_neo4j() as db:
-        driver = AsyncGraphDatabase.driver(db.start(parent_pid=os.getpid()), auth=None)
-        await apply_migrations(driver, DATABASE)
+async def grow(db: LocalNeo4j, records: int, enterprises: int) -> int:
+    """Bytes the store grows by for `records` records reading `enterprises` each."""
+    db.stop()
+    empty = store_size(db)
+    driver = AsyncGraphDatabase.driver(db.start(parent_pid=os.getpid()), auth=None)
+    try:
+        async with AuditLog(driver, DATABASE, durable_timeout=60) as log:
+            for start in range(0, records, 500):
+                await asyncio.gather(
+                    *(log.commit(bank_event(i, enterprises)) for i in range(start, start + 500))
+                )
+        result = await verify_chain(driver, DATABASE)
+        print(f"  {result}")
+    finally:
         await driver.close()
-        db.stop()
-        empty = store_size(db)
-        driver = AsyncGraphDatabase.driver(db.start(parent_pid=os.getpid()), auth=None)
-        try:
-            people = Population(enterprises, seed)
-            async with AuditLog(driver, DATABASE) as log:
-                await request_path(log, people, samples)
-                await throughput(log, people, events)
-            await reads(driver)
-            records, _, _ = await driver.execute_query(
-                "MATCH (x:AuditAccess) RETURN count(x) AS n", database_=DATABASE
+    db.stop()
+    grown = store_size(db) - empty
+    db.start(parent_pid=os.getpid())
+    return grown
+
+
+async def main(args: argparse.Namespace) -> None:
+    with local_neo4j() as db, tempfile.TemporaryDirectory(prefix="hub-bench-data-") as data:
+        uri = db.start(parent_pid=os.getpid())
+        driver = AsyncGraphDatabase.driver(uri, auth=None, max_connection_pool_size=64)
+        await apply_migrations(driver, DATABASE)
+        stats = await fastload_zone(
+            driver, DATABASE, person_secret=b"bench", enterprises=args.enterprises, seed=7
+        )
+        print(f"data: {args.enterprises:,} enterprises ({stats.records:,} records loaded)")
+        if not args.size_only:
+            before, durable = await profile_query(
+                uri, driver, Path(data), args.requests, args.concurrency
             )
-            accesses = records[0]["n"]
-        finally:
-            await driver.close()
-        db.stop()
-        grown = store_size(db) - empty
+            print(f"profile query at {args.concurrency} concurrent clients, in-process over ASGI")
+            print(f"  record written in the background (before) : {before.line()}")
+            print(f"  record durable before the answer (now)    : {durable.line()}")
+            print(
+                f"  durability adds p50 {durable.p50_ms - before.p50_ms:+.2f} ms, "
+                f"p99 {durable.p99_ms - before.p99_ms:+.2f} ms"
+            )
+            await commits(driver, args.requests, args.concurrency)
+        await driver.execute_query(
+            "MATCH (n) WHERE n:AuditRecord OR n:AuditAccess OR n:AuditHead DETACH DELETE n"
+        )
+        await driver.close()
+        single = await grow(db, args.records, 1)
+        pages = max(1, args.records // 10)
+        paged = await grow(db, pages, 100)
+        per_record = single / args.records
+        per_access = max(0.0, (paged / pages - per_record) / 99)
         print(
-            f"data size                  : store grew {grown / 2**20:.1f} MiB for "
-            f"{log.written:,} records and {accesses:,} access entries = "
-            f"{grown / log.written:,.0f} bytes/record"
+            f"store growth: {args.records:,} one-enterprise records {single / 2**20:.1f} MiB = "
+            f"{per_record:,.0f} bytes/record (with its access entry); {pages:,} records of 100 "
+            f"enterprises {paged / 2**20:.1f} MiB = {paged / pages:,.0f} bytes/record, so "
+            f"{per_access:,.0f} bytes per further access entry"
+        )
+        reads = args.officers * OFFICER_READS_A_DAY + args.banks * BANK_READS_A_DAY
+        page_records = args.officers * OFFICER_PAGES_A_DAY
+        day = reads * per_record + page_records * (per_record + 99 * per_access)
+        print(
+            f"a day of a zone ({args.officers:,} officers: {OFFICER_READS_A_DAY} reads and "
+            f"{OFFICER_PAGES_A_DAY} pages of 100 each; {args.banks} banks: {BANK_READS_A_DAY} "
+            f"reads each): {reads + page_records:,} records, {day / 2**20:,.0f} MiB a day, "
+            f"{day * 365 / 2**30:,.1f} GiB a year"
         )
 
 
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=50_000, help="for the throughput run")
-    parser.add_argument("--samples", type=int, default=10_000, help="request-path calls")
-    parser.add_argument("--enterprises", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    asyncio.run(main(args.events, args.samples, args.enterprises, args.seed))
+    parser.add_argument("--enterprises", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--officers", type=int, default=1000)
+    parser.add_argument("--banks", type=int, default=50)
+    parser.add_argument("--size-only", action="store_true", help="only the store's growth")
+    asyncio.run(main(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Every Cypher statement of the connectors package.
 
-The ledger (connectors, signing keys, batches, rejections; used by `connectors.store`) and
-the records that change an existing fact instead of upserting one.
+The ledger (connectors, signing keys, batches, rejections, and the effects an applied batch
+owes; used by `connectors.store` and, for the owed effects, `hub.effects`) and the records that
+change an existing fact instead of upserting one.
 
 `graph_schema.writes.UPSERTS` has a statement per fact kind that MERGEs a node; a list removal
 (`list.removal@1`) and a penalty repair (`penalty.repair@1`) instead mark a node that must
@@ -231,3 +232,87 @@ RETURN c {.id, .department, .recordTypes, .lastSequence, .lastBatch} AS connecto
        accepted, records, gaps, rejected, recent, resets
 ORDER BY c.id
 """
+
+
+# --- the effects an applied batch owes (the outbox; drained by `hub.effects`) ---------------
+# (:OwedEffect {id, batch, kind: RERATE | SCAN, state: OWED | CLAIMED | DONE, createdAt,
+#  claimedBy, claimedUntil, doneBy, doneAt, usccs, personKeys, factIds, reach})
+
+RECORD_OWED_EFFECTS: Final = """
+UNWIND $effects AS effect
+CREATE (e:OwedEffect)
+SET e = effect, e.state = 'OWED', e.createdAt = $created_at
+"""
+"""Record a batch's effects, in its transaction. Row: `{id, batch, kind, usccs, personKeys,
+factIds, reach}`."""
+
+# A SCAN reads the coverage its batch's re-rating stores: it waits for that RERATE to be done.
+_CLAIMABLE = """
+(e.state = 'OWED' OR e.claimedUntil <= $now)
+AND (e.kind <> 'SCAN' OR NOT EXISTS {
+  MATCH (r:OwedEffect {batch: e.batch, kind: 'RERATE'}) WHERE r.state <> 'DONE'
+})
+"""
+
+CLAIMABLE_EFFECTS: Final = f"""
+MATCH (e:OwedEffect)
+WHERE e.state IN ['OWED', 'CLAIMED'] AND {_CLAIMABLE}
+RETURN e.id AS id
+ORDER BY e.createdAt, CASE e.kind WHEN 'RERATE' THEN 0 ELSE 1 END, e.id
+LIMIT $limit
+"""
+"""The ids of effects a drainer may claim at `$now`, oldest first: owed, or claimed by a
+claimant whose claim has run out."""
+
+BATCH_EFFECTS: Final = """
+MATCH (e:OwedEffect {batch: $batch})
+RETURN e {.*} AS effect
+ORDER BY CASE e.kind WHEN 'RERATE' THEN 0 ELSE 1 END
+"""
+"""A batch's effects, done or not, its RERATE first."""
+
+LOCK_EFFECT: Final = "MATCH (e:OwedEffect {id: $id}) SET e.lockedBy = $worker"
+"""Take the effect's write lock (held until the transaction ends)."""
+
+CLAIM_LOCKED_EFFECT: Final = f"""
+MATCH (e:OwedEffect {{id: $id}})
+SET e.lockedBy = null
+WITH e
+WHERE e.state IN ['OWED', 'CLAIMED'] AND {_CLAIMABLE}
+SET e.state = 'CLAIMED', e.claimedBy = $worker, e.claimedUntil = $until,
+    e.claims = coalesce(e.claims, 0) + 1
+RETURN e {{.*}} AS effect
+"""
+"""The claim, as of the lock just taken (a separate statement, so it reads after the lock): two
+drainers never both hold an effect. Returns the claimed effect, or nothing."""
+
+EXTEND_CLAIM: Final = """
+MATCH (e:OwedEffect {id: $id})
+WHERE e.state = 'CLAIMED' AND e.claimedBy = $worker
+SET e.claimedUntil = $until
+RETURN count(e) AS extended
+"""
+
+MARK_EFFECT_DONE: Final = """
+MATCH (e:OwedEffect {id: $id})
+WHERE e.state = 'CLAIMED' AND e.claimedBy = $worker
+SET e.state = 'DONE', e.doneBy = $worker, e.doneAt = $now, e.claimedUntil = null
+REMOVE e.usccs, e.personKeys, e.factIds
+RETURN count(e) AS done
+"""
+"""Done, by the claimant that did it (nothing when its claim was taken over meanwhile). A done
+effect keeps who did it and when, not its subjects (up to a batch's 10,000 keys each): the
+batch's records say what they name, and the trail of every batch stays small."""
+
+RELEASE_CLAIM: Final = """
+MATCH (e:OwedEffect {id: $id})
+WHERE e.state = 'CLAIMED' AND e.claimedBy = $worker
+SET e.state = 'OWED', e.claimedBy = null, e.claimedUntil = null
+"""
+"""Give an effect back unfinished (its claimant is stopping): any drainer takes it at once."""
+
+EFFECTS_BACKLOG: Final = """
+MATCH (e:OwedEffect) WHERE e.state IN ['OWED', 'CLAIMED']
+RETURN count(e) AS owed, min(e.createdAt) AS oldest
+"""
+"""How many effects are not done yet, and when the oldest of them was recorded."""

@@ -7,17 +7,21 @@ also when both copies arrive at once; the same id with other content, or from an
 connector, is a conflict, also when both arrive at once), sequence
 above the connector's last and at most `Limits.max_sequence_jump` above it, creation time
 within the allowed skew, every record valid. Then all rows are upserted in one transaction,
-with the Batch recorded in the same transaction; a refused batch writes nothing but its
-BatchRejection. An applied batch's `Outcome` carries what its records name and how far its
-change reaches (declared per record type in `connectors.records.registry`), for the hooks that
-re-rate and scan after it.
+with the Batch recorded in the same transaction, and with it the effects the batch owes (a
+re-rating of what its records name, with how far their change reaches, as declared per record
+type in `connectors.records.registry`, then a risk scan): `hub.effects` drains them, so a
+process killed after the commit leaves them owed, never lost. A refused batch writes nothing but
+its BatchRejection. `complete_effects`, when given, runs (or waits for) what the batch owes
+before the answer, for an applied batch and for a resend of one alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,6 +41,8 @@ from connectors.records.validation import validate_records
 from connectors.signing import SignatureProblem, read_header, verify
 from graph_schema.model import Department
 from graph_schema.sessions import open_session
+
+log = logging.getLogger(__name__)
 
 
 class Status(StrEnum):
@@ -78,6 +84,9 @@ class Limits:
     max_sequence_jump: int = 1_000_000
     """How far above the connector's last accepted sequence a batch's may be: a leaked key
     cannot push the sequence out of the legitimate sender's reach in one batch."""
+    effects_wait: dt.timedelta = dt.timedelta(seconds=10)
+    """How long an answer waits for its batch's effects; beyond, they finish in the background
+    (or, if this process dies, in any drainer): the answer never depends on them."""
 
 
 @dataclass
@@ -125,19 +134,24 @@ class _AppliedMeanwhile(Exception):
     """The same batch (same id, same content) was applied while this copy was being checked."""
 
 
-AppliedHook = Callable[[Outcome], Awaitable[None]]
+EffectsHook = Callable[[str], Awaitable[None]]
+"""Completes (runs, or waits for) the effects the applied batch of this id still owes."""
 
 
 @dataclass
 class Pipeline:
-    """Ingests batches into one database. `on_applied` runs after each applied batch."""
+    """Ingests batches into one database. `complete_effects` runs after each applied batch and
+    each resend of one; with `owes_effects` False a batch records no owed effects (a bulk load
+    that is rated in one pass after)."""
 
     driver: AsyncDriver
     database: str
     person_secret: bytes
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
-    on_applied: AppliedHook | None = None
+    complete_effects: EffectsHook | None = None
+    owes_effects: bool = True
+    _finishing: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
 
     async def ingest(self, document: bytes | str, sender: str | None = None) -> Outcome:
         """Ingest one batch. `sender`, when given, is the connector the caller authenticated
@@ -160,6 +174,7 @@ class Pipeline:
             record_type = self._record_type(payload, key)
             if await self._already_applied(payload, payload_hash):
                 outcome.status = Status.ALREADY_APPLIED
+                await self._complete_effects(outcome)
                 return outcome
             await self._check_sequence(payload)
             self._check_skew(payload, received_at)
@@ -167,10 +182,13 @@ class Pipeline:
             rows, subjects = self._rows(record_type, payload)
             outcome.timings_ms["validate"] = (time.perf_counter() - mark) * 1000
             mark = time.perf_counter()
-            written, gap = await self._write(payload, payload_hash, record_type, rows, received_at)
+            written, gap = await self._write(
+                payload, payload_hash, record_type, rows, subjects, received_at
+            )
             outcome.timings_ms["write"] = (time.perf_counter() - mark) * 1000
         except _AppliedMeanwhile:
             outcome.status = Status.ALREADY_APPLIED
+            await self._complete_effects(outcome)
             return outcome
         except Refused as refused:
             outcome.problems = refused.problems
@@ -181,9 +199,40 @@ class Pipeline:
         outcome.gap = gap
         outcome.subjects = subjects
         outcome.reach = record_type.reach
-        if self.on_applied is not None:
-            await self.on_applied(outcome)
+        await self._complete_effects(outcome)
         return outcome
+
+    async def _complete_effects(self, outcome: Outcome) -> None:
+        """Wait for what the batch owes when a hook is given, at most `Limits.effects_wait`.
+        Its recorded effects are drained anyway: this only makes the answer wait for them, so
+        a failure or a long wait here never changes the answer (the batch is committed; a
+        resend would be ALREADY_APPLIED)."""
+        if self.complete_effects is None or outcome.batch_id is None:
+            return
+        task = asyncio.ensure_future(self.complete_effects(outcome.batch_id))
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.limits.effects_wait.total_seconds())
+        except TimeoutError:
+            # the work goes on after the answer; keep the task referenced until it ends
+            self._finishing.add(task)
+            task.add_done_callback(self._finished)
+            log.info(
+                "batch %s answered before its effects finished; they finish in the background",
+                outcome.batch_id,
+            )
+        except Exception:
+            log.exception(
+                "completing the effects of batch %s failed; they stay owed for the drainer",
+                outcome.batch_id,
+            )
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._finishing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "completing a batch's effects failed; they stay owed for the drainer",
+                exc_info=task.exception(),
+            )
 
     async def _verify(
         self, raw: bytes, outcome: Outcome
@@ -329,6 +378,7 @@ class Pipeline:
         payload_hash: str,
         record_type: RecordType,
         rows: list[Row],
+        subjects: Subjects,
         received_at: dt.datetime,
     ) -> tuple[int, tuple[int, int] | None]:
         batch_id = str(payload.batch_id)
@@ -369,6 +419,10 @@ class Pipeline:
                 gap_from=gap[0] if gap else None,
                 gap_to=gap[1] if gap else None,
             )
+            if self.owes_effects:
+                await store.record_owed_effects(
+                    tx, batch_id, subjects, record_type.reach, received_at
+                )
             return written, gap
 
         async with open_session(self.driver, self.database) as session:
@@ -465,4 +519,4 @@ def _payload_problems(error: ValidationError) -> list[Problem]:
     ]
 
 
-__all__ = ["Limits", "Outcome", "Pipeline", "Problem", "Refused", "Status"]
+__all__ = ["EffectsHook", "Limits", "Outcome", "Pipeline", "Problem", "Refused", "Status"]

@@ -5,6 +5,9 @@
 `(:Connector)-[:SENT]->(:Batch {id, sequence, recordType, hash, createdAt, receivedAt,
 records, written, gapFrom, gapTo})` for applied batches, and `(:BatchRejection)` nodes for
 refused ones (kept apart, so a corrected batch may reuse the refused batch's id);
+`(:OwedEffect {id, batch, kind, state, createdAt, usccs, personKeys, factIds, reach, ...})` for
+what an applied batch owes, recorded in its transaction (`record_owed_effects`; drained by
+`hub.effects`);
 `(:Connector)-[:SEQUENCE_RESET]->(:SequenceReset {id, connector, fromSequence, toSequence,
 reason, by, at})` for each time an operator reset the last accepted sequence.
 """
@@ -15,6 +18,7 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
@@ -30,12 +34,14 @@ from connectors.cypher import (
     KEY_TAKEN,
     LOCK_CONNECTOR,
     RECORD_BATCH,
+    RECORD_OWED_EFFECTS,
     RECORD_REJECTION,
     REGISTER_CONNECTOR,
     RESET_SEQUENCE,
     REVOKE_KEY,
 )
 from connectors.envelope import CONNECTOR_ID_PATTERN, MAX_SEQUENCE
+from connectors.records.subjects import Reach, Subjects
 from connectors.signing import Key, import_jwk
 from graph_schema.sessions import open_session
 
@@ -110,6 +116,48 @@ async def lock_connector(
 
 async def record_batch(tx: AsyncManagedTransaction, **fields: Any) -> None:
     await tx.run(RECORD_BATCH, **fields)
+
+
+class EffectKind(StrEnum):
+    """What an applied batch owes, in the order it is done."""
+
+    RERATE = "RERATE"
+    """Re-rate what the batch's subjects reach (`hub.credit.recompute`)."""
+    SCAN = "SCAN"
+    """Scan its enterprises for risk (`hub.risk.scan`); reads the coverage RERATE stores."""
+
+
+def owed_effect_id(batch_id: str, kind: EffectKind) -> str:
+    return f"{batch_id}:{kind.value}"
+
+
+async def record_owed_effects(
+    tx: AsyncManagedTransaction,
+    batch_id: str,
+    subjects: Subjects,
+    reach: Reach,
+    created_at: dt.datetime,
+) -> list[EffectKind]:
+    """Record, in the batch's transaction, the effects it owes: a RERATE of its subjects with
+    its reach, and a SCAN of the enterprises and facts it names; none when it names nothing."""
+    kinds = [EffectKind.RERATE] if subjects else []
+    if subjects.usccs or subjects.fact_ids:  # a person alone names no enterprise to scan
+        kinds.append(EffectKind.SCAN)
+    effects = [
+        {
+            "id": owed_effect_id(batch_id, kind),
+            "batch": batch_id,
+            "kind": kind.value,
+            "usccs": sorted(subjects.usccs),
+            "personKeys": sorted(subjects.person_keys),
+            "factIds": sorted(subjects.fact_ids),
+            "reach": reach.value,
+        }
+        for kind in kinds
+    ]
+    if effects:
+        await tx.run(RECORD_OWED_EFFECTS, effects=effects, created_at=created_at)
+    return kinds
 
 
 async def record_rejection(driver: AsyncDriver, database: str, **fields: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -22,6 +23,7 @@ from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema import BaseSchema
 from strawberry.types.unset import UNSET
 
+from auth.audit.routes import checkpoint_routes
 from auth.catalog import VisibilityMode
 from auth.consents import consents_covering
 from auth.http import principal_from_request, unauthorized_response
@@ -30,17 +32,21 @@ from auth.principal import ClientKind, Principal
 from auth.routes import oauth_routes
 from auth.verify import TokenError, TokenErrorCode
 from hub.api.access import visibility_filter
+from hub.api.audit import withheld_answer
 from hub.api.context import Context
 from hub.api.http_guard import GuardedGraphQL, refuse_connection, remember_token
 from hub.api.loaders import ConsentLookup, Loaders
 from hub.api.media import GRAPHQL_RESPONSE, JSON, as_graphql_response, wants_graphql_response
 from hub.api.schema import build_schema
+from hub.availability import DATABASE_ANSWERS, UNAVAILABLE_REASON, DatabaseGuard, unavailability
 from hub.bootstrap import RunningServices, Services, auth_service, bootstrap, load_rule_files
 from hub.clock import Clock, system_clock
 from hub.console import console_routes
 from hub.health import healthz, readyz
 from hub.ide import ide_routes
 from hub.ingest import push_batch
+from hub.logs import RequestIds
+from hub.metrics import HubMetrics, RequestMetrics, metrics_endpoint
 from hub.rate_limit import retry_after_header
 from hub.settings import Settings, get_settings
 
@@ -211,6 +217,9 @@ class HubGraphQL(GuardedGraphQL):
             )
         context = request_context(services, request, principal, purpose)
         response = await self.run_guarded(request, context, services.settings.max_body_bytes)
+        withheld = withheld_answer(request)  # its audit record could not be written: 503
+        if withheld is not None:
+            return withheld
         if not wants_graphql_response(request.headers.get("accept")):
             return response
         return _graphql_response(response)
@@ -243,6 +252,12 @@ class HubGraphQL(GuardedGraphQL):
             principal, claims = await verifier.verify_with_claims(token.strip())
         except TokenError as error:
             raise refuse_connection(context.request, error.code.value) from None
+        except Exception as error:  # the revocation check could not reach the database
+            cause = unavailability(error)
+            if cause is None:
+                raise
+            services.circuit.record_failure(cause)
+            raise refuse_connection(context.request, UNAVAILABLE_REASON) from None
         try:
             purpose = stated_purpose(
                 params.get("X-Purpose", params.get("x-purpose")),
@@ -273,10 +288,26 @@ class HubApp(Starlette):
     """The hub's ASGI app; `services` are what its lifespan built (`hub.bootstrap`)."""
 
     def __init__(
-        self, running: RunningServices, routes: list[BaseRoute], lifespan: Lifespan[Starlette]
+        self,
+        running: RunningServices,
+        routes: list[BaseRoute],
+        lifespan: Lifespan[Starlette],
+        metrics: HubMetrics,
     ) -> None:
-        super().__init__(routes=routes, lifespan=lifespan)
+        super().__init__(
+            routes=routes,
+            lifespan=lifespan,
+            middleware=[
+                Middleware(RequestIds),  # outermost: every log line of the request has its id
+                Middleware(RequestMetrics, metrics=metrics),
+                # innermost: its 503s are counted and carry the request id
+                Middleware(
+                    DatabaseGuard, circuit=lambda: running().circuit, answers=DATABASE_ANSWERS
+                ),
+            ],
+        )
         self.running = running
+        self.metrics = metrics
 
     @property
     def services(self) -> Services:
@@ -297,12 +328,13 @@ def create_app(
     rules = load_rule_files()
     auth = auth_service(settings, rules.catalog)
     running = RunningServices()
+    metrics = HubMetrics()
     schema = build_schema(settings, rules.catalog)
     graphql = HubGraphQL(schema, running, graphql_ide=None if settings.production else "graphiql")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services = await bootstrap(settings, driver, clock, rules=rules, auth=auth)
+        services = await bootstrap(settings, driver, clock, rules=rules, auth=auth, metrics=metrics)
         running.start(services)
         try:
             yield
@@ -316,11 +348,13 @@ def create_app(
         Route("/", home),
         Route("/healthz", healthz),
         Route("/readyz", partial(readyz, running)),
+        Route("/metrics", partial(metrics_endpoint, running, metrics), methods=["GET"]),
         Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
         Route("/connectors/batches", partial(push_batch, running), methods=["POST"]),
+        *checkpoint_routes(settings.audit_checkpoints, settings.keys_dir),
         *oauth_routes(auth),
         *ide_routes(),
         *console_routes(settings),
     ]
-    return HubApp(running, routes, lifespan)
+    return HubApp(running, routes, lifespan, metrics)

@@ -16,22 +16,29 @@ here imports `hub.api` or `hub.app`: they depend on this module, never the rever
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from functools import partial
 
 from neo4j import AsyncDriver
 
+from auth.audit.checkpoints import Checkpointer
 from auth.audit.writer import AuditLog
 from auth.catalog import Catalog, load_catalog
 from auth.service import AuthService
-from connectors.pipeline import AppliedHook, Limits, Outcome, Pipeline
+from connectors.pipeline import EffectsHook, Limits, Pipeline
 from graph_schema.migrate import apply_migrations
+from hub.availability import Circuit, answers_query
 from hub.clock import Clock, system_clock
 from hub.credit.changes import ChangeFeed
 from hub.credit.joint_rules import JointRules, load_joint_rules
 from hub.credit.model import RatingModel, load_model
 from hub.credit.recompute import CreditRecomputer
+from hub.credit.schedule import DateRerating, build_schedule
 from hub.database import open_driver
+from hub.effects import Drainer, effect_handlers
+from hub.metrics import HubMetrics
 from hub.rate_limit import RateLimiter
 from hub.reference_data import load_reference
 from hub.repository import EnterpriseReader, Neo4jEnterpriseReader
@@ -84,39 +91,50 @@ def auth_service(settings: Settings, catalog: Catalog) -> AuthService:
     )
 
 
-def chain_hooks(*hooks: AppliedHook) -> AppliedHook:
-    """One `on_applied` hook running `hooks` in order (re-rating before the risk scan, which
-    reads the coverage re-rating stores)."""
-
-    async def run(outcome: Outcome) -> None:
-        for hook in hooks:
-            await hook(outcome)
-
-    return run
+def build_drainer(
+    driver: AsyncDriver,
+    settings: Settings,
+    recomputer: CreditRecomputer,
+    scanner: RiskScanner,
+    rerated: Callable[[], None] | None = None,
+    clock: Clock = system_clock,
+) -> Drainer:
+    """The drainer of the effects batches owe (the service's and `hub connector sync`'s), with
+    the claim timeout and poll interval of `settings`; `rerated` is told after each re-rating."""
+    return Drainer(
+        driver,
+        settings.neo4j_database,
+        effect_handlers(recomputer, scanner, rerated),
+        clock=clock,
+        claim_timeout=dt.timedelta(seconds=settings.effects_claim_timeout_s),
+        poll_s=settings.effects_poll_s,
+    )
 
 
 def build_pipeline(
     driver: AsyncDriver,
     settings: Settings,
     person_secret: bytes,
-    on_applied: AppliedHook | None,
+    complete_effects: EffectsHook | None,
     clock: Clock = system_clock,
 ) -> Pipeline:
     """The ingest pipeline with the batch limits of `settings` (the service's and `hub
-    connector sync`'s)."""
+    connector sync`'s); `complete_effects` makes each push's answer wait for its batch's
+    effects (`Drainer.settle`)."""
     limits = Limits(
         max_records=settings.batch_max_records,
         max_bytes=settings.batch_max_bytes,
         max_future_skew=dt.timedelta(seconds=settings.batch_max_future_skew_s),
         max_age=dt.timedelta(seconds=settings.batch_max_age_s),
         max_sequence_jump=settings.batch_max_sequence_jump,
+        effects_wait=dt.timedelta(seconds=settings.effects_answer_wait_s),
     )
     return Pipeline(
         driver,
         settings.neo4j_database,
         person_secret,
         limits=limits,
-        on_applied=on_applied,
+        complete_effects=complete_effects,
         clock=clock,
     )
 
@@ -134,7 +152,7 @@ class Services:
     reader: EnterpriseReader
     """Enterprises and their relations, through a caller's visibility filter."""
     audit: AuditLog
-    """The audit trail's background writer."""
+    """The audit trail's writer: a read's record is committed before it is answered."""
     recomputer: CreditRecomputer
     """Keeps stored ratings and list coverage current after each batch."""
     scanner: RiskScanner
@@ -142,9 +160,18 @@ class Services:
     change_feed: ChangeFeed
     """Fans rating and list-status changes out to the subscriptions."""
     pipeline: Pipeline
-    """Connectors' batches in; each applied one is re-rated, fed to the change feed, scanned."""
+    """Connectors' batches in; each applied one owes a re-rating and a scan (`effects`)."""
+    effects: Drainer
+    """Drains what batches owe (re-rating, then the risk scan): a push's own batch before its
+    answer, and, in the background, whatever any process left owed."""
     rate_limiter: RateLimiter | None
     """Requests per client a minute (None: not limited)."""
+    circuit: Circuit
+    """Whether requests may go to Neo4j now; open, they are answered 503 (`hub.availability`)."""
+    schedule: DateRerating
+    """Re-rates what the date alone changes (running when `settings.rerate_schedule`)."""
+    metrics: HubMetrics
+    """The hub's Prometheus metrics (`hub.metrics`)."""
     closing: AsyncExitStack = field(repr=False)
     """What `aclose` stops, in the reverse order it was started."""
 
@@ -154,8 +181,9 @@ class Services:
         return self.settings.neo4j_database
 
     async def aclose(self) -> None:
-        """Stop the change feed, write the audit records still queued (none is lost), stop the
-        auth service, and close the driver if `bootstrap` opened it."""
+        """Stop draining owed effects (one being run is given back), stop the change feed,
+        write the audit records still waiting, sign the last checkpoint, stop the auth
+        service, and close the driver if `bootstrap` opened it."""
         await self.closing.aclose()
 
 
@@ -166,6 +194,7 @@ async def bootstrap(
     *,
     rules: RuleFiles | None = None,
     auth: AuthService | None = None,
+    metrics: HubMetrics | None = None,
 ) -> Services:
     """Build and start the hub's services. With `driver` given the caller owns it (tests);
     otherwise one is opened here and `Services.aclose` closes it. `rules` and `auth`, when
@@ -173,6 +202,7 @@ async def bootstrap(
     Applies the migrations and reference data first when `settings.migrate_on_start`."""
     rules = rules or load_rule_files()
     auth = auth or auth_service(settings, rules.catalog)
+    metrics = metrics or HubMetrics()
     database = settings.neo4j_database
     async with AsyncExitStack() as stack:  # a failure part-way stops what had started
         if driver is None:
@@ -183,7 +213,22 @@ async def bootstrap(
             await load_reference(driver, database)
         await auth.start(driver, database)
         stack.push_async_callback(auth.aclose)
-        audit = AuditLog(driver, database)
+        checkpointer = Checkpointer(
+            driver,
+            database,
+            settings.audit_checkpoints,
+            settings.keys_dir,
+            every_records=settings.audit_checkpoint_every_records,
+            interval_s=settings.audit_checkpoint_interval_s,
+        )
+        checkpointer.start()
+        stack.push_async_callback(checkpointer.aclose)  # after the writer: signs its last head
+        audit = AuditLog(
+            driver,
+            database,
+            durable_timeout=settings.audit_durable_timeout_s,
+            on_written=checkpointer.written,
+        )
         audit.start()
         stack.push_async_callback(audit.aclose)
         change_feed = ChangeFeed(driver, database)
@@ -195,17 +240,26 @@ async def bootstrap(
             rules.rating_model,
             rules.joint_rules,
             clock=lambda: clock().date(),
+            on_report=metrics.observe_rerating,
         )
         scanner = RiskScanner(driver, database, rules.risk_rules, clock=lambda: clock().date())
+        effects = build_drainer(
+            driver, settings, recomputer, scanner, rerated=change_feed.wake, clock=clock
+        )
+        if settings.effects_drain_in_background:
+            effects.start()
+            stack.push_async_callback(effects.aclose)  # before the driver closes
         pipeline = build_pipeline(
             driver,
             settings,
             person_key_secret(settings),
-            on_applied=chain_hooks(
-                recomputer.after_batch, change_feed.after_batch, scanner.after_batch
-            ),
+            complete_effects=effects.settle,
             clock=clock,
         )
+        schedule = build_schedule(recomputer, settings, clock, wake=change_feed.wake)
+        if settings.rerate_schedule:
+            schedule.start()  # its first run catches up a day missed while no hub ran
+            stack.push_async_callback(schedule.aclose)
         limit = settings.effective_rate_limit
         services = Services(
             settings=settings,
@@ -219,9 +273,17 @@ async def bootstrap(
             scanner=scanner,
             change_feed=change_feed,
             pipeline=pipeline,
+            effects=effects,
             rate_limiter=(
                 RateLimiter(limit, settings.rate_limit_burst) if limit is not None else None
             ),
+            circuit=Circuit(
+                partial(answers_query, driver, database),
+                open_s=settings.circuit_open_s,
+                probe_timeout_s=settings.circuit_probe_timeout_s,
+            ),
+            metrics=metrics,
+            schedule=schedule,
             closing=stack.pop_all(),
         )
     return services

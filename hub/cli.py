@@ -19,6 +19,7 @@ from hub.cli_output import complain, progress, say
 from hub.credit.recompute import build_recomputer
 from hub.database import bolt_uri, local_db, open_driver
 from hub.localdb import LocalNeo4jError
+from hub.logs import configure_logging
 from hub.reference_data import load_reference
 from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
@@ -170,6 +171,30 @@ async def _rate_all(driver: AsyncDriver, settings: Settings, as_of: dt.date) -> 
     )
 
 
+async def _rate_due(driver: AsyncDriver, settings: Settings, as_of: dt.date) -> None:
+    from hub.clock import system_clock
+    from hub.credit.schedule import build_schedule
+
+    schedule = build_schedule(build_recomputer(driver, settings), settings, system_clock)
+    report = await schedule.run_due(as_of)
+    if report.outcome == "LEASE_HELD":
+        say("Another process is re-rating what the date changed (it holds the lease); not now.")
+    elif report.outcome == "LEASE_LOST":
+        say("The lease was lost during the run (another process took it); nothing recorded.")
+    elif report.outcome == "FIRST_RUN":
+        say(f"First date-driven run: {as_of.isoformat()} recorded as covered, nothing re-rated.")
+    elif report.outcome == "UP_TO_DATE":
+        since = report.since.isoformat() if report.since else "?"
+        say(f"Date-driven re-rating is up to date: covered to {since}.")
+    else:
+        since = report.since.isoformat() if report.since else "?"
+        say(
+            f"Re-rated what the days after {since} up to {as_of.isoformat()} changed: "
+            f"{report.enterprises:,} enterprises, {report.persons:,} listed persons, "
+            f"{report.changes:,} changes."
+        )
+
+
 def _as_of(as_of: str | None) -> dt.date:
     """The day of `--as-of` (today when not given); exit 2 if it is not a date."""
     if as_of is None:
@@ -186,6 +211,14 @@ def rate(
     all_: Annotated[
         bool, typer.Option("--all", help="Every enterprise and every listed person.")
     ] = False,
+    due: Annotated[
+        bool,
+        typer.Option(
+            "--due",
+            help="What the days since the last covered one changed (what the hub's schedule "
+            "runs daily), under its lease.",
+        ),
+    ] = False,
     usccs: Annotated[
         list[str] | None, typer.Argument(help="Enterprises to re-rate (and what they affect).")
     ] = None,
@@ -194,7 +227,10 @@ def rate(
     ] = None,
 ) -> None:
     """Recompute stored ratings and joint-punishment/incentive coverage."""
-    if all_ == bool(usccs):
+    if due and (all_ or usccs):
+        complain("Give --due alone (with --as-of at most).")
+        raise typer.Exit(2)
+    if not due and all_ == bool(usccs):
         complain("Give either --all or one or more USCCs.")
         raise typer.Exit(2)
     day = _as_of(as_of)
@@ -208,6 +244,9 @@ def rate(
     async def go() -> None:
         async with open_driver(settings) as driver:
             await apply_migrations(driver, settings.neo4j_database)
+            if due:
+                await _rate_due(driver, settings, day)
+                return
             if all_:
                 await _rate_all(driver, settings, day)
                 return
@@ -265,11 +304,13 @@ def _serve(settings: Settings) -> None:
 
     from hub.app import create_app
 
+    log_config = configure_logging(settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        log_config=log_config,  # uvicorn's own lines as JSON too, through the same handler
+        log_level=settings.log_level.lower(),
         ws_max_size=settings.max_body_bytes,  # a websocket message is bounded like a body
     )
 
@@ -278,6 +319,7 @@ def _serve(settings: Settings) -> None:
 def run() -> None:
     """Start Neo4j if needed, migrate, seed the demo zone if empty, and serve. Ctrl-C stops."""
     settings = get_settings()
+    configure_logging(settings)
     started_here = False
     if settings.uses_local_db:
         db = local_db(settings)

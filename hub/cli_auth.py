@@ -1,8 +1,10 @@
-"""`hub clients ...` and `hub keys rotate`: OAuth clients and the hub's token signing keys."""
+"""`hub clients ...`, `hub keys rotate` and `hub audit ...`: OAuth clients, the hub's token
+signing keys, and the audit trail (verify, checkpoint, archive, access-log)."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +12,25 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from auth.audit.chain import VerifyResult, verify_chain
+from auth.audit.archive import (
+    Archived,
+    ArchiveError,
+    archive_before,
+    archived_access_log,
+    read_segments,
+)
+from auth.audit.chain import ProblemKind, VerifyResult, verify_chain
+from auth.audit.checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    chain_head,
+    checkpoint_key,
+    public_jwks,
+    read_checkpoints,
+    sign_checkpoint,
+    write_checkpoint,
+)
+from auth.audit.reads import MAX_PAGE, AuditRecord, access_log_for
 from auth.catalog import load_catalog
 from auth.clients import ClientError, HubClient, add_client, list_clients, remove_client
 from auth.demo import create_demo_clients
@@ -164,12 +184,48 @@ def rotate() -> None:
 
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
 
+EXIT_BROKEN = 1
+"""`hub audit verify`: the chain is broken (changed, rewritten, removed, rolled back)."""
+EXIT_BAD_CHECKPOINT = 3
+"""`hub audit verify`: a checkpoint's signature does not verify, or a file cannot be read."""
+
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit chain; exit 1 and say where, if a record was changed, removed or
-    reordered."""
+def audit_verify(
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(help="Directory of signed checkpoints (default HUB_AUDIT_CHECKPOINT_DIR)."),
+    ] = None,
+    archive: Annotated[
+        Path | None,
+        typer.Option(help="Directory of archived segments (default HUB_AUDIT_ARCHIVE_DIR)."),
+    ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option(help="The checkpoint key's public JWK Set (default: the hub's own key)."),
+    ] = None,
+) -> None:
+    """Recompute the audit chain (the archive's segments first, then the graph) and check it
+    against the signed checkpoints: exit 1 naming a record changed, rewritten, removed or
+    reordered, a removed tail, a rolled-back head, or archived records no archive covers;
+    exit 3 for a checkpoint whose signature does not verify."""
     settings = get_settings()
+    directory = checkpoints or settings.audit_checkpoints
+    segments_dir = archive or settings.audit_archive
+    try:
+        found = read_checkpoints(directory)
+        segments = read_segments(segments_dir)
+        # the archive's segments carry checkpoints too: they need the key as much
+        jwks = (
+            read_json_object(key, "a JWK Set (a JSON object)")
+            if key
+            else public_jwks(settings.keys_dir)
+            if found or segments
+            else None
+        )
+    except (CheckpointError, ArchiveError) as error:
+        complain(str(error))
+        raise typer.Exit(EXIT_BAD_CHECKPOINT) from None
 
     async def go() -> VerifyResult:
         async with open_driver(settings) as driver:
@@ -178,10 +234,122 @@ def audit_verify() -> None:
                 return await verify_chain(
                     driver,
                     settings.neo4j_database,
+                    checkpoints=found,
+                    jwks=jwks,
+                    archive=segments,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
 
-    result = asyncio.run(go())
+    try:
+        result = asyncio.run(go())
+    except ArchiveError as error:
+        complain(str(error))
+        raise typer.Exit(EXIT_BAD_CHECKPOINT) from None
     say(str(result))
-    if not result.ok:
-        raise typer.Exit(1)
+    if result.problem is not None:
+        kind = result.problem.kind
+        raise typer.Exit(EXIT_BAD_CHECKPOINT if kind is ProblemKind.SIGNATURE else EXIT_BROKEN)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign a checkpoint of the chain's head now (the hub also signs them as the chain grows)."""
+    settings = get_settings()
+
+    async def go() -> Checkpoint | None:
+        async with open_driver(settings) as driver:
+            head = await chain_head(driver, settings.neo4j_database)
+        if head is None:
+            return None
+        checkpoint = sign_checkpoint(
+            checkpoint_key(settings.keys_dir), head[0], head[1], dt.datetime.now(dt.UTC)
+        )
+        write_checkpoint(settings.audit_checkpoints, checkpoint)
+        return checkpoint
+
+    checkpoint = asyncio.run(go())
+    if checkpoint is None:
+        say("the audit chain is empty: nothing to sign")
+        return
+    say(f"checkpoint at seq {checkpoint.seq} in {settings.audit_checkpoints}")
+
+
+@audit_app.command("archive")
+def audit_archive(
+    before: Annotated[
+        dt.datetime, typer.Option(help="Archive the records older than this (UTC unless zoned).")
+    ],
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Directory of the segments (default HUB_AUDIT_ARCHIVE_DIR)."),
+    ] = None,
+) -> None:
+    """Move the chain's records older than BEFORE (and their access entries) out of the graph
+    into a segment file with its signed checkpoint; `hub audit verify` then walks the archive
+    and the graph as one chain."""
+    settings = get_settings()
+    cutoff = before if before.tzinfo else before.replace(tzinfo=dt.UTC)
+    directory = to or settings.audit_archive
+
+    async def go() -> Archived:
+        async with open_driver(settings) as driver:
+            return await archive_before(
+                driver,
+                settings.neo4j_database,
+                cutoff,
+                directory,
+                settings.audit_checkpoints,
+                settings.keys_dir,
+            )
+
+    try:
+        done = asyncio.run(go())
+    except ArchiveError as error:
+        complain(str(error))
+        raise typer.Exit(1) from None
+    for stale in done.set_aside:
+        say(
+            f"set aside {stale.path.name} (left by a run cut short; the graph holds other "
+            "records there)"
+        )
+    for segment in done.adopted:
+        say(f"finished archiving records {segment.first} to {segment.last} into {segment.path}")
+    if done.segment is None:
+        say(f"nothing older than {cutoff.isoformat()} left to archive")
+        return
+    say(
+        f"archived records {done.segment.first} to {done.segment.last} into {done.segment.path}"
+        f"; {done.deleted} deleted from the graph"
+    )
+
+
+@audit_app.command("access-log")
+def audit_access_log(
+    uscc: Annotated[str, typer.Option(help="The enterprise whose access log to print.")],
+    archive: Annotated[
+        Path | None,
+        typer.Option(help="Directory of archived segments (default HUB_AUDIT_ARCHIVE_DIR)."),
+    ] = None,
+    first: Annotated[int, typer.Option(help="At most this many records from the graph.")] = 1000,
+) -> None:
+    """Who read an enterprise's data, newest first, one JSON line per read: the graph's
+    records, then the archived ones (the years `myAccessLog` no longer reaches)."""
+    settings = get_settings()
+
+    async def go() -> list[AuditRecord]:
+        async with open_driver(settings) as driver:
+            return await access_log_for(
+                driver, settings.neo4j_database, uscc, first=min(first, MAX_PAGE)
+            )
+
+    for record in asyncio.run(go()):
+        say(record.model_dump_json(by_alias=True, exclude={"prev_hash"}))
+    try:
+        archived = archived_access_log(read_segments(archive or settings.audit_archive), uscc)
+    except ArchiveError as error:
+        complain(str(error))
+        raise typer.Exit(1) from None
+    for stored in archived:
+        say(
+            AuditRecord.model_validate(stored).model_dump_json(by_alias=True, exclude={"prev_hash"})
+        )

@@ -34,7 +34,7 @@ from connectors.signing import (
 from graph_schema.migrate import apply_migrations
 from graph_schema.model import Department
 from graph_schema.read_model import ReadModel
-from hub.bootstrap import build_pipeline, chain_hooks
+from hub.bootstrap import build_drainer, build_pipeline
 from hub.cli_files import json_object, read_json_object, read_text
 from hub.cli_output import complain, progress, say, show
 from hub.credit.recompute import build_recomputer
@@ -408,17 +408,17 @@ def sync(path: Annotated[Path, typer.Argument(help="A batch file, or a folder of
             await apply_migrations(driver, settings.neo4j_database)
             recomputer = build_recomputer(driver, settings)
             scanner = RiskScanner(driver, settings.neo4j_database, load_risk_rules())
+            effects = build_drainer(driver, settings, recomputer, scanner)
             pipeline = build_pipeline(
-                driver,
-                settings,
-                person_key_secret(settings),
-                chain_hooks(recomputer.after_batch, scanner.after_batch),
+                driver, settings, person_key_secret(settings), complete_effects=effects.settle
             )
             with progress("syncing", elapsed=False) as bar:
                 task = bar.add_task("batches", total=len(files))
                 for file in files:
                     results.append((file, await pipeline.ingest(file.read_bytes())))
                     bar.advance(task)
+            # leave nothing owed that this command can do (a failed effect is retried here)
+            await effects.drain()
         return results
 
     refused = 0

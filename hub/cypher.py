@@ -177,3 +177,44 @@ BATCHES_IN_LEDGER: Final = "UNWIND $ids AS id MATCH (b:Batch {id: id}) RETURN b.
 
 FIRST_ENTERPRISE: Final = "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY e.uscc LIMIT 1"
 """The demo enterprise client's own enterprise: the first in USCC order, stable per zone."""
+
+
+# --- leases: one hub process among several does a job (`hub.lease`) ---------------------------
+#
+# `(:Lease {name, holder, until})`: who holds the named job until when; each change takes the
+# node's write lock first, then reads it, so two processes never both see it free.
+
+LEASE_LOCK: Final = """
+MERGE (l:Lease {name: $name})
+SET l.locked = true
+"""
+"""Create the lease on first use and take its write lock (held until the transaction ends)."""
+
+LEASE_READ_LOCKED: Final = """
+MATCH (l:Lease {name: $name})
+RETURN l.holder AS holder, l.until AS until
+"""
+"""The lease as of the lock just taken: a separate statement, so it reads after the lock."""
+
+LEASE_SET: Final = """
+MATCH (l:Lease {name: $name})
+SET l.holder = $holder, l.until = $until
+REMOVE l.locked
+"""
+"""Give the lease to `$holder` until `$until` (both null: free it)."""
+
+LEASE_UNLOCK: Final = """
+MATCH (l:Lease {name: $name})
+REMOVE l.locked
+"""
+"""Leave the lease as it was (the lock ends with the transaction)."""
+
+# --- mutexes (hub.mutex) --------------------------------------------------------------------
+
+MUTEX_TAKE: Final = """
+MERGE (m:Mutex {name: $name})
+SET m.heldSince = datetime()
+"""
+"""Take the mutex's write lock (waiting while another transaction holds it), for as long as
+this transaction stays open; unique on `name` (migration 0013), so two processes cannot make
+two."""

@@ -71,6 +71,7 @@ async def push_batch(running: RunningServices, request: Request) -> JSONResponse
     # A connector client pushes only its own connector's batches; an admin may push any.
     sender = principal.institution if principal.kind is ClientKind.CONNECTOR else None
     outcome = await pipeline.ingest(body, sender=sender or None)
+    services.metrics.count_batch(outcome)
     return JSONResponse(outcome.as_dict(), status_code=http_status(outcome))
 
 

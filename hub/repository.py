@@ -56,8 +56,6 @@ class EnterpriseReader(Protocol):
         self, usccs: Sequence[str], relations: list[str], visibility: VisibilityFilter
     ) -> dict[str, tuple[Row, dict[str, list[Row]]]]: ...
 
-    async def ready(self) -> bool: ...
-
 
 RELATED_QUERIES: Mapping[str, str] = {
     "legal_representatives": cypher.LEGAL_REPRESENTATIVES,
@@ -163,7 +161,3 @@ class Neo4jEnterpriseReader:
             row["uscc"]: (row["enterprise"], {name: row[name] for name in relations})
             for row in found
         }
-
-    async def ready(self) -> bool:
-        rows = await self._read(cypher.READINESS)
-        return bool(rows and rows[0]["ok"] == 1)

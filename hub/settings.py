@@ -7,9 +7,10 @@ own local Neo4j under `HUB_DATA_DIR`.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -116,12 +117,24 @@ class Settings(BaseSettings):
     )
     neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
     neo4j_max_pool_size: int = Field(default=50, ge=1, le=1000)
-    neo4j_connection_timeout_s: float = Field(default=10.0, gt=0)
+    neo4j_connection_timeout_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How long opening a connection to Neo4j may take (short: a server that is "
+        "gone must not hold a request; see hub/availability.py).",
+    )
     neo4j_acquisition_timeout_s: float = Field(
-        default=30.0, gt=0, description="How long a request waits for a pooled connection."
+        default=3.0,
+        gt=0,
+        description="How long a request waits for a pooled connection, opening one included "
+        "(above the connection timeout); beyond, 503 with Retry-After.",
     )
     neo4j_max_retry_time_s: float = Field(
-        default=15.0, ge=0, description="How long a transaction is retried (leader switch)."
+        default=0.5,
+        ge=0,
+        description="How long a failed transaction is retried (a leader switch): 0.5 is one "
+        "retry about a second later, so a request answers 503 within about two seconds when "
+        "Neo4j is gone.",
     )
 
     # --- the local Neo4j (used only without NEO4J_URI) ---------------------------------------
@@ -215,6 +228,141 @@ class Settings(BaseSettings):
         ge=1,
         le=2**53 - 1,
         description="How far above its connector's last accepted sequence a batch's may be.",
+    )
+
+    # --- what follows a batch: the owed effects (outbox) -----------------------------------
+    effects_claim_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="How long a claim on an owed effect (a batch's re-rating or risk scan) "
+        "holds without being renewed; the claimant renews it every third of this while it "
+        "works, so a claim this old is a crashed claimant's and another process takes it over.",
+    )
+    effects_poll_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the background drainer looks for owed effects (it is also woken "
+        "when this process commits a batch); effects left by a killed process resume here.",
+    )
+    effects_answer_wait_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long a push's answer waits for its batch's effects; beyond, they "
+        "finish in the background (the answer is the same either way).",
+    )
+    effects_drain_in_background: bool = Field(
+        default=True,
+        description="Whether this process drains owed effects in the background; leave it on "
+        "in at least one process per database (a push still completes its own batch's effects).",
+    )
+
+    # --- date-driven re-rating -----------------------------------------------------------------
+    rerate_schedule: bool = Field(
+        default=True,
+        description="Re-rate, in the hub process, the enterprises the date alone changes "
+        "(publicity ends, decay steps, entries expire, ...): one process among several, by "
+        "a lease in the graph. Off: run `hub rate --due` daily instead.",
+    )
+    rerate_time_of_day: dt.time = Field(
+        default=dt.time(0, 10),
+        description="When each day the date-driven re-rating runs, UTC (HH:MM): the hub rates "
+        "as of the UTC date, so just after it turns.",
+    )
+    rerate_interval_s: int = Field(
+        default=3600,
+        ge=0,
+        description="Also look every this many seconds whether a day is left to cover (a "
+        "process that held the lease died, the hub was down at the time of day); 0: only at "
+        "the time of day.",
+    )
+    rerate_lease_ttl_s: int = Field(
+        default=300,
+        ge=10,
+        description="How long the re-rating's lease holds without renewal: another process "
+        "takes it over this long after its holder died.",
+    )
+
+    # --- the audit trail: durability, checkpoints, retention ---------------------------------
+    audit_durable_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="How long a request waits for its audit record to be committed; beyond, "
+        "it answers AUDIT_UNAVAILABLE (503) and no data.",
+    )
+    audit_checkpoint_every_records: int = Field(
+        default=1000,
+        ge=1,
+        description="Sign a checkpoint of the audit chain's head after this many records.",
+    )
+    audit_checkpoint_interval_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Sign a checkpoint at least this often while the chain grows.",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Where the signed checkpoints are kept (default data_dir/audit-checkpoints);"
+        " outside the graph, ideally on storage the database's operators cannot rewrite.",
+    )
+    audit_archive_dir: Path | None = Field(
+        default=None,
+        description="Where `hub audit archive` puts segments and `hub audit verify` and "
+        "`hub audit access-log` read them (default data_dir/audit-archive).",
+    )
+
+    @property
+    def audit_checkpoints(self) -> Path:
+        """The directory of the audit chain's signed checkpoints."""
+        return self.audit_checkpoint_dir or self.data_dir / "audit-checkpoints"
+
+    @property
+    def audit_archive(self) -> Path:
+        """The directory of the audit chain's archived segments."""
+        return self.audit_archive_dir or self.data_dir / "audit-archive"
+
+    # --- failing fast when Neo4j is gone -------------------------------------------------------
+    circuit_open_s: float = Field(
+        default=2.0,
+        gt=0,
+        le=300,
+        description="After Neo4j could not be reached, how long requests that need it answer "
+        "503 at once (with this as Retry-After) before one of them probes it again.",
+    )
+    circuit_probe_timeout_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        description="How long the probe that closes the circuit (one query) may take; a "
+        "probe that does not answer within it counts as a failure.",
+    )
+    circuit_readiness_timeout_s: float = Field(
+        default=0.8,
+        gt=0,
+        le=30,
+        description="How long GET /readyz waits for Neo4j before answering 503.",
+    )
+
+    # --- metrics and logs ------------------------------------------------------------------------
+    metrics_enabled: bool = Field(
+        default=True,
+        description="Serve GET /metrics (Prometheus text, no per-client labels) on the service "
+        "port without a token; false answers 404 there (see docs/operations.md).",
+    )
+    metrics_graph_timeout_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        description="How long a scrape waits for the owed-effects count from Neo4j; beyond, "
+        "the scrape answers without it (hub_metrics_graph_up 0).",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="`hub serve` and `hub run` log JSON lines (timestamp, level, logger, "
+        "message, request_id); text is for a developer's terminal.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The least severe log record written."
     )
 
     # --- identity ----------------------------------------------------------------------------

@@ -83,6 +83,8 @@ def hub_url(
         neo4j_uri=neo4j_uri,
         data_dir=tmp_path_factory.mktemp("hub-data"),
         port=free_port(),
+        # tests' own pipelines leave effects owed in the shared graph: not this hub's to do
+        effects_drain_in_background=False,
     )
     with served(settings, session_clock) as url:
         yield url

@@ -7,13 +7,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
+import httpx
 from neo4j import AsyncDriver
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from hub.bootstrap import Services
+from hub.localdb import free_port
 from hub.settings import Settings
 
 DATABASE = "neo4j"
@@ -38,7 +45,12 @@ class _StatedSettings(Settings):
 
 
 def hub_settings(**values: object) -> Settings:
-    """The hub's settings with `values` and the defaults only (no environment, no `.env`)."""
+    """The hub's settings with `values` and the defaults only (no environment, no `.env`),
+    except that the date-driven re-rating's schedule is off unless a test turns it on: at its
+    hour it would re-rate in whichever test's graph is there."""
+    values.setdefault("rerate_schedule", False)
+    # the suite shares a loaded machine: a commit slower than the production bound is no fault
+    values.setdefault("audit_durable_timeout_s", 30.0)
     return _StatedSettings(**values)  # type: ignore[arg-type]
 
 
@@ -140,8 +152,6 @@ async def token_for(
 ) -> str:
     """Register a client of `kind` (default grant of the catalog) and get it a real token from
     the hub's token endpoint, as a client would."""
-    import httpx
-
     from auth.catalog import load_catalog
     from auth.clients import add_client
     from auth.principal import ClientKind
@@ -168,7 +178,6 @@ def served(settings: Settings, clock: HeldClock | None = None) -> Iterator[str]:
     `clock` (the system clock when None); its URL."""
     import threading
 
-    import httpx
     import uvicorn
 
     from hub.app import create_app
@@ -197,3 +206,53 @@ def served(settings: Settings, clock: HeldClock | None = None) -> Iterator[str]:
         _serving.remove(services)
         server.should_exit = True
         thread.join(timeout=10)
+
+
+class ServedHub:
+    """`hub serve` in a process group of its own, on a given Neo4j and a tmp data dir, its
+    output in `data_dir/hub.log`: for tests that kill it as a power cut would."""
+
+    def __init__(self, neo4j_uri: str, data_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "NEO4J_URI": neo4j_uri,
+            "HUB_DATA_DIR": str(data_dir),
+            "HUB_PORT": str(self.port),
+        }
+        self.data_dir = data_dir
+        self.log_file = data_dir / "hub.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def output(self) -> str:
+        """What the hub has written to stdout and stderr so far."""
+        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "serve"],
+            env=self.env,
+            cwd=self.data_dir,  # no developer's `.env` is read
+            # a file, not a pipe: a pipe nobody reads fills and blocks a hub that logs a lot
+            stdout=self.log_file.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def ready() -> bool:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"hub serve exited: {self.output()}")
+            try:
+                return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        if not wait_until(ready, timeout_s=90):
+            raise RuntimeError("hub serve did not become ready")
+
+    def kill(self) -> None:
+        """SIGKILL, as the kernel's OOM killer or a pulled plug would: no cleanup runs."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)

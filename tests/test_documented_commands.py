@@ -111,6 +111,7 @@ COVERAGE: dict[tuple[str, str], RunHere | RunElsewhere] = {
     ("README.md", ".venv/bin/hub rate --all | USCC... [--as-of DATE]"): RunHere(
         "test_hub_seed_then_rate_and_risk_scan_the_demo_zone"
     ),
+    ("README.md", ".venv/bin/hub rate --due [--as-of DATE]"): RunHere("test_hub_rate_due"),
     ("README.md", ".venv/bin/hub risk scan [--as-of DATE]"): RunHere(
         "test_hub_seed_then_rate_and_risk_scan_the_demo_zone"
     ),
@@ -679,6 +680,30 @@ async def test_hub_seed_then_rate_and_risk_scan_the_demo_zone(
     await ran(
         fill(scan_as_of, DATE=AS_OF), at, shows=[f"Scanned 2,000 enterprises as of {AS_OF} in "]
     )
+
+
+async def test_hub_rate_due(graph: AsyncDriver, neo4j_uri: str, tmp_path: Path) -> None:
+    """The first run records its day as covered; the next covers the days since, as of today
+    (the graph is empty: nothing to re-rate). With --all it is refused, alone it runs."""
+    at = place(tmp_path, neo4j_uri)
+    today, as_of = forms(doc("README.md", ".venv/bin/hub rate --due [--as-of DATE]").text)
+    await ran(
+        today + " --all", at, exit_code=2, shows=["Give --due alone (with --as-of at most).\n"]
+    )
+    await ran(
+        fill(as_of, DATE="2026-06-15"),
+        at,
+        shows=["First date-driven run: 2026-06-15 recorded as covered, nothing re-rated.\n"],
+    )
+    await ran(
+        today,
+        at,
+        shows=[
+            "Re-rated what the days after 2026-06-15 up to ",
+            " changed: 0 enterprises, 0 listed persons, 0 changes.\n",
+        ],
+    )
+    await ran(fill(as_of, DATE="2026-06-16"), at, shows=["re-rating is up to date: covered to "])
 
 
 # --- docs/connectors.md's tools ----------------------------------------------------------------

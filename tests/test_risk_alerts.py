@@ -8,7 +8,6 @@ from typing import Any
 from graph_kit import DATABASE
 from neo4j import AsyncDriver
 
-from connectors.pipeline import Outcome, Status
 from connectors.records.models import WaybillRecord
 from connectors.records.registry import get_record_type
 from connectors.records.subjects import Subjects
@@ -193,10 +192,10 @@ async def test_a_waybill_batch_rescans_the_seller_of_its_order(graph, gql) -> No
     subjects = waybill_type.subjects_of([record], lambda number: number)
     assert subjects.usccs == frozenset() and subjects.fact_ids == {"O-3"}
 
-    # the batch's hook, on the day the late documents are in: the seller's alert clears
+    # the batch's SCAN effect, on the day the late documents are in: the seller's alert clears
     late_scanner = scanner(graph)
     late_scanner.clock = lambda: late
-    await late_scanner.after_batch(Outcome(status=Status.APPLIED, subjects=subjects))
+    await late_scanner.scan_batch(subjects)
     assert nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"})) == []
 
 
@@ -209,5 +208,5 @@ async def test_a_batch_naming_no_known_fact_scans_no_one(graph, gql) -> None:
     late_scanner = scanner(graph)
     late_scanner.clock = lambda: late
     unknown = Subjects(fact_ids=frozenset({"O-NOT-HELD"}))
-    await late_scanner.after_batch(Outcome(status=Status.APPLIED, subjects=unknown))
+    await late_scanner.scan_batch(unknown)
     assert len(nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"}))) == 1

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Final
 
+from asgi_correlation_id import correlation_id
 from neo4j.time import DateTime as Neo4jDateTime
 from pydantic import field_validator
 
@@ -72,6 +73,8 @@ class AuditEvent(ReadModel):
     consent_ids: tuple[str, ...] = ()
     """The consents the read was made under (a bank's or insurer's)."""
     fields: tuple[str, ...] = ()
+    request_id: str | None = None
+    """The request's id (`X-Request-ID`, or the one the hub made), as in its log lines."""
 
     @field_validator("at")
     @classmethod
@@ -101,7 +104,8 @@ class AuditEvent(ReadModel):
         at: dt.datetime | None = None,
     ) -> AuditEvent:
         """The event of one GraphQL operation: named by `operation_name`, else by its root
-        fields joined with commas; `at` defaults to now."""
+        fields joined with commas; `at` defaults to now, the request id to the current
+        request's (None outside a request)."""
         operation = operation_name or ",".join(dict.fromkeys(root_fields)) or "(anonymous)"
         return cls(
             at=at or dt.datetime.now(dt.UTC),
@@ -115,6 +119,7 @@ class AuditEvent(ReadModel):
             outcome=Outcome(outcome),
             consent_ids=tuple(consent_ids),
             fields=tuple(fields),
+            request_id=correlation_id.get(),
         )
 
     def extra_json(self) -> str:
@@ -144,6 +149,8 @@ class AuditEvent(ReadModel):
             props["institution"] = self.institution
         if self.purpose is not None:
             props["purpose"] = self.purpose
+        if self.request_id is not None:
+            props["requestId"] = self.request_id
         props["hash"] = record_hash(props)
         return props
 
@@ -151,7 +158,7 @@ class AuditEvent(ReadModel):
 def record_hash(props: Mapping[str, Any]) -> str:
     """SHA-256 (hex) of the canonical JSON of a record's properties without `hash` (properties
     that are null are absent, as in the graph)."""
-    document = {k: _hashable(v) for k, v in props.items() if k != "hash" and v is not None}
+    document = {k: hashed_form(v) for k, v in props.items() if k != "hash" and v is not None}
     return hashlib.sha256(_canonical_json(document).encode("utf-8")).hexdigest()
 
 
@@ -159,7 +166,7 @@ def _canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _hashable(value: Any) -> Any:
+def hashed_form(value: Any) -> Any:
     """A stored value as it enters the hash: times as ISO 8601 UTC with microseconds and `Z`
     (a stored time with nanoseconds keeps them, so no change hides below a microsecond)."""
     if isinstance(value, Neo4jDateTime):

@@ -14,14 +14,16 @@ What is recorded as read is what the answer carries, decided from the executed r
 A root answered null without data (unknown, hidden, no consent) therefore reads nothing; a
 request that read nothing is recorded only if something was refused (FORBIDDEN), as such.
 
-Recording only queues the event (`auth.audit.writer.AuditLog.record`); the hash chain is
-written in the background, so the request does not wait for it.
+The record is committed before the answer leaves (`auth.audit.writer.AuditLog.commit`,
+grouped with the records of concurrent requests): a read whose record cannot be made durable
+answers no data but an `AUDIT_UNAVAILABLE` error, 503 with `Retry-After` (`withheld_answer`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from typing import Final
 
 from graphql import (
     DocumentNode,
@@ -33,9 +35,13 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
 from auth.audit.events import AuditEvent, outcome_for
+from auth.audit.writer import AuditUnavailable
 from auth.catalog import VisibilityMode
 from auth.consents import admitting_consents
 from auth.policy import enterprise_visibility
@@ -45,6 +51,41 @@ logger = logging.getLogger(__name__)
 
 ResponsePath = tuple[str | int, ...]
 """A response path, as in a GraphQL error's `path`."""
+AUDIT_UNAVAILABLE: Final = "AUDIT_UNAVAILABLE"
+RETRY_AFTER_S: Final = "5"
+
+
+def audit_unavailable(error: AuditUnavailable) -> GraphQLError:
+    """The error a read answers instead of its data when its audit record is not durable."""
+    return GraphQLError(
+        f"no data answered: its audit record could not be written ({error}); retry later",
+        extensions={"code": AUDIT_UNAVAILABLE},
+    )
+
+
+async def commit_audit(context: Context, event: AuditEvent) -> None:
+    """Commit `event` before the data it records is answered; raise the GraphQL error
+    `AUDIT_UNAVAILABLE` (remembered on the request for `withheld_answer`) when it cannot be."""
+    try:
+        await context.services.audit.commit(event)
+    except AuditUnavailable as error:
+        logger.error("audit record not durable, the answer is withheld: %s", error)
+        context.request.state.audit_unavailable = str(error)
+        raise audit_unavailable(error) from None
+
+
+def withheld_answer(request: Request | WebSocket) -> Response | None:
+    """The 503 an HTTP request answers when its audit record could not be written, in the
+    GraphQL error shape; None when it was written (or nothing needed one)."""
+    reason = getattr(request.state, "audit_unavailable", None)
+    if reason is None:
+        return None
+    error = audit_unavailable(AuditUnavailable(reason))
+    return JSONResponse(
+        {"data": None, "errors": [error.formatted]},
+        status_code=503,
+        headers={"Retry-After": RETRY_AFTER_S},
+    )
 
 
 class AuditTrail(SchemaExtension):
@@ -73,11 +114,7 @@ class AuditTrail(SchemaExtension):
             consent_ids=await _consents(context, touched),
             fields=fields_read(document, execution.operation_name, data, errors),
         )
-        try:
-            context.services.audit.record(event)
-        except RuntimeError:
-            # the hub is shutting down and the trail is closed: say so loudly, never silently
-            logger.error("audit trail closed; not recorded: %s", event)
+        await commit_audit(context, event)
 
 
 async def _consents(context: Context, touched: set[str]) -> set[str]:

@@ -32,6 +32,9 @@ class AuditEntry:
         description="What was asked for, two levels deep, e.g. financingProfile.exports."
     )
     hash: str
+    request_id: str | None = strawberry.field(
+        description="The request's id (its X-Request-ID), as in the hub's log lines."
+    )
 
 
 def _audit_entries(records: list[AuditRecord]) -> list[AuditEntry]:
@@ -49,6 +52,7 @@ def _audit_entries(records: list[AuditRecord]) -> list[AuditEntry]:
             consent_ids=list(r.consent_ids),
             fields=list(r.fields),
             hash=r.hash,
+            request_id=r.request_id,
         )
         for r in records
     ]

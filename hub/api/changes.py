@@ -19,6 +19,7 @@ from auth.audit.events import AuditEvent
 from auth.catalog import VisibilityMode
 from auth.policy import enterprise_visibility, list_visibility
 from hub.api.access import denial
+from hub.api.audit import commit_audit
 from hub.api.context import Info
 from hub.api.errors import checked_uscc
 from hub.api.http_guard import token_holds
@@ -194,16 +195,17 @@ async def _watch(
             seen = change.seen_through(lists) if change.uscc in allowed else None
             if seen is None:
                 continue
-            _audit(info, kind, [seen.uscc])
+            await _audit(info, kind, [seen.uscc])  # durable before the delivery is sent
             yield seen
 
 
 _SUBSCRIPTION_FIELD = {RATING: "ratingChanged", LIST_STATUS: "listStatusChanged"}
 
 
-def _audit(info: Info, operation: str, usccs: Sequence[str]) -> None:
+async def _audit(info: Info, operation: str, usccs: Sequence[str]) -> None:
     context = info.context
-    context.services.audit.record(
+    await commit_audit(
+        context,
         AuditEvent.for_request(
             context.principal,
             query=f"subscription {operation}",
@@ -211,7 +213,7 @@ def _audit(info: Info, operation: str, usccs: Sequence[str]) -> None:
             enterprises=usccs,
             purpose=context.purpose,
             fields=[_SUBSCRIPTION_FIELD[operation]],
-        )
+        ),
     )
 
 

@@ -53,6 +53,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from auth.verify import TokenError, TokenVerifier
+from hub.availability import TRY_AGAIN_LATER, UNAVAILABLE_REASON
 from hub.ide import OfflineIdeGraphQL
 from hub.request_body import BadContentLength, BodyTooLarge, bounded_body
 
@@ -295,6 +296,8 @@ class ReasonedWebSocketAdapter(ASGIWebSocketAdapter):
         refusal = getattr(self.ws.state, "refusal", None)
         if code == REFUSED_CONNECTION and isinstance(refusal, str):
             reason = refusal
+            if refusal == UNAVAILABLE_REASON:  # not forbidden: the client may try again later
+                code = TRY_AGAIN_LATER
         await super().close(code, reason)
 
 

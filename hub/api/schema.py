@@ -40,6 +40,8 @@ from hub.api.objections import ObjectionMutation, ObjectionQuery
 from hub.api.risk import RiskQuery
 from hub.api.stats import StatsQuery
 from hub.api.types import Enterprise
+from hub.availability import DatabaseFailures
+from hub.metrics import OperationMetrics
 from hub.settings import Settings
 
 FEDERATION_VERSION = "2.7"  # the composition tools in use reject strawberry's default 2.11
@@ -112,6 +114,7 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
+        OperationMetrics,  # outermost: it sees the outcome of every phase
         Documents,  # parses large documents off the event loop; bounded caches
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
@@ -126,6 +129,8 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
         extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
     if catalog is not None:
         extensions += [FieldPolicy, AuditTrail]
+    # last: left first, it sees a resolver's database failure before MaskErrors hides it
+    extensions.append(DatabaseFailures)
 
     def make() -> federation.Schema:
         return HubSchema(

@@ -188,10 +188,6 @@ class ChangeFeed:
         for the next poll)."""
         self._wake.set()
 
-    async def after_batch(self, _outcome: object) -> None:
-        """The pipeline's `on_applied` hook, after the re-rating: deliver its changes at once."""
-        self.wake()
-
     async def aclose(self) -> None:
         self._watching = False
         task, self._task = self._task, None
@@ -201,8 +197,18 @@ class ChangeFeed:
                 await task
 
     async def _poll(self) -> None:
-        self._last = await head_seq(self.driver, self.database)
-        self._watching = True
+        failures = 0
+        while not self._watching:  # where "now" is in the feed; the database may be away
+            try:
+                self._last = await head_seq(self.driver, self.database)
+                self._watching = True
+            except Exception as error:
+                failures += 1
+                log.warning(
+                    "change feed: cannot read the feed's head (attempt %d): %s", failures, error
+                )
+                await asyncio.sleep(min(self.poll_seconds * 5 * failures, 5.0))
+        failures = 0
         while True:
             try:
                 records = await read_records(
@@ -211,10 +217,16 @@ class ChangeFeed:
                     cypher.CHANGES_AFTER,
                     {"after": self._last, "limit": self.batch},
                 )
-            except Exception:  # the database is away for a moment: try again, never die
-                log.exception("change feed poll failed; retrying")
-                await asyncio.sleep(self.poll_seconds * 5)
+            except Exception as error:  # the database is away for a moment: try again, never die
+                failures += 1
+                # one traceback, then a line per attempt: an outage must not flood the log
+                if failures == 1:
+                    log.exception("change feed poll failed; retrying")
+                else:
+                    log.warning("change feed poll failed (attempt %d): %s", failures, error)
+                await asyncio.sleep(min(self.poll_seconds * 5 * failures, 5.0))
                 continue
+            failures = 0
             if records:
                 changes = [CreditChange.model_validate(record["c"]) for record in records]
                 self._last = changes[-1].seq

@@ -154,6 +154,109 @@ MATCH (p:Person) WHERE EXISTS { (p)-[:LISTED]->(:ListEntry) }
 RETURN p.personKey AS key ORDER BY key
 """
 
+# --- date-driven re-rating ---------------------------------------------------------------------
+#
+# `(:ScheduledRun {name, lastAsOf, lastRunAt, due, changes})`: the last day a scheduled
+# re-rating covered (`hub.credit.schedule`), and what its last run did.
+
+# the first day the entry `l` no longer applies: the earlier of its removal and its expiry
+_DUE_ENTRY_END = (
+    "CASE WHEN l.removedOn < l.expiresOn THEN l.removedOn"
+    " ELSE coalesce(l.expiresOn, l.removedOn) END"
+)
+
+# The subjects whose rating or list coverage a date in ($d0, $d1] moves, with no new data (the
+# parameters come from `hub.credit.due.due_params`): one row per subject and reason, with
+# `uscc` or `key` (a person), whether the change reaches the enterprises around it in the
+# network and the joint lists (`reaching`: a list entry or a tie), and, for a penalty that may
+# be public in that time, the penalty, which `hub.credit.due.penalty_moves` judges (its
+# publicity starting or ending, its repair, a step of its decay) with the engine's arithmetic.
+# A tie's `until` is its last day, a loan counts once past due; every other end is the first
+# day the fact no longer applies.
+DUE_SUBJECTS: Final = f"""
+CALL () {{
+  MATCH (e:Enterprise)-[:CLASSIFIED]->(c:Classification)
+  WHERE $d0 < c.effectiveFrom <= $d1 OR $d0 < c.effectiveTo <= $d1
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  // old enough to leave grade M
+  MATCH (e:Enterprise) WHERE $age_from <= e.registeredOn <= $age_to
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  // an order leaving the order window or dated inside the days, a document dated inside them
+  MATCH (e:Enterprise)-[:SOLD]->(o:Order)
+  WHERE $orders_left_from <= o.orderedOn <= $orders_left_to OR $d0 < o.orderedOn <= $d1
+    OR EXISTS {{ MATCH (o)<-[:PAYS]-(pay:Payment) WHERE $d0 < pay.paidOn <= $d1 }}
+    OR EXISTS {{ MATCH (o)<-[:SHIPS]-(w:Waybill) WHERE $d0 < w.shippedOn <= $d1 }}
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  // exports and collections leaving the collection window or dated inside the days
+  MATCH (e:Enterprise)-[:DECLARED]->(d:Declaration)
+  WHERE {is_export("d")} AND ($collections_left_from <= d.declaredOn <= $collections_left_to
+    OR $d0 < d.declaredOn <= $d1)
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  MATCH {collection_into("e", "t")}
+  WHERE $collections_left_from <= t.paidOn <= $collections_left_to OR $d0 < t.paidOn <= $d1
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  MATCH (e:Enterprise)-[:BORROWED]->(l:Loan)
+  WHERE $d0 < l.grantedOn <= $d1 OR $d0 <= l.dueOn < $d1
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  // a penalty or an ended list entry leaving the incentive criteria's clean years
+  MATCH (e:Enterprise)-[:PENALISED]->(p:Penalty)
+  WHERE p.severity <> $unmarked AND $clean_from <= p.decidedOn <= $clean_to
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  MATCH (e:Enterprise)-[:LISTED]->(l:ListEntry)
+  WHERE {punitive("l")} AND $clean_from <= {_DUE_ENTRY_END} <= $clean_to
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  MATCH (e:Enterprise)-[:PENALISED]->(p:Penalty)
+  WHERE {fact_counts("p", "decidedOn", "$d1")} AND p.severity IN $published
+    AND (p.publicUntil > $d0 OR (p.publicUntil IS NULL AND p.decidedOn >= $undated_public_since))
+    AND (p.repairedOn IS NULL OR p.repairedOn > $d0)
+  RETURN e.uscc AS uscc, null AS key, false AS reaching,
+         p {{.id, .department, .severity, .decidedOn, .publicUntil, .repairedOn}} AS penalty
+  UNION
+  // a list entry starting or ending: its subject, and for a punitive one what it reaches
+  MATCH (s)-[:LISTED]->(l:ListEntry)
+  WHERE $d0 < l.listedOn <= $d1 OR $d0 < l.expiresOn <= $d1 OR $d0 < l.removedOn <= $d1
+  RETURN s.uscc AS uscc, s.personKey AS key, {punitive("l")} AS reaching, null AS penalty
+  UNION
+  // a tie starting or ending: the enterprise, and the person or enterprise at its other end
+  MATCH (e:Enterprise)-[r:{NETWORK_TIES}]-(x)
+  WHERE $d0 < r.since <= $d1 OR $d0 <= r.until < $d1
+  RETURN e.uscc AS uscc, x.personKey AS key, true AS reaching, null AS penalty
+  UNION
+  // a coverage row starting, ending or withdrawn: the covered enterprise's list status moves
+  MATCH (e:Enterprise)-[:COVERED_BY]->(c:ListCoverage)
+  WHERE $d0 < c.validFrom <= $d1 OR $d0 < c.validUntil <= $d1 OR $d0 < c.withdrawnOn <= $d1
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+}}
+RETURN uscc, key, reaching, penalty
+"""
+
+SCHEDULED_RUN: Final = """
+MATCH (r:ScheduledRun {name: $name})
+RETURN r.lastAsOf AS lastAsOf
+"""
+
+# The earliest day a current rating is as of (null: nothing rated): where a first scheduled
+# run starts, so what the days since changed is caught up.
+EARLIEST_CURRENT_RATING: Final = """
+MATCH (:Enterprise)-[:CURRENT_RATING]->(r:Rating)
+RETURN min(r.asOf) AS earliest
+"""
+
+# What a scheduled run covered, recorded under the run's lease (`Lease.held_in`).
+SCHEDULED_RUN_DONE: Final = """
+MERGE (r:ScheduledRun {name: $name})
+SET r.lastAsOf = $as_of, r.lastRunAt = $ran_at, r.due = $due, r.changes = $changes
+"""
+
+
 # --- joint punishment -------------------------------------------------------------------------
 
 # The punitive list entries of the enterprises $usccs and of the persons $keys, with who is

@@ -179,6 +179,13 @@ def _penalty_factor(model: RatingModel, penalty: PenaltyFact, as_of: dt.date) ->
     return Factor(f"PENALTY_{penalty.severity}", points, reason, rule.basis, (penalty.id,))
 
 
+def penalty_points(model: RatingModel, penalty: PenaltyFact, as_of: dt.date) -> int | None:
+    """The points `penalty` counts as of `as_of`; None when it does not count then (not
+    public, repaired, or of a severity never published)."""
+    factor = _penalty_factor(model, penalty, as_of)
+    return None if factor is None else factor.points
+
+
 def _penalty_factors(model: RatingModel, facts: RatingFacts) -> list[Factor]:
     ordered = sorted(facts.penalties, key=lambda p: (p.decided_on, p.id))
     factors = [f for p in ordered if (f := _penalty_factor(model, p, facts.as_of)) is not None]

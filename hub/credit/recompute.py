@@ -25,8 +25,7 @@ from typing import Any
 
 from neo4j import AsyncDriver
 
-from connectors.pipeline import Outcome
-from connectors.records.subjects import Reach
+from connectors.records.subjects import Reach, Subjects
 from graph_schema.dates import utc_today
 from graph_schema.sessions import open_session
 from hub.credit import cypher
@@ -45,10 +44,14 @@ from hub.credit.joint_rules import JointRules, load_joint_rules
 from hub.credit.model import RatingModel, load_model
 from hub.credit.rating_store import coverage_row, rating_row, write_chunk
 from hub.credit.reads import subjects_of_facts
+from hub.mutex import held
 from hub.repository import read_rows
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
+
+RERATING_MUTEX = "rerating"
+"""The mutex every re-rating holds, in whichever process it runs (`hub.mutex`)."""
 
 Progress = Callable[[int, int], None]
 """Called after each chunk with (subjects done, subjects in all)."""
@@ -87,6 +90,8 @@ class CreditRecomputer:
     chunk_size: int = 1000
     concurrency: int = 2
     clock: Callable[[], dt.date] = utc_today
+    on_report: Callable[[RecomputeReport], None] | None = None
+    """Told of every recomputation's report (the hub's metrics)."""
     last_report: RecomputeReport | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
@@ -96,26 +101,14 @@ class CreditRecomputer:
         depths = [rule.propagation_depth for rule in self.rules.punishment.values()]
         return max(self.model.network.max_hops, *depths)
 
-    async def after_batch(self, outcome: Outcome) -> None:
-        """The pipeline's `on_applied` hook: recompute what the batch can affect, as of today.
-
-        The batch is committed by now, so a failure here must not fail its push (a resend
-        would be ALREADY_APPLIED and never re-rate): it is logged, and `hub rate` repairs it.
-        """
-        subjects = outcome.subjects
-        if not subjects:
-            return
+    async def rerate_batch(self, subjects: Subjects, reach: Reach) -> RecomputeReport:
+        """A batch's RERATE effect (`hub.effects`): recompute what a batch naming `subjects`
+        can affect, as of today. A failure raises: the effect stays owed and is done again."""
         # a batch that changes ties or listings reaches other enterprises (its type says so)
-        reach = self.reach if outcome.reach is Reach.NETWORK else 0
-        try:
-            await self.recompute_affected(
-                subjects.usccs, subjects.person_keys, self.clock(), subjects.fact_ids, reach
-            )
-        except Exception:
-            log.exception(
-                "re-rating after batch %s failed; run `hub rate --all` to catch up",
-                outcome.batch_id,
-            )
+        hops = self.reach if reach is Reach.NETWORK else 0
+        return await self.recompute_affected(
+            subjects.usccs, subjects.person_keys, self.clock(), subjects.fact_ids, hops
+        )
 
     async def recompute_affected(
         self,
@@ -199,10 +192,14 @@ class CreditRecomputer:
             if progress is not None:
                 progress(done, total)
 
-        async with self._lock:
+        # and one at a time across hub processes (a drainer, the schedule, `hub rate`): each
+        # reads facts then writes, so interleaved the older reading could be stored last
+        async with self._lock, held(self.driver, self.database, RERATING_MUTEX):
             await asyncio.gather(*(one(enterprises, persons) for enterprises, persons in chunks))
         report.seconds = time.perf_counter() - started
         self.last_report = report
+        if self.on_report is not None:
+            self.on_report(report)
         return report
 
     async def _chunk(

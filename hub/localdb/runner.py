@@ -200,4 +200,15 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # a JVM killed while another process (`hub run`) is its parent stays a zombie until that
+    # parent reaps it: it answers signals but serves nothing, so `hub db start` must not wait on it
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether `pid` has exited and waits for its parent to reap it (Linux's /proc state Z)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux) or gone meanwhile: `kill` above decided
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]

@@ -4,7 +4,7 @@
 detection for the whole chunk), stores what it finds (an alert's id is a hash of its kind and
 evidence, so a finding seen again is the same alert) and clears the alerts about those
 enterprises that are no longer found. `scan_all` runs it over every enterprise in chunks;
-`after_batch` is the pipeline hook for what a batch touched.
+`scan_batch` scans what a batch named (its SCAN effect, drained by `hub.effects`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from connectors.pipeline import Outcome
+from connectors.records.subjects import Subjects
 from graph_schema.dates import add_months, utc_today
 from graph_schema.sessions import open_session
 from hub.credit.reads import subjects_of_facts
@@ -207,19 +207,15 @@ class RiskScanner:
     chunk_size: int = 1000
     clock: Callable[[], dt.date] = utc_today
 
-    async def after_batch(self, outcome: Outcome) -> None:
-        """The pipeline hook: scan the enterprises the batch named, and the sellers of the
-        orders its payments and waybills are for (failures are logged)."""
-        try:
-            named, _ = await subjects_of_facts(
-                self.driver, self.database, sorted(outcome.subjects.fact_ids)
-            )
-            usccs = outcome.subjects.usccs | named
-            if not usccs:
-                return
-            await self.scan(sorted(usccs), self.clock())
-        except Exception:
-            log.exception("risk scan after batch %s failed; run `hub risk scan`", outcome.batch_id)
+    async def scan_batch(self, subjects: Subjects) -> ScanReport | None:
+        """A batch's SCAN effect (`hub.effects`): scan the enterprises the batch named, and
+        the sellers of the orders its payments and waybills are for, as of today; None when
+        it names none. A failure raises: the effect stays owed and is done again."""
+        named, _ = await subjects_of_facts(self.driver, self.database, sorted(subjects.fact_ids))
+        usccs = subjects.usccs | named
+        if not usccs:
+            return None
+        return await self.scan(sorted(usccs), self.clock())
 
     async def scan_all(self, as_of: dt.date, progress: Progress | None = None) -> ScanReport:
         rows = await self._read(cypher.ALL_USCCS, {})

@@ -26,7 +26,7 @@ from typing import Final
 
 from neo4j import AsyncDriver, RoutingControl
 
-from connectors.pipeline import AppliedHook, Outcome, Pipeline, Status
+from connectors.pipeline import Outcome, Pipeline, Status
 from hub import cypher
 from hub.reference_data import load_reference
 from hub.seed.agencies import DemoConnector, SeedError, prepare_connector
@@ -87,16 +87,16 @@ async def seed_zone(
     seed: int,
     progress: Callable[[int], None] | None = None,
     today: dt.date = DEFAULT_TODAY,
-    on_applied: AppliedHook | None = None,
     clock: Callable[[], dt.datetime] = _utc_now,
 ) -> SeedStats:
     """Build the demo zone of `enterprises` enterprises for `seed` through the pipeline.
 
     `data_dir` keeps the demo connectors' private keys (`<data_dir>/connectors/*.jwk`);
     `person_secret` is the hub's person-key HMAC secret (`hub.secrets.person_key_secret`);
-    `progress` gets the number of enterprises done after each chunk; `on_applied` is handed to
-    the pipeline (run after each applied batch). Raises `SeedError` if a batch is rejected or a
-    demo connector's key is unusable, `ValueError` for a negative `enterprises`.
+    `progress` gets the number of enterprises done after each chunk. Its batches owe no
+    effects: `hub seed` rates the whole zone in one pass after them. Raises `SeedError` if a
+    batch is rejected or a demo connector's key is unusable, `ValueError` for a negative
+    `enterprises`.
     """
     if enterprises < 0:
         raise ValueError(f"enterprises must be 0 or more, got {enterprises}")
@@ -111,7 +111,7 @@ async def seed_zone(
         )
     sender = _Sender(
         connectors,
-        Pipeline(driver, database, person_secret, clock=clock, on_applied=on_applied),
+        Pipeline(driver, database, person_secret, clock=clock, owes_effects=False),
         clock,
     )
     chunks = generate_zone(enterprises, seed, today)

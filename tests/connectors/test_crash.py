@@ -13,10 +13,6 @@ month before.
 from __future__ import annotations
 
 import concurrent.futures
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,61 +20,16 @@ from typing import Any
 import httpx
 import pytest
 from connector_kit import DATABASE, Agency, bearer, enterprise_record, uscc
-from graph_kit import eventually, token_for, wait_until
+from graph_kit import ServedHub, eventually, token_for
 from neo4j import AsyncDriver
 
 from graph_schema.model import Department
 from hub.clock import system_clock
-from hub.localdb import free_port
 
 RECORDS = 2_000
 BLOCKED = """
 SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS blocked
 """
-
-
-class ServedHub:
-    """`hub serve` in a process group of its own, on the test Neo4j and a tmp data dir."""
-
-    def __init__(self, neo4j_uri: str, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            "PATH": os.environ["PATH"],
-            "NEO4J_URI": neo4j_uri,
-            "HUB_DATA_DIR": str(data_dir),
-            "HUB_PORT": str(self.port),
-        }
-        self.data_dir = data_dir
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve"],
-            env=self.env,
-            cwd=self.data_dir,  # no developer's `.env` is read
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-
-        def ready() -> bool:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"hub serve exited: {self.process.communicate()[0]}")
-            try:
-                return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
-            except httpx.TransportError:
-                return False
-
-        if not wait_until(ready, timeout_s=90):
-            raise RuntimeError("hub serve did not become ready")
-
-    def kill(self) -> None:
-        """SIGKILL, as the kernel's OOM killer or a pulled plug would: no cleanup runs."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
 
 
 @pytest.fixture

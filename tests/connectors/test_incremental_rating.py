@@ -1,10 +1,11 @@
 """Re-rating after each batch gives what a full re-rating of the same graph gives.
 
 Random signed batches of every record type in the registry (`connectors.records.RECORD_TYPES`)
-go through the real pipeline, whose `on_applied` hook re-rates only what each batch can
-affect. Then everything is recomputed: not one rating may change and the coverage that applies
-must be the same rows. The draw iterates the registry, so a new record type joins it at once;
-a type without a generator here fails the tests by name.
+go through the real pipeline, whose answer waits for the effects each batch owes
+(`hub.effects`), which re-rate only what the batch can affect. Then everything is recomputed:
+not one rating may change and the coverage that applies must be the same rows. The draw
+iterates the registry, so a new record type joins it at once; a type without a generator here
+fails the tests by name.
 
 A second test sends one written batch of each record type, in the registry's order, onto a
 graph built for it. The code has no single list of the record types that feed a rating (the
@@ -51,7 +52,9 @@ from graph_schema.predicates import coverage_applies
 from hub.credit import load_model
 from hub.credit.joint_rules import load_joint_rules
 from hub.credit.recompute import CreditRecomputer
+from hub.effects import Drainer, effect_handlers
 from hub.objections import ObjectionError, file_objection
+from hub.risk import RiskScanner, load_risk_rules
 
 AS_OF = NOW.date()
 ENTERPRISES = 6
@@ -634,6 +637,12 @@ async def fresh_graph(driver: AsyncDriver) -> tuple[dict[str, Agency], CreditRec
     return await agencies(driver), recomputer
 
 
+def drainer_of(driver: AsyncDriver, recomputer: CreditRecomputer) -> Drainer:
+    """The drainer of the effects batches owe, as the hub's, re-rating with `recomputer`."""
+    scanner = RiskScanner(driver, DATABASE, load_risk_rules(), clock=lambda: AS_OF)
+    return Drainer(driver, DATABASE, effect_handlers(recomputer, scanner), clock=lambda: NOW)
+
+
 async def hooked_graph(
     driver: AsyncDriver, base: list[tuple[str, list[Op]]]
 ) -> tuple[Pipeline, dict[str, Agency], World, CreditRecomputer, int]:
@@ -645,7 +654,7 @@ async def hooked_graph(
         DATABASE,
         b"test-person-secret",
         clock=lambda: NOW,
-        on_applied=recomputer.after_batch,
+        complete_effects=drainer_of(driver, recomputer).settle,
     )
     world = World()
     serial = await send_base(driver, pipeline, by_name, world, base)
@@ -769,6 +778,7 @@ async def test_a_batch_of_each_record_type_re_rates_what_it_feeds(graph: AsyncDr
     assert not missing, f"no written case for record type(s) {', '.join(missing)}"
     by_name, recomputer = await fresh_graph(graph)
     pipeline = Pipeline(graph, DATABASE, b"test-person-secret", clock=lambda: NOW)
+    drainer = drainer_of(graph, recomputer)
     world = World()
     serial = await send_base(graph, pipeline, by_name, world, CASE_BASE)
     await recomputer.recompute_all(AS_OF)
@@ -786,14 +796,14 @@ async def test_a_batch_of_each_record_type_re_rates_what_it_feeds(graph: AsyncDr
             named = outcome.subjects
             if not named:
                 problems.append(f"{name}: an applied batch names no enterprise, person or fact")
-            # what the pipeline's hook re-rates after this batch (`after_batch`)
+            # what the batch's RERATE effect re-rates (`CreditRecomputer.rerate_batch`)
             reach = recomputer.reach if RECORD_TYPES[name].reach is Reach.NETWORK else 0
             affected, _ = await recomputer.affected(
                 named.usccs, named.person_keys, named.fact_ids, reach
             )
             if subject not in affected:
                 problems.append(f"{name}: {subject} is not among the affected {affected}")
-        await recomputer.after_batch(outcome)
+        await drainer.settle(str(outcome.batch_id))
         after, _ = await state(graph)
         if subject is not None and (before.get(subject) != after.get(subject)) != case.feeds:
             moved = "moved" if case.feeds is False else "did not move"

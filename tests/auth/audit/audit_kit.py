@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 
@@ -40,10 +41,9 @@ def event(
     )
 
 
-async def write_chain(log: AuditLog, events: Sequence[AuditEvent]) -> None:
-    for e in events:
-        log.record(e)
-    await log.flush()
+async def write_chain(log: AuditLog, events: Sequence[AuditEvent]) -> list[int]:
+    """Commit `events` concurrently (they share transactions), in order; their seqs."""
+    return list(await asyncio.gather(*(log.commit(e) for e in events)))
 
 
 async def run(graph: AsyncDriver, query: str, **params: object) -> None:

@@ -13,7 +13,7 @@ from auth.audit.writer import AuditLog
 
 @pytest.fixture
 async def audit(graph: AsyncDriver) -> AsyncIterator[AuditLog]:
-    log = AuditLog(graph, DATABASE, batch_size=50, interval=0.002)
+    log = AuditLog(graph, DATABASE, batch_size=50, durable_timeout=60)
     log.start()
     try:
         yield log

@@ -1,21 +1,21 @@
-"""The background writer: batching, concurrent writers on one chain, graceful shutdown, and
-riding out an unreachable Neo4j."""
+"""The writer: a commit returns once its record is in the graph, concurrent commits share
+transactions, concurrent writers make one chain, and a record that cannot be written fails its
+commit (bounded) instead of being queued and lost."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import logging
 
 import pytest
 from audit_kit import event
-from graph_kit import DATABASE, eventually
+from graph_kit import DATABASE
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
 from auth.audit.chain import verify_chain
-from auth.audit.writer import AuditLog
-from hub.localdb import free_port
+from auth.audit.events import AuditEvent
+from auth.audit.writer import AuditLog, AuditUnavailable
 
 
 async def count(graph: AsyncDriver) -> int:
@@ -25,32 +25,59 @@ async def count(graph: AsyncDriver) -> int:
     return int(records[0]["n"])
 
 
-async def test_record_only_queues(graph: AsyncDriver) -> None:
-    log = AuditLog(graph, DATABASE)  # not started: nothing can be written
-    for i in range(10):
-        log.record(event(i))
-    assert (log.pending, log.written) == (10, 0)
-    await log.aclose()  # starts the writer to drain what is queued
-    assert (log.pending, log.written) == (0, 10)
-    assert await count(graph) == 10
+async def test_a_commit_returns_once_its_record_is_in_the_graph(
+    graph: AsyncDriver, audit: AuditLog
+) -> None:
+    seq = await audit.commit(event(0))
+    # no flush, no wait: the record is there when commit returns
+    records, _, _ = await graph.execute_query(
+        "MATCH (a:AuditRecord {seq: $seq}) RETURN a.operation AS op", seq=seq, database_=DATABASE
+    )
+    assert (seq, [r["op"] for r in records]) == (1, ["Op0"])
+    assert (audit.pending, audit.written) == (0, 1)
+
+
+async def test_commits_arriving_during_a_write_share_the_next_transaction(
+    graph: AsyncDriver, audit: AuditLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write = audit._write
+    gate = asyncio.Event()
+    sizes: list[int] = []
+
+    async def gated(events: list[AuditEvent]) -> tuple[int, str]:
+        sizes.append(len(events))
+        await gate.wait()  # the first transaction is in flight until the gate opens
+        return await real_write(events)
+
+    monkeypatch.setattr(audit, "_write", gated)
+    first = asyncio.ensure_future(audit.commit(event(0)))
+    while not sizes:
+        await asyncio.sleep(0)  # the idle writer took it at once, alone
+    later = [asyncio.ensure_future(audit.commit(event(i))) for i in range(1, 40)]
+    await asyncio.sleep(0)
+    assert (first.done(), audit.pending) == (False, 40)  # nobody answered before durable
+    gate.set()
+    assert [await first, *await asyncio.gather(*later)] == list(range(1, 41))
+    assert (sizes, audit.transactions) == ([1, 39], 2)
+    assert await count(graph) == 40
+    assert (await verify_chain(graph, DATABASE)).ok
 
 
 async def test_concurrent_writers_make_one_unbroken_chain(graph: AsyncDriver, neo4j_uri: str):
     other_driver = AsyncGraphDatabase.driver(neo4j_uri, auth=None)
-    one = AuditLog(graph, DATABASE, batch_size=7, interval=0.001)
-    two = AuditLog(other_driver, DATABASE, batch_size=5, interval=0.001)
+    one = AuditLog(graph, DATABASE, batch_size=7, durable_timeout=60)
+    two = AuditLog(other_driver, DATABASE, batch_size=5, durable_timeout=60)
 
     async def client(log: AuditLog, name: str) -> None:
+        pending = []
         for i in range(200):
-            log.record(event(i, client_id=name))
+            pending.append(asyncio.ensure_future(log.commit(event(i, client_id=name))))
             if i % 3 == 0:
                 await asyncio.sleep(0)  # a yield, so the two writers interleave
+        await asyncio.gather(*pending)
 
     try:
-        one.start()
-        two.start()
         await asyncio.gather(client(one, "bank-a"), client(two, "bank-b"))
-        await asyncio.gather(one.flush(), two.flush())
         await asyncio.gather(one.aclose(), two.aclose())
     finally:
         await other_driver.close()
@@ -64,86 +91,79 @@ async def test_concurrent_writers_make_one_unbroken_chain(graph: AsyncDriver, ne
     )
     clients = records[0]["clients"]
     assert clients.count("bank-a") == clients.count("bank-b") == 200
-    # the two writers' batches really interleaved
     assert sum(1 for a, b in itertools.pairwise(clients) if a != b) > 2
 
 
-async def test_aclose_writes_everything_queued(graph: AsyncDriver) -> None:
-    log = AuditLog(graph, DATABASE, batch_size=100, interval=30)  # would linger for 30 s
-    log.start()
-    for i in range(1234):
-        log.record(event(i))
-    await asyncio.wait_for(log.aclose(), 20)
-    assert (log.written, log.pending, log.dropped) == (1234, 0, 0)
-    assert await count(graph) == 1234
-    assert (await verify_chain(graph, DATABASE)).ok
-    with pytest.raises(RuntimeError, match="closed"):
-        log.record(event(0))
+async def test_aclose_writes_what_is_waiting_then_refuses(graph: AsyncDriver) -> None:
+    log = AuditLog(graph, DATABASE, batch_size=100, durable_timeout=60)
+    waiting = [asyncio.ensure_future(log.commit(event(i))) for i in range(250)]
+    await asyncio.sleep(0)  # the commits are queued
+    await log.aclose()
+    assert sorted(await asyncio.gather(*waiting)) == list(range(1, 251))
+    assert (log.written, log.pending) == (250, 0)
+    assert await count(graph) == 250
+    with pytest.raises(AuditUnavailable, match="closed"):
+        await log.commit(event(0))
+    assert await count(graph) == 250
 
 
-async def test_flush_waits_for_what_was_recorded(graph: AsyncDriver, audit: AuditLog) -> None:
-    for i in range(120):
-        audit.record(event(i))
-    await audit.flush()
-    assert audit.written == 120 and await count(graph) == 120
-    await audit.flush()  # nothing queued: returns at once
-
-
-async def test_failed_writes_are_retried_and_nothing_is_lost(
-    graph: AsyncDriver, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+async def test_a_failed_write_fails_its_commits_and_the_next_one_succeeds(
+    graph: AsyncDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    log = AuditLog(graph, DATABASE, batch_size=10, interval=0.001, retry_delays=(0.01, 0.02))
+    log = AuditLog(graph, DATABASE, durable_timeout=60)
     real_write = log._write
-    failures = [3]
+    failures = [1]
 
-    async def flaky(batch: list) -> None:  # type: ignore[type-arg]
+    async def flaky(events: list[AuditEvent]) -> tuple[int, str]:
         if failures[0]:
             failures[0] -= 1
             raise ServiceUnavailable("Neo4j is down")
-        await real_write(batch)
+        return await real_write(events)
 
     monkeypatch.setattr(log, "_write", flaky)
-    with caplog.at_level(logging.WARNING, logger="auth.audit.writer"):
-        log.start()
-        for i in range(35):
-            log.record(event(i))
-        await asyncio.wait_for(log.flush(), 10)
+    try:
+        with pytest.raises(AuditUnavailable, match="Neo4j is down"):
+            await log.commit(event(0))
+        assert (log.failed, await count(graph)) == (1, 0)
+        # the allowed twin: once the graph takes writes again, a commit is durable
+        assert await log.commit(event(1)) == 1
+    finally:
         await log.aclose()
-    assert failures == [0] and log.written == 35 and log.dropped == 0
-    assert "cannot append to the chain" in caplog.text
-    assert "writing again" in caplog.text
-    result = await verify_chain(graph, DATABASE)
-    assert result.ok and result.checked == 35
+    assert await count(graph) == 1
 
 
-async def test_while_neo4j_is_unreachable_events_wait_and_overflow_drops_the_oldest(
-    caplog: pytest.LogCaptureFixture,
+async def test_a_write_that_hangs_fails_the_commit_within_its_bound(
+    graph: AsyncDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    log = AuditLog(graph, DATABASE, durable_timeout=0.2)
+    never = asyncio.Event()
+
+    async def hang(events: list[AuditEvent]) -> tuple[int, str]:
+        await never.wait()
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(log, "_write", hang)
+    with pytest.raises(AuditUnavailable, match=r"not written within 0.2 s"):
+        await log.commit(event(0))
+    assert log.pending == 1  # the hung transaction's
+    await log.aclose(timeout=0.1)
+    assert await count(graph) == 0
+
+
+async def test_an_unreachable_neo4j_fails_the_commit() -> None:
+    from hub.localdb import free_port
+
     down = AsyncGraphDatabase.driver(
         f"bolt://127.0.0.1:{free_port()}",
         auth=None,
         max_transaction_retry_time=0.05,
         connection_timeout=0.2,
     )
-    log = AuditLog(down, DATABASE, batch_size=5, max_queue=10, retry_delays=(0.01, 0.05))
+    log = AuditLog(down, DATABASE, durable_timeout=10)
     try:
-        with caplog.at_level(logging.WARNING, logger="auth.audit.writer"):
-            log.start()
-            for i in range(4):
-                log.record(event(i))
-
-            async def refused() -> bool:  # the driver retries once (about 1 s) before giving up
-                return "cannot append to the chain" in caplog.text
-
-            assert await eventually(refused, timeout_s=10)
-            assert (log.pending, log.written, log.dropped) == (4, 0, 0)
-            for i in range(4, 25):
-                log.record(event(i))
-            assert (log.pending, log.dropped) == (10, 15)
-            assert "AUDIT RECORDS LOST" in caplog.text
-            # the newest ten survive, oldest first
-            assert [e.operation for e in log._queue][-1] == "Op24"
-            await log.aclose(timeout=0.3)
-            assert "10 events not written at shutdown" in caplog.text
+        with pytest.raises(AuditUnavailable, match="could not be written"):
+            await log.commit(event(0))
+        assert (log.failed, log.written, log.pending) == (1, 0, 0)
     finally:
+        await log.aclose()
         await down.close()
