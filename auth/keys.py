@@ -17,8 +17,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from joserfc.jwk import ECKey, Key
+
+from auth.files import write_atomic
 
 SIGNING_ALG = "ES256"
 KEYS_FILE = "oauth-signing.json"
@@ -53,28 +53,6 @@ def _new_key() -> ECKey:
     return key
 
 
-def _write_atomic(path: Path, document: dict[str, Any], *, exclusive: bool = False) -> bool:
-    """Write via a 0600 temp file; `exclusive` only creates (False if another process won)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".oauth-signing-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(document, handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                return False
-        else:
-            os.replace(tmp, path)
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -94,7 +72,7 @@ def ensure_signing_keys(keys_dir: Path) -> Path:
     """Create the key file with one key unless it exists (safe when instances race)."""
     path = keys_path(keys_dir)
     if not path.exists():
-        _write_atomic(path, _document([_new_key()]), exclusive=True)
+        write_atomic(path, json.dumps(_document([_new_key()]), indent=2), exclusive=True)
     return path
 
 
@@ -120,7 +98,7 @@ def rotate_signing_key(keys_dir: Path, keep_previous: int = 2) -> str:
     with _locked(path):
         older = read_signing_keys(path)[1] if path.exists() else []
         key = _new_key()
-        _write_atomic(path, _document([key, *older[:keep_previous]]))
+        write_atomic(path, json.dumps(_document([key, *older[:keep_previous]]), indent=2))
     return str(key.kid)
 
 

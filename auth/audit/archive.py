@@ -39,14 +39,13 @@ from auth.audit.checkpoints import (
     Checkpoint,
     CheckpointError,
     checkpoint_key,
-    fsync_directory,
     read_checkpoint_file,
     sign_checkpoint,
     signed_payload,
-    write_atomic,
     write_checkpoint,
 )
 from auth.audit.events import GENESIS, hashed_form, record_hash
+from auth.files import fsync_directory, write_atomic
 
 _SEGMENT: Final = re.compile(r"^audit-([0-9]{12})-([0-9]{12})\.jsonl$")
 _CHECKPOINT_SUFFIX: Final = ".checkpoint.json"

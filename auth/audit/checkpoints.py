@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +36,7 @@ from joserfc.jwk import ECKey, KeySet
 from neo4j import AsyncDriver, RoutingControl
 
 from auth import cypher
+from auth.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -84,39 +84,6 @@ def _payload(seq: int, hash_: str, at: str) -> bytes:
 
 def key_path(keys_dir: Path) -> Path:
     return keys_dir / KEY_FILE
-
-
-def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> bool:
-    """Write `text` through a fsynced 0600 temp file renamed into place (the directory is
-    fsynced too); `exclusive` only creates (False if the file exists)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                return False
-        else:
-            os.replace(tmp, path)
-        fsync_directory(path.parent)
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename into `directory` durable."""
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def checkpoint_key(keys_dir: Path, *, create: bool = True) -> ECKey:
