@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -47,8 +46,6 @@ from hub.credit.reads import subjects_of_facts
 from hub.mutex import held
 from hub.repository import read_rows
 from hub.settings import Settings
-
-log = logging.getLogger(__name__)
 
 RERATING_MUTEX = "rerating"
 """The mutex every re-rating holds, in whichever process it runs (`hub.mutex`)."""

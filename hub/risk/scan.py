@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,8 +25,6 @@ from hub.credit.reads import subjects_of_facts
 from hub.repository import read_rows
 from hub.risk import cypher
 from hub.risk.rules import RiskRules
-
-log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
