@@ -136,6 +136,18 @@ SET h.seq = $seq, h.hash = $hash
 REMOVE h.locked
 """
 
+AUDIT_JOURNAL_APPLIED: Final = """
+MERGE (j:AuditJournal {id: $journal})
+ON CREATE SET j.applied = 0
+RETURN j.applied AS applied
+"""
+"""The last entry of a hub's local journal the chain holds (read under the head's lock)."""
+
+AUDIT_JOURNAL_MOVE: Final = """
+MATCH (j:AuditJournal {id: $journal})
+SET j.applied = CASE WHEN $applied > j.applied THEN $applied ELSE j.applied END
+"""
+
 AUDIT_HEAD: Final = """
 OPTIONAL MATCH (h:AuditHead {id: 'audit'})
 RETURN h.seq AS seq, h.hash AS hash

@@ -5,11 +5,14 @@
 In a fresh local Neo4j (always a local one: the store is measured on disk):
 
 1. the profile query of `bench.profile_query` through the hub (in this process, over ASGI), at
-   `--concurrency` clients, as shipped (each answer waits for its record's commit, grouped with
-   the records of concurrent requests) and with the commit put in the background (what the
-   hub did before: the answer left at once, the record was written later); p50/p99 of both;
-2. the durable commit alone, one at a time and `--concurrency` at once, and the transactions
-   the grouping saved;
+   `--concurrency` clients, three ways: as shipped (each answer waits for its record's fsync in
+   the local journal, grouped with concurrent requests'; the chain follows in the background);
+   with the journal off (each answer waits for its record's Neo4j commit, grouped likewise);
+   and with nothing durable before the answer (the commit put in the background, what the hub
+   did before issue 16), in turns of a quarter of `--requests` each: p50/p99 of each, and what
+   each durable way adds;
+2. the durable commit alone, to the journal and to Neo4j, one at a time and `--concurrency` at
+   once, and the fsyncs and transactions the grouping saved;
 3. the store's growth on disk for `--records` records reading one enterprise (a bank's read)
    and for a tenth as many reading 100 (a regulator's page): bytes per record and per access
    entry, and per day at a zone's volume (`--officers` officers and `--banks` banks at the
@@ -28,13 +31,16 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from auth.audit.chain import verify_chain
 from auth.audit.events import AuditEvent, Outcome
+from auth.audit.journal import Journal
 from auth.audit.writer import AuditLog
 from auth.catalog import load_catalog
 from auth.clients import add_client
@@ -53,6 +59,8 @@ OFFICER_READS_A_DAY = 100
 OFFICER_PAGES_A_DAY = 10
 """List pages of 100 enterprises a day of one officer."""
 BANK_READS_A_DAY = 2000
+ROUNDS = 4
+"""The profile query's three ways are measured in this many turns each."""
 """Consented reads a day of one bank (pulls for loan reviews and monitoring)."""
 
 
@@ -90,23 +98,32 @@ def bank_event(i: int, enterprises: int = 1) -> AuditEvent:
 
 
 class Backgrounded:
-    """The hub's audit log with the answer no longer waiting for the commit: the record is
-    written by a task of its own, as the old queue did (the 'before' of the comparison)."""
+    """An audit log with the answer no longer waiting for the commit: the record is written by
+    a task of its own, as the old queue did (the 'before' of the comparison)."""
 
     def __init__(self, log: AuditLog) -> None:
         self.log = log
-        self.tasks: set[asyncio.Task[int]] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
 
-    async def commit(self, event: AuditEvent) -> int:
+    async def commit(self, event: AuditEvent) -> None:
         task = asyncio.create_task(self.log.commit(event))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
-        return 0
+
+
+@dataclass(frozen=True)
+class ProfileRuns:
+    journal: Latencies
+    """As shipped: durable in the local journal before the answer."""
+    graph: Latencies
+    """Journal off: durable in Neo4j before the answer."""
+    background: Latencies
+    """Nothing durable before the answer."""
 
 
 async def profile_query(
     uri: str, driver: AsyncDriver, data_dir: Path, requests: int, concurrency: int
-) -> tuple[Latencies, Latencies]:
+) -> ProfileRuns:
     settings = Settings(neo4j_uri=uri, data_dir=data_dir, migrate_on_start=False)
     app = create_app(settings)
     scopes = sorted(load_catalog().default_scopes(ClientKind.REGULATOR))
@@ -136,40 +153,60 @@ async def profile_query(
                     raise RuntimeError(f"query failed: {response.status_code} {response.text}")
 
             services = app.services
-            await run_concurrently(read, min(300, requests), concurrency)  # warm up
-            durable = await run_concurrently(read, requests, concurrency)
             shipped = services.audit
-            backgrounded = Backgrounded(shipped)
-            object.__setattr__(services, "audit", backgrounded)  # the 'before'
-            try:
-                await run_concurrently(read, min(300, requests), concurrency)
-                before = await run_concurrently(read, requests, concurrency)
-                await asyncio.gather(*backgrounded.tasks)
-            finally:
-                object.__setattr__(services, "audit", shipped)
-    return before, durable
+            async with AuditLog(driver, DATABASE, durable_timeout=60) as graph_log:
+                backgrounded = Backgrounded(graph_log)
+                ways: dict[str, Any] = {
+                    "journal": shipped,
+                    "graph": graph_log,
+                    "background": backgrounded,
+                }
+                runs: dict[str, list[Latencies]] = {way: [] for way in ways}
+                await run_concurrently(read, min(300, requests), concurrency)  # warm up
+                try:
+                    # in turns, so that neither the warming of the JVM nor of the caches
+                    # favours whichever way is measured last
+                    for _ in range(ROUNDS):
+                        for way, audit in ways.items():
+                            object.__setattr__(services, "audit", audit)
+                            runs[way].append(
+                                await run_concurrently(read, requests // ROUNDS, concurrency)
+                            )
+                    await asyncio.gather(*backgrounded.tasks)
+                finally:
+                    object.__setattr__(services, "audit", shipped)
+            journaled, committed, before = (Latencies.merged(runs[way]) for way in ways)
+    return ProfileRuns(journaled, committed, before)
 
 
-async def commits(driver: AsyncDriver, rounds: int, concurrency: int) -> None:
-    async with AuditLog(driver, DATABASE) as log:
-        alone: list[float] = []
-        for i in range(rounds):
-            start = time.perf_counter()
-            await log.commit(bank_event(i))
-            alone.append((time.perf_counter() - start) * 1000)
-        before = log.transactions
+async def commits(driver: AsyncDriver, data_dir: Path, rounds: int, concurrency: int) -> None:
+    for where, journal in (
+        ("journal", Journal.open(data_dir / "bench-journal")),
+        ("Neo4j  ", None),
+    ):
+        async with AuditLog(driver, DATABASE, journal=journal) as log:
+            alone: list[float] = []
+            for i in range(rounds):
+                start = time.perf_counter()
+                await log.commit(bank_event(i))
+                alone.append((time.perf_counter() - start) * 1000)
+            before = log.transactions
 
-        async def one(i: int) -> None:
-            await log.commit(bank_event(i))
+            async def one(i: int, log: AuditLog = log) -> None:
+                await log.commit(bank_event(i))
 
-        together = await run_concurrently(one, rounds, concurrency)
-        grouped = log.transactions - before
-    cuts = statistics.quantiles(alone, n=100, method="inclusive")
-    print(f"durable commit, one at a time : p50 {cuts[49]:.2f} ms  p99 {cuts[98]:.2f} ms")
-    print(
-        f"durable commit, {concurrency} at once    : {together.line()}; {rounds} records in "
-        f"{grouped} transactions"
-    )
+            together = await run_concurrently(one, rounds, concurrency)
+            grouped = log.transactions - before
+            await log.wait_written(timeout=300)
+        cuts = statistics.quantiles(alone, n=100, method="inclusive")
+        print(
+            f"durable commit to the {where}, one at a time : p50 {cuts[49]:.2f} ms  "
+            f"p99 {cuts[98]:.2f} ms"
+        )
+        print(
+            f"durable commit to the {where}, {concurrency} at once    : {together.line()}; "
+            f"{rounds} records in {grouped} chain transactions"
+        )
 
 
 async def grow(db: LocalNeo4j, records: int, enterprises: int) -> int:
@@ -203,19 +240,22 @@ async def main(args: argparse.Namespace) -> None:
         )
         print(f"data: {args.enterprises:,} enterprises ({stats.records:,} records loaded)")
         if not args.size_only:
-            before, durable = await profile_query(
-                uri, driver, Path(data), args.requests, args.concurrency
-            )
+            runs = await profile_query(uri, driver, Path(data), args.requests, args.concurrency)
+            before = runs.background
             print(f"profile query at {args.concurrency} concurrent clients, in-process over ASGI")
-            print(f"  record written in the background (before) : {before.line()}")
-            print(f"  record durable before the answer (now)    : {durable.line()}")
-            print(
-                f"  durability adds p50 {durable.p50_ms - before.p50_ms:+.2f} ms, "
-                f"p99 {durable.p99_ms - before.p99_ms:+.2f} ms"
-            )
-            await commits(driver, args.requests, args.concurrency)
+            print(f"  record written in the background (before)     : {before.line()}")
+            print(f"  record fsynced in the journal first (shipped) : {runs.journal.line()}")
+            print(f"  record committed in Neo4j first (journal off) : {runs.graph.line()}")
+            for name, durable in (("the journal", runs.journal), ("a Neo4j commit", runs.graph)):
+                print(
+                    f"  durability through {name} adds p50 "
+                    f"{durable.p50_ms - before.p50_ms:+.2f} ms, "
+                    f"p99 {durable.p99_ms - before.p99_ms:+.2f} ms"
+                )
+            await commits(driver, Path(data), args.requests, args.concurrency)
         await driver.execute_query(
-            "MATCH (n) WHERE n:AuditRecord OR n:AuditAccess OR n:AuditHead DETACH DELETE n"
+            "MATCH (n) WHERE n:AuditRecord OR n:AuditAccess OR n:AuditHead OR n:AuditJournal "
+            "DETACH DELETE n"
         )
         await driver.close()
         single = await grow(db, args.records, 1)

@@ -10,8 +10,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -85,6 +85,18 @@ class Latencies:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    samples: tuple[float, ...] = field(default=(), repr=False, compare=False)
+    """Each call's time in ms (to merge runs taken in turns with others)."""
+
+    @classmethod
+    def of(cls, samples: Sequence[float], elapsed_s: float) -> Latencies:
+        cuts = statistics.quantiles(samples, n=100, method="inclusive")
+        return cls(len(samples), elapsed_s, cuts[49], cuts[94], cuts[98], tuple(samples))
+
+    @classmethod
+    def merged(cls, runs: Sequence[Latencies]) -> Latencies:
+        """The runs as one: their samples together, their times added."""
+        return cls.of([s for run in runs for s in run.samples], sum(r.elapsed_s for r in runs))
 
     @property
     def per_second(self) -> float:
@@ -112,6 +124,4 @@ async def run_concurrently(
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return Latencies(len(samples), elapsed, cuts[49], cuts[94], cuts[98])
+    return Latencies.of(samples, time.perf_counter() - started)

@@ -16,6 +16,7 @@ here imports `hub.api` or `hub.app`: they depend on this module, never the rever
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from functools import partial
 
 from neo4j import AsyncDriver
 
+from auth.audit.archive import AccessArchive
 from auth.audit.checkpoints import Checkpointer
+from auth.audit.journal import Journal
 from auth.audit.writer import AuditLog
 from auth.catalog import Catalog, load_catalog
 from auth.service import AuthService
@@ -47,6 +50,8 @@ from hub.risk.scan import RiskScanner
 from hub.secrets import person_key_secret
 from hub.settings import Settings
 from hub.stats.targets import PlanTargets, load_targets
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,9 @@ class Services:
     reader: EnterpriseReader
     """Enterprises and their relations, through a caller's visibility filter."""
     audit: AuditLog
-    """The audit trail's writer: a read's record is committed before it is answered."""
+    """The audit trail's writer: a read's record is durable (journaled) before it is answered."""
+    audit_archive: AccessArchive
+    """The audit trail's archived segments, which an enterprise's access log reads on into."""
     recomputer: CreditRecomputer
     """Keeps stored ratings and list coverage current after each batch."""
     scanner: RiskScanner
@@ -223,14 +230,24 @@ async def bootstrap(
         )
         checkpointer.start()
         stack.push_async_callback(checkpointer.aclose)  # after the writer: signs its last head
+        journal = Journal.open(settings.audit_journals) if settings.audit_journal else None
         audit = AuditLog(
             driver,
             database,
             durable_timeout=settings.audit_durable_timeout_s,
             on_written=checkpointer.written,
+            journal=journal,
+            linger=settings.audit_chain_linger_s,
         )
         audit.start()
-        stack.push_async_callback(audit.aclose)
+        stack.push_async_callback(audit.aclose)  # closes the journal too
+        # what a crash left in the journal is in the chain before the first read is served
+        if not await audit.wait_written(settings.audit_replay_wait_s):
+            log.warning(
+                "audit: the journal's records are not all in the chain yet (%d waiting); "
+                "they are written once Neo4j takes them",
+                audit.pending,
+            )
         change_feed = ChangeFeed(driver, database)
         stack.push_async_callback(change_feed.aclose)
         # ratings and scans age by the hub's clock, not the system's
@@ -269,6 +286,7 @@ async def bootstrap(
             auth=auth,
             reader=Neo4jEnterpriseReader(driver, database),
             audit=audit,
+            audit_archive=AccessArchive(settings.audit_archive),
             recomputer=recomputer,
             scanner=scanner,
             change_feed=change_feed,

@@ -13,10 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from auth.audit.archive import (
+    AccessArchive,
     Archived,
     ArchiveError,
     archive_before,
-    archived_access_log,
     read_segments,
 )
 from auth.audit.chain import ProblemKind, VerifyResult, verify_chain
@@ -30,7 +30,7 @@ from auth.audit.checkpoints import (
     sign_checkpoint,
     write_checkpoint,
 )
-from auth.audit.reads import MAX_PAGE, AuditRecord, access_log_for
+from auth.audit.reads import MAX_PAGE, access_log_for
 from auth.catalog import load_catalog
 from auth.clients import ClientError, HubClient, add_client, list_clients, remove_client
 from auth.demo import create_demo_clients
@@ -330,26 +330,36 @@ def audit_access_log(
         Path | None,
         typer.Option(help="Directory of archived segments (default HUB_AUDIT_ARCHIVE_DIR)."),
     ] = None,
-    first: Annotated[int, typer.Option(help="At most this many records from the graph.")] = 1000,
+    first: Annotated[
+        int | None, typer.Option(help="At most this many records (default: every one).", min=1)
+    ] = None,
 ) -> None:
     """Who read an enterprise's data, newest first, one JSON line per read: the graph's
-    records, then the archived ones (the years `myAccessLog` no longer reaches)."""
+    records, then the archived ones, as `myAccessLog` pages through them."""
     settings = get_settings()
+    archived = AccessArchive(archive or settings.audit_archive)
 
-    async def go() -> list[AuditRecord]:
+    async def go() -> None:
         async with open_driver(settings) as driver:
-            return await access_log_for(
-                driver, settings.neo4j_database, uscc, first=min(first, MAX_PAGE)
-            )
+            left, after = first, None  # records still to print (None: all), and the cursor
+            while left is None or left > 0:
+                page = await access_log_for(
+                    driver,
+                    settings.neo4j_database,
+                    uscc,
+                    first=MAX_PAGE if left is None else min(left, MAX_PAGE),
+                    after_seq=after,
+                    archive=archived,
+                )
+                for record in page:
+                    say(record.model_dump_json(by_alias=True, exclude={"prev_hash"}))
+                if not page:
+                    return
+                after = page[-1].seq
+                left = None if left is None else left - len(page)
 
-    for record in asyncio.run(go()):
-        say(record.model_dump_json(by_alias=True, exclude={"prev_hash"}))
     try:
-        archived = archived_access_log(read_segments(archive or settings.audit_archive), uscc)
+        asyncio.run(go())
     except ArchiveError as error:
         complain(str(error))
         raise typer.Exit(1) from None
-    for stored in archived:
-        say(
-            AuditRecord.model_validate(stored).model_dump_json(by_alias=True, exclude={"prev_hash"})
-        )

@@ -102,6 +102,7 @@ class _Snapshot:
     audit_written: int = 0
     audit_failed: int = 0
     audit_transactions: int = 0
+    audit_retries: int = 0
     subscriptions: int = 0
     pool: tuple[int, int] | None = None
     pool_max: int = 0
@@ -185,6 +186,7 @@ class HubMetrics:
         snapshot.audit_written = services.audit.written
         snapshot.audit_failed = services.audit.failed
         snapshot.audit_transactions = services.audit.transactions
+        snapshot.audit_retries = services.audit.retries
         snapshot.subscriptions = services.change_feed.subscribers
         snapshot.pool = pool_connections(services.driver)
         snapshot.pool_max = services.settings.neo4j_max_pool_size
@@ -221,8 +223,13 @@ class _SnapshotCollector(Collector):
         )
         yield CounterMetricFamily(
             "hub_audit_records_failed",
-            "Audit records whose transaction failed (their reads were answered an error).",
+            "Audit records that could not be made durable (their reads were answered an error).",
             value=snap.audit_failed,
+        )
+        yield CounterMetricFamily(
+            "hub_audit_chain_retries",
+            "Journaled audit records' transactions into the chain that failed and were retried.",
+            value=snap.audit_retries,
         )
         yield CounterMetricFamily(
             "hub_audit_transactions",

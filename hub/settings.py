@@ -287,8 +287,32 @@ class Settings(BaseSettings):
         default=5.0,
         gt=0,
         le=60,
-        description="How long a request waits for its audit record to be committed; beyond, "
-        "it answers AUDIT_UNAVAILABLE (503) and no data.",
+        description="How long a request waits for its audit record to be durable (in the "
+        "journal, else in Neo4j); beyond, it answers AUDIT_UNAVAILABLE (503) and no data.",
+    )
+    audit_journal: bool = Field(
+        default=True,
+        description="Make a read's audit record durable first in a local fsynced journal "
+        "(a fraction of a millisecond), copied into the chain in Neo4j in the background and "
+        "replayed at start; false: each answer waits for its Neo4j commit (about 15 ms).",
+    )
+    audit_chain_linger_s: float = Field(
+        default=0.1,
+        ge=0,
+        le=5,
+        description="With the journal, how long the writer gathers journaled records before "
+        "copying them into the chain in one transaction (no answer waits for it).",
+    )
+    audit_replay_wait_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="At start, how long the hub waits for its journal's records to reach the "
+        "chain before serving (beyond, it serves and they follow when Neo4j takes them).",
+    )
+    audit_journal_dir: Path | None = Field(
+        default=None,
+        description="Where the audit journals are kept (default data_dir/audit-journal): on a "
+        "disk that survives the process (in a container, a volume).",
     )
     audit_checkpoint_every_records: int = Field(
         default=1000,
@@ -307,14 +331,19 @@ class Settings(BaseSettings):
     )
     audit_archive_dir: Path | None = Field(
         default=None,
-        description="Where `hub audit archive` puts segments and `hub audit verify` and "
-        "`hub audit access-log` read them (default data_dir/audit-archive).",
+        description="Where `hub audit archive` puts segments, and where `hub audit verify`, "
+        "`hub audit access-log` and `myAccessLog` read them (default data_dir/audit-archive).",
     )
 
     @property
     def audit_checkpoints(self) -> Path:
         """The directory of the audit chain's signed checkpoints."""
         return self.audit_checkpoint_dir or self.data_dir / "audit-checkpoints"
+
+    @property
+    def audit_journals(self) -> Path:
+        """The directory of the hub processes' local audit journals."""
+        return self.audit_journal_dir or self.data_dir / "audit-journal"
 
     @property
     def audit_archive(self) -> Path:

@@ -285,6 +285,8 @@ class Checkpointer:
         self._clock = clock
         latest = latest_checkpoint(directory)
         self._signed = latest.seq if latest is not None else 0
+        self._signing = 0
+        """The seq of the checkpoint being signed now (0: none)."""
         self._head: tuple[int, str] | None = None
         self._due_head: tuple[int, str] | None = None
         self._due = asyncio.Event()
@@ -300,7 +302,8 @@ class Checkpointer:
         """The audit writer committed up to `seq` (with `hash_`): sign when enough are due."""
         if self._head is None or seq > self._head[0]:
             self._head = (seq, hash_)
-        if seq - self._signed >= self._every and self._due_head is None:
+        # counted from the checkpoint being signed, if any: it is not yet in `_signed`
+        if seq - max(self._signed, self._signing) >= self._every and self._due_head is None:
             self._due_head = (seq, hash_)  # the head that made it due, however soon it is signed
             self._due.set()
 
@@ -327,11 +330,14 @@ class Checkpointer:
                 await asyncio.wait_for(self._due.wait(), self._interval)
             due, self._due_head = self._due_head, None
             self._due.clear()
+            self._signing = 0 if due is None else due[0]
             try:
                 # on a count this hub's own commit is signed; on the timer, the graph's head
                 await (self.sign_now() if due is None else self._sign(due))
             except Exception as error:
                 log.error("audit: cannot sign a checkpoint: %s", error)
+            finally:
+                self._signing = 0
 
     async def aclose(self) -> None:
         """Stop the timer and sign the last head this hub wrote."""

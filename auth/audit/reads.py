@@ -1,7 +1,9 @@
-"""Reading the audit trail back: the log, newest first, and one enterprise's access log."""
+"""Reading the audit trail back: the log, newest first, and one enterprise's access log, which
+goes on from the graph's records into the archived ones (`auth.audit.archive`)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from typing import Any, Final
@@ -10,6 +12,7 @@ from neo4j import AsyncDriver, RoutingControl
 from pydantic import model_validator
 
 from auth import cypher
+from auth.audit.archive import AccessArchive
 from auth.audit.events import AuditEvent
 from auth.principal import ClientKind
 
@@ -84,12 +87,24 @@ async def access_log_for(
     uscc: str,
     first: int = 50,
     after_seq: int | None = None,
+    archive: AccessArchive | None = None,
 ) -> list[AuditRecord]:
-    """Who accessed this enterprise's data, newest first. Each record's `enterprises` is cut
-    down to this enterprise, so it does not learn whom else the same request touched."""
+    """Who accessed this enterprise's data, newest first: the graph's records, then (once they
+    run out, with `archive`) the archived ones, all below `after_seq` (seqs are global, and
+    every archived one is below the graph's, so one cursor pages across both). Each record's
+    `enterprises` is cut down to this enterprise, so it does not learn whom else the same
+    request touched."""
     records = await audit_log(driver, database, uscc=uscc, first=first, after_seq=after_seq)
+    if archive is not None and len(records) < first:
+        # below the graph's oldest one read: a segment not yet anchored repeats graph records
+        below = records[-1].seq if records else after_seq
+        stored = await asyncio.to_thread(archive.reads, uscc, first - len(records), below)
+        records += [AuditRecord.model_validate(record) for record in stored]
     return [_only(record, uscc) for record in records]
 
 
 def _only(record: AuditRecord, uscc: str) -> AuditRecord:
-    return record.model_copy(update={"enterprises": (uscc,)})
+    # a request that read several enterprises was made under the consents of each: listed,
+    # they would tell this enterprise how many others were read, and let it follow them
+    consents = record.consent_ids if len(record.enterprises) <= 1 else ()
+    return record.model_copy(update={"enterprises": (uscc,), "consent_ids": consents})

@@ -1,17 +1,22 @@
 """The audit trail in the API: `auditLog` for regulators (who read or was refused enterprise
-data) and `myAccessLog` for an enterprise (who read its own)."""
+data) and `myAccessLog` for an enterprise (who read its own, archived years included)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import strawberry
+from graphql import GraphQLError
 
+from auth.audit.archive import ArchiveError
 from auth.audit.reads import AuditRecord, access_log_for, audit_log
 from auth.principal import ClientKind
 from hub.api.context import Info
 from hub.api.errors import bad_user_input, checked_moment, checked_uscc, shown
 from hub.api.pagination import bounded
+
+logger = logging.getLogger(__name__)
 
 
 @strawberry.type(description="One audited request: who read which enterprises' data, and why.")
@@ -120,7 +125,21 @@ class AuditQuery:
             raise bad_user_input("only an enterprise client has an access log of its own")
         size, after = _audit_page(info, first, after_seq)
         services = info.context.services
-        records = await access_log_for(
-            services.driver, services.database, uscc, first=size, after_seq=after
-        )
+        try:
+            records = await access_log_for(
+                services.driver,
+                services.database,
+                uscc,
+                first=size,
+                after_seq=after,
+                archive=services.audit_archive,
+            )
+        except ArchiveError as error:
+            # the file's path and contents are the operators' business, not the enterprise's
+            logger.error("myAccessLog cannot read the audit archive: %s", error)
+            raise GraphQLError(
+                "the archived part of this access log cannot be read now (the hub's operators "
+                "are told); the records still in the graph are those before afterSeq",
+                extensions={"code": "ARCHIVE_UNAVAILABLE"},
+            ) from None
         return _audit_entries(records)

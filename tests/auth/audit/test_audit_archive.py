@@ -29,6 +29,8 @@ from auth.audit.events import record_hash
 from auth.audit.writer import AuditLog
 
 N = 10
+A = "91330100MA0000001A"
+"""The enterprise every record here read (`audit_kit.event`'s)."""
 """Records, a minute apart from T0: record `i + 1` is `event(i)`."""
 SIGNED_AT = dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.UTC)
 FIRST_FIVE = "audit-000000000001-000000000005"
@@ -87,6 +89,21 @@ def spans(places: Places) -> list[tuple[int, int]]:
     return [(s.first, s.last) for s in read_segments(places.archive)]
 
 
+def indexed(places: Places) -> dict[str, dict[str, list[int]]]:
+    """Each segment's index beside it: the seqs it lists for each USCC."""
+    found = {}
+    for segment in read_segments(places.archive):
+        index = json.loads(segment.index_path.read_text())
+        assert (index["segment"], index["bytes"]) == (
+            segment.path.name,
+            segment.path.stat().st_size,
+        )
+        found[segment.path.name.removesuffix(".jsonl")] = {
+            uscc: [seq for seq, _ in entries] for uscc, entries in index["reads"].items()
+        }
+    return found
+
+
 async def test_an_anchor_made_up_in_the_graph_is_named(chain: AsyncDriver, places: Places) -> None:
     key = checkpoint_key(places.keys)
     records, _, _ = await chain.execute_query(
@@ -122,6 +139,7 @@ async def test_a_real_archive_verifies_and_carries_its_own_checkpoint(
     done = await archive(chain, places, 5)
     assert done.segment == Segment(places.archive / f"{FIRST_FIVE}.jsonl", 1, 5)
     assert (done.deleted, done.adopted, done.set_aside) == (5, (), ())
+    assert indexed(places) == {FIRST_FIVE: {A: [1, 2, 3, 4, 5]}}
     result = await verify(chain, places)
     assert str(result) == (
         "audit chain ok: 10 records, head at seq 10; records 1 to 5 archived; "
@@ -177,7 +195,12 @@ async def test_a_segment_rewritten_with_its_hashes_recomputed_is_named_by_its_ch
     ("cut_at", "left"),
     [
         (
-            "_seal",  # right after the segment file was renamed into place
+            "write_index",  # right after the segment file was renamed into place
+            f"segment {FIRST_FIVE}.jsonl has no signed checkpoint at its last seq 5 beside it: "
+            "nothing proves its records were not rewritten",
+        ),
+        (
+            "_seal",  # the segment's index written, not its checkpoint
             f"segment {FIRST_FIVE}.jsonl has no signed checkpoint at its last seq 5 beside it: "
             "nothing proves its records were not rewritten",
         ),
@@ -209,6 +232,11 @@ async def test_a_run_cut_short_is_finished_by_the_next(
     assert done.segment is not None
     assert ((done.segment.first, done.segment.last), done.deleted) == ((6, 8), 8)
     assert spans(places) == [(1, 5), (6, 8)]
+    # the adopted segment has its index as much as the new one
+    assert indexed(places) == {
+        FIRST_FIVE: {A: [1, 2, 3, 4, 5]},
+        "audit-000000000006-000000000008": {A: [6, 7, 8]},
+    }
     assert str(await verify(chain, places)) == (
         "audit chain ok: 10 records, head at seq 10; records 1 to 8 archived; "
         "2 signed checkpoints match"
@@ -234,8 +262,10 @@ async def test_a_segment_left_over_that_the_graph_disowns_is_set_aside(
     assert spans(places) == [(1, 8)]
     assert sorted(p.name for p in places.archive.glob("*.stale")) == [
         f"{FIRST_FIVE}.checkpoint.json.stale",
+        f"{FIRST_FIVE}.index.json.stale",
         f"{FIRST_FIVE}.jsonl.stale",
     ]
+    assert indexed(places) == {"audit-000000000001-000000000008": {A: [1, 2, 3, 4, 5, 6, 7, 8]}}
     assert str(await verify(chain, places)) == (
         "audit chain ok: 10 records, head at seq 10; records 1 to 8 archived; "
         "2 signed checkpoints match"

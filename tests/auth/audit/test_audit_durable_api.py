@@ -1,19 +1,22 @@
-"""Through the served hub: a consented bank read is answered only once its audit record is in
-the graph, carrying the request id it was sent with; a read whose record cannot be written
-answers no data but a 503 naming the problem."""
+"""Through the served hub: a consented bank read is answered only once its audit record is
+durable (fsynced in the hub's journal, then in the graph's chain), carrying the request id it
+was sent with; a read whose record cannot be written answers no data but a 503 naming the
+problem."""
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from graph_kit import _serving, token_for
+from graph_kit import _serving, eventually, token_for
 from neo4j import AsyncDriver
 
-from auth.audit.events import AuditEvent
+from auth.audit import journal
 from auth.audit.writer import AuditLog
 from graph_schema.uscc import make_uscc
 
@@ -63,11 +66,23 @@ async def test_an_answered_read_is_recorded_with_its_request_id(
     answer = await ask(hub_url, bank, READ, request_id="bank-req-0001", u=OWN)
     assert answer.json() == {"data": {"enterprise": {"name": "Audited Co."}}}
     assert answer.headers["X-Request-ID"] == "bank-req-0001"
-    # no waiting: the record was committed before the answer left
-    records, _, _ = await graph.execute_query(
-        "MATCH (a:AuditRecord {requestId: 'bank-req-0001'}) RETURN a.enterprises AS e"
-    )
-    assert [r["e"] for r in records] == [[OWN]]
+    # no waiting: the record was fsynced in the journal before the answer left
+    held = served_audit().journal
+    assert held is not None
+    lines = [json.loads(line) for line in held.path.read_text().splitlines()[1:]]
+    assert [
+        (line["event"]["enterprises"], line["event"]["operation"])
+        for line in lines
+        if line["event"]["requestId"] == "bank-req-0001"
+    ] == [([OWN], "Profile")]
+
+    async def chained() -> list[list[str]]:
+        records, _, _ = await graph.execute_query(
+            "MATCH (a:AuditRecord {requestId: 'bank-req-0001'}) RETURN a.enterprises AS e"
+        )
+        return [r["e"] for r in records]
+
+    assert await eventually(chained, timeout_s=30) == [[OWN]]
     entries = (await ask(hub_url, own, LOG)).json()["data"]["myAccessLog"]
     assert [(e["institution"], e["operation"], e["requestId"]) for e in entries] == [
         ("bank-audit", "Profile", "bank-req-0001")
@@ -78,12 +93,13 @@ async def test_a_read_whose_record_cannot_be_written_answers_no_data(
     graph: AsyncDriver, hub_url: str, consented: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, bank = consented
-    audit = served_audit()
+    held = served_audit().journal
+    assert held is not None
 
-    async def refused(events: list[AuditEvent]) -> tuple[int, str]:
-        raise OSError("disk full")
+    def disk_full(fd: int, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(audit, "_write", refused)
+    monkeypatch.setattr(journal, "_write_all", disk_full)
     answer = await ask(hub_url, bank, READ, request_id="bank-req-0002", u=OWN)
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "5"
@@ -92,8 +108,8 @@ async def test_a_read_whose_record_cannot_be_written_answers_no_data(
     [error] = body["errors"]
     assert error["extensions"] == {"code": "AUDIT_UNAVAILABLE"}
     assert error["message"] == (
-        "no data answered: its audit record could not be written (the audit record could not "
-        "be written: disk full); retry later"
+        "no data answered: its audit record could not be written (cannot write the audit "
+        f"journal {held.path}: [Errno 28] No space left on device); retry later"
     )
     assert "Audited Co." not in answer.text
     # the allowed twin: once the record can be written, the same read answers

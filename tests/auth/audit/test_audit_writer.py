@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from typing import Any
 
 import pytest
 from audit_kit import event
@@ -14,7 +15,6 @@ from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
 from auth.audit.chain import verify_chain
-from auth.audit.events import AuditEvent
 from auth.audit.writer import AuditLog, AuditUnavailable
 
 
@@ -25,15 +25,19 @@ async def count(graph: AsyncDriver) -> int:
     return int(records[0]["n"])
 
 
+async def operations(graph: AsyncDriver) -> list[str]:
+    records, _, _ = await graph.execute_query(
+        "MATCH (a:AuditRecord) RETURN a.operation AS op ORDER BY a.seq", database_=DATABASE
+    )
+    return [r["op"] for r in records]
+
+
 async def test_a_commit_returns_once_its_record_is_in_the_graph(
     graph: AsyncDriver, audit: AuditLog
 ) -> None:
-    seq = await audit.commit(event(0))
+    await audit.commit(event(0))
     # no flush, no wait: the record is there when commit returns
-    records, _, _ = await graph.execute_query(
-        "MATCH (a:AuditRecord {seq: $seq}) RETURN a.operation AS op", seq=seq, database_=DATABASE
-    )
-    assert (seq, [r["op"] for r in records]) == (1, ["Op0"])
+    assert await operations(graph) == ["Op0"]
     assert (audit.pending, audit.written) == (0, 1)
 
 
@@ -44,10 +48,10 @@ async def test_commits_arriving_during_a_write_share_the_next_transaction(
     gate = asyncio.Event()
     sizes: list[int] = []
 
-    async def gated(events: list[AuditEvent]) -> tuple[int, str]:
-        sizes.append(len(events))
+    async def gated(batch: list[Any]) -> tuple[int, str]:
+        sizes.append(len(batch))
         await gate.wait()  # the first transaction is in flight until the gate opens
-        return await real_write(events)
+        return await real_write(batch)
 
     monkeypatch.setattr(audit, "_write", gated)
     first = asyncio.ensure_future(audit.commit(event(0)))
@@ -57,8 +61,9 @@ async def test_commits_arriving_during_a_write_share_the_next_transaction(
     await asyncio.sleep(0)
     assert (first.done(), audit.pending) == (False, 40)  # nobody answered before durable
     gate.set()
-    assert [await first, *await asyncio.gather(*later)] == list(range(1, 41))
+    await asyncio.gather(first, *later)
     assert (sizes, audit.transactions) == ([1, 39], 2)
+    assert await operations(graph) == [f"Op{i}" for i in range(40)]
     assert await count(graph) == 40
     assert (await verify_chain(graph, DATABASE)).ok
 
@@ -99,7 +104,7 @@ async def test_aclose_writes_what_is_waiting_then_refuses(graph: AsyncDriver) ->
     waiting = [asyncio.ensure_future(log.commit(event(i))) for i in range(250)]
     await asyncio.sleep(0)  # the commits are queued
     await log.aclose()
-    assert sorted(await asyncio.gather(*waiting)) == list(range(1, 251))
+    await asyncio.gather(*waiting)
     assert (log.written, log.pending) == (250, 0)
     assert await count(graph) == 250
     with pytest.raises(AuditUnavailable, match="closed"):
@@ -114,11 +119,11 @@ async def test_a_failed_write_fails_its_commits_and_the_next_one_succeeds(
     real_write = log._write
     failures = [1]
 
-    async def flaky(events: list[AuditEvent]) -> tuple[int, str]:
+    async def flaky(batch: list[Any]) -> tuple[int, str]:
         if failures[0]:
             failures[0] -= 1
             raise ServiceUnavailable("Neo4j is down")
-        return await real_write(events)
+        return await real_write(batch)
 
     monkeypatch.setattr(log, "_write", flaky)
     try:
@@ -126,10 +131,10 @@ async def test_a_failed_write_fails_its_commits_and_the_next_one_succeeds(
             await log.commit(event(0))
         assert (log.failed, await count(graph)) == (1, 0)
         # the allowed twin: once the graph takes writes again, a commit is durable
-        assert await log.commit(event(1)) == 1
+        await log.commit(event(1))
     finally:
         await log.aclose()
-    assert await count(graph) == 1
+    assert await operations(graph) == ["Op1"]
 
 
 async def test_a_write_that_hangs_fails_the_commit_within_its_bound(
@@ -138,7 +143,7 @@ async def test_a_write_that_hangs_fails_the_commit_within_its_bound(
     log = AuditLog(graph, DATABASE, durable_timeout=0.2)
     never = asyncio.Event()
 
-    async def hang(events: list[AuditEvent]) -> tuple[int, str]:
+    async def hang(batch: list[Any]) -> tuple[int, str]:
         await never.wait()
         raise AssertionError("unreachable")
 
