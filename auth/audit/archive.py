@@ -156,8 +156,10 @@ def segment_checkpoint(segment: Segment) -> Checkpoint | None:
         raise ArchiveError(str(error)) from None
 
 
-def _records(segment: Segment) -> Generator[dict[str, Any]]:
-    with segment.path.open(encoding="utf-8") as lines:
+def _lines(segment: Segment) -> Generator[tuple[dict[str, Any], int]]:
+    """Each record of `segment` with its line's length in bytes (a line that is not a record
+    raises `ArchiveError` naming it)."""
+    with segment.path.open("rb") as lines:
         for number, line in enumerate(lines, 1):
             try:
                 record = json.loads(line)
@@ -165,7 +167,12 @@ def _records(segment: Segment) -> Generator[dict[str, Any]]:
                 raise ArchiveError(f"{segment.path} line {number} is not JSON: {error}") from None
             if not isinstance(record, dict):
                 raise ArchiveError(f"{segment.path} line {number} is not a record")
-            yield record
+            yield record, len(line)
+
+
+def _records(segment: Segment) -> Generator[dict[str, Any]]:
+    for record, _ in _lines(segment):
+        yield record
 
 
 def segment_pages(segments: Sequence[Segment], page_size: int = 5000) -> Iterator[Page]:
@@ -199,16 +206,9 @@ def build_index(segment: Segment) -> SegmentIndex:
     raises `ArchiveError` naming it)."""
     reads: Reads = {}
     offset = 0
-    with segment.path.open("rb") as lines:
-        for number, line in enumerate(lines, 1):
-            try:
-                record = json.loads(line)
-            except ValueError as error:
-                raise ArchiveError(f"{segment.path} line {number} is not JSON: {error}") from None
-            if not isinstance(record, dict):
-                raise ArchiveError(f"{segment.path} line {number} is not a record")
-            _index_record(reads, record, offset)
-            offset += len(line)
+    for record, length in _lines(segment):
+        _index_record(reads, record, offset)
+        offset += length
     return SegmentIndex(offset, {uscc: sorted(found) for uscc, found in reads.items()})
 
 

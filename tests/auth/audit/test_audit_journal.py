@@ -46,6 +46,14 @@ def journal_lines(directory: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+async def replay(graph: AsyncDriver, directory: Path) -> None:
+    """A hub starting on `directory`: the journals it adopts are in the chain, then it stops."""
+    log = AuditLog(graph, DATABASE, journal=Journal.open(directory))
+    log.start()
+    assert await log.wait_written(timeout=30)
+    await log.aclose()
+
+
 async def test_a_journaled_commit_returns_while_neo4j_is_unreachable_and_is_replayed_later(
     graph: AsyncDriver, tmp_path: Path
 ) -> None:
@@ -72,10 +80,7 @@ async def test_a_journaled_commit_returns_while_neo4j_is_unreachable_and_is_repl
     # a clean stop with everything in the chain leaves no journal behind
     assert list(tmp_path.glob("*.journal")) == []
 
-    again = AuditLog(graph, DATABASE, journal=Journal.open(tmp_path))
-    again.start()
-    assert await again.wait_written(timeout=30)
-    await again.aclose()
+    await replay(graph, tmp_path)
     assert await operations(graph) == ["Op0", "Op1", "Op2", "Op3"]
 
 
@@ -92,16 +97,10 @@ async def test_a_journal_replayed_twice_reaches_the_chain_once(
     (path,) = tmp_path.glob("*.journal")
     copy = path.read_bytes()
 
-    first = AuditLog(graph, DATABASE, journal=Journal.open(tmp_path))
-    first.start()
-    assert await first.wait_written(timeout=30)
-    await first.aclose()
+    await replay(graph, tmp_path)
     # the file as it was before that replay (a restore, or a crash before it was emptied)
     path.write_bytes(copy)
-    second = AuditLog(graph, DATABASE, journal=Journal.open(tmp_path))
-    second.start()
-    assert await second.wait_written(timeout=30)
-    await second.aclose()
+    await replay(graph, tmp_path)
     assert await operations(graph) == ["Op0", "Op1", "Op2", "Op3", "Op4"]
 
 
@@ -176,10 +175,7 @@ async def test_every_journal_left_behind_is_replayed(graph: AsyncDriver, tmp_pat
         await asyncio.gather(one.aclose(timeout=0.5), two.aclose(timeout=0.5))
         await down.close()
     assert len(list(tmp_path.glob("*.journal"))) == 2
-    restarted = AuditLog(graph, DATABASE, journal=Journal.open(tmp_path))
-    restarted.start()
-    assert await restarted.wait_written(timeout=30)
-    await restarted.aclose()
+    await replay(graph, tmp_path)
     assert sorted(await operations(graph)) == ["Op0", "Op1", "Op2", "Op3"]
     assert list(tmp_path.glob("*.journal")) == []
 
