@@ -270,12 +270,14 @@ def network_detail_visible(catalog: Catalog, principal: Principal) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ListVisibility:
-    """Which list entries and consolidated-list rows the caller may see: those of `lists`,
-    and, when `only_uscc` is set, only the consolidated-list rows whose subject is that
-    enterprise."""
+    """Which list entries and consolidated-list rows the caller may see: those of `lists`;
+    when `only_uscc` is set, only the consolidated-list rows whose subject is that
+    enterprise; when `listed_only` is set, only the rows of the listed subjects themselves
+    (publication by law), not the persons an entry covers nor incentives earned by criteria."""
 
     lists: tuple[str, ...]
     only_uscc: str | None = None
+    listed_only: bool = False
 
     def shows(self, list_kind: str) -> bool:
         """May the caller see an entry of this list?"""
@@ -288,8 +290,11 @@ def list_visibility(catalog: Catalog, principal: Principal) -> ListVisibility:
     change feed, the financing profile and objections.
 
     Public clients and consent-limited ones (banks, insurers) see the lists published by law,
-    for every subject: publication is what makes them lists. An enterprise sees every list,
-    but only its own consolidated-list rows. The supervising kinds see every list.
+    for every subject: publication is what makes them lists. The law publishes the listed
+    subject, so of the consolidated lists they see the listed subjects only, never the
+    coverage the hub derives (covered persons, incentives earned by criteria): the
+    departments and regulators, who apply the measures, see those. An enterprise sees every
+    list, but only its own consolidated-list rows. The supervising kinds see every list.
     """
     visibility = enterprise_visibility(catalog, principal)
     if visibility.mode is VisibilityMode.NONE:
@@ -301,7 +306,9 @@ def list_visibility(catalog: Catalog, principal: Principal) -> ListVisibility:
         kind.value for kind in ListKind if not public_only or catalog.is_public_list(kind.value)
     )
     return ListVisibility(
-        kinds, visibility.uscc if visibility.mode is VisibilityMode.SELF else None
+        kinds,
+        visibility.uscc if visibility.mode is VisibilityMode.SELF else None,
+        listed_only=public_only,
     )
 
 

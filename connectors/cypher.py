@@ -11,7 +11,18 @@ values only as parameters, safe to replay (the same row sets the same values aga
 `RETURN count(*) AS written` so a caller can tell rows that matched nothing.
 
 An objection resolution (`objection.resolution@1`) closes the enterprise's pending objection
-to a record; like a removal or repair, only the record's own department may send it.
+to a record; like a removal or repair, only the record's own department may send it. A repair
+decision (`repair.decision@1`) likewise answers the enterprise's pending repair application
+(`hub.repairs`) for a penalty of the sending department; GRANTED repairs the penalty as a
+`penalty.repair@1` would.
+
+A repair (by `penalty.repair@1` or a granted decision) is written only once the penalty's
+minimum publicity has passed (`graph_schema.predicates.repair_eligible_from`, the twin of
+`graph_schema.publicity`). Since a statement can only skip such a row, `REFUSALS` holds, for
+the updates that check a rule beyond the node's existence and owner, a statement over the
+same `$rows` naming each row the rule refuses: the pipeline runs it first in the batch's
+transaction and refuses the batch naming the record and the day it becomes eligible
+(`refused_rows`).
 
 A department may only remove its own list entries and repair its own penalties: the node is
 matched by `id` and by `department` (the batch's). The original lineage (`source`, `batch`) of
@@ -22,20 +33,34 @@ the entry or penalty is kept; the removal's or repair's lineage goes to its own 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
+from neo4j import AsyncManagedTransaction
+
 from graph_schema import writes
-from graph_schema.predicates import objection_resolvable, objection_withdraws
+from graph_schema.model import Severity
+from graph_schema.predicates import (
+    objection_resolvable,
+    objection_withdraws,
+    repair_eligible_from,
+)
+from graph_schema.publicity import PUBLICITY, RepairStatus
 from graph_schema.writes import UPSERTS, Target
 
 __all__ = [
+    "REFUSALS",
     "STATEMENTS",
     "UPDATES",
     "UPDATE_LIST_REMOVALS",
     "UPDATE_OBJECTION_RESOLUTIONS",
     "UPDATE_PENALTY_REPAIRS",
+    "UPDATE_REPAIR_DECISIONS",
     "WRITE_ORDER",
+    "RowRefusal",
+    "refused_rows",
     "write_statement_rows",
 ]
 
@@ -52,17 +77,49 @@ RETURN count(*) AS written
 """Removal of a list entry of the sending department. Row: `{id, department, props:
 {removedOn, reason, source, batch}}`."""
 
-UPDATE_PENALTY_REPAIRS: Final = """
+_ELIGIBLE_FROM = repair_eligible_from("n")
+
+UPDATE_PENALTY_REPAIRS: Final = f"""
 UNWIND $rows AS row
-MATCH (n:Penalty {id: row.id})
-WHERE n.department = row.department
+MATCH (n:Penalty {{id: row.id}})
+WHERE n.department = row.department AND row.props.repairedOn >= {_ELIGIBLE_FROM}
 SET n.repairedOn = row.props.repairedOn,
     n.repairSource = row.props.source,
     n.repairBatch = row.props.batch
 RETURN count(*) AS written
 """
-"""Credit repair of a penalty of the sending department. Row: `{id, department, props:
-{repairedOn, source, batch}}`."""
+"""Credit repair of a penalty of the sending department, once its minimum publicity has
+passed. Row: `{id, department, props: {repairedOn, source, batch}}`."""
+
+_PENDING, _GRANTED = RepairStatus.PENDING.value, RepairStatus.GRANTED.value
+
+# Open, or the same batch replayed; a grant also needs the minimum publicity passed. The
+# application closes (`openFor` null frees the penalty for a new one); a grant repairs the
+# penalty on the decision day, with the decision's lineage, as `penalty.repair@1` does.
+UPDATE_REPAIR_DECISIONS: Final = f"""
+UNWIND $rows AS row
+MATCH (a:RepairApplication {{id: row.id}})-[:CONCERNS]->(n:Penalty)
+WHERE n.department = row.department
+  AND row.props.outcome IN ['{_GRANTED}', '{RepairStatus.REFUSED.value}']
+  AND (a.status = '{_PENDING}'
+       OR (a.status = row.props.outcome AND a.decisionBatch = row.props.batch))
+  AND (row.props.outcome <> '{_GRANTED}' OR row.props.decidedOn >= {_ELIGIBLE_FROM})
+  AND row.props.decidedOn >= date(a.filedAt)
+SET a.status = row.props.outcome,
+    a.decidedOn = row.props.decidedOn,
+    a.decision = row.props.reason,
+    a.decisionSource = row.props.source,
+    a.decisionBatch = row.props.batch,
+    a.openFor = null
+FOREACH (_ IN CASE WHEN row.props.outcome = '{_GRANTED}' THEN [1] ELSE [] END |
+  SET n.repairedOn = row.props.decidedOn,
+      n.repairSource = row.props.source,
+      n.repairBatch = row.props.batch,
+      n.repairApplicationId = a.id)
+RETURN count(*) AS written
+"""
+"""The department's decision on the pending repair application `id` for its penalty. Row:
+`{id, department, props: {outcome, decidedOn, reason, source, batch}}`."""
 
 _WITHDRAWS = objection_withdraws("row.props.outcome")
 
@@ -97,8 +154,89 @@ UPDATES: Final[dict[str, str]] = {
     "list_removals": UPDATE_LIST_REMOVALS,
     "penalty_repairs": UPDATE_PENALTY_REPAIRS,
     "objection_resolutions": UPDATE_OBJECTION_RESOLUTIONS,
+    "repair_decisions": UPDATE_REPAIR_DECISIONS,
 }
 """The statements that mark existing facts, keyed like `graph_schema.writes.UPSERTS`."""
+
+
+# The rows of $rows (by index) whose penalty, found as the update finds it, may not be repaired
+# on `day`: not published (`eligibleFrom` null), or before its minimum publicity.
+def _too_early(day: str) -> str:
+    return f"""WITH index, n, {_ELIGIBLE_FROM} AS eligibleFrom, {day} AS day
+WHERE eligibleFrom IS NULL OR day < eligibleFrom
+RETURN index, n.id AS penalty, n.severity AS severity, n.decidedOn AS decidedOn, day
+ORDER BY index
+"""
+
+
+_EACH_ROW = "UNWIND range(0, size($rows) - 1) AS index\nWITH index, $rows[index] AS row"
+
+REFUSALS: Final[dict[str, tuple[str, str]]] = {
+    "penalty_repairs": (
+        "repairedOn",
+        f"""{_EACH_ROW}
+MATCH (n:Penalty {{id: row.id}})
+WHERE n.department = row.department
+{_too_early("row.props.repairedOn")}""",
+    ),
+    "repair_decisions": (
+        "decidedOn",
+        f"""{_EACH_ROW}
+MATCH (a:RepairApplication {{id: row.id}})-[:CONCERNS]->(n:Penalty)
+WHERE n.department = row.department AND a.status = '{_PENDING}'
+WITH index, n, row.props.decidedOn AS day, date(a.filedAt) AS filedOn,
+  CASE WHEN row.props.outcome = '{_GRANTED}' THEN {_ELIGIBLE_FROM} END AS eligibleFrom,
+  row.props.outcome = '{_GRANTED}' AS grant
+WHERE day < filedOn OR day > $today OR (grant AND (eligibleFrom IS NULL OR day < eligibleFrom))
+RETURN index, n.id AS penalty, n.severity AS severity, n.decidedOn AS decidedOn, day, filedOn
+ORDER BY index""",
+    ),
+}
+"""For an update kind whose rule a statement can only skip: (the record field the rule is
+about, a statement over the same `$rows` returning each refused row's `index`, `penalty`,
+`severity`, `decidedOn` and `day`)."""
+
+
+@dataclass(frozen=True)
+class RowRefusal:
+    """A record of the batch (by index) that its statement would not write, and why."""
+
+    index: int
+    field: str
+    message: str
+
+
+async def refused_rows(
+    tx: AsyncManagedTransaction, kind: str, rows: Sequence[Mapping[str, Any]], today: dt.date
+) -> list[RowRefusal]:
+    """The rows of statement `kind` that `REFUSALS` refuses (none for the other kinds), each
+    with a message naming the penalty and the day it may be repaired; a decision is also
+    refused when dated before its application or after `today` (the batch's arrival)."""
+    check = REFUSALS.get(kind)
+    if check is None or not rows:
+        return []
+    field, query = check
+    result = await tx.run(query, {"rows": list(rows), "today": today})
+    refused = []
+    async for record in result:
+        decided_on = record["decidedOn"].to_native()
+        day = record["day"].to_native()
+        filed = record.get("filedOn")
+        if filed is not None and day > today:
+            message = f"penalty {record['penalty']}: decided on {day}, after today ({today})"
+            refused.append(RowRefusal(record["index"], field, message))
+            continue
+        if filed is not None and day < filed.to_native():
+            why = f"decided on {day}, before the application was filed on {filed.to_native()}"
+            refused.append(
+                RowRefusal(record["index"], field, f"penalty {record['penalty']}: {why}")
+            )
+            continue
+        reason = PUBLICITY.repair_refusal(Severity(record["severity"]), decided_on, day)
+        why = reason or f"may not be repaired on {day}"  # the twins agree: not reached
+        refused.append(RowRefusal(record["index"], field, f"penalty {record['penalty']}: {why}"))
+    return refused
+
 
 STATEMENTS: Final[dict[str, str]] = {**UPSERTS, **UPDATES}
 """Every statement a connector record can map to: the upserts, then the updates (which refer

@@ -6,7 +6,9 @@ record type allowed for the connector, batch id new (the same batch again is ALR
 also when both copies arrive at once; the same id with other content, or from another
 connector, is a conflict, also when both arrive at once), sequence
 above the connector's last and at most `Limits.max_sequence_jump` above it, creation time
-within the allowed skew, every record valid. Then all rows are upserted in one transaction,
+within the allowed skew, every record valid, and, for a repair, the penalty's minimum publicity
+passed (checked in the write's transaction against the stored penalty; the refusal names the
+record and the day it may be repaired). Then all rows are upserted in one transaction,
 with the Batch recorded in the same transaction, and with it the effects the batch owes (a
 re-rating of what its records name, with how far their change reaches, as declared per record
 type in `connectors.records.registry`, then a risk scan): `hub.effects` drains them, so a
@@ -32,7 +34,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from pydantic import ValidationError
 
 from connectors import store
-from connectors.cypher import write_statement_rows
+from connectors.cypher import refused_rows, write_statement_rows
 from connectors.envelope import BatchPayload
 from connectors.records.registry import RECORD_TYPES, RecordType
 from connectors.records.rows import Row, RowContext
@@ -391,6 +393,11 @@ class Pipeline:
                 raise _batch_id_taken(batch_id, payload.connector, applied, meanwhile=True)
             self._check_above(payload.sequence, last)
             gap = (last + 1, payload.sequence - 1) if payload.sequence > last + 1 else None
+            refused = await refused_rows(tx, record_type.upsert, rows, received_at.date())
+            if refused:  # a rule the statement would only skip: name each record and why
+                raise Refused(
+                    *(Problem("NOT_YET_REPAIRABLE", r.message, r.index, r.field) for r in refused)
+                )
             written = await write_statement_rows(tx, record_type.upsert, rows)
             if written < len(rows):
                 # Rolls the whole batch back: a fact about an unknown subject would be lost.
@@ -399,9 +406,10 @@ class Pipeline:
                         "UNKNOWN_REFERENCE",
                         f"{len(rows) - written} of {len(rows)} records refer to an enterprise, "
                         "person, order or entry the hub does not know (or, for a removal, "
-                        "repair or objection resolution, one of another department, or a "
-                        "record with no pending objection, or CORRECTED before the corrected "
-                        "record was sent); send those first",
+                        "repair, objection resolution or repair decision, one of another "
+                        "department, or a record with no pending objection or repair "
+                        "application, or CORRECTED before the corrected record was sent); "
+                        "send those first",
                     )
                 )
             await store.record_batch(

@@ -143,28 +143,6 @@ class ClassificationScheme(StrEnum):
     SAFE_GOODS_TRADE = "SAFE_GOODS_TRADE"
 
 
-SCHEME_VALUES: dict[ClassificationScheme, tuple[str, ...]] = {
-    # GACC Order 282 (from 2026-04-01) has five customs tiers.
-    ClassificationScheme.CUSTOMS_CREDIT: (
-        "ADVANCED_CERTIFIED",
-        "CERTIFIED",
-        "ROUTINE",
-        "DISHONEST",
-        "SERIOUSLY_DISHONEST",
-    ),
-    ClassificationScheme.TAX_CREDIT: ("A", "B", "M", "C", "D"),
-    ClassificationScheme.EXPORT_REFUND_CLASS: ("1", "2", "3", "4"),
-    ClassificationScheme.SAFE_GOODS_TRADE: ("A", "B", "C"),
-}
-
-SCHEME_DEPARTMENT: dict[ClassificationScheme, Department] = {
-    ClassificationScheme.CUSTOMS_CREDIT: Department.CUSTOMS,
-    ClassificationScheme.TAX_CREDIT: Department.TAX,
-    ClassificationScheme.EXPORT_REFUND_CLASS: Department.TAX,
-    ClassificationScheme.SAFE_GOODS_TRADE: Department.SAFE,
-}
-
-
 class TradeMode(StrEnum):
     """Customs supervision modes of cross-border e-commerce."""
 

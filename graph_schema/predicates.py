@@ -18,6 +18,7 @@ from typing import Final
 
 from graph_schema.model import ListKind
 from graph_schema.objections import NEEDS_RESENT_RECORD, OPEN, RESOLUTIONS, WITHDRAWS_RECORD
+from graph_schema.publicity import PUBLICITY, PublicityRegime
 
 _NAME = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _SCOPE = re.compile(r"[a-z]+(:[a-z]+)?")
@@ -207,6 +208,34 @@ def objection_withdraws(outcome: str) -> str:
     return f"{outcome} IN {_strings(frozenset(s.value for s in WITHDRAWS_RECORD))}"
 
 
+# --- repair (`graph_schema.publicity` holds the rules these follow) -----------------------------
+
+
+def _repair_after(penalty: str, regime: PublicityRegime) -> str:
+    cases = " ".join(
+        f"WHEN '{severity.value}' THEN {penalty}.decidedOn"
+        f" + duration({{months: {period.repair_after_months}}})"
+        for severity in sorted(regime.severities)
+        if (period := regime.period(severity)) is not None
+    )
+    return f"CASE {penalty}.severity {cases} END"
+
+
+def repair_eligible_from(penalty: str) -> str:
+    """The first day the penalty `penalty` may be repaired: its decision date plus its
+    severity's minimum publicity under the regime in force on that date (the first regime
+    before it), null for a severity never published. The Cypher twin of
+    `graph_schema.publicity.Publicity.repairable_from`, built from the same data."""
+    _names(penalty)
+    first, *later = PUBLICITY.regimes
+    branches = "".join(
+        f" WHEN {penalty}.decidedOn >= date('{regime.in_force_from.isoformat()}')"
+        f" THEN {_repair_after(penalty, regime)}"
+        for regime in reversed(later)
+    )
+    return f"CASE{branches} ELSE {_repair_after(penalty, first)} END"
+
+
 __all__ = [
     "NETWORK_TIES",
     "POSITIONS",
@@ -225,6 +254,7 @@ __all__ = [
     "objection_withdraws",
     "order_documents",
     "punitive",
+    "repair_eligible_from",
     "tie_in_force",
     "tie_not_ended",
 ]

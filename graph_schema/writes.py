@@ -86,8 +86,9 @@ CALL (e, row) {
 RETURN count(*) AS written
 """
 """Enterprises with (e)-[:IN_ZONE]->(zone) and, when the belt exists, (e)-[:IN_BELT]->(belt);
-links to a former zone or belt are removed. Row: `{props: samr.enterprise@1}`. The zone
-must exist; an unknown belt code is kept as the property without a link."""
+links to a former zone or belt are removed. Row: `{props: samr.enterprise@1}`, whose
+`statusSince` (the day the status took effect) replaces the node's, an absent one removing it.
+The zone must exist; an unknown belt code is kept as the property without a link."""
 
 UPSERT_PERSONS: Final = """
 UNWIND $rows AS row

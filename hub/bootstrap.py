@@ -39,6 +39,7 @@ from hub.credit.joint_rules import JointRules, load_joint_rules
 from hub.credit.model import RatingModel, load_model
 from hub.credit.recompute import CreditRecomputer
 from hub.credit.schedule import DateRerating, build_schedule
+from hub.credit.statutory import StatutoryCatalog, load_statutory
 from hub.database import open_driver
 from hub.effects import Drainer, effect_handlers
 from hub.metrics import HubMetrics
@@ -61,6 +62,7 @@ class RuleFiles:
     catalog: Catalog
     rating_model: RatingModel
     joint_rules: JointRules
+    statutory: StatutoryCatalog
     plan_targets: PlanTargets
     risk_rules: RiskRules
 
@@ -71,6 +73,7 @@ def load_rule_files() -> RuleFiles:
         catalog=load_catalog(),
         rating_model=load_model(),
         joint_rules=load_joint_rules(),
+        statutory=load_statutory(),
         plan_targets=load_targets(),
         risk_rules=load_risk_rules(),
     )

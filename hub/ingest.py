@@ -34,6 +34,7 @@ STATUS_BY_CODE: Final[dict[str, int]] = {
     "CLOCK_SKEW": 422,
     "INVALID_RECORD": 422,
     "UNKNOWN_REFERENCE": 422,
+    "NOT_YET_REPAIRABLE": 422,
 }
 """The HTTP status of each refusal; an applied batch is 202, one already applied 200."""
 

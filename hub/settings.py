@@ -89,6 +89,7 @@ SIZED_FIELDS: Final[dict[tuple[str, str], tuple[str | None, str]]] = {
     ("Query", "jointIncentiveList"): ("first", "joint_lists"),
     ("Query", "riskAlerts"): ("first", "risk_alerts"),
     ("Query", "objections"): ("first", "objection_queue"),
+    ("Query", "repairApplications"): ("first", "objection_queue"),  # the same kind of queue
     ("Query", "changesSince"): ("first", "changes"),
     ("Query", "auditLog"): ("first", "audit_log"),
     ("Query", "myAccessLog"): ("first", "audit_log"),

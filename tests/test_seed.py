@@ -43,6 +43,7 @@ from hub.seed import (
     seeding,
 )
 from hub.seed import reference as ref
+from hub.seed.timeline import overlay, relabelled
 
 SECRET = b"test-person-key-secret"
 # The ledger, and the hub's own records: the audit trail of a hub served to other tests of the
@@ -308,7 +309,9 @@ async def test_seeded_graph_covers_modes_severities_lists_and_documents(
     # Each label's properties (beside lineage), and those a node may lack: what the record
     # types write, as dates, money as floats.
     properties: dict[str, tuple[set[str], set[str]]] = {
-        "Enterprise": ({"uscc", "name", "zone", "registeredOn", "status"}, {"industryBelt"}),
+        "Enterprise": (
+            {"uscc", "name", "zone", "registeredOn", "status"}, {"industryBelt", "statusSince"}
+        ),
         "Person": ({"personKey", "name", "idMasked"}, set()),
         "Address": ({"key", "text"}, set()),
         "Phone": ({"number"}, set()),
@@ -513,3 +516,38 @@ async def test_upserts_update_in_place_and_skip_rows_with_missing_endpoints(
     assert records[0]["n"] == 0
     with pytest.raises(ValueError, match="unknown fact kind"):
         await write_rows(graph, "gossip", [{}], database=DATABASE)
+
+
+# --- classification timelines ----------------------------------------------------------------
+
+
+def test_a_period_laid_over_a_timeline_splits_it_and_joins_equal_neighbours() -> None:
+    routine = [(10, None, "ROUTINE")]
+    assert overlay(routine, 20, 30, "DISHONEST") == [
+        (10, 20, "ROUTINE"),
+        (20, 30, "DISHONEST"),
+        (30, None, "ROUTINE"),
+    ]
+    assert overlay(routine, 5, 12, "DISHONEST") == [(5, 12, "DISHONEST"), (12, None, "ROUTINE")]
+    assert overlay(routine, 10, None, "ROUTINE") == routine
+    # within: a value changes where the timeline has one, it does not appear elsewhere
+    assert overlay([(10, 40, "2")], 5, 20, "4", within=True) == [(10, 20, "4"), (20, 40, "2")]
+    assert overlay([(10, 40, "2")], 50, None, "4", within=True) == [(10, 40, "2")]
+    assert overlay([(10, 20, "4"), (20, None, "2")], 20, None, "4", within=True) == [
+        (10, None, "4")
+    ]
+
+
+def test_a_value_given_too_early_is_relabelled_and_a_later_one_kept() -> None:
+    timeline = [(10, 20, "1"), (20, 30, "4"), (30, None, "1")]
+    assert relabelled(timeline, ("1", "2"), "3", before=25) == [
+        (10, 20, "3"),
+        (20, 30, "4"),
+        (30, None, "1"),
+    ]
+    # a class drawn from the first export on is class 3 for the first year, then itself
+    assert relabelled([(10, None, "2")], ("1", "2"), "3", before=25) == [
+        (10, 25, "3"),
+        (25, None, "2"),
+    ]
+    assert relabelled([(10, 40, "1")], ("1", "2"), "3", before=25) == [(10, 25, "3"), (25, 40, "1")]

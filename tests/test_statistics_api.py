@@ -64,11 +64,15 @@ async def test_statistics_equal_the_sums_of_the_seeded_facts(graph: AsyncDriver,
         for g in months["data"]["statistics"]["groups"]
     } == {month: (count, value) for month, (count, value) in kaifeng_months.items()}
 
-    # nothing was rated: every enterprise is UNRATED; operators are the active enterprises
+    # nothing was rated: every enterprise is UNRATED; operators are the enterprises still
+    # registered on `to`: active or on the abnormal-operation list, not revoked or deregistered
+    # by then (the seed dates those within the 30 days before today)
     assert stats["gradeDistribution"] == [{"grade": "UNRATED", "count": ENTERPRISES}]
     active: dict[str, int] = defaultdict(int)
     for e in enterprises:
-        active[e["zone"]] += e["status"] == "ACTIVE"
+        active[e["zone"]] += e["status"] in ("ACTIVE", "ABNORMAL")
+    ended = [e for e in enterprises if e["status"] in ("REVOKED", "DEREGISTERED")]
+    assert ended and all(e["statusSince"] <= DEFAULT_TODAY.isoformat() for e in ended)
     assert {o["zone"]: o["count"] for o in stats["operators"]} == {
         zone: active.get(zone, 0) for zone in ("KAIFENG", "XINXIANG", "ZHENGZHOU")
     }

@@ -65,7 +65,11 @@ A, B, C, D = uscc("A"), uscc("B"), uscc("C"), uscc("D")
 
 
 def enterprise(
-    code: str, zone: str, status: str = "ACTIVE", belt: str | None = None
+    code: str,
+    zone: str,
+    status: str = "ACTIVE",
+    belt: str | None = None,
+    since: str | None = None,
 ) -> dict[str, Any]:
     return {
         "uscc": code,
@@ -74,6 +78,7 @@ def enterprise(
         "industryBelt": belt,
         "registeredOn": "2018-03-01",
         "status": status,
+        "statusSince": since,
     }
 
 
@@ -186,7 +191,7 @@ BATCHES: list[tuple[Department, str, list[dict[str, Any]]]] = [
         [
             enterprise(A, "KAIFENG", belt="KF_FURNITURE"),
             enterprise(B, "KAIFENG"),
-            enterprise(C, "KAIFENG", status="DEREGISTERED"),
+            enterprise(C, "KAIFENG", status="DEREGISTERED", since="2025-06-30"),
             enterprise(D, "XINXIANG"),
         ],
     ),

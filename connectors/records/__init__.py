@@ -6,7 +6,8 @@ beside each model what its records name and how far their change reaches (`subje
 where the rows of its statement differ from the model (`rows`); `validate_records` checks a
 batch's records and says what is wrong with each invalid one; `RecordType.to_rows` builds the
 rows of the Cypher statement that writes them (`graph_schema.writes.UPSERTS`, or
-`connectors.cypher.UPDATES` for removals, repairs and objection resolutions) from the
+`connectors.cypher.UPDATES` for removals, repairs, objection resolutions and repair
+decisions) from the
 records themselves. See docs/connectors-record-types.md.
 """
 
@@ -30,6 +31,7 @@ from connectors.records.models import (
     PenaltyRepairRecord,
     PersonRecord,
     PhoneRecord,
+    RepairDecisionRecord,
     ShareholdingRecord,
     TaxRefundRecord,
     TradePaymentRecord,
@@ -77,6 +79,7 @@ __all__ = [
     "Record",
     "RecordError",
     "RecordType",
+    "RepairDecisionRecord",
     "Row",
     "RowContext",
     "RowShape",

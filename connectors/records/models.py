@@ -35,7 +35,6 @@ from connectors.records.fields import (
 )
 from graph_schema.identity import normalise_address
 from graph_schema.model import (
-    SCHEME_VALUES,
     ClassificationScheme,
     Department,
     Direction,
@@ -48,7 +47,8 @@ from graph_schema.model import (
     TradeMode,
 )
 from graph_schema.objections import is_resolution
-from graph_schema.publicity import PUBLICITY
+from graph_schema.publicity import PUBLICITY, REPAIR_DECISIONS, RepairStatus
+from graph_schema.schemes import refusal as classification_refusal
 
 __all__ = [
     "AddressRecord",
@@ -70,6 +70,7 @@ __all__ = [
     "PenaltyRepairRecord",
     "PersonRecord",
     "PhoneRecord",
+    "RepairDecisionRecord",
     "ReturnRecord",
     "ShareholdingRecord",
     "TaxRefundRecord",
@@ -117,8 +118,15 @@ class Party(Record):
 # --- registry (SAMR) ---------------------------------------------------------------------------
 
 
+_DATED_STATUSES: frozenset[EnterpriseStatus] = frozenset(
+    {EnterpriseStatus.REVOKED, EnterpriseStatus.DEREGISTERED}
+)
+"""Statuses sent with their day: ratings and risk rules turn on when they took effect."""
+
+
 class EnterpriseRecord(Record):
-    """`samr.enterprise@1`: an enterprise as registered."""
+    """`samr.enterprise@1`: an enterprise as registered; `statusSince` is the day its status
+    took effect (required for REVOKED and DEREGISTERED, optional otherwise)."""
 
     TYPE: ClassVar[str] = "samr.enterprise@1"
 
@@ -128,6 +136,20 @@ class EnterpriseRecord(Record):
     industry_belt: IndustryBeltCode | None = None
     registered_on: dt.date
     status: EnterpriseStatus
+    status_since: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _status_dated(self) -> Self:
+        problems = _not_before(self.status_since, "statusSince", self.registered_on, "registeredOn")
+        if self.status in _DATED_STATUSES and self.status_since is None:
+            problems.append(
+                (
+                    "statusSince",
+                    f"required when status is {self.status.value}: the day it took effect",
+                )
+            )
+        raise_rule_problems(problems)
+        return self
 
 
 class PersonRecord(Record):
@@ -236,7 +258,8 @@ class PenaltyRecord(Record):
     @model_validator(mode="after")
     def _publicity(self) -> Self:
         problems: list[tuple[str, str]] = []
-        period = PUBLICITY.period(self.severity)  # graph_schema/publicity.json
+        # graph_schema/publicity.json: the regime in force on the decision date
+        period = PUBLICITY.period(self.severity, self.decided_on)
         if period is None:
             severity = self.severity.value
             if self.public_until is not None:
@@ -267,18 +290,44 @@ class PenaltyRecord(Record):
                             f"not {self.public_until}",
                         )
                     )
-        problems += _not_before(self.repaired_on, "repairedOn", self.decided_on, "decidedOn")
-        raise_rule_problems(problems)
+        early = _not_before(self.repaired_on, "repairedOn", self.decided_on, "decidedOn")
+        if not early and period is not None and self.repaired_on is not None:
+            # NDRC Orders 58 and 36: repaired only after the minimum publicity
+            refused = PUBLICITY.repair_refusal(self.severity, self.decided_on, self.repaired_on)
+            early = [("repairedOn", refused)] if refused is not None else []
+        raise_rule_problems(problems + early)
         return self
 
 
 class PenaltyRepairRecord(Record):
-    """`penalty.repair@1`: the penalty `id` (of the sending department) was repaired."""
+    """`penalty.repair@1`: the penalty `id` (of the sending department) was repaired. Its
+    minimum publicity is checked against the stored penalty when the batch is written
+    (`connectors.cypher.REFUSALS`)."""
 
     TYPE: ClassVar[str] = "penalty.repair@1"
 
     id: Id
     repaired_on: dt.date
+
+
+class RepairDecisionRecord(Record):
+    """`repair.decision@1`: the sending department's decision on the enterprise's pending
+    application `applicationId` for the repair of its penalty (`hub.repairs`). GRANTED repairs
+    the penalty on `decidedOn`, as `penalty.repair@1` would, once its minimum publicity has
+    passed; REFUSED leaves it public. Only the penalty's own department may decide."""
+
+    TYPE: ClassVar[str] = "repair.decision@1"
+
+    application_id: Id
+    outcome: RepairStatus
+    decided_on: dt.date
+    reason: Text
+
+    @model_validator(mode="after")
+    def _outcome(self) -> Self:
+        if self.outcome not in REPAIR_DECISIONS:
+            raise_rule_problems([("outcome", "PENDING is not a decision; send GRANTED or REFUSED")])
+        return self
 
 
 class ListEntryRecord(Record):
@@ -351,15 +400,9 @@ class ClassificationRecord(Record):
         problems = _not_before(
             self.effective_to, "effectiveTo", self.effective_from, "effectiveFrom"
         )
-        allowed = SCHEME_VALUES[self.scheme]
-        if self.value not in allowed:
-            problems.append(
-                (
-                    "value",
-                    f"{self.value!r} is not a value of scheme {self.scheme.value}; "
-                    f"expected one of {', '.join(allowed)}",
-                )
-            )
+        refused = classification_refusal(self.scheme, self.value, self.effective_from)
+        if refused is not None:  # graph_schema/schemes.json: the values of each regime
+            problems.append(("value", refused))
         raise_rule_problems(problems)
         return self
 

@@ -19,6 +19,9 @@ Who may send what (`RecordType.departments`):
   kept by many departments.
 * `objection.resolution@1`: any department, and only for a pending objection to a record of
   its own (see `connectors.cypher`).
+* `repair.decision@1`: any department, and only for a pending repair application for a
+  penalty of its own (see `connectors.cypher`); it names the application, whose enterprise
+  the credit engine finds in the graph and re-rates, as for `penalty.repair@1`.
 * `classification@1`: the departments that own a scheme (CUSTOMS, TAX, SAFE), and each record
   only for a scheme of the sending department (`SCHEME_DEPARTMENT`): customs may not send tax
   grades.
@@ -58,6 +61,7 @@ from connectors.records.models import (
     PenaltyRepairRecord,
     PersonRecord,
     PhoneRecord,
+    RepairDecisionRecord,
     ReturnRecord,
     ShareholdingRecord,
     TaxRefundRecord,
@@ -67,7 +71,8 @@ from connectors.records.models import (
 from connectors.records.rows import Row, RowContext, RowShape, RowWriter, party_row
 from connectors.records.subjects import PersonKeyOf, Reach, Subjects, party
 from graph_schema.identity import mask_id_number, normalise_address
-from graph_schema.model import SCHEME_DEPARTMENT, Department, ListKind
+from graph_schema.model import Department, ListKind
+from graph_schema.schemes import SCHEME_DEPARTMENT
 
 __all__ = [
     "ALL_DEPARTMENTS",
@@ -201,6 +206,11 @@ def _fact_of_id(record: PenaltyRepairRecord | ListRemovalRecord, _: PersonKeyOf)
 
 def _record_objected_to(record: ObjectionResolutionRecord, _: PersonKeyOf) -> Subjects:
     return Subjects(fact_ids=frozenset((record.record_id,)))
+
+
+def _application(record: RepairDecisionRecord, _: PersonKeyOf) -> Subjects:
+    # the enterprise that applied, whose penalty a grant repairs
+    return Subjects(fact_ids=frozenset((record.application_id,)))
 
 
 def _order(record: PaymentRecord | WaybillRecord, _: PersonKeyOf) -> Subjects:
@@ -362,6 +372,15 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         _record_objected_to,
         _NETWORK,  # a withdrawn list entry no longer reaches anyone
         RowShape(row=("record_id",), rename={"record_id": "id"}, department="row"),
+    ),
+    RecordType(
+        "repair.decision@1",
+        RepairDecisionRecord,
+        ALL_DEPARTMENTS,
+        "repair_decisions",
+        _application,
+        _OWN,  # a repaired penalty rates only its own enterprise
+        RowShape(row=("application_id",), rename={"application_id": "id"}, department="row"),
     ),
     RecordType(
         "classification@1",

@@ -13,12 +13,15 @@ import strawberry
 
 from auth.catalog import VisibilityMode
 from auth.policy import enterprise_visibility, list_visibility, network_detail_visible
+from graph_schema.model import Department
 from hub.api.context import Info
 from hub.api.errors import checked_day, checked_uscc
+from hub.api.findings import DataQualityFinding, findings_of
 from hub.api.measures import AppliedMeasures, applied, checked_department, enterprises_named
 from hub.api.objections import ObjectionType
 from hub.api.objections import of_enterprise as objections_of_enterprise
 from hub.api.pagination import bounded
+from hub.api.statutory import StatutoryMeasure, statutory_of
 from hub.credit.engine import Rating, effective_classifications
 from hub.credit.facts import PathStep, RatingFacts
 from hub.credit.profile import list_entries_shown, rate_as_of
@@ -107,11 +110,22 @@ class CreditProfile:
     uscc: str
     as_of: dt.date
     score: int
-    grade: str = strawberry.field(description="A, B, C, D, or M (too new or too little data).")
+    grade: str = strawberry.field(
+        description="The zone composite credit grade (综合信用等级): A, B, C, D, M (too new "
+        "or too little data), or N (not graded: registration revoked or deregistered). "
+        "The zone's own grade for its services; not a tax credit grade, a customs tier or a "
+        "SAFE class (see `gradeLabel`)."
+    )
+    grade_label: str = strawberry.field(
+        description="The composite grade as officers should read it, e.g. 综合A."
+    )
     forced_by: str | None = strawberry.field(description="The factor that forced a D.")
     model_version: str
     base: int
-    treatment: GradeTreatment
+    treatment: GradeTreatment = strawberry.field(
+        description="The zone's own services for the composite grade; statutory measures of "
+        "the departments are in `statutoryMeasures` and `measures`."
+    )
     factors: list[RatingFactor] | None
     facts: strawberry.Private[RatingFacts]
 
@@ -128,6 +142,27 @@ class CreditProfile:
             )
             for _, c in sorted(effective_classifications(self.facts).items())
         ]
+
+    @strawberry.field(
+        description="Each department's statutory measures from its own classification at the "
+        "date (customs from the customs tier, tax from the tax grade and refund class, SAFE "
+        "from the SAFE class), with basis and trigger; `department` keeps one department's."
+    )
+    def statutory_measures(
+        self, info: Info, department: str | None = None
+    ) -> list[StatutoryMeasure]:
+        return statutory_of(info.context.services.rules.statutory, self.facts, department)
+
+    @strawberry.field(
+        description="Where the departments' records about the enterprise contradict each other "
+        "or the law's dates at the date, each with the department that must fix it: that "
+        "department sees its own, a supervisor all, the enterprise its own; `department` keeps "
+        "one department's."
+    )
+    def data_quality_findings(
+        self, info: Info, department: Department | None = None
+    ) -> list[DataQualityFinding] | None:  # nullable: a refusal nulls the field alone
+        return findings_of(info.context.principal, self.facts, department)
 
     @strawberry.field(description="The enterprise's list entries listed by the date.")
     def list_entries(self, info: Info) -> list[CreditListEntry]:
@@ -191,7 +226,7 @@ class CreditProfile:
 
     @classmethod
     def from_rating(
-        cls, rating: Rating, facts: RatingFacts, *, network_detail: bool
+        cls, rating: Rating, facts: RatingFacts, *, network_detail: bool, grade_label: str
     ) -> CreditProfile:
         """The profile; without `network_detail` (`auth.policy.network_detail_visible`) each
         network factor says how far, not whom."""
@@ -202,6 +237,7 @@ class CreditProfile:
             as_of=rating.as_of,
             score=rating.score,
             grade=rating.grade,
+            grade_label=grade_label,
             forced_by=rating.forced_by,
             model_version=rating.model_version,
             base=rating.base,
@@ -244,6 +280,7 @@ async def credit_profile_of(
         rated.rating,
         rated.facts,
         network_detail=network_detail_visible(services.rules.catalog, info.context.principal),
+        grade_label=services.rules.rating_model.composite.labels[rated.rating.grade],
     )
 
 

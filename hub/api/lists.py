@@ -2,8 +2,9 @@
 
 Rows come from what the credit recomputer stored (`hub.credit.reads`); which lists and whose
 rows a caller sees is `auth.policy.list_visibility`, applied in the query, so a hidden row is never
-read. Fields are checked by the catalog like every other (lists:read; person keys need
-pii:read or graph:read; grades need credit:read).
+read: the public (and banks and insurers) see the listed subjects of the published lists only,
+never the persons or incentives the hub derives. Fields are checked by the catalog like every
+other (lists:read; person keys need pii:read or graph:read; grades need credit:read).
 """
 
 from __future__ import annotations
@@ -15,19 +16,22 @@ from enum import Enum
 import strawberry
 
 from auth.policy import list_visibility
-from graph_schema.model import ListKind
+from graph_schema.model import Department, ListKind
 from hub.api.context import Info
 from hub.api.credit import credit_profile_of
 from hub.api.errors import checked_day, checked_uscc
 from hub.api.measures import (
     CoverageStep,
     EnterpriseMeasures,
+    LegalMeasure,
     applied,
     checked_department,
     enterprises_named,
+    legal,
     steps,
 )
 from hub.api.pagination import bounded, decode_cursor, encode_cursor
+from hub.api.statutory import known_department, statutory_of
 from hub.api.types import PageInfo, Person
 from hub.credit.reads import ListQuery, StoredCoverage, enterprise_coverage, joint_list_page
 
@@ -38,10 +42,15 @@ class SubjectType(Enum):
     PERSON = "PERSON"
 
 
-@strawberry.type(description="One department's measures.")
+@strawberry.type(description="One department's measures, each with its legal basis.")
 class DepartmentMeasures:
     department: str
-    measures: list[str]
+    measures: list[str] = strawberry.field(
+        description="The measures' texts, as in `items` (kept for existing clients)."
+    )
+    items: list[LegalMeasure] = strawberry.field(
+        description="The measures, each with its legal basis."
+    )
 
 
 @strawberry.type(
@@ -60,13 +69,16 @@ class JointListEntry:
     enterprise_name: str | None
     person: Person | None = strawberry.field(description="The person, for person subjects.")
     subject_role: str = strawberry.field(
-        description="ENTERPRISE (the listed one), PERSON, or RELATED_ENTERPRISE (reached)."
+        description="ENTERPRISE (the listed one), PERSON (listed, or covered where a law "
+        "provides it, e.g. the legal representative of a unit judgment debtor), or "
+        "RELATED_ENTERPRISE (reached; only where a rule with a legal basis provides it, which "
+        "none of the current rules does)."
     )
     relation: str = strawberry.field(description="How the subject is covered, in plain words.")
     zone: str | None
     depth: int = strawberry.field(
-        description="0 for the listed subject and its responsible "
-        "persons, 1 and more for enterprises reached through them."
+        description="0 for the listed subject and its covered responsible persons, 1 and more "
+        "for enterprises reached through them."
     )
     valid_from: dt.date
     valid_until: dt.date | None = strawberry.field(description="Removal or expiry of the cause.")
@@ -76,7 +88,10 @@ class JointListEntry:
     path: list[CoverageStep]
     evidence: list[str]
     measures: list[DepartmentMeasures]
-    basis: str
+    basis: str = strawberry.field(
+        description="The list's own basis (who lists, what is published); each measure "
+        "carries its own in `measures.items`."
+    )
     rules_version: str
 
 
@@ -131,8 +146,10 @@ def _entry(row: StoredCoverage) -> JointListEntry:
         path=steps(row.path),
         evidence=list(row.evidence),
         measures=[
-            DepartmentMeasures(department=dept, measures=list(texts))
-            for dept, texts in sorted(row.measures.items())
+            DepartmentMeasures(
+                department=dept, measures=[m.measure for m in items], items=legal(items)
+            )
+            for dept, items in sorted(row.measures.items())
         ],
         basis=row.basis,
         rules_version=row.rules_version,
@@ -163,6 +180,7 @@ async def joint_list(
         zone=where.zone,
         department=checked_department(services.rules.joint_rules, where.department),
         only_uscc=scope.only_uscc,
+        listed_only=scope.listed_only,
         include_ended=include_ended,
     )
     rows = await joint_list_page(services.driver, services.database, query)
@@ -181,8 +199,7 @@ async def measures_for(
     info: Info, uscc: str, department: str, as_of: dt.date | None
 ) -> EnterpriseMeasures | None:
     services = info.context.services
-    checked = checked_department(services.rules.joint_rules, department)
-    assert checked is not None
+    checked = known_department(department)
     profile = await credit_profile_of(info, uscc, as_of)
     if profile is None:
         return None  # unknown, or not the caller's to see
@@ -190,12 +207,15 @@ async def measures_for(
     rows = await enterprise_coverage(
         services.driver, services.database, uscc, profile.as_of, scope.lists
     )
+    zone_services = checked == Department.ZONE_ADMIN.value  # the zone provides them
     return EnterpriseMeasures(
         uscc=uscc,
         department=checked,
         as_of=profile.as_of,
         grade=profile.grade,
-        treatment=list(profile.treatment.measures),
+        grade_label=profile.grade_label,
+        treatment=list(profile.treatment.measures) if zone_services else None,
+        statutory=statutory_of(services.rules.statutory, profile.facts, checked),
         measures=applied(rows, checked),
     )
 
@@ -221,20 +241,25 @@ class ListsQuery:
     joint_punishment_list: JointListConnection = strawberry.field(
         resolver=_joint_list_of("PUNISHMENT"),
         description="The consolidated joint-punishment list: every subject an authoritative "
-        "list entry covers (the enterprise, its responsible persons, enterprises reached "
-        "through them), with the path, each department's measures and the dates. Rows that "
-        "apply on `asOf` (default today), unless `includeEnded`.",
+        "list entry covers (the listed subject and the responsible persons a law covers), with "
+        "the path, each department's measures with their legal basis and the dates. The "
+        "public, banks and insurers see only the listed subjects of the published lists. Rows "
+        "that apply on `asOf` (default today), unless `includeEnded`.",
     )
     joint_incentive_list: JointListConnection = strawberry.field(
         resolver=_joint_list_of("INCENTIVE"),
         description="The consolidated red list: enterprises earning joint incentives (a "
         "red-list entry, or advanced certified and tax A with no penalty or list entry for "
-        "3 years), with the measures of each department.",
+        "3 years), with the measures of each department and their legal basis. The public, "
+        "banks and insurers see only the red list's entries, not incentives the hub derives.",
     )
 
     @strawberry.field(
-        description="What one department must do with one enterprise on a date: its grade's "
-        "treatment and the list measures for that department; null when unknown."
+        description="What one department must do with one enterprise on a date: the "
+        "department's statutory measures from its own classification (`statutory`) and its "
+        "measures from the lists covering the enterprise (`measures`), each with its legal "
+        "basis; the zone's services for the composite grade only for ZONE_ADMIN; null when "
+        "the enterprise is unknown or not the caller's to see."
     )
     async def measures_for(
         self, info: Info, uscc: str, department: str, as_of: dt.date | None = None

@@ -1,19 +1,20 @@
 """Joint measures in the API: what the lists covering an enterprise make each department do,
-and the path from the list entry to the subject. Shared by `creditProfile.measures`,
-`measuresFor` and the consolidated lists' rows."""
+each measure with its legal basis, and the path from the list entry to the subject. Shared by
+`creditProfile.measures`, `measuresFor` and the consolidated lists' rows."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import strawberry
 
 from graph_schema.model import ListKind
 from hub.api.errors import bad_user_input, shown
+from hub.api.statutory import StatutoryMeasure
 from hub.credit.facts import PathStep
 from hub.credit.joint_rules import JointRules
-from hub.credit.profile import department_measures
-from hub.credit.reads import StoredCoverage
+from hub.credit.reads import StoredCoverage, StoredMeasure
 
 
 @strawberry.type(description="One node of the path from a list entry to the subject it covers.")
@@ -26,6 +27,22 @@ class CoverageStep:
     relationship: str | None = strawberry.field(description="The relationship to the next node.")
 
 
+@strawberry.type(
+    description="One joint measure and its legal basis: the instrument and article that give "
+    "it to the department holding it."
+)
+class LegalMeasure:
+    measure: str = strawberry.field(description="What the department does.")
+    basis: str = strawberry.field(
+        description="The instrument and article; '(article not confirmed)' where the hub "
+        "could not confirm the article. Never empty."
+    )
+
+
+def legal(items: Iterable[StoredMeasure]) -> list[LegalMeasure]:
+    return [LegalMeasure(measure=m.measure, basis=m.basis) for m in items]
+
+
 @strawberry.type(description="Measures that apply to an enterprise because of one cause.")
 class AppliedMeasures:
     kind: str = strawberry.field(description="PUNISHMENT or INCENTIVE.")
@@ -33,7 +50,12 @@ class AppliedMeasures:
     cause: str
     relation: str
     valid_until: dt.date | None
-    measures: list[str]
+    measures: list[str] = strawberry.field(
+        description="The measures' texts, as in `items` (kept for existing clients)."
+    )
+    items: list[LegalMeasure] = strawberry.field(
+        description="The measures, each with its legal basis."
+    )
     path: list[CoverageStep]
 
 
@@ -42,10 +64,24 @@ class EnterpriseMeasures:
     uscc: str
     department: str
     as_of: dt.date
-    grade: str | None = strawberry.field(description="The enterprise's grade (credit:read).")
-    treatment: list[str] | None = strawberry.field(description="What the grade means.")
+    grade: str | None = strawberry.field(
+        description="The zone composite credit grade (credit:read); it drives only the zone's "
+        "own services, never this department's statutory measures."
+    )
+    grade_label: str | None = strawberry.field(
+        description="The composite grade as officers read it, e.g. 综合A (credit:read)."
+    )
+    treatment: list[str] | None = strawberry.field(
+        description="The zone's own services for the composite grade: given to ZONE_ADMIN, "
+        "which provides them; null for every other department (credit:read)."
+    )
+    statutory: list[StatutoryMeasure] = strawberry.field(
+        description="This department's measures from its own classification of the "
+        "enterprise, under the regime in force on `asOf`, each with basis and trigger."
+    )
     measures: list[AppliedMeasures] = strawberry.field(
-        description="Measures of this department from the lists covering the enterprise."
+        description="Measures of this department from the lists covering the enterprise, "
+        "each with its legal basis (`items`)."
     )
 
 
@@ -87,9 +123,10 @@ def applied(rows: list[StoredCoverage], department: str | None) -> list[AppliedM
             cause=row.cause,
             relation=row.relation,
             valid_until=row.valid_until,
-            measures=texts,
+            measures=[m.measure for m in items],
+            items=legal(items),
             path=steps(row.path),
         )
         for row in rows
-        if (texts := department_measures(row, department))
+        if (items := row.measures_of(department))
     ]

@@ -17,7 +17,8 @@ class RiskAlert:
     id: str
     kind: str = strawberry.field(
         description="CIRCULAR_PAYMENTS, SHARED_ADDRESS, SHARED_PHONE, SHARED_LEGAL_REPRESENTATIVE, "
-        "DOCUMENT_MISMATCH, COVERED_REPRESENTATIVE or EXPORT_SPIKE."
+        "DOCUMENT_MISMATCH, COVERED_REPRESENTATIVE, EXPORT_SPIKE or "
+        "DECLARATION_AFTER_DEREGISTRATION."
     )
     severity: str
     reason: str = strawberry.field(description="In plain words.")

@@ -37,6 +37,7 @@ from hub.api.limits import Documents, OperationLimits
 from hub.api.lists import ListsQuery
 from hub.api.network import NetworkQuery
 from hub.api.objections import ObjectionMutation, ObjectionQuery
+from hub.api.repairs import RepairMutation, RepairQuery
 from hub.api.risk import RiskQuery
 from hub.api.stats import StatsQuery
 from hub.api.types import Enterprise
@@ -58,6 +59,7 @@ Query = merge_types(
         RiskQuery,
         FinancingQuery,
         ObjectionQuery,
+        RepairQuery,
         ChangesQuery,
         ConsentQuery,
         AuditQuery,
@@ -65,7 +67,7 @@ Query = merge_types(
 )
 """The root query, one slice per module; the order of the slices is the order of the fields."""
 
-Mutation = merge_types("Mutation", (ConsentMutation, ObjectionMutation))
+Mutation = merge_types("Mutation", (ConsentMutation, ObjectionMutation, RepairMutation))
 
 
 class HubSchema(federation.Schema):
@@ -135,7 +137,7 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
     def make() -> federation.Schema:
         return HubSchema(
             query=Query,
-            mutation=Mutation,  # the consent and objection mutations, merged
+            mutation=Mutation,  # the consent, objection and repair mutations, merged
             subscription=Subscription,
             types=[Enterprise],
             extensions=extensions,

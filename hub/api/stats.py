@@ -33,7 +33,9 @@ class TradeGroup:
 
 @strawberry.type(description="How many enterprises hold a grade (stored ratings).")
 class GradeCount:
-    grade: str = strawberry.field(description="A, B, C, D, M, or UNRATED.")
+    grade: str = strawberry.field(
+        description="A, B, C, D, M, N (not graded: revoked or deregistered), or UNRATED."
+    )
     count: int
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any
 
 import strawberry
@@ -18,6 +19,7 @@ from graph_schema.model import (
     Severity,
 )
 from hub.api.context import Info
+from hub.repairs.sharing import still_shared
 from hub.repository import Row
 
 # The graph model's enums are the API's enums: registering them keeps the two from drifting.
@@ -271,7 +273,18 @@ class Enterprise:
     @strawberry.field
     async def penalties(self, info: Info) -> list[Penalty] | None:
         rows = await info.context.loaders.relation("penalties")(self.uscc)
-        return [_fact(Penalty, r["fact"]) for r in rows]
+        # a repaired penalty is no longer shared with other departments (NDRC Order 36 art. 3)
+        shown = partial(
+            still_shared,
+            info.context.principal,
+            subject=self.uscc,
+            today=info.context.now.date(),
+        )
+        return [
+            _fact(Penalty, r["fact"])
+            for r in rows
+            if shown(department=r["fact"]["department"], repaired_on=r["fact"].get("repairedOn"))
+        ]
 
     @strawberry.field
     async def list_entries(self, info: Info) -> list[ListEntry] | None:

@@ -3,7 +3,11 @@
 `punishment_coverage(rules, entry, controls)` takes one authoritative list entry with the
 subjects responsible for its enterprise (read from the graph) and, for propagation, what each
 covered subject represents or controls (`controls`, read level by level), and returns every
-covered subject with its path from the entry, the measures of each department and the dates.
+covered subject with its path from the entry, the measures of each department (each with its
+legal basis) and the dates. A subject is covered only where the entry's rule gives its role a
+measure: no row without a legal basis (State Council General Office 2020 No. 49), so the
+packaged rules cover the listed subject and the persons a law names, and reach no other
+enterprise.
 `incentive_coverage(rules, facts)` does the same for the red list: explicit red-list entries,
 and the criteria (advanced certified, tax A, no penalty or list entry for 3 years).
 
@@ -121,6 +125,8 @@ def covered_responsible(rules: JointRules, entry: ListedEntry) -> list[Responsib
     if rule is None or entry.subject_type != "ENTERPRISE":
         return []
     covers = rule.covers
+    # an enterprise holding the listed one is covered only where a rule gives it measures
+    holders_covered = bool(rule.measures_for("RELATED_ENTERPRISE"))
     chosen: dict[tuple[str, str], Responsible] = {}
     for subject in sorted(
         entry.responsible, key=lambda s: (_RELATION_ORDER.get(s.relationship, 9), s.key)
@@ -134,13 +140,16 @@ def covered_responsible(rules: JointRules, entry: ListedEntry) -> list[Responsib
             covered = subject.role in covers.officer_roles
         else:
             covered = False
+        if subject.subject_type == "ENTERPRISE" and not holders_covered:
+            covered = False
         if covered:
             chosen.setdefault((subject.subject_type, subject.key), subject)
     return list(chosen.values())
 
 
 def punishment_rule(rules: JointRules, kind: str) -> PunishmentRule | None:
-    """The rule of a punitive list; None for the red list or a list the rules do not know."""
+    """The rule of a joint punishment list; None for the red list, a list the rules name as
+    no joint punishment list (`not_joint_punishment`), or one they do not know."""
     try:
         return rules.punishment.get(ListKind(kind))
     except ValueError:

@@ -26,11 +26,16 @@ from graph_schema.predicates import (
 # The facts of each enterprise valid at $as_of (a record withdrawn after an objection never
 # counted, so it is left out whatever the date); orders over the rating model's order window
 # up to it ($orders_since), exports and collections over its collection window
-# ($collections_since). A three-document mismatch says why (`document_mismatch`).
+# ($collections_since). A three-document mismatch says why (`document_mismatch`). The registry
+# status with its effective day, and the day of the first export declaration up to $as_of.
 RATING_FACTS: Final = f"""
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
 RETURN e.uscc AS uscc, e.name AS name, e.zone AS zone, e.registeredOn AS registeredOn,
+  e.status AS status, e.statusSince AS statusSince,
+  head(COLLECT {{ MATCH (e)-[:DECLARED]->(d:Declaration)
+                 WHERE {is_export("d")} AND d.declaredOn <= $as_of
+                 RETURN d.declaredOn ORDER BY d.declaredOn LIMIT 1 }}) AS firstExportOn,
   COLLECT {{ MATCH (e)-[:PENALISED]->(p:Penalty)
             WHERE {fact_counts("p", "decidedOn", "$as_of")}
             RETURN p {{.id, .department, .severity, .decidedOn, .publicUntil, .repairedOn}} }}
@@ -118,9 +123,9 @@ MATCH (:Person {{personKey: key}})-[:{POSITIONS}]->(e:Enterprise)
 RETURN collect(DISTINCT e.uscc) AS usccs
 """
 
-# The subjects of list entries, penalties, classifications and orders named by id (a
-# removal, repair or objection resolution names no one; a payment or waybill only its order,
-# whose seller it rates through the three-document match).
+# The subjects of list entries, penalties, classifications, orders and repair applications
+# named by id (a removal, repair, objection resolution or repair decision names no one; a
+# payment or waybill only its order, whose seller it rates through the three-document match).
 FACT_SUBJECTS: Final = """
 UNWIND $ids AS id
 CALL (id) {
@@ -134,6 +139,9 @@ CALL (id) {
   RETURN s
   UNION
   MATCH (s)-[:SOLD]->(:Order {id: id})
+  RETURN s
+  UNION
+  MATCH (s)-[:APPLIED_FOR_REPAIR]->(:RepairApplication {id: id})
   RETURN s
 }
 RETURN [x IN collect(DISTINCT s.uscc) WHERE x IS NOT NULL] AS usccs,
@@ -181,6 +189,10 @@ CALL () {{
   UNION
   // old enough to leave grade M
   MATCH (e:Enterprise) WHERE $age_from <= e.registeredOn <= $age_to
+  RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
+  UNION
+  // a revocation or deregistration taking effect: no longer graded
+  MATCH (e:Enterprise) WHERE $d0 < e.statusSince <= $d1
   RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
   UNION
   // an order leaving the order window or dated inside the days, a document dated inside them
@@ -380,7 +392,9 @@ RETURN count(c) AS ended
 _APPLIES = coverage_applies("c", "$as_of")
 
 # A page of the consolidated list of one kind in id order. $lists are the lists the caller may
-# see; $only_uscc, when set, keeps the caller's own enterprise (an enterprise client).
+# see; $only_uscc, when set, keeps the caller's own enterprise (an enterprise client);
+# $listed_only keeps the rows whose subject is the one listed on the causing entry (what the
+# law publishes), never covered persons nor incentives earned by criteria.
 JOINT_LIST_PAGE: Final = f"""
 MATCH (c:ListCoverage)
 WHERE c.kind = $kind AND ($after IS NULL OR c.id > $after)
@@ -390,6 +404,8 @@ WHERE c.kind = $kind AND ($after IS NULL OR c.id > $after)
   AND ($zone IS NULL OR c.zone = $zone)
   AND ($department IS NULL OR $department IN c.departments)
   AND ($only_uscc IS NULL OR (c.subjectType = 'ENTERPRISE' AND c.subjectKey = $only_uscc))
+  AND (NOT $listed_only
+       OR EXISTS {{ (s)-[:COVERED_BY]->(c)-[:CAUSED_BY]->(:ListEntry)<-[:LISTED]-(s) }})
   AND ($include_ended OR ({_APPLIES}))
 RETURN c {{.*}} AS c
 ORDER BY c.id

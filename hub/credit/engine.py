@@ -5,7 +5,8 @@ penalties inside their publicity period and not yet repaired, list entries liste
 removed or expired. The score is the model's base plus the points of every factor (each group
 capped by a correcting `<GROUP>_CAP` factor), clamped to 0..100. A forcing factor makes the grade
 D and holds the score at the top of the D band; otherwise grade M applies to young or data-thin
-enterprises, else the band of the score.
+enterprises, else the band of the score. An enterprise revoked or deregistered by as_of is not
+graded (grade N), whatever its score.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from graph_schema.dates import add_months
-from graph_schema.model import Severity
+from graph_schema.model import ClassificationScheme, Severity
 from graph_schema.publicity import PUBLICITY, Period
+from graph_schema.schemes import SCHEMES
 from hub.credit.facts import (
     ClassificationFact,
     ListEntryFact,
@@ -134,8 +136,15 @@ def _classification_factors(model: RatingModel, facts: RatingFacts) -> list[Fact
             f", until {fact.effective_to.isoformat()}" if fact.effective_to else ""
         )
         code = f"{rules.code_prefix}_{fact.value}"
-        factors.append(Factor(code, rule.points, reason, rule.basis, (fact.id,)))
+        basis = f"{rule.basis}; classified under {_instrument(rules.scheme, fact.effective_from)}"
+        factors.append(Factor(code, rule.points, reason, basis, (fact.id,)))
     return factors
+
+
+def _instrument(scheme: ClassificationScheme, day: dt.date) -> str:
+    """The instrument a classification effective from `day` was made under."""
+    regime = next((r for r in SCHEMES.schemes[scheme].regimes if r.covers(day)), None)
+    return regime.instrument if regime is not None else "a regime the hub does not model"
 
 
 def _severity(severity: str) -> Severity | None:
@@ -158,7 +167,7 @@ def _penalty_factor(model: RatingModel, penalty: PenaltyFact, as_of: dt.date) ->
     if severity is None:
         return None
     rule = model.penalties.severities[severity]
-    publicity = PUBLICITY.period(severity)
+    publicity = PUBLICITY.period(severity, penalty.decided_on)  # the regime of the decision
     if publicity is None:  # never published, never counted
         return None
     until = _public_until(penalty, publicity)
@@ -332,8 +341,27 @@ def _m_factors(model: RatingModel, facts: RatingFacts, factors: list[Factor]) ->
     return reasons
 
 
+def _status_factor(model: RatingModel, facts: RatingFacts) -> Factor | None:
+    """The zero-point factor that makes the grade N: the registration was revoked or
+    deregistered (a status of `model.not_graded`) on or before as_of; None otherwise. A status
+    recorded without its day counts whatever the date (the registry says it holds now)."""
+    status = next((s for s in model.not_graded if s.value == facts.status), None)
+    if status is None:
+        return None
+    since = facts.status_since
+    if since is not None and since > facts.as_of:
+        return None  # the status took effect after as_of: rated as it stood then
+    when = f"on {since.isoformat()}" if since is not None else "(day not recorded)"
+    reason = f"registration {status.value.lower()} {when}; not graded"
+    return Factor(f"STATUS_{status.value}", 0, reason, model.not_graded[status].basis)
+
+
 def rate(model: RatingModel, facts: RatingFacts) -> Rating:
-    """The rating of `facts.uscc` as of `facts.as_of` under `model`."""
+    """The rating of `facts.uscc` as of `facts.as_of` under `model`.
+
+    An enterprise revoked or deregistered by as_of is grade N, not graded: its score is still
+    the base plus its factors (no forcing factor holds it), shown for reference.
+    """
     factors = [
         *_classification_factors(model, facts),
         *_penalty_factors(model, facts),
@@ -352,9 +380,12 @@ def rate(model: RatingModel, facts: RatingFacts) -> Rating:
     forced_by = next((f.code for f in factors if f.code in forcing), None)
     score = model.base.points + sum(factor.points for factor in factors)
     score = min(max(score, SCORE_MIN), SCORE_MAX)
-    m_factors = [] if forced_by is not None else _m_factors(model, facts, factors)
+    status = _status_factor(model, facts)
+    m_factors = _m_factors(model, facts, factors) if status is None and forced_by is None else []
     grade: Grade
-    if forced_by is not None:
+    if status is not None:
+        grade, forced_by = "N", None
+    elif forced_by is not None:
         grade, score = "D", min(score, model.top_of("D"))
     elif m_factors:
         grade = "M"
@@ -368,6 +399,6 @@ def rate(model: RatingModel, facts: RatingFacts) -> Rating:
         forced_by=forced_by,
         model_version=model.version,
         treatment=model.treatments[grade],
-        factors=tuple(factors + m_factors),
+        factors=tuple(factors + m_factors + ([status] if status is not None else [])),
         base=model.base.points,
     )

@@ -86,6 +86,11 @@ class RatingFacts(ReadModel):
     registered_on: GraphDate
     name: BlankIfNull = ""
     zone: str | None = None
+    status: str | None = None  # a graph_schema.model.EnterpriseStatus value, as registered now
+    status_since: GraphDate | None = None
+    """The day the registry status took effect (sent with REVOKED and DEREGISTERED)."""
+    first_export_on: GraphDate | None = None
+    """The day of the enterprise's earliest export declaration up to as_of, any mode."""
     penalties: tuple[PenaltyFact, ...] = ()
     list_entries: tuple[ListEntryFact, ...] = ()
     classifications: tuple[ClassificationFact, ...] = ()

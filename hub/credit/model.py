@@ -15,14 +15,17 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graph_schema.datafile import load_data_file, validate_data
-from graph_schema.model import SCHEME_VALUES, ClassificationScheme, ListKind, Severity
+from graph_schema.model import ClassificationScheme, EnterpriseStatus, ListKind, Severity
+from graph_schema.schemes import SCHEME_VALUES
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("model.json")
 """The packaged rating model."""
 
-Grade = Literal["A", "B", "C", "D", "M"]
+Grade = Literal["A", "B", "C", "D", "M", "N"]
+"""The scored grades, M (too new or too little data) and N (not graded: the registration was
+revoked or deregistered by the date; the score is still computed)."""
 ScoredGrade = Literal["A", "B", "C", "D"]
-GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "M")
+GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "M", "N")
 SCORE_MIN, SCORE_MAX = 0, 100
 
 
@@ -52,6 +55,12 @@ class MRules(_Frozen):
 
     min_age_months: int = Field(ge=0)
     thin_data: bool
+    basis: str
+
+
+class NotGradedRule(_Frozen):
+    """Grade N: an enterprise whose registry status (this one) took effect by as_of."""
+
     basis: str
 
 
@@ -164,8 +173,19 @@ class NetworkRules(_Frozen):
     basis: str
 
 
+class Composite(_Frozen):
+    """How the composite grade is named, so an officer cannot take it for a tax grade, a
+    customs tier or a SAFE class: its name and a label for each grade."""
+
+    name: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    labels: dict[Grade, str]
+    note: str = Field(min_length=1)
+
+
 class Treatment(_Frozen):
-    """What the departments do with an enterprise of a grade."""
+    """The zone's own services for an enterprise of a composite grade (never another
+    authority's statutory measure: those are in `hub/credit/statutory.json`)."""
 
     name: str
     measures: tuple[str, ...]
@@ -176,9 +196,11 @@ class RatingModel(_Frozen):
     """The whole rating model; see docs/credit-model.md."""
 
     version: str = Field(min_length=1)
+    composite: Composite
     base: Base
     bands: tuple[Band, ...]
     m_rules: MRules
+    not_graded: dict[EnterpriseStatus, NotGradedRule]
     classifications: tuple[SchemeRules, ...]
     penalties: PenaltyRules
     list_entries: ListRules
@@ -200,6 +222,11 @@ class RatingModel(_Frozen):
         missing_severities = [s.value for s in Severity if s not in self.penalties.severities]
         if missing_severities:
             problems.append(f"penalties.severities: no rule for {', '.join(missing_severities)}")
+        unlabelled = [grade for grade in GRADES if grade not in self.composite.labels]
+        if unlabelled:
+            problems.append(f"composite.labels: no label for grade {', '.join(unlabelled)}")
+        if EnterpriseStatus.ACTIVE in self.not_graded:
+            problems.append("not_graded: an ACTIVE registration is always graded")
         missing_grades = [grade for grade in GRADES if grade not in self.treatments]
         if missing_grades:
             problems.append(f"treatments: no treatment for grade {', '.join(missing_grades)}")

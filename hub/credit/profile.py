@@ -57,9 +57,7 @@ def list_entries_shown(facts: RatingFacts, lists: Collection[str]) -> list[ListE
 
 def department_measures(row: StoredCoverage, department: str | None) -> list[str]:
     """The measures a coverage row sets for `department`, or for every department when None."""
-    if department is None:
-        return [text for texts in row.measures.values() for text in texts]
-    return list(row.measures.get(department, ()))
+    return [m.measure for m in row.measures_of(department)]
 
 
 def is_listed(rows: Iterable[StoredCoverage]) -> bool:

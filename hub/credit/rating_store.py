@@ -98,7 +98,10 @@ def rating_row(rating: Rating) -> dict[str, Any]:
 
 def coverage_row(coverage: Coverage) -> dict[str, Any]:
     """A coverage as the UNWIND row of `WRITE_COVERAGE`."""
-    measures = {dept.value: list(texts) for dept, texts in coverage.measures.items()}
+    measures = {
+        dept.value: [{"measure": m.measure, "basis": m.basis} for m in items]
+        for dept, items in coverage.measures.items()
+    }
     return {
         "id": coverage.id,
         "props": {

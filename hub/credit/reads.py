@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from neo4j import AsyncDriver
-from pydantic import Json
+from pydantic import BaseModel, ConfigDict, Json, model_validator
 
 from graph_schema.read_model import (
     BlankIfNull,
@@ -21,9 +23,35 @@ from hub.credit import cypher
 from hub.credit.facts import PathStep
 
 
+class StoredMeasure(BaseModel):
+    """One stored measure and its legal basis (`hub.credit.joint_rules.LegalMeasure`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    measure: str
+    basis: str
+
+
+def _measures_with_basis(raw: Any, basis: Any) -> Any:
+    """The stored measures (JSON text) as {department: [{measure, basis}]}. Rows written
+    before measures carried their own basis (rules 2026.1) hold plain strings: each takes
+    the row's basis, so a deployment's stored rows read until they are recomputed."""
+    measures = json.loads(raw) if isinstance(raw, str | bytes) else raw
+    if not isinstance(measures, dict):
+        return measures  # refused by the field's type, naming it
+    return {
+        department: [
+            {"measure": item, "basis": basis} if isinstance(item, str) else item for item in items
+        ]
+        if isinstance(items, list)
+        else items
+        for department, items in measures.items()
+    }
+
+
 class StoredCoverage(ReadModel):
     """A coverage node as stored (see `hub.credit.coverage.Coverage`), with its withdrawal;
-    its path and measures are stored as JSON text."""
+    its path and measures are stored as JSON text, each measure with its legal basis."""
 
     id: str
     kind: str
@@ -42,9 +70,16 @@ class StoredCoverage(ReadModel):
     withdrawn_on: GraphDate | None = None
     path: Json[tuple[PathStep, ...]]
     evidence: EmptyIfNull[str] = ()
-    measures: Json[dict[str, tuple[str, ...]]]
+    measures: dict[str, tuple[StoredMeasure, ...]]
     basis: str
     rules_version: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_measures_take_the_row_basis(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "measures" in data:
+            data = {**data, "measures": _measures_with_basis(data["measures"], data.get("basis"))}
+        return data
 
     def applies_on(self, day: dt.date) -> bool:
         return (
@@ -52,6 +87,12 @@ class StoredCoverage(ReadModel):
             and (self.valid_until is None or day < self.valid_until)
             and (self.withdrawn_on is None or day < self.withdrawn_on)
         )
+
+    def measures_of(self, department: str | None) -> tuple[StoredMeasure, ...]:
+        """The measures the row sets for `department`, or for every department when None."""
+        if department is None:
+            return tuple(m for items in self.measures.values() for m in items)
+        return self.measures.get(department, ())
 
 
 class StoredRating(ReadModel):
@@ -82,6 +123,7 @@ class ListQuery:
     zone: str | None = None
     department: str | None = None
     only_uscc: str | None = None
+    listed_only: bool = False  # only rows of the listed subjects themselves (publication)
     include_ended: bool = False
 
 
@@ -103,6 +145,7 @@ async def joint_list_page(
             "zone": query.zone,
             "department": query.department,
             "only_uscc": query.only_uscc,
+            "listed_only": query.listed_only,
             "include_ended": query.include_ended,
         },
     )

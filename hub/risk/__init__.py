@@ -1,6 +1,7 @@
 """Risk alerts computed on the graph: circular payments, shared addresses, phones and
 representatives, document mismatches, young enterprises run by punished persons, export
-spikes. Thresholds are versioned data (`rules.json`)."""
+spikes, declarations after a revocation or deregistration. Thresholds are versioned data
+(`rules.json`)."""
 
 from hub.risk.rules import RiskRules, RiskRulesError, load_risk_rules
 from hub.risk.scan import Alert, RiskScanner, ScanReport

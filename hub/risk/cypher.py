@@ -99,6 +99,16 @@ RETURN e.uscc AS uscc, e.zone AS zone,
        reduce(s = 0.0, v IN history | s + v) AS history, size(history) AS historyCount
 """
 
+# Declarations dated after the day the enterprise's registration was revoked or deregistered
+# ($statuses; its `statusSince`) up to $as_of; a status without its day is not judged.
+DECLARATIONS_AFTER_DEREGISTRATION: Final = """
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {uscc: uscc}) WHERE e.status IN $statuses AND e.statusSince < $as_of
+MATCH (e)-[:DECLARED]->(d:Declaration) WHERE e.statusSince < d.declaredOn <= $as_of
+RETURN e.uscc AS uscc, e.zone AS zone, e.status AS status, e.statusSince AS statusSince,
+       collect(d.id) AS declarations, sum(d.valueCny) AS value
+"""
+
 WRITE_ALERTS: Final = """
 UNWIND $rows AS row
 MERGE (a:RiskAlert {id: row.id})

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graph_schema.datafile import load_data_file
+from graph_schema.model import EnterpriseStatus
 
 DEFAULT_RISK_RULES_PATH = Path(__file__).with_name("rules.json")
 
@@ -60,6 +61,18 @@ class ExportSpike(_Rule):
     min_recent_cny: float = Field(ge=0)
 
 
+class DeclarationAfterDeregistration(_Rule):
+    """A declaration dated after the day one of `statuses` took effect (`statusSince`)."""
+
+    statuses: tuple[EnterpriseStatus, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ended(self) -> DeclarationAfterDeregistration:
+        if EnterpriseStatus.ACTIVE in self.statuses:
+            raise ValueError("statuses: an ACTIVE enterprise may declare")
+        return self
+
+
 class RiskRules(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -69,6 +82,7 @@ class RiskRules(BaseModel):
     document_mismatch: DocumentMismatch
     covered_representative: CoveredRepresentative
     export_spike: ExportSpike
+    declaration_after_deregistration: DeclarationAfterDeregistration
 
 
 def load_risk_rules(path: Path | str | None = None) -> RiskRules:

@@ -187,6 +187,32 @@ def spike_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
     return alerts
 
 
+def deregistered_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    rule = rules.declaration_after_deregistration
+    alerts = []
+    for row in rows:
+        declarations = tuple(sorted(row["declarations"]))
+        count = len(declarations)
+        reason = (
+            f"{count} {'declaration' if count == 1 else 'declarations'} (CNY "
+            f"{row['value']:,.2f}) dated after its registration was {row['status'].lower()} "
+            f"on {row['statusSince'].isoformat()}"
+        )
+        alerts.append(
+            Alert(
+                alert_id("DECLARATION_AFTER_DEREGISTRATION", (row["uscc"],)),
+                "DECLARATION_AFTER_DEREGISTRATION",
+                rule.severity,
+                reason,
+                (row["uscc"],),
+                declarations,
+                _zones([row["zone"]]),
+                rule.basis,
+            )
+        )
+    return alerts
+
+
 @dataclass
 class ScanReport:
     enterprises: int = 0
@@ -266,12 +292,20 @@ class RiskScanner:
                 "history_since": add_months(as_of, -spike.history_months),
             },
         )
+        after_end = await self._read(
+            cypher.DECLARATIONS_AFTER_DEREGISTRATION,
+            {
+                **base,
+                "statuses": [s.value for s in rules.declaration_after_deregistration.statuses],
+            },
+        )
         alerts = [
             *cycle_alerts(rules, cycles),
             *cluster_alerts(rules, hubs),
             *mismatch_alerts(rules, orders),
             *representative_alerts(rules, covered),
             *spike_alerts(rules, exports),
+            *deregistered_alerts(rules, after_end),
         ]
         params = {
             "rows": [a.row() for a in alerts],

@@ -45,6 +45,9 @@ class EnterpriseInfo:
     red_listed: bool
     restored: bool  # once on the abnormal-operation list, removed since
     listed: list[str] = field(default_factory=list)  # list kinds of its active entries
+    # (list kind, listed, first day no longer in force or None) of each entry on it
+    periods: list[tuple[str, int, int | None]] = field(default_factory=list)
+    first_export: int | None = None  # the day of its first export declaration
 
 
 class Emitter:

@@ -1,25 +1,41 @@
 """The credit facts departments hold about a generated enterprise: list entries (authoritative
 lists and the red list, on enterprises and on legal representatives) and their removals,
 penalties of each severity with their publicity periods and repairs, and each department's
-classification.
+classification over time.
 
-They are drawn consistently: a red-listed enterprise has an A tax grade and the advanced
-certified customs tier, a customs-dishonest one the dishonest tier, and so on. Each is a
-connector record sent by the department it belongs to: a list entry by its list's department,
-its removal (`list.removal@1`) by the same one; a penalty by the deciding department, with a
-`publicUntil` within the publicity of its severity in calendar months
-(`graph_schema.publicity`), and its repair (`penalty.repair@1`) by the same department.
+They are drawn consistently, so the demo zone passes `hub.credit.consistency`: a red-listed
+enterprise has an A tax grade and the advanced certified customs tier; an enterprise is in a
+customs dishonest tier exactly while a customs dishonest list entry is in force (its `basis`
+citing GACC Order 251 before 2026-04-01, Order 282 from then), of tax grade D while a major
+tax violation entry is, of SAFE class C while a SAFE class C entry is; its export-refund
+class is 4 while it is of tax grade D, customs dishonest or SAFE class C, and never 1 within
+a year of its first export; and every classification value is one its scheme's regime had on
+its effective date (`graph_schema/schemes.json`: CERTIFIED and SERIOUSLY_DISHONEST only from
+2026-04-01). Each is a connector record sent by the department it belongs to: a list entry by
+its list's department, its removal (`list.removal@1`) by the same one; a penalty by the
+deciding department, with a `publicUntil` within the publicity of its severity in calendar
+months (`graph_schema.publicity`), and its repair (`penalty.repair@1`) by the same department,
+never before the shortest publicity period has passed.
+
+The classifications are drawn with the list entries (`enterprise`) and sent after the trade
+facts (`classify`), which tell the first export; what the draws leave open (the day a tier of
+Order 282 took effect) comes from a generator of the enterprise's own, so the rest of the zone
+is drawn as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from dataclasses import dataclass
 from typing import Final
 
 from connectors.records.fields import add_months
-from graph_schema.model import SCHEME_DEPARTMENT, ClassificationScheme, Department, Severity
+from graph_schema.model import ClassificationScheme, Department, Severity
 from graph_schema.publicity import PUBLICITY
+from graph_schema.schemes import SCHEME_DEPARTMENT, SCHEMES, refusal
 from hub.seed.common import Emitter, EnterpriseInfo, RawRecord, cny, date, iso, optional_iso
+from hub.seed.timeline import Segment, covering, merged, overlay, relabelled
 
 # (kind, department, weight, reason, basis, days listed before expiry or None)
 _LISTS: Final = (
@@ -37,7 +53,7 @@ _LISTS: Final = (
         "CUSTOMS",
         12,
         "customs credit rated dishonest",
-        "Measures of the Customs for the Administration of Enterprise Credit (GACC Order 282)",
+        "",  # by the date listed: _CUSTOMS_BASIS
         730,
     ),
     (
@@ -85,6 +101,13 @@ _REMOVAL_REASONS: Final = {
     "SAFE_CLASS_C": "re-classified after the supervision period",
     "ABNORMAL_OPERATION": "contact restored at the registered address; annual report filed",
 }
+# The customs dishonest list's basis, by the customs credit regime in force when listed.
+_CUSTOMS_BASIS: Final = {
+    "GACC_ORDER_251": "Measures of the Customs for the Administration of Enterprise Credit "
+    "(GACC Order 251): dishonest enterprise",
+    "GACC_ORDER_282": "Measures of the Customs for the Administration of Enterprise Credit "
+    "(GACC Order 282): dishonest enterprise",
+}
 _LIST_BY_KIND: Final = {entry[0]: entry for entry in _LISTS}
 _LIST_KINDS: Final = tuple(entry[0] for entry in _LISTS)
 _LIST_WEIGHTS: Final = tuple(entry[2] for entry in _LISTS)
@@ -93,7 +116,8 @@ _RED_LIST: Final = (
     "COMMERCE",
     0,
     "trustworthy enterprise: joint incentives",
-    "Henan joint incentive memorandum for trustworthy cross-border e-commerce enterprises",
+    "国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见 "
+    "(State Council Guofa 2016 No. 33): joint incentives for trustworthy subjects",
 )
 
 _PENALTY_DEPARTMENTS: Final = ("CUSTOMS", "TAX", "SAMR", "SAFE", "COMMERCE")
@@ -113,7 +137,8 @@ _CUSTOMS_TIERS: Final = (
     "DISHONEST",
     "SERIOUSLY_DISHONEST",
 )
-_CUSTOMS_WEIGHTS: Final = (4, 16, 174, 5, 1)
+_CUSTOMS_WEIGHTS: Final = (5, 3, 988, 3, 1)  # AEO about 1% of traders, dishonest 0.5%
+_DISHONEST_TIERS: Final = frozenset({"DISHONEST", "SERIOUSLY_DISHONEST"})
 _TAX_GRADES: Final = ("A", "B", "M", "C", "D")
 _TAX_WEIGHTS: Final = (25, 45, 10, 14, 6)
 _REFUND_CLASSES: Final = ("1", "2", "3", "4")
@@ -125,6 +150,32 @@ _TAX: Final = ClassificationScheme.TAX_CREDIT
 _CUSTOMS: Final = ClassificationScheme.CUSTOMS_CREDIT
 _REFUND: Final = ClassificationScheme.EXPORT_REFUND_CLASS
 _SAFE: Final = ClassificationScheme.SAFE_GOODS_TRADE
+_SCHEME_ORDER: Final = (_TAX, _CUSTOMS, _REFUND, _SAFE)  # the order an enterprise's are sent
+_FALLBACK: Final = {_CUSTOMS: "ROUTINE"}  # a tier before the regime that created it
+_NEW_EXPORTER_MONTHS: Final = 12  # SAT 2016 No. 46: class 3 in the first year of exporting
+
+# Each list whose entries a classification follows while in force: (scheme, value).
+_LIST_CLASSIFICATION: Final = {
+    "CUSTOMS_DISHONEST": (_CUSTOMS, "DISHONEST"),
+    "TAX_MAJOR_VIOLATION": (_TAX, "D"),
+    "SAFE_CLASS_C": (_SAFE, "C"),
+}
+# What puts an enterprise in export-refund class 4 (SAT 2016 No. 46).
+_REFUND_CLASS_4: Final = (
+    (_TAX, frozenset({"D"})),
+    (_CUSTOMS, _DISHONEST_TIERS),
+    (_SAFE, frozenset({"C"})),
+)
+
+
+@dataclass
+class _Drawn:
+    """An enterprise's classifications as drawn, before they are made consistent."""
+
+    tax: list[Segment]
+    customs: tuple[int, str] | None = None  # (start, tier)
+    refund: tuple[int, str] | None = None  # (start, class)
+    safe: tuple[int, str] | None = None  # (start, class)
 
 
 class CreditFacts:
@@ -135,6 +186,7 @@ class CreditFacts:
         today = date(out.today)
         evaluation_year = today.year if (today.month, today.day) >= (4, 1) else today.year - 1
         self.tax_evaluated = dt.date(evaluation_year, 4, 1).toordinal()
+        self.drawn: dict[int, _Drawn] = {}  # by enterprise index, until classified
 
     def enterprise(self, e: EnterpriseInfo) -> None:
         """List entries, penalties and classifications of `e`, consistent with each other."""
@@ -156,7 +208,7 @@ class CreditFacts:
             if rng.random() < penalty_share:
                 for _ in range(2 if rng.random() < 0.2 else 1):
                     self._penalty(e)
-        self._classifications(e)
+        self.drawn[e.index] = self._draw_classifications(e)
 
     def _list_entry(
         self, e: EnterpriseInfo, kind: str, *, active: bool, person: bool = False
@@ -174,11 +226,14 @@ class CreditFacts:
         if active and expires is not None and expires <= out.today:
             expires = out.today + rng.randint(30, 365)  # keep it in force
         in_force = removed is None and (expires is None or expires > out.today)
-        if in_force and not person:
-            e.listed.append(kind)
+        if not person:
+            if in_force:
+                e.listed.append(kind)
+            e.periods.append((kind, listed, removed if removed is not None else expires))
         sender = Department(department)
         entry = out.next_id("LST")
         subject = {"idNumber": e.legal_rep} if person else {"uscc": e.uscc}
+        basis = _customs_basis(listed) if kind == "CUSTOMS_DISHONEST" else basis
         self._emit_entry(sender, entry, subject, kind, listed, expires, reason, basis)
         if removed is not None:
             out.emit(
@@ -252,40 +307,133 @@ class CreditFacts:
         if repaired is not None:
             out.emit("penalty.repair@1", department, {"id": number, "repairedOn": iso(repaired)})
 
-    def _classifications(self, e: EnterpriseInfo) -> None:
+    def _draw_classifications(self, e: EnterpriseInfo) -> _Drawn:
+        """The tax grades, and a trader's customs tier, refund class and SAFE class, as drawn
+        (from the zone's random source, in a fixed order)."""
         out, rng = self.out, self.out.rng
         today = out.today
         if e.registered > today - 365:
-            self._classify(e, _TAX, "M", out.day(e.registered + 30, today), None)
+            drawn = _Drawn(tax=[(out.day(e.registered + 30, today), None, "M")])
         else:
             grade = rng.choices(_TAX_GRADES, _TAX_WEIGHTS)[0]
             if e.red_listed:
                 grade = "A"
-            elif "TAX_MAJOR_VIOLATION" in e.listed:
-                grade = "D"
-            self._classify(e, _TAX, grade, self.tax_evaluated, None)
+            drawn = _Drawn(tax=[(self.tax_evaluated, None, grade)])
             previous = date(self.tax_evaluated).replace(year=date(self.tax_evaluated).year - 1)
             if e.registered < previous.toordinal() and rng.random() < 0.1:
                 grade = rng.choices(_TAX_GRADES, _TAX_WEIGHTS)[0]
-                self._classify(e, _TAX, grade, previous.toordinal(), self.tax_evaluated - 1)
+                drawn.tax.insert(0, (previous.toordinal(), self.tax_evaluated, grade))
         if not e.trader:
-            return
+            return drawn
         tier = rng.choices(_CUSTOMS_TIERS, _CUSTOMS_WEIGHTS)[0]
         if e.red_listed:
             tier = "ADVANCED_CERTIFIED"
-        elif "CUSTOMS_DISHONEST" in e.listed:
-            tier = "DISHONEST"
-        self._classify(e, _CUSTOMS, tier, out.recent(e, 900, 30), None)
+        drawn.customs = (out.recent(e, 900, 30), tier)
         if rng.random() < 0.6:
             value = rng.choices(_REFUND_CLASSES, _REFUND_WEIGHTS)[0]
             if e.registered > today - 365:
                 value = "3"
-            self._classify(e, _REFUND, value, out.recent(e, 700, 60), None)
+            drawn.refund = (out.recent(e, 700, 60), value)
         if rng.random() < 0.6 or "SAFE_CLASS_C" in e.listed:
             value = (
                 "C" if "SAFE_CLASS_C" in e.listed else rng.choices(_SAFE_CLASSES, _SAFE_WEIGHTS)[0]
             )
-            self._classify(e, _SAFE, value, out.recent(e, 700, 60), None)
+            drawn.safe = (out.recent(e, 700, 60), value)
+        return drawn
+
+    def classify(self, e: EnterpriseInfo) -> None:
+        """Send `e`'s classifications, made consistent with its list entries, with each other
+        and with the regimes (see the module doc); after its trade facts."""
+        drawn = self.drawn.pop(e.index)
+        timelines: dict[ClassificationScheme, list[Segment]] = {_TAX: drawn.tax}
+        if drawn.customs is not None:
+            timelines[_CUSTOMS] = self._customs_tiers(e, *drawn.customs)
+        if drawn.safe is not None:
+            start, value = drawn.safe
+            timelines[_SAFE] = [(start, None, value)]
+        for kind, start, end in e.periods:  # the entries drawn with the other lists
+            scheme_value = _LIST_CLASSIFICATION.get(kind)
+            if scheme_value is not None and scheme_value[0] in timelines:
+                scheme, value = scheme_value
+                timelines[scheme] = overlay(timelines[scheme], start, end, value)
+        if drawn.refund is not None and e.first_export is not None:
+            timelines[_REFUND] = self._refund_classes(e.first_export, drawn.refund, timelines)
+        for scheme in _SCHEME_ORDER:
+            for start, end, value in merged(timelines.get(scheme, [])):
+                if start <= self.out.today:
+                    self._classify(e, scheme, value, start, end)
+
+    def _customs_tiers(self, e: EnterpriseInfo, start: int, tier: str) -> list[Segment]:
+        """The tier drawn, under the regime of its day; a dishonest one listed from its first
+        day (GACC Order 251 or 282, whichever was in force) and dishonest while listed. An
+        enterprise whose list entries were drawn with the other lists is routine between
+        them (their periods are laid over it by `classify`)."""
+        if tier in _DISHONEST_TIERS and any(k == "CUSTOMS_DISHONEST" for k, _, _ in e.periods):
+            tier = "ROUTINE"
+        drawn = self._in_regime(_CUSTOMS, start, tier, _OwnDraws(self.out.seed, e.uscc))
+        timeline = [(s, n, "ROUTINE" if v in _DISHONEST_TIERS else v) for s, n, v in drawn]
+        for first, _, value in drawn:
+            if value in _DISHONEST_TIERS:
+                listed, expires = self._customs_listing(e, first)
+                timeline = overlay(timeline, listed, expires, value)
+        return timeline
+
+    def _in_regime(
+        self, scheme: ClassificationScheme, start: int, value: str, own: _OwnDraws
+    ) -> list[Segment]:
+        """`value` from `start`, or, when its scheme had no such value then, the scheme's
+        fallback until a day after the regime that has it came into force (if by today)."""
+        if refusal(scheme, value, date(start)) is None:
+            return [(start, None, value)]
+        regimes = SCHEMES.schemes[scheme].regimes
+        if date(start) < regimes[0].in_force_from:  # before the scheme: from its first day
+            first = regimes[0].in_force_from.toordinal()
+            return [] if first > self.out.today else self._in_regime(scheme, first, value, own)
+        regimes = tuple(r for r in regimes if value in r.values)
+        since = next(
+            (r.in_force_from.toordinal() for r in regimes if r.in_force_from > date(start)),
+            None,
+        )
+        if since is None or since > self.out.today:
+            return [(start, None, _FALLBACK[scheme])]
+        changed = own.day(since, self.out.today)
+        return [(start, changed, _FALLBACK[scheme]), (changed, None, value)]
+
+    def _customs_listing(self, e: EnterpriseInfo, listed: int) -> tuple[int, int]:
+        """A customs dishonest list entry from `listed`, for a tier drawn dishonest."""
+        kind, department, _, reason, _, lifetime = _LIST_BY_KIND["CUSTOMS_DISHONEST"]
+        assert lifetime is not None
+        expires = listed + lifetime
+        if expires > self.out.today:
+            e.listed.append(kind)
+        self._emit_entry(
+            Department(department),
+            self.out.next_id("LST"),
+            {"uscc": e.uscc},
+            kind,
+            listed,
+            expires,
+            reason,
+            _customs_basis(listed),
+        )
+        return listed, expires
+
+    def _refund_classes(
+        self,
+        first_export: int,
+        drawn: tuple[int, str],
+        timelines: dict[ClassificationScheme, list[Segment]],
+    ) -> list[Segment]:
+        """The export-refund class from the first export on: class 4 while a tax D, a
+        customs dishonest tier or a SAFE class C lasts; class 3 (not 1 or 2) within the first
+        year of exporting."""
+        start, value = drawn
+        timeline: list[Segment] = [(max(start, first_export), None, value)]
+        for scheme, values in _REFUND_CLASS_4:
+            for first, end in covering(timelines.get(scheme, []), values):
+                timeline = overlay(timeline, first, end, "4", within=True)
+        year = add_months(date(first_export), _NEW_EXPORTER_MONTHS).toordinal()
+        return relabelled(timeline, ("1", "2"), "3", before=year)
 
     def _classify(
         self,
@@ -309,3 +457,23 @@ class CreditFacts:
                 "effectiveTo": optional_iso(end),
             },
         )
+
+
+def _customs_basis(listed: int) -> str:
+    """The customs dishonest list's basis for an entry listed on `listed`: the customs credit
+    regime then in force (GACC Order 251 until 2026-03-31, Order 282 from 2026-04-01)."""
+    return _CUSTOMS_BASIS[SCHEMES.regime_on(_CUSTOMS, date(listed)).id]
+
+
+class _OwnDraws:
+    """An enterprise's own random source, for what the zone's draws leave open: drawing from
+    it leaves every other record of the zone as it was."""
+
+    def __init__(self, seed: int, uscc: str) -> None:
+        self.key = f"credit:{seed}:{uscc}"
+        self.rng: random.Random | None = None
+
+    def day(self, lo: int, hi: int) -> int:
+        if self.rng is None:
+            self.rng = random.Random(self.key)
+        return self.rng.randint(lo, hi) if lo < hi else hi

@@ -156,6 +156,7 @@ class _ZoneBuilder:
             chunk.append(e)
             self.credit.enterprise(e)
             self.trade.enterprise(e)
+            self.credit.classify(e)  # after trade: a refund class depends on the first export
         for cluster in clusters:
             members = cluster.members
             if len(members) >= 2:
@@ -247,6 +248,13 @@ class _ZoneBuilder:
                 "industryBelt": None if belt is None else belt.code,
                 "registeredOn": iso(registered),
                 "status": status,
+                # a revocation or deregistration is sent with its day (no draw: the rest of
+                # the zone stays as it was): the last 30 days, never before registration
+                "statusSince": (
+                    iso(max(registered, out.today - 30))
+                    if status in ("REVOKED", "DEREGISTERED")
+                    else None
+                ),
             },
         )
         self._people(e, cluster)

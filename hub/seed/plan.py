@@ -65,7 +65,15 @@ SEND_ORDER: Final[tuple[str, ...]] = (
 )
 """The record types in the order a chunk's batches are sent."""
 
-_SANCTIONS: Final = ("penalty@1", "penalty.repair@1", "list.entry@1", "list.removal@1")
+_SANCTIONS: Final = (
+    "penalty@1",
+    "penalty.repair@1",
+    "list.entry@1",
+    "list.removal@1",
+    # not seeded, but a department answers objections and repair applications in the demo
+    "objection.resolution@1",
+    "repair.decision@1",
+)
 _LISTS: Final = ("list.entry@1", "list.removal@1")
 
 DEPARTMENT_TYPES: Final[dict[Department, tuple[str, ...]]] = {

@@ -156,6 +156,8 @@ class TradeFacts:
             },
         )
         if not imported:
+            if e.first_export is None or declared < e.first_export:
+                e.first_export = declared
             self._return(e, mode, declaration_id, declared, value)
         return value, destination
 

@@ -13,7 +13,8 @@ DEFAULT_TARGETS_PATH = Path(__file__).with_name("targets.json")
 
 Metric = Literal["operators", "annual_value_cny", "industry_belts", "parks"]
 METRIC_LABELS: dict[str, str] = {
-    "operators": "cross-border e-commerce operators (active enterprises)",
+    "operators": "cross-border e-commerce operators (registered enterprises, active or on the "
+    "abnormal-operation list; never revoked or deregistered)",
     "annual_value_cny": "declared value over the last 12 months, CNY",
     "industry_belts": "characteristic industry belts",
     "parks": "cross-border e-commerce industrial parks",

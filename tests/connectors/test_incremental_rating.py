@@ -41,19 +41,15 @@ from connectors.signing import generate_key, public_jwk
 from connectors.store import add_key, register_connector
 from graph_schema.dates import add_months
 from graph_schema.identity import id_check_digit
-from graph_schema.model import (
-    SCHEME_DEPARTMENT,
-    SCHEME_VALUES,
-    ClassificationScheme,
-    Department,
-    ListKind,
-)
+from graph_schema.model import ClassificationScheme, Department, ListKind
 from graph_schema.predicates import coverage_applies
+from graph_schema.schemes import SCHEME_DEPARTMENT, SCHEME_VALUES
 from hub.credit import load_model
 from hub.credit.joint_rules import load_joint_rules
 from hub.credit.recompute import CreditRecomputer
 from hub.effects import Drainer, effect_handlers
 from hub.objections import ObjectionError, file_objection
+from hub.repairs import RepairError, apply_for_repair
 from hub.risk import RiskScanner, load_risk_rules
 
 AS_OF = NOW.date()
@@ -132,11 +128,14 @@ class World:
 @dataclass(frozen=True)
 class Batch:
     """One batch to send: the agency that signs it and its records. `objection`: a record the
-    enterprise objects to first (through the hub, not a batch), for a resolution to answer."""
+    enterprise objects to first (through the hub, not a batch), for a resolution to answer;
+    `repair`: a penalty the enterprise applies to repair first, for a decision to answer (its
+    records get the application's id)."""
 
     agency: str
     records: list[dict[str, Any]]
     objection: Fact | None = None
+    repair: Fact | None = None
 
 
 def pick(facts: list[Fact], ref: int) -> Fact | None:
@@ -265,6 +264,18 @@ def objection_resolution(op: Op, n: int, world: World) -> Batch:
         "reason": "test",
     }
     return Batch(target.agency if target else "samr", [record], objection=target)
+
+
+def repair_decision(op: Op, n: int, world: World) -> Batch:
+    ref, outcome = op
+    target = pick(world.penalties, ref)
+    record = {
+        "applicationId": "APP-none",  # the application `send` files, when it can
+        "outcome": outcome,
+        "decidedOn": day(0),
+        "reason": "test",
+    }
+    return Batch(target.agency if target else "samr", [record], repair=target)
 
 
 def classification(op: Op, n: int, world: World) -> Batch:
@@ -481,6 +492,9 @@ GENERATORS: dict[str, Generator] = {
         st.tuples(refs, st.sampled_from(["UPHELD", "REMOVED", "CORRECTED"])),
         objection_resolution,
     ),
+    "repair.decision@1": Generator(
+        st.tuples(refs, st.sampled_from(["GRANTED", "REFUSED"])), repair_decision
+    ),
     "classification@1": Generator(
         st.tuples(
             enterprises, st.sampled_from(list(ClassificationScheme)), st.integers(0, 4), days_ago
@@ -583,10 +597,38 @@ async def send(
                 client_id="enterprise-prop",
                 now=NOW,
             )
-    outcome = await pipeline.ingest(by_name[batch.agency].batch(record_type, batch.records))
+    records = batch.records
+    if batch.repair is not None and batch.repair.uscc is not None:
+        application = await applied_for(driver, batch.repair)
+        records = [record | {"applicationId": application} for record in records]
+    outcome = await pipeline.ingest(by_name[batch.agency].batch(record_type, records))
     if outcome.status is Status.APPLIED:
-        world.note(record_type, batch.agency, batch.records)
+        world.note(record_type, batch.agency, records)
     return outcome
+
+
+async def applied_for(driver: AsyncDriver, penalty: Fact) -> str:
+    """Apply for the repair of `penalty` as its enterprise (one may be pending already, or the
+    penalty not yet eligible: fine); the id of its latest application, else an unknown one."""
+    assert penalty.uscc is not None
+    with contextlib.suppress(RepairError):
+        await apply_for_repair(
+            driver,
+            DATABASE,
+            uscc=penalty.uscc,
+            record_id=penalty.id,
+            correction="The fine was paid and the practice corrected.",
+            commitment="We commit to comply with the law.",
+            client_id="enterprise-prop",
+            now=NOW,
+        )
+    rows, _, _ = await driver.execute_query(
+        "MATCH (a:RepairApplication {recordId: $id}) RETURN a.id AS id "
+        "ORDER BY a.filedAt DESC, a.id LIMIT 1",
+        id=penalty.id,
+        database_=DATABASE,
+    )
+    return str(rows[0]["id"]) if rows else "APP-none"
 
 
 async def send_base(
@@ -680,7 +722,8 @@ PROPERTY_BASE: list[tuple[str, list[Op]]] = [
     # 100000.00 of exports each (the least the collection factor counts), 0 collected: a
     # trade payment to any of the three moves its collection ratio
     ("customs.declaration@1", [(e, "9710", "EXPORT", "100000.00", 40) for e in range(3)]),
-    ("penalty@1", [(4, "GENERAL", 30, Department.SAMR)]),  # for repairs and objections
+    # for repairs (past its 3-month minimum publicity) and objections
+    ("penalty@1", [(4, "GENERAL", 120, Department.SAMR)]),
     ("list.entry@1", [("ENTERPRISE", 5, "ABNORMAL_OPERATION", 60)]),  # for removals, ties
 ]
 """What each example starts from, sent through the pipeline (and its re-rating hook)."""
@@ -722,8 +765,9 @@ class Case:
 LISTED = 10  # enterprise 10 is on a list; the ties below bring enterprises 11 to 14 near it
 
 # Built in this order, so the references of the cases are known: orders 0-19 are enterprise
-# 0's, penalty 0 is enterprise 5's (SAMR) and 1 enterprise 9's (CUSTOMS), entry 0 enterprise
-# 8's, declaration 0 enterprise 1's. The cases only append to those lists.
+# 0's, penalty 0 is enterprise 5's (SAMR), 1 enterprise 9's (CUSTOMS) and 2 enterprise 2's
+# (TAX), each past its 3-month minimum publicity (a repair may follow), entry 0 enterprise 8's,
+# declaration 0 enterprise 1's. The cases only append to those lists.
 CASE_BASE: list[tuple[str, list[Op]]] = [
     ("samr.enterprise@1", [(i, False, "ACTIVE") for i in range(15)]),
     ("samr.person@1", [(p, False) for p in range(2)]),
@@ -734,8 +778,9 @@ CASE_BASE: list[tuple[str, list[Op]]] = [
     # enterprise 1: 100000.00 of 9710 exports and 50000.00 collected: 50%
     ("customs.declaration@1", [(1, "9710", "EXPORT", "100000.00", 40)]),
     ("bank.trade_payment@1", [(2, 1, "50000.00", 20)]),
-    ("penalty@1", [(5, "GENERAL", 30, Department.SAMR)]),
-    ("penalty@1", [(9, "GENERAL", 30, Department.CUSTOMS)]),
+    ("penalty@1", [(5, "GENERAL", 120, Department.SAMR)]),
+    ("penalty@1", [(9, "GENERAL", 120, Department.CUSTOMS)]),
+    ("penalty@1", [(2, "GENERAL", 120, Department.TAX)]),
     ("list.entry@1", [("ENTERPRISE", 8, "ABNORMAL_OPERATION", 60)]),
     ("list.entry@1", [("ENTERPRISE", LISTED, "ABNORMAL_OPERATION", 60)]),
     ("samr.legal_representative@1", [(0, LISTED, False)]),
@@ -757,6 +802,7 @@ CASES: dict[str, Case] = {
     "list.entry@1": Case(("ENTERPRISE", 7, "SERIOUS_DISHONESTY", 5), 7, feeds=True),
     "list.removal@1": Case((0,), 8, feeds=True),  # entry 0
     "objection.resolution@1": Case((1, "REMOVED"), 9, feeds=True),  # penalty 1, withdrawn
+    "repair.decision@1": Case((2, "GRANTED"), 2, feeds=True),  # penalty 2, repaired
     "classification@1": Case((6, "CUSTOMS_CREDIT", 3, 30), 6, feeds=True),  # DISHONEST
     # 50000.00 / 120000.00 collected: 41.7%, below the 50% tier
     "customs.declaration@1": Case((1, "9710", "EXPORT", "20000.00", 10), 1, feeds=True),

@@ -21,7 +21,8 @@ from connectors.records.rows import RowContext
 from connectors.records.subjects import Reach, Subjects
 from connectors.records.validation import validate_records
 from graph_schema.identity import person_key
-from graph_schema.model import SCHEME_DEPARTMENT, ClassificationScheme, Department, ListKind
+from graph_schema.model import ClassificationScheme, Department, ListKind
+from graph_schema.schemes import SCHEME_DEPARTMENT
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "connectors-record-types.md"
 SECRET = b"test-person-secret"
@@ -65,6 +66,8 @@ EXPECTED: dict[str, tuple[Subjects, Reach]] = {
     "list.entry@1": (Subjects(person_keys=frozenset({key(OFFICER)})), Reach.NETWORK),
     "list.removal@1": (facts("LST-COURT-2025-0007"), Reach.NETWORK),
     "objection.resolution@1": (facts("LST-COURT-2025-0007"), Reach.NETWORK),
+    # the application, whose enterprise the hub finds
+    "repair.decision@1": (facts("6f1c2b9e-4d3a-4f57-9a1e-2c8b7d5e0a13"), Reach.OWN),
     "classification@1": (enterprises(ENTERPRISE), Reach.OWN),
     "customs.declaration@1": (enterprises(ENTERPRISE), Reach.OWN),
     "customs.return@1": (enterprises(ENTERPRISE), Reach.OWN),

@@ -1,7 +1,7 @@
 """The credit engine end to end on the real graph: tiny hand-built graphs, `recompute_all`, and
 the stored current rating read back, so the gathering Cypher, the engine and storage all count.
 
-Every expected number is worked out here from the rating model 2026.2 (hub/credit/model.json):
+Every expected number is worked out here from the rating model 2026.3 (hub/credit/model.json):
 the base is 80; bands A 90-100, B 70-89, C 40-69, D 0-39. The subject is an enterprise
 registered in 2015 with a ROUTINE customs classification (0 points, but a fact: without any
 fact it would be grade M for thin data), so it rates B at 80 and each case moves it by exactly
@@ -112,8 +112,8 @@ def decayed(points: int, elapsed: int, period: int) -> int:
     return magnitude if value >= 0 else -magnitude
 
 
-def test_the_numbers_here_are_those_of_model_2026_2() -> None:
-    assert MODEL.version == "2026.2"
+def test_the_numbers_here_are_those_of_model_2026_3() -> None:
+    assert MODEL.version == "2026.3"
     assert MODEL.base.points == BASE
     assert MODEL.top_of("D") == TOP_OF_D
     assert (MODEL.network.hop1_points, MODEL.network.max_hops) == (HOP1, 3)

@@ -147,7 +147,7 @@ def test_neutral_enterprise_is_b_at_the_base_score() -> None:
     rating = rate(MODEL, neutral())
     assert (rating.score, rating.grade, rating.forced_by) == (80, "B", None)
     assert codes(rating) == [("CUSTOMS_ROUTINE", 0)]
-    assert rating.model_version == MODEL.version == "2026.2"
+    assert rating.model_version == MODEL.version == "2026.3"
     assert rating.factors[0].evidence == ("CL-CUSTOMS_CREDIT-ROUTINE",)
 
 
@@ -222,7 +222,7 @@ def test_d_overrides(facts: RatingFacts, forced_by: str) -> None:
     # 80 - 40 (+10 for AEO in the tax case) is above the D band: held at its top, 39
     assert rating.score == 39
     assert forced_by in [factor.code for factor in rating.factors]
-    assert rating.treatment.name == "strict supervision"
+    assert rating.treatment.name == "zone support withheld"
 
 
 def test_forced_d_beats_grade_m_for_a_new_enterprise() -> None:
@@ -294,12 +294,17 @@ def test_an_expired_publicity_period_no_longer_counts() -> None:
     assert (expired.score, codes(expired)) == (80, [("CUSTOMS_ROUTINE", 0)])
 
 
-def test_a_penalty_without_end_date_is_public_for_the_models_default_period() -> None:
-    facts = neutral(penalties=(penalty(decided="2025-01-01", until=None),))
-    last_day = rate(MODEL, facts.model_copy(update={"as_of": d("2025-12-31")}))
+def test_a_penalty_without_end_date_is_public_for_the_longest_period_of_its_regime() -> None:
+    # decided under NDRC Order 36 (from 2026-04-01): a general penalty, 12 months at most
+    facts = neutral(penalties=(penalty(decided="2026-05-01", until=None),))
+    last_day = rate(MODEL, facts.model_copy(update={"as_of": d("2027-04-30")}))
     assert codes(last_day)[1:] == [("PENALTY_GENERAL", -4)]
-    assert "public until 2026-01-01" in last_day.factors[1].reason
-    assert rate(MODEL, facts.model_copy(update={"as_of": d("2026-01-01")})).score == 80
+    assert "public until 2027-05-01" in last_day.factors[1].reason
+    assert rate(MODEL, facts.model_copy(update={"as_of": d("2027-05-01")})).score == 80
+    # decided under NDRC Order 58 (2023-05-01 to 2026-03-31): 3 years at most
+    older = neutral(penalties=(penalty(decided="2025-01-01", until=None),))
+    assert "public until 2028-01-01" in rate(MODEL, older).factors[1].reason
+    assert rate(MODEL, older.model_copy(update={"as_of": d("2028-01-01")})).score == 80
 
 
 def test_a_repaired_penalty_stops_counting_on_its_repair_date() -> None:
@@ -515,27 +520,27 @@ def test_m_when_data_is_too_thin() -> None:
         (
             neutral(classifications=(classification("CUSTOMS_CREDIT", "ADVANCED_CERTIFIED"),)),
             "A",
-            "fast lane",
-            "priority release",
+            "zone fast lane",
+            "priority at the zone's single-window service desks",
         ),
-        (neutral(), "B", "routine", "routine inspection rate"),
+        (neutral(), "B", "zone routine services", "routine zone services"),
         (
             neutral(network=(link(1), link(1, uscc="E2"))),
             "C",
-            "enhanced review",
-            "enhanced document review",
+            "zone follow-up",
+            "zone staff follow up on the factors that lowered the grade",
         ),
         (
             neutral(list_entries=(entry("SERIOUS_DISHONESTY"),)),
             "D",
-            "strict supervision",
-            "inspection of 80% or more",
+            "zone support withheld",
+            "not eligible for the zone's support funds and honours while the grade is D",
         ),
         (
             neutral(classifications=()),
             "M",
-            "routine with data collection",
-            "collect data for a first rating",
+            "zone onboarding",
+            "collect data for a first composite grade",
         ),
     ],
 )
@@ -545,6 +550,8 @@ def test_treatment_per_grade(facts: RatingFacts, grade: str, name: str, measure:
     assert rating.treatment.name == name
     assert measure in rating.treatment.measures
     assert rating.treatment == MODEL.treatments[rating.grade]
+    # the composite grade drives the zone's own services, never a statutory measure
+    assert not any("inspection" in text for text in rating.treatment.measures)
 
 
 def test_c_band_bottom_and_d_band_by_score() -> None:
@@ -646,7 +653,7 @@ def test_worked_example_of_the_documentation() -> None:
         ("NETWORK_RISK", -6),
     ]
     assert (rating.score, rating.grade, rating.forced_by) == (83, "B", None)
-    assert rating.treatment.name == "routine"
+    assert rating.treatment.name == "zone routine services"
     doc = (Path(__file__).parents[2] / "docs" / "credit-model.md").read_text(encoding="utf-8")
     for factor in rating.factors:
         assert f"`{factor.code}`" in doc

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from graph_schema.model import Department
 from hub.credit.coverage import (
     ControlLink,
     ListedEntry,
@@ -33,34 +34,105 @@ def data() -> dict[str, Any]:
 
 
 def test_the_packaged_rules_load_with_every_department_that_has_measures() -> None:
-    assert RULES.version == "2026.1"
-    assert RULES.departments == ("CUSTOMS", "TAX", "SAFE", "COMMERCE", "SAMR", "BANK", "ZONE_ADMIN")
+    assert RULES.version == "2026.3"
+    # customs has none: it acts on its own tier (hub/credit/statutory.json), not on the lists
+    assert RULES.departments == (
+        "TAX",
+        "SAFE",
+        "COMMERCE",
+        "COURT",
+        "BANK",
+        "ZONE_ADMIN",
+    )
+
+
+def test_every_packaged_measure_names_its_basis_and_nothing_reaches_other_enterprises() -> None:
+    raw = data()
+    for kind, rule in raw["punishment"].items():
+        assert rule["propagation_depth"] == 0, kind
+        assert "RELATED_ENTERPRISE" not in rule["measures"], kind
+        for role, by_department in rule["measures"].items():
+            for department, items in by_department.items():
+                for item in items:
+                    assert item["measure"].strip() and item["basis"].strip(), (
+                        kind,
+                        role,
+                        department,
+                    )
+    # the high-consumption restriction is the court's, on the persons art. 3 names
+    court = raw["punishment"]["COURT_DISHONEST_DEBTOR"]["measures"]["PERSON"]
+    assert list(court) == ["COURT"]
+    assert "最高人民法院关于限制被执行人高消费" in court["COURT"][0]["basis"]
+    assert all(
+        "ZONE_ADMIN" not in rule["measures"].get("PERSON", {})
+        for rule in raw["punishment"].values()
+    )
+    # a registry flag, not a joint punishment list; the red list rests on State Council 2016 No. 33
+    assert "ABNORMAL_OPERATION" not in raw["punishment"]
+    assert "SAIC Order 68" in raw["not_joint_punishment"]["ABNORMAL_OPERATION"]
+    assert "建立完善守信联合激励和失信联合惩戒制度" in raw["incentive"]["red_list"]["basis"]
+    assert "Henan" not in json.dumps(raw, ensure_ascii=False)
+
+
+def _set(path: tuple[str, ...], value: Any) -> Any:
+    def change(d: dict[str, Any]) -> None:
+        for key in path[:-1]:
+            d = d[key]
+        d[path[-1]] = value
+
+    return change
 
 
 @pytest.mark.parametrize(
     ("change", "named"),
     [
         (lambda d: d["punishment"].pop("TAX_MAJOR_VIOLATION"), "no rule for TAX_MAJOR_VIOLATION"),
+        (lambda d: d.pop("not_joint_punishment"), "no rule for ABNORMAL_OPERATION"),
         (
             lambda d: d["punishment"].__setitem__("RED_LIST", d["punishment"]["SAFE_CLASS_C"]),
             "RED_LIST is an incentive list",
         ),
         (
-            lambda d: d["punishment"]["SAFE_CLASS_C"].__setitem__("propagation_depth", 3),
-            "propagation_depth",
+            lambda d: d["punishment"].__setitem__(
+                "ABNORMAL_OPERATION", d["punishment"]["SAFE_CLASS_C"]
+            ),
+            "ABNORMAL_OPERATION also has a punishment rule",
+        ),
+        (_set(("punishment", "SAFE_CLASS_C", "propagation_depth"), 3), "propagation_depth"),
+        (
+            _set(("punishment", "SERIOUS_DISHONESTY", "propagation_depth"), 1),
+            "needs RELATED_ENTERPRISE measures with a legal basis",
         ),
         (
-            lambda d: d["punishment"]["SAFE_CLASS_C"]["measures"]["ENTERPRISE"].__setitem__(
-                "POLICE", ["x"]
-            ),
+            _set(("punishment", "SAFE_CLASS_C", "covers", "legal_representative"), True),
+            "no PERSON measure gives them a legal basis",
+        ),
+        (
+            _set(("punishment", "SAFE_CLASS_C", "measures", "ENTERPRISE", "POLICE"), []),
             "POLICE",
         ),
         (
-            lambda d: d["incentive"]["criteria"].__setitem__("customs_tier", "GOLD"),
-            "unknown customs tier GOLD",
+            _set(("punishment", "SAFE_CLASS_C", "measures", "ENTERPRISE", "BANK"), []),
+            "no measure for BANK",
         ),
         (
-            lambda d: d["punishment"]["ABNORMAL_OPERATION"]["measures"].pop("ENTERPRISE"),
+            _set(("punishment", "SAFE_CLASS_C", "measures", "ENTERPRISE", "BANK"), ["checks"]),
+            "SAFE_CLASS_C.measures.ENTERPRISE.BANK.0",
+        ),
+        (
+            _set(
+                ("punishment", "SAFE_CLASS_C", "measures", "ENTERPRISE", "BANK"),
+                [{"measure": "checks", "basis": "  "}],
+            ),
+            "SAFE_CLASS_C.measures.ENTERPRISE.BANK.0.basis",
+        ),
+        (
+            _set(("incentive", "red_list", "measures", "BANK"), [{"measure": "loans"}]),
+            "red_list.measures.BANK.0.basis",
+        ),
+        (_set(("incentive", "criteria", "customs_tier"), "GOLD"), "unknown customs tier GOLD"),
+        (
+            lambda d: d["punishment"]["SAFE_CLASS_C"]["measures"].pop("ENTERPRISE"),
             "the listed enterprise (ENTERPRISE) needs measures",
         ),
     ],
@@ -95,37 +167,73 @@ def entry(**changes: Any) -> ListedEntry:
     return ListedEntry(**(values | changes))
 
 
-def test_reach_follows_the_rule_depth_and_stops_at_the_listed_enterprise() -> None:
-    controls = {
-        "wang": (
-            ControlLink("E0", "E0 Co.", "KAIFENG", "LEGAL_REPRESENTATIVE_OF"),
-            ControlLink("E1", "E1 Co.", "XINXIANG", "LEGAL_REPRESENTATIVE_OF"),
-        ),
-        "E1": (ControlLink("E2", "E2 Co.", "XINXIANG", "SHAREHOLDER_OF", ratio=0.8),),
+CONTROLS = {
+    "wang": (
+        ControlLink("E0", "E0 Co.", "KAIFENG", "LEGAL_REPRESENTATIVE_OF"),
+        ControlLink("E1", "E1 Co.", "XINXIANG", "LEGAL_REPRESENTATIVE_OF"),
+    ),
+    "E1": (ControlLink("E2", "E2 Co.", "XINXIANG", "SHAREHOLDER_OF", ratio=0.8),),
+}
+
+
+def test_the_packaged_rules_cover_the_listed_enterprise_and_its_legal_representative_only() -> None:
+    rows = {
+        (c.subject_type, c.subject_key): c for c in punishment_coverage(RULES, entry(), CONTROLS)
+    }
+    # Wang once (legal representative beats general manager); not the 70% holder H (no rule
+    # gives a holding enterprise a measure), not E1 that Wang also represents (no reach), not
+    # Zhao (a supervisor)
+    assert sorted(rows) == [("ENTERPRISE", "E0"), ("PERSON", "wang")]
+    wang = rows[("PERSON", "wang")]
+    assert wang.relation == "legal representative of the listed enterprise"
+    assert [(d.value, [m.measure for m in items]) for d, items in wang.measures.items()] == [
+        ("COMMERCE", ["honours revoked; not eligible for commendation"])
+    ]
+
+
+def test_reach_where_a_rule_gives_related_enterprises_measures_follows_its_depth() -> None:
+    deeper = data()
+    rule = deeper["punishment"]["SERIOUS_DISHONESTY"]
+    rule["propagation_depth"] = 2
+    rule["covers"]["shareholder_min_ratio"] = 0.5
+    rule["measures"]["RELATED_ENTERPRISE"] = {
+        "BANK": [{"measure": "enhanced credit review", "basis": "a test instrument, art. 1"}]
     }
     rows = {
-        (c.subject_type, c.subject_key): c for c in punishment_coverage(RULES, entry(), controls)
+        (c.subject_type, c.subject_key): c
+        for c in punishment_coverage(joint_rules_from_data(deeper), entry(), CONTROLS)
     }
-    # Wang once (legal representative beats officer), the 70% holder, E1 at depth 1; not
-    # Zhao (a supervisor) and not E2 (depth 2 under a depth-1 rule)
     assert sorted(rows) == [
         ("ENTERPRISE", "E0"),
         ("ENTERPRISE", "E1"),
+        ("ENTERPRISE", "E2"),
         ("ENTERPRISE", "H"),
         ("PERSON", "wang"),
     ]
-    assert rows[("PERSON", "wang")].relation == "legal representative of the listed enterprise"
     assert rows[("ENTERPRISE", "H")].subject_role == "RELATED_ENTERPRISE"
-    assert rows[("ENTERPRISE", "E1")].zone == "XINXIANG" and rows[("ENTERPRISE", "E1")].depth == 1
-
-    deeper = data()
-    deeper["punishment"]["SERIOUS_DISHONESTY"]["propagation_depth"] = 2
-    two = punishment_coverage(joint_rules_from_data(deeper), entry(), controls)
-    [e2] = [c for c in two if c.subject_key == "E2"]
+    e1, e2 = rows[("ENTERPRISE", "E1")], rows[("ENTERPRISE", "E2")]
+    assert (e1.zone, e1.depth) == ("XINXIANG", 1)
     assert (e2.depth, [s.key for s in e2.path]) == (2, ["L1", "E0", "wang", "E1", "E2"])
+    [measure] = e2.measures[Department.BANK]
+    assert measure.basis == "a test instrument, art. 1"
 
 
-def test_a_listed_person_reaches_what_he_represents() -> None:
+def test_the_court_restricts_high_consumption_of_the_debtor_and_its_legal_representative() -> None:
+    rows = {
+        c.subject_key: c
+        for c in punishment_coverage(
+            RULES, entry(list="COURT_DISHONEST_DEBTOR", department="COURT"), CONTROLS
+        )
+    }
+    assert sorted(rows) == ["E0", "wang"]  # not Zhao, not E1
+    wang = rows["wang"].measures
+    assert list(wang) == [Department.COURT]  # the court's, and nobody else's
+    assert wang[Department.COURT][0].measure.startswith("restricted from high consumption")
+    assert "art. 3" in wang[Department.COURT][0].basis
+    assert Department.COURT in rows["E0"].measures
+
+
+def test_a_listed_person_is_covered_alone_with_the_persons_measures() -> None:
     court = entry(
         list="COURT_DISHONEST_DEBTOR",
         department="COURT",
@@ -140,7 +248,11 @@ def test_a_listed_person_reaches_what_he_represents() -> None:
     )
     # the court list has depth 0: the person alone, with the person's measures
     assert [(c.subject_key, c.subject_role) for c in rows] == [("li", "PERSON")]
-    assert "ZONE_ADMIN" in rows[0].measures
+    assert list(rows[0].measures) == [Department.COURT]
+
+
+def test_an_abnormal_operation_entry_covers_nobody() -> None:
+    assert punishment_coverage(RULES, entry(list="ABNORMAL_OPERATION"), CONTROLS) == []
 
 
 def test_coverage_runs_from_listing_to_the_earlier_of_removal_and_expiry() -> None:

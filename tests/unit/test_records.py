@@ -32,6 +32,7 @@ from connectors.records.models import ShareholdingRecord
 from connectors.records.rows import RowShape, RowWriter
 from graph_schema import model as gm
 from graph_schema.identity import id_check_digit, mask_id_number, normalise_phone, person_key
+from graph_schema.schemes import SCHEME_DEPARTMENT
 from graph_schema.uscc import UsccError, make_uscc, validate_uscc
 from graph_schema.writes import UPSERTS
 
@@ -68,7 +69,7 @@ EXAMPLES: dict[str, dict[str, Any]] = dict(load_examples())
 def sender(record_type: RecordType, record: dict[str, Any]) -> gm.Department:
     """A department that may send `record` (its scheme's or list's keeper where one is)."""
     if record_type.name == "classification@1":
-        return gm.SCHEME_DEPARTMENT[gm.ClassificationScheme(record["scheme"])]
+        return SCHEME_DEPARTMENT[gm.ClassificationScheme(record["scheme"])]
     if record_type.name == "list.entry@1":
         keeper = LIST_DEPARTMENT.get(gm.ListKind(record["list"]))
         if keeper is not None:
@@ -100,7 +101,7 @@ def only(errors: list[RecordError]) -> RecordError:
 
 
 def test_every_record_type_is_named_by_its_key_and_model() -> None:
-    assert len(RECORD_TYPES) == 23
+    assert len(RECORD_TYPES) == 24
     for name, record_type in RECORD_TYPES.items():
         assert record_type.name == name
         assert re.fullmatch(r"[a-z]+(\.[a-z_]+)?@[0-9]+", name), name
@@ -131,6 +132,7 @@ def test_who_may_send_what() -> None:
         "list.removal@1",
         "penalty.repair@1",
         "objection.resolution@1",
+        "repair.decision@1",
     ):
         assert RECORD_TYPES[name].departments == set(d)
     assert RECORD_TYPES["classification@1"].departments == {d.CUSTOMS, d.TAX, d.SAFE}
@@ -171,7 +173,16 @@ PERIOD = {"since", "until", *LINEAGE}
 
 # The properties each statement's `props` holds for its record type's documented example.
 PROPS: dict[str, set[str]] = {
-    "enterprises": {"uscc", "name", "zone", "industryBelt", "registeredOn", "status", *LINEAGE},
+    "enterprises": {
+        "uscc",
+        "name",
+        "zone",
+        "industryBelt",
+        "registeredOn",
+        "status",
+        "statusSince",
+        *LINEAGE,
+    },
     "persons": {"personKey", "name", "idMasked", *LINEAGE},
     "legal_representatives": PERIOD,
     "officers": {"role", *PERIOD},
@@ -257,6 +268,7 @@ PROPS: dict[str, set[str]] = {
     "penalty_repairs": {"repairedOn", *LINEAGE},
     "list_removals": {"removedOn", "reason", *LINEAGE},
     "objection_resolutions": {"outcome", "resolvedOn", "reason", *LINEAGE},
+    "repair_decisions": {"outcome", "decidedOn", "reason", *LINEAGE},
 }
 
 
@@ -462,22 +474,30 @@ def test_minor_penalty_with_public_until() -> None:
 
 
 @pytest.mark.parametrize(
-    ("severity", "public_until", "ok"),
+    ("severity", "decided_on", "public_until", "ok"),
     [
-        ("GENERAL", "2024-06-15", True),  # 3 months after 2024-03-15
-        ("GENERAL", "2024-06-14", False),
-        ("GENERAL", "2025-03-15", True),  # 1 year
-        ("GENERAL", "2025-03-16", False),
-        ("SERIOUS", "2025-03-14", False),
-        ("SERIOUS", "2025-03-15", True),
-        ("SERIOUS", "2027-03-15", True),  # 3 years
-        ("SERIOUS", "2027-03-16", False),
-        ("GENERAL", None, False),
-        ("SERIOUS", "2024-03-01", False),  # before decidedOn
+        # NDRC Order 36 (decided from 2026-04-01): general 3 months to 1 year, serious 1 to 3
+        ("GENERAL", "2026-05-15", "2026-08-15", True),  # 3 months after 2026-05-15
+        ("GENERAL", "2026-05-15", "2026-08-14", False),
+        ("GENERAL", "2026-05-15", "2027-05-15", True),  # 1 year
+        ("GENERAL", "2026-05-15", "2027-05-16", False),
+        ("SERIOUS", "2026-05-15", "2027-05-14", False),
+        ("SERIOUS", "2026-05-15", "2027-05-15", True),
+        ("SERIOUS", "2026-05-15", "2029-05-15", True),  # 3 years
+        ("SERIOUS", "2026-05-15", "2029-05-16", False),
+        ("GENERAL", "2026-05-15", None, False),
+        ("SERIOUS", "2026-05-15", "2026-05-01", False),  # before decidedOn
+        # NDRC Order 58 of 2023 (decided until 2026-03-31): 3 months to 3 years for both
+        ("GENERAL", "2024-03-15", "2027-03-15", True),
+        ("GENERAL", "2024-03-15", "2027-03-16", False),
+        ("SERIOUS", "2024-03-15", "2024-06-15", True),
+        ("SERIOUS", "2024-03-15", "2024-06-14", False),
     ],
 )
-def test_penalty_publicity_bounds(severity: str, public_until: str | None, ok: bool) -> None:
-    record = valid("penalty@1", severity=severity, publicUntil=public_until)
+def test_penalty_publicity_bounds(
+    severity: str, decided_on: str, public_until: str | None, ok: bool
+) -> None:
+    record = valid("penalty@1", severity=severity, decidedOn=decided_on, publicUntil=public_until)
     _, errors = validate_records(RECORD_TYPES["penalty@1"], [record], gm.Department.CUSTOMS)
     if ok:
         assert errors == []

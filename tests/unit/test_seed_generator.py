@@ -113,8 +113,9 @@ def test_every_record_validates_for_its_type_and_sending_department() -> None:
             assert errors == [], (name, department, errors[:3])
             assert len(models) == len(records)
             seen.add((name, department))
-    # an objection resolution answers an objection filed through the API; a generated zone has none
-    answers = {"objection.resolution@1"}
+    # an objection resolution and a repair decision answer an objection or a repair application
+    # filed through the API; a generated zone has none
+    answers = {"objection.resolution@1", "repair.decision@1"}
     assert {name for name, _ in seen} == set(SEND_ORDER) == set(RECORD_TYPES) - answers
     senders = {department for _, department in seen}
     assert senders == set(m.Department)

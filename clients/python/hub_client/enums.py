@@ -65,6 +65,12 @@ class StatsGroupBy(str, Enum):
     INDUSTRY_BELT = "INDUSTRY_BELT"
 
 
+class RepairStatus(str, Enum):
+    PENDING = "PENDING"
+    GRANTED = "GRANTED"
+    REFUSED = "REFUSED"
+
+
 class ConsentPurpose(str, Enum):
     WORKING_CAPITAL = "WORKING_CAPITAL"
     TAX_REFUND_ADVANCE = "TAX_REFUND_ADVANCE"

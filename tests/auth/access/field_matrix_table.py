@@ -76,6 +76,8 @@ Query.jointIncentiveList                A  A  A  A  A   A  A  S  A  A   A  A  A 
 Query.changesSince                      A  A  A  A  A   A  A  S  P  A   A  A  A  A  A  A  A
 Query.objections                        A  A  A  A  A   A  A  S  P  A   F  F  F  F  F  F  F
 Query.myObjections                      S  S  S  S  S   S  A  S  P  F   S  S  S  S  S  S  S
+Query.repairApplications                A  A  A  A  A   A  A  S  P  A   S  S  S  S  S  S  S
+Query.myRepairApplications              S  S  S  S  S   S  A  S  P  F   S  S  S  S  S  S  S
 Query.myConsents                        S  S  S  S  S   S  A  S  P  F   S  S  S  S  S  S  S
 Query.myAccessLog                       S  S  S  S  S   S  A  S  P  U   S  S  S  S  S  S  S
 Query.auditLog                          S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
@@ -115,11 +117,12 @@ PageInfo.hasPreviousPage                A  A  A  A  A   A  A  .  A  A   A  A  A 
 PageInfo.startCursor                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 PageInfo.endCursor                      A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 
-# persons and registry ties
+# persons and registry ties (a lender without an enterprise:read consent reaches no person: the
+# joint lists show it the listed subjects only, and the zone lists no person)
 #                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
-Person.personKey                        S  S  S  S  S   A  S  .  P  A   S  S  S  S  S  S  S
-Person.name                             A  A  A  A  A   A  A  .  M  A   A  A  A  A  A  A  A
-Person.idMasked                         S  S  S  S  S   A  S  .  P  A   S  S  S  S  S  S  S
+Person.personKey                        S  S  S  S  S   A  S  .  P  A   .  S  .  .  S  S  S
+Person.name                             A  A  A  A  A   A  A  .  M  A   .  A  .  .  A  A  A
+Person.idMasked                         S  S  S  S  S   A  S  .  P  A   .  S  .  .  S  S  S
 LegalRepresentative.person              A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
 LegalRepresentative.since               A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
 LegalRepresentative.until               A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
@@ -157,8 +160,10 @@ Penalty.caseNo                          A  A  A  A  A   A  A  .  .  A   .  .  . 
 Penalty.severity                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 Penalty.amountCny                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 Penalty.decidedOn                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
-Penalty.publicUntil                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
-Penalty.repairedOn                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+# P-1, SAMR's, was repaired on 2026-01-10: from then only its subject, SAMR and audit get it
+# (NDRC Order 36 art. 3); the other departments see P-2 alone, MINOR, never public or repaired
+Penalty.publicUntil                     H  H  H  H  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.repairedOn                      H  H  H  H  A   A  A  .  .  A   .  .  .  .  .  .  .
 Penalty.source                          A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 ListEntry.withdrawnOn                   A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
 ListEntry.objectionStatus               A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
@@ -191,13 +196,26 @@ CreditProfile.uscc                      A  A  A  A  A   A  A  .  .  A   .  .  . 
 CreditProfile.asOf                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.score                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.grade                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.gradeLabel                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.forcedBy                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.modelVersion              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.base                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.treatment                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.classifications           A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditProfile.statutoryMeasures         A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.department             A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.measure                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.basis                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.scheme                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.value                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.regime                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.trigger                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+StatutoryMeasure.since                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.history                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CreditProfile.factors                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  S  .  S
+# E1's data-quality findings are the tax bureau's to fix (refund class 2 beside tax D and SAFE
+# C): the other departments get none, a lender under credit:read lacks credit:explain
+CreditProfile.dataQualityFindings       H  A  H  H  H   A  A  .  .  A   .  .  .  .  S  .  S
 CreditProfile.listEntries               A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
 CreditProfile.measures                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
 # objections to records the caller may not see (SAFE-C-1) are not its to read:
@@ -211,6 +229,12 @@ RatingFactor.reason                     A  A  A  A  A   A  A  .  .  A   .  .  . 
 RatingFactor.basis                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 RatingFactor.evidence                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 RatingFactor.paths                      A  A  A  A  A   A  H  .  .  A   .  .  .  .  .  .  .
+DataQualityFinding.rule                 .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+DataQualityFinding.department           .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+DataQualityFinding.message              .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+DataQualityFinding.detail               .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+DataQualityFinding.evidence             .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+DataQualityFinding.basis                .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
 PathNode.label                          A  A  A  A  A   A  .  .  .  A   .  .  .  .  .  .  .
 PathNode.key                            A  A  A  A  A   A  .  .  .  A   .  .  .  .  .  .  .
 PathNode.relationship                   A  A  A  A  A   A  .  .  .  A   .  .  .  .  .  .  .
@@ -237,13 +261,16 @@ RatingSnapshot.computedAt               A  A  A  A  A   A  A  .  .  A   .  .  . 
 RatingSnapshot.supersededAt             A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 RatingSnapshot.treatment                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 
-# joint measures (measuresFor, CreditProfile.measures)
+# joint measures (measuresFor, CreditProfile.measures); measuresFor is asked for BANK, which
+# has no statutory measures and no zone services (treatment is ZONE_ADMIN's)
 #                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
 EnterpriseMeasures.uscc                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 EnterpriseMeasures.department           A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 EnterpriseMeasures.asOf                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 EnterpriseMeasures.grade                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
-EnterpriseMeasures.treatment            A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+EnterpriseMeasures.gradeLabel           A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+EnterpriseMeasures.treatment            H  H  H  H  H   H  H  .  .  H   .  .  .  .  H  .  H
+EnterpriseMeasures.statutory            H  H  H  H  H   H  H  .  .  H   .  .  .  .  H  .  H
 EnterpriseMeasures.measures             A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
 AppliedMeasures.kind                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 AppliedMeasures.list                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
@@ -251,6 +278,7 @@ AppliedMeasures.cause                   A  A  A  A  A   A  A  .  .  A   .  .  . 
 AppliedMeasures.relation                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 AppliedMeasures.validUntil              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 AppliedMeasures.measures                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+AppliedMeasures.items                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 AppliedMeasures.path                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 CoverageStep.label                      A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 CoverageStep.key                        A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
@@ -270,7 +298,9 @@ JointListEntry.department               A  A  A  A  A   A  A  .  A  A   A  A  A 
 JointListEntry.subjectType              A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListEntry.uscc                     A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListEntry.enterpriseName           A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
-JointListEntry.person                   A  A  A  A  A   A  H  .  A  A   A  A  A  A  A  A  A
+# the public and lenders see the listed subjects only (here enterprises), never the persons
+# the hub covers as responsible for them
+JointListEntry.person                   A  A  A  A  A   A  H  .  H  A   H  H  H  H  H  H  H
 JointListEntry.subjectRole              A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListEntry.relation                 A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListEntry.zone                     A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
@@ -285,6 +315,9 @@ JointListEntry.basis                    A  A  A  A  A   A  A  .  A  A   A  A  A 
 JointListEntry.rulesVersion             A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 DepartmentMeasures.department           A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 DepartmentMeasures.measures             A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+DepartmentMeasures.items                A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+LegalMeasure.measure                    A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+LegalMeasure.basis                      A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 
 # objections
 #                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
@@ -302,6 +335,28 @@ ObjectionConnection.edges               A  A  A  A  A   A  A  .  .  A   .  .  . 
 ObjectionConnection.pageInfo            A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 ObjectionEdge.cursor                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 ObjectionEdge.node                      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+
+# repair applications: the deciding department's (SAMR's, for P-1), audit's, the enterprise's
+#                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+RepairApplication.id                    .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.recordId              .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.recordKind            .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.department            .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.uscc                  .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.correction            .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.commitment            .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.filedAt               .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.status                .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.eligibleFrom          .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.regime                .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.basis                 .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.decidedOn             .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplication.decision              .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+# another department's queue holds none of SAMR's applications
+RepairApplicationConnection.edges       H  H  H  H  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplicationConnection.pageInfo    A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplicationEdge.cursor            .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplicationEdge.node              .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
 
 # the financing profile
 #                                       cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
@@ -484,4 +539,8 @@ EXPLAINING_BANK: Final = "bank+credit:explain"
 EXTRA: Final = {
     (f"{EXPLAINING_BANK}/EF", "FinancingProfile.factorSummary"): "N",
     (f"{EXPLAINING_BANK}/ECF", "FinancingProfile.factorSummary"): "A",
+    # measuresFor is asked above for BANK, which has neither; the departments that hold them
+    # read them: the zone administration its services, tax its measures for E1's tax grade D
+    ("customs@ZONE_ADMIN", "EnterpriseMeasures.treatment"): "A",
+    ("customs@TAX", "EnterpriseMeasures.statutory"): "A",
 }

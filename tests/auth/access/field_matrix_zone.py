@@ -5,13 +5,17 @@ told from a hidden one by its value (the few fields that stay null here are in M
 
 - E1 "Subject Co.": legal representative Wang, officers Li (current) and Zhao (past),
   shareholders Zhang (60%, a person) and E2 (40%), holding 51% of E3, two addresses, a filing,
-  a penalty under objection and one withdrawn after one, list entries on ABNORMAL_OPERATION
+  a penalty under objection (SAMR's, repaired on 2026-01-10 on its granted repair application)
+  and one withdrawn after one, list entries on ABNORMAL_OPERATION
   (published; one current with an upheld objection, one removed, one withdrawn) and on
   SAFE_CLASS_C (not published, under objection), a tax grade D (forces the rating to D), SAFE
-  goods-trade class C and a withdrawn customs class, exports, a return, a collection, an
+  goods-trade class C, export-refund class 2 (not 4: two data-quality findings for the tax
+  bureau) and a withdrawn customs class, exports, a return, a collection, an
   overseas warehouse, a tax refund, a loan of another lender, an order, a risk alert.
 - E0 "Listed Co." is on the serious dishonesty list; Wang represents it too, so E1 carries a
-  network factor and a joint-list row one hop away through a person.
+  network factor one hop away through a person (no joint-list row: lists do not reach related
+  enterprises). E1 is on the court's published list of dishonest judgment debtors itself, so
+  lenders have published list measures of their own to read.
 - E2 "Holder Co." and E3 "Held Co." are the other sides of E1's shareholdings.
 
 The hub is held at NOON (2026-06-15): consents run until CONSENT_UNTIL, a fixed date (the API
@@ -149,6 +153,9 @@ GRAPH = [
             reason: 'wrongly listed', basis: 'SAMR interim measures', source: 'samr-conn',
             objectionStatus: 'REMOVED', objectionFiledAt: datetime('2024-03-10T10:00:00Z'),
             objectionResolvedOn: date('2024-05-01')})
+    CREATE (e1)-[:LISTED]->(:ListEntry {id: 'CT-1', list: 'COURT_DISHONEST_DEBTOR',
+            department: 'COURT', listedOn: date('2025-08-01'), expiresOn: date('2027-08-01'),
+            reason: 'judgment unpaid', basis: 'SPC 2017 No. 7', source: 'court-conn'})
     CREATE (e1)-[:LISTED]->(:ListEntry {id: 'SAFE-C-1', list: 'SAFE_CLASS_C',
             department: 'SAFE', listedOn: date('2025-06-01'), expiresOn: date('2028-06-01'),
             reason: 'goods-trade class C', basis: 'SAFE administration', source: 'safe-conn',
@@ -157,6 +164,9 @@ GRAPH = [
     CREATE (e1)-[:CLASSIFIED]->(:Classification {id: 'CL-TAX-1', department: 'TAX',
             scheme: 'TAX_CREDIT', value: 'D', effectiveFrom: date('2025-04-01'),
             effectiveTo: date('2027-03-31'), source: 'tax-conn'})
+    CREATE (e1)-[:CLASSIFIED]->(:Classification {id: 'CL-REF-1', department: 'TAX',
+            scheme: 'EXPORT_REFUND_CLASS', value: '2', effectiveFrom: date('2025-06-01'),
+            source: 'tax-conn'})
     CREATE (e1)-[:CLASSIFIED]->(:Classification {id: 'CL-SAFE-1', department: 'SAFE',
             scheme: 'SAFE_GOODS_TRADE', value: 'C', effectiveFrom: date('2025-01-01'),
             source: 'safe-conn', objectionStatus: 'UPHELD',
@@ -183,6 +193,18 @@ GRAPH = [
             department: o[3], uscc: $e1, reason: 'disputed by the enterprise',
             filedAt: datetime(o[5]), status: o[4], resolvedOn: date(o[6]),
             resolution: o[7]})-[:CONCERNS]->(r)
+    """,
+    """
+    MATCH (e1:Enterprise {uscc: $e1})-[:PENALISED]->(p:Penalty {id: 'P-1'})
+    CREATE (e1)-[:APPLIED_FOR_REPAIR]->(:RepairApplication {id: 'REP-1', recordId: 'P-1',
+            recordLabel: 'Penalty', department: 'SAMR', uscc: $e1,
+            correction: 'the unlicensed goods were withdrawn and the fine paid',
+            commitment: 'we will comply with the market regulation laws',
+            filedAt: datetime('2025-12-15T10:00:00Z'), filedBy: 'e1-console',
+            status: 'GRANTED', eligibleFrom: date('2025-12-01'), regime: 'NDRC_ORDER_58',
+            basis: 'NDRC Order 58 of 2023 (article not confirmed)',
+            decidedOn: date('2026-01-10'), decision: 'corrected; commitment published',
+            decisionSource: 'samr-conn'})-[:CONCERNS]->(p)
     """,
     """
     MATCH (e1:Enterprise {uscc: $e1}), (e2:Enterprise {uscc: $e2})

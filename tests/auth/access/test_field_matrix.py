@@ -151,6 +151,12 @@ ROOTS: dict[str, tuple[str, dict[str, Any]]] = {
     "changesSince": (f"{{ changesSince {{ {full('ChangesPage')} }} }}", {}),
     "objections": (f"{{ objections(first: 20) {{ {full('ObjectionConnection')} }} }}", {}),
     "myObjections": (f"{{ myObjections {{ {full('Objection')} }} }}", {}),
+    "repairApplications": (
+        f"{{ repairApplications(status: GRANTED, first: 20) "
+        f"{{ {full('RepairApplicationConnection')} }} }}",
+        {},
+    ),
+    "myRepairApplications": (f"{{ myRepairApplications {{ {full('RepairApplication')} }} }}", {}),
     "myConsents": (f"{{ myConsents {{ {full('Consent')} }} }}", {}),
     "myAccessLog": (f"{{ myAccessLog(first: 1) {{ {ROOT_ONLY} }} }}", {}),
     "auditLog": (f"{{ auditLog(first: 1) {{ {ROOT_ONLY} }} }}", {}),
@@ -379,6 +385,22 @@ async def test_a_bank_granted_credit_explain_reads_the_factor_summary_under_cred
     answers = await answers_of(zone, token, ["financingProfile"])
     field = "FinancingProfile.factorSummary"
     assert cell(field, answers.seen[field]) == EXTRA[(principal, field)]
+
+
+@pytest.mark.parametrize("department", ["ZONE_ADMIN", "TAX"])
+async def test_a_department_reads_its_own_measures_for_e1(
+    zone: str, driver: AsyncDriver, department: str
+) -> None:
+    token = await token_of(zone, driver, "customs")
+    query = (
+        "query($u: String!, $d: String!) { measuresFor(uscc: $u, department: $d) "
+        f"{{ {full('EnterpriseMeasures')} }} }}"
+    )
+    answers = Answers()
+    answers.read("measuresFor", await ask(zone, token, query, u=E1, d=department))
+    for (principal, field), outcome in EXTRA.items():
+        if principal == f"customs@{department}":
+            assert cell(field, answers.seen[field]) == outcome
 
 
 def test_the_table_has_a_line_for_every_field_read_and_no_other() -> None:
