@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import AfterValidator, Field
 
@@ -112,6 +112,11 @@ class EnterpriseStatus(StrEnum):
     ABNORMAL = "ABNORMAL"  # on the abnormal-operation list
     REVOKED = "REVOKED"
     DEREGISTERED = "DEREGISTERED"
+
+
+ENDED_STATUSES: Final = frozenset({EnterpriseStatus.REVOKED, EnterpriseStatus.DEREGISTERED})
+"""Registrations that ended: sent with the day they took effect (`statusSince`); from then the
+enterprise may only liquidate or no longer exists, so it does not trade and is not graded."""
 
 
 class Severity(StrEnum):

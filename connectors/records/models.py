@@ -35,6 +35,7 @@ from connectors.records.fields import (
 )
 from graph_schema.identity import normalise_address
 from graph_schema.model import (
+    ENDED_STATUSES,
     ClassificationScheme,
     Department,
     Direction,
@@ -118,12 +119,6 @@ class Party(Record):
 # --- registry (SAMR) ---------------------------------------------------------------------------
 
 
-_DATED_STATUSES: frozenset[EnterpriseStatus] = frozenset(
-    {EnterpriseStatus.REVOKED, EnterpriseStatus.DEREGISTERED}
-)
-"""Statuses sent with their day: ratings and risk rules turn on when they took effect."""
-
-
 class EnterpriseRecord(Record):
     """`samr.enterprise@1`: an enterprise as registered; `statusSince` is the day its status
     took effect (required for REVOKED and DEREGISTERED, optional otherwise)."""
@@ -141,7 +136,7 @@ class EnterpriseRecord(Record):
     @model_validator(mode="after")
     def _status_dated(self) -> Self:
         problems = _not_before(self.status_since, "statusSince", self.registered_on, "registeredOn")
-        if self.status in _DATED_STATUSES and self.status_since is None:
+        if self.status in ENDED_STATUSES and self.status_since is None:
             problems.append(
                 (
                     "statusSince",

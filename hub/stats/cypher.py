@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from graph_schema.model import EnterpriseStatus
+from graph_schema.model import ENDED_STATUSES, EnterpriseStatus
 
 _REGISTERED = f"['{EnterpriseStatus.ACTIVE}', '{EnterpriseStatus.ABNORMAL}']"
-_ENDED = f"['{EnterpriseStatus.REVOKED}', '{EnterpriseStatus.DEREGISTERED}']"
+_ENDED = str(sorted(status.value for status in ENDED_STATUSES))
 
 # An operator on $to: registered by then and neither revoked nor deregistered by then. ABNORMAL
 # counts: an enterprise on the abnormal-operation list is still registered and may trade.
