@@ -20,6 +20,7 @@ letters I, O, S, V and Z are never used.  The module is pure Python and performs
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 __all__ = [
@@ -39,6 +40,7 @@ UsccRule = Literal[
     "charset",
     "excluded_letter",
     "division_code",
+    "org_code_zero",
     "org_code_check",
     "check_character",
 ]
@@ -153,17 +155,20 @@ def org_code_check_character(first8: str) -> str:
 def validate_uscc(code: str) -> str:
     """Check a Unified Social Credit Code and return it normalised.
 
-    Surrounding whitespace is stripped and letters are uppercased.  The rules are checked
-    in this order, and the first failure raises :class:`UsccError` with its ``rule``:
+    Full-width characters (as pasted from Chinese documents) are folded to their ASCII form
+    (Unicode NFKC), surrounding whitespace is stripped and letters are uppercased.  The rules
+    are checked in this order, and the first failure raises :class:`UsccError` with its
+    ``rule``:
 
     1. ``length``: exactly 18 characters;
     2. ``excluded_letter``: none of the letters I, O, S, V, Z;
     3. ``charset``: every character is in :data:`USCC_CHARSET`;
     4. ``division_code``: positions 3-8 are digits;
-    5. ``org_code_check``: position 17 is the GB 11714 check of positions 9-16;
-    6. ``check_character``: position 18 is the GB 32100-2015 check of positions 1-17.
+    5. ``org_code_zero``: positions 9-17 are not all zeros (no organisation has that code);
+    6. ``org_code_check``: position 17 is the GB 11714 check of positions 9-16;
+    7. ``check_character``: position 18 is the GB 32100-2015 check of positions 1-17.
     """
-    normalised = code.strip().upper()
+    normalised = unicodedata.normalize("NFKC", code).strip().upper()
     label = f"USCC {normalised}"
 
     if len(normalised) != USCC_LENGTH:
@@ -200,6 +205,15 @@ def validate_uscc(code: str) -> str:
                 f"{label}: administrative division code (characters 3-8) {division!r} "
                 f"has non-digit {char!r} at position {position}",
             )
+
+    if set(normalised[_ORG_BODY.start : _ORG_CHECK_INDEX + 1]) == {"0"}:
+        # all zeros passes the GB 11714 check (its check character is 0), yet names no one
+        raise UsccError(
+            code,
+            "org_code_zero",
+            f"{label}: organisation code (characters 9-17) is all zeros, which names no "
+            "organisation",
+        )
 
     org_expected = org_code_check_character(normalised[_ORG_BODY])
     org_actual = normalised[_ORG_CHECK_INDEX]

@@ -110,6 +110,32 @@ def test_org_code_check_character_rejects_bad_input(bad: str) -> None:
         org_code_check_character(bad)
 
 
+def full_width(text: str) -> str:
+    """`text` as a Chinese input method types it: each ASCII character's full-width form."""
+    return "".join(chr(ord(char) + 0xFEE0) for char in text)
+
+
+def test_full_width_input_pasted_from_chinese_documents_is_folded() -> None:
+    # the same codes as typed in a Chinese document, one with an ideographic space around it
+    assert full_width("91350100M000100Y43")[0] == "\uff19"  # a full-width nine
+    pasted = "\u3000" + full_width("91350100M000100Y43") + "\u3000"
+    assert validate_uscc(pasted) == "91350100M000100Y43"
+    assert validate_uscc(full_width("91110000802100433b")) == "91110000802100433B"
+    # folded, a code is still checked: a wrong check character stays wrong
+    assert _rejects(full_width("91350100M000100Y44"), "check_character")
+
+
+def test_an_all_zero_organisation_code_is_refused_naming_its_rule() -> None:
+    code = make_uscc("9", "1", "350100", "00000000")
+    assert code[8:17] == "000000000"  # its GB 11714 check character is 0: the check passes
+    err = _rejects(code, "org_code_zero")
+    assert "organisation code (characters 9-17) is all zeros" in str(err)
+    # its twin, one organisation later, is a code
+    assert validate_uscc(make_uscc("9", "1", "350100", "00000001")) == make_uscc(
+        "9", "1", "350100", "00000001"
+    )
+
+
 def test_lowercase_and_whitespace_are_normalised() -> None:
     assert validate_uscc("91350100m000100y43") == "91350100M000100Y43"
     assert validate_uscc("  91110000802100433b\n") == "91110000802100433B"
@@ -153,7 +179,7 @@ def test_empty_string_is_a_length_error() -> None:
     assert "has 0 characters, expected 18" in str(err)
 
 
-@pytest.mark.parametrize(("char", "position"), [("#", 3), ("-", 9), (" ", 12), ("\uff21", 18)])
+@pytest.mark.parametrize(("char", "position"), [("#", 3), ("-", 9), (" ", 12), ("\u4e00", 18)])
 def test_character_outside_charset(char: str, position: int) -> None:
     code = _with_char("91350100M000100Y43", position, char)
     err = _rejects(code, "charset")
@@ -243,7 +269,9 @@ if HAVE_HYPOTHESIS:
         charset_char,
         charset_char,
         st.text(alphabet="0123456789", min_size=6, max_size=6),
-        st.text(alphabet=USCC_CHARSET, min_size=8, max_size=8),
+        st.text(alphabet=USCC_CHARSET, min_size=8, max_size=8).filter(
+            lambda body: body != "00000000"
+        ),
     )
 
     @given(uscc_parts)
@@ -262,7 +290,12 @@ if HAVE_HYPOTHESIS:
         mutated = _with_char(code, position, USCC_CHARSET[(old + shift) % 31])
         with pytest.raises(UsccError) as excinfo:
             validate_uscc(mutated)
-        assert excinfo.value.rule in {"division_code", "org_code_check", "check_character"}
+        assert excinfo.value.rule in {
+            "division_code",
+            "org_code_zero",
+            "org_code_check",
+            "check_character",
+        }
 
 else:  # pragma: no cover
 
