@@ -17,7 +17,12 @@ from auth.policy import enterprise_visibility, list_visibility
 from graph_schema.model import Department, ObjectionStatus
 from hub.api.context import Info, own_uscc
 from hub.api.errors import bad_user_input
-from hub.api.pagination import bad_cursor, bounded, decode_cursor, encode_cursor
+from hub.api.pagination import (
+    bounded,
+    decode_time_cursor,
+    encode_cursor,
+    encode_time_cursor,
+)
 from hub.api.types import PageInfo
 from hub.objections import (
     Objection,
@@ -151,7 +156,7 @@ async def queue(
             "objections are read by the departments and by the enterprise itself",
             extensions={"code": "FORBIDDEN"},
         )
-    position = _decode(after) if after else None
+    position = decode_time_cursor(after, "objection") if after else None
     services = info.context.services
     rows = await objection_queue(
         services.driver,
@@ -164,7 +169,7 @@ async def queue(
     # a department sees the queue of the records it may see (a page may come out shorter;
     # the page's cursors still move past what it could not see)
     read = rows[:size]
-    cursors = [encode_cursor(f"{o.filed_at.isoformat()}|{o.id}", "objection") for o in read]
+    cursors = [encode_time_cursor(o.filed_at, o.id, "objection") for o in read]
     shown = [(c, o) for c, o in zip(cursors, read, strict=True) if _record_visible(info, o)]
     nodes = _read(info, [o for _, o in shown])
     return ObjectionConnection(
@@ -173,15 +178,6 @@ async def queue(
         ],
         page_info=PageInfo.of(cursors, len(rows) > size, after),
     )
-
-
-def _decode(cursor: str) -> tuple[dt.datetime, str]:
-    key = decode_cursor(cursor, "objection")
-    at, _, objection_id = key.partition("|")
-    try:
-        return dt.datetime.fromisoformat(at), objection_id
-    except ValueError:
-        raise bad_cursor(cursor) from None
 
 
 @strawberry.type

@@ -1,9 +1,11 @@
-"""Opaque Relay cursors over the enterprise key, and the page-size rule."""
+"""Opaque Relay cursors over the enterprise key (or a list's time and id), and the page-size
+rule."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 
 from graphql import GraphQLError
 
@@ -27,6 +29,20 @@ def decode_cursor(cursor: str, kind: str = "uscc", argument: str = "after") -> s
     if not text.startswith(prefix) or len(text) == len(prefix):
         raise bad_cursor(cursor, argument)
     return text.removeprefix(prefix)
+
+
+def encode_time_cursor(at: dt.datetime, key: str, kind: str) -> str:
+    """A cursor for a list in (time, id) order, such as the objection and repair queues."""
+    return encode_cursor(f"{at.isoformat()}|{key}", kind)
+
+
+def decode_time_cursor(cursor: str, kind: str) -> tuple[dt.datetime, str]:
+    """The (time, id) of a cursor `encode_time_cursor` issued for `kind`; otherwise an error."""
+    at, _, key = decode_cursor(cursor, kind).partition("|")
+    try:
+        return dt.datetime.fromisoformat(at), key
+    except ValueError:
+        raise bad_cursor(cursor) from None
 
 
 def bounded(first: int | None, bound: Bound, argument: str = "first") -> int:

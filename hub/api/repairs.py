@@ -17,7 +17,12 @@ from graph_schema.model import Department
 from graph_schema.publicity import RepairStatus
 from hub.api.context import Info, own_uscc
 from hub.api.errors import bad_user_input
-from hub.api.pagination import bad_cursor, bounded, decode_cursor, encode_cursor
+from hub.api.pagination import (
+    bounded,
+    decode_time_cursor,
+    encode_cursor,
+    encode_time_cursor,
+)
 from hub.api.types import PageInfo
 from hub.repairs import (
     RepairApplication,
@@ -166,7 +171,7 @@ async def queue(
             page_info=PageInfo.of(cursors, False, None),
         )
     deciding = _queue_department(info, department)
-    position = _decode(after) if after else None
+    position = decode_time_cursor(after, "repair") if after else None
     services = info.context.services
     rows = await repair_queue(
         services.driver,
@@ -177,7 +182,7 @@ async def queue(
         after=position,
     )
     page = rows[:size]
-    cursors = [encode_cursor(f"{a.filed_at.isoformat()}|{a.id}", "repair") for a in page]
+    cursors = [encode_time_cursor(a.filed_at, a.id, "repair") for a in page]
     nodes = _read(info, page)
     return RepairApplicationConnection(
         edges=[
@@ -185,15 +190,6 @@ async def queue(
         ],
         page_info=PageInfo.of(cursors, len(rows) > size, after),
     )
-
-
-def _decode(cursor: str) -> tuple[dt.datetime, str]:
-    key = decode_cursor(cursor, "repair")
-    at, _, application_id = key.partition("|")
-    try:
-        return dt.datetime.fromisoformat(at), application_id
-    except ValueError:
-        raise bad_cursor(cursor) from None
 
 
 @strawberry.type
