@@ -8,20 +8,26 @@ here before they reach the graph.
 
 Layout of a code (1-based positions):
 
-* 1      registration authority code (e.g. ``9`` for market regulation / SAMR, ``Y`` other)
-* 2      organisation type code
-* 3-8    administrative division code (six digits, GB/T 2260)
+* 1      registration authority code (e.g. ``9`` market regulation / SAMR, ``5`` civil
+         affairs, ``Y`` other), from GB 32100-2015's table
+* 2      entity type code under that authority (under ``9``: 1 enterprise, 2 individual
+         business, 3 farmers' cooperative)
+* 3-8    administrative division code of the registration authority (GB/T 2260, or
+         ``100000`` for a national authority)
 * 9-17   organisation code (GB 11714): an eight-character body plus its check character
 * 18     check character over positions 1-17 (GB 32100-2015)
 
 All characters come from the 31-character set ``0123456789ABCDEFGHJKLMNPQRTUWXY``; the
-letters I, O, S, V and Z are never used.  The module is pure Python and performs no I/O.
+letters I, O, S, V and Z are never used.  The authority, type and division tables are data
+(:mod:`graph_schema.uscc_tables`, read once at import); the checks themselves do no I/O.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from typing import Literal
+
+from graph_schema.uscc_tables import AUTHORITIES, DIVISIONS
 
 __all__ = [
     "USCC_CHARSET",
@@ -37,9 +43,12 @@ __all__ = [
 
 UsccRule = Literal[
     "length",
-    "charset",
     "excluded_letter",
+    "charset",
+    "registration_authority",
+    "entity_type",
     "division_code",
+    "division_unknown",
     "org_code_zero",
     "org_code_check",
     "check_character",
@@ -68,7 +77,9 @@ _ORG_VALUES: dict[str, int] = {
 _ORG_WEIGHTS: tuple[int, ...] = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_BODY_LENGTH = len(_ORG_WEIGHTS)
 
-# Slices (0-based) of the parts of a code.
+# Indices and slices (0-based) of the parts of a code.
+_AUTHORITY_INDEX = 0
+_TYPE_INDEX = 1
 _DIVISION = slice(2, 8)
 _ORG_BODY = slice(8, 16)
 _ORG_CHECK_INDEX = 16
@@ -163,10 +174,14 @@ def validate_uscc(code: str) -> str:
     1. ``length``: exactly 18 characters;
     2. ``excluded_letter``: none of the letters I, O, S, V, Z;
     3. ``charset``: every character is in :data:`USCC_CHARSET`;
-    4. ``division_code``: positions 3-8 are digits;
-    5. ``org_code_zero``: positions 9-17 are not all zeros (no organisation has that code);
-    6. ``org_code_check``: position 17 is the GB 11714 check of positions 9-16;
-    7. ``check_character``: position 18 is the GB 32100-2015 check of positions 1-17.
+    4. ``registration_authority``: position 1 is an authority of GB 32100-2015's table;
+    5. ``entity_type``: position 2 is an entity type that authority issues;
+    6. ``division_code``: positions 3-8 are digits;
+    7. ``division_unknown``: positions 3-8 are a GB/T 2260 division code (current or
+       withdrawn since 2015) or ``100000``, the national level;
+    8. ``org_code_zero``: positions 9-17 are not all zeros (no organisation has that code);
+    9. ``org_code_check``: position 17 is the GB 11714 check of positions 9-16;
+    10. ``check_character``: position 18 is the GB 32100-2015 check of positions 1-17.
     """
     normalised = unicodedata.normalize("NFKC", code).strip().upper()
     label = f"USCC {normalised}"
@@ -196,6 +211,25 @@ def validate_uscc(code: str) -> str:
                 f"in the GB 32100-2015 character set ({USCC_CHARSET})",
             )
 
+    authority_code = normalised[_AUTHORITY_INDEX]
+    authority = AUTHORITIES.authorities.get(authority_code)
+    if authority is None:
+        raise UsccError(
+            code,
+            "registration_authority",
+            f"{label}: registration authority {authority_code!r} (character 1) is not in the "
+            f"GB 32100-2015 table ({AUTHORITIES.describe_authorities()})",
+        )
+
+    type_code = normalised[_TYPE_INDEX]
+    if type_code not in authority.types:
+        raise UsccError(
+            code,
+            "entity_type",
+            f"{label}: entity type {type_code!r} does not exist under registration "
+            f"authority {authority_code!r} ({authority.describe_types()})",
+        )
+
     division = normalised[_DIVISION]
     for position, char in enumerate(division, _DIVISION.start + 1):
         if char not in _DIGITS:
@@ -205,6 +239,13 @@ def validate_uscc(code: str) -> str:
                 f"{label}: administrative division code (characters 3-8) {division!r} "
                 f"has non-digit {char!r} at position {position}",
             )
+    if DIVISIONS.name_of(division) is None:
+        raise UsccError(
+            code,
+            "division_unknown",
+            f"{label}: administrative division code (characters 3-8) {division!r} is not a "
+            "GB/T 2260 division code listed since 2015, nor 100000 (national)",
+        )
 
     if set(normalised[_ORG_BODY.start : _ORG_CHECK_INDEX + 1]) == {"0"}:
         # all zeros passes the GB 11714 check (its check character is 0), yet names no one
@@ -247,11 +288,16 @@ def is_valid_uscc(code: str) -> bool:
 
 
 def make_uscc(registration: str, org_type: str, division: str, org_body: str) -> str:
-    """Build a valid USCC from its parts, computing both check characters.
+    """Build a USCC from its parts, computing both check characters.
+
+    Only the check characters are made right: the parts' structure (an authority and type
+    of GB 32100's table, a known division, a non-zero organisation code) is not checked
+    here but by :func:`validate_uscc`, so a test can build a code that breaks just one
+    structural rule.  Check the result with :func:`validate_uscc` when it must be valid.
 
     Args:
         registration: registration authority code, one character of :data:`USCC_CHARSET`.
-        org_type: organisation type code, one character of :data:`USCC_CHARSET`.
+        org_type: entity type code, one character of :data:`USCC_CHARSET`.
         division: six-digit administrative division code.
         org_body: the eight-character organisation code body (without its check
             character); each character must be in :data:`USCC_CHARSET`, so digits and

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,14 @@ from graph_schema.uscc import (
     org_code_check_character,
     uscc_check_character,
     validate_uscc,
+)
+from graph_schema.uscc_tables import (
+    AUTHORITIES,
+    DEFAULT_DIVISIONS_PATH,
+    DIVISIONS,
+    UsccTableError,
+    load_divisions,
+    load_uscc_codes,
 )
 
 # Commonly cited published codes; both pass the organisation-code and USCC checks
@@ -142,6 +152,170 @@ def test_lowercase_and_whitespace_are_normalised() -> None:
     assert is_valid_uscc("\t91350100m000100y43 ")
 
 
+# --- structure: GB 32100 authority and type table, GB/T 2260 divisions ----------------
+
+# The GB 32100-2015 table (registration authority -> entity types), written out by hand.
+TABLE_BY_HAND = {
+    "1": "1239",  # establishment administration: organ, public institution, mass org., other
+    "2": "19",  # foreign affairs
+    "3": "123459",  # judicial administration: law firm ... arbitration commission, other
+    "4": "19",  # culture
+    "5": "1239",  # civil affairs: social organisation, private non-enterprise, foundation
+    "6": "129",  # tourism
+    "7": "129",  # religious affairs
+    "8": "19",  # trade unions
+    "9": "123",  # market regulation: enterprise, individual business, farmers' cooperative
+    "A": "19",  # CMC reform and establishment office
+    "N": "1239",  # agriculture: group, village, township collective economic organisations
+    "Y": "1",  # other authorities, not subdivided
+}
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (("9", "1", "410102", "MA44K7XB"), "91410102MA44K7XB63"),  # enterprise
+        (("9", "2", "410200", "L0000001"), "92410200L000000111"),  # individual business
+        (("9", "3", "410702", "MA3RLN8P"), "93410702MA3RLN8PXC"),  # farmers' cooperative
+        (("5", "1", "410100", "MJ000001"), "51410100MJ00000189"),  # social organisation
+        (("1", "2", "410200", "41640099"), "124102004164009999"),  # public institution
+        (("N", "2", "410225", "N0000001"), "N2410225N000000161"),  # village collective
+        (("A", "1", "100000", "MA0000AA"), "A1100000MA0000AA2M"),  # military, national
+        (("Y", "1", "100000", "MB1X0001"), "Y1100000MB1X00010U"),  # other, national
+        (("9", "1", "100000", "MA01AAAA"), "91100000MA01AAAA58"),  # SAMR headquarters
+    ],
+)
+def test_codes_of_the_table_are_accepted(parts: tuple[str, str, str, str], expected: str) -> None:
+    code = make_uscc(*parts)
+    assert code == expected
+    assert _reference_checks(code) == (code[16], code[17])
+    assert validate_uscc(code) == expected
+
+
+def test_exactly_the_pairs_of_the_table_are_accepted() -> None:
+    for authority in USCC_CHARSET:
+        for kind in USCC_CHARSET:
+            code = make_uscc(authority, kind, "410100", "MA44K7XB")
+            allowed = kind in TABLE_BY_HAND.get(authority, "")
+            assert is_valid_uscc(code) == allowed, (authority, kind)
+            if not allowed:
+                with pytest.raises(UsccError) as excinfo:
+                    validate_uscc(code)
+                expected = (
+                    "registration_authority" if authority not in TABLE_BY_HAND else "entity_type"
+                )
+                assert excinfo.value.rule == expected, (authority, kind)
+
+
+@pytest.mark.parametrize(
+    ("authority", "code"), [("B", "B1410100MA44K7XB64"), ("0", "01410100MA44K7XB6F")]
+)
+def test_an_authority_not_in_the_table_is_refused_naming_it(authority: str, code: str) -> None:
+    assert make_uscc(authority, "1", "410100", "MA44K7XB") == code
+    assert _reference_checks(code) == (code[16], code[17])  # only the authority is wrong
+    err = _rejects(code, "registration_authority")
+    assert str(err) == (
+        f"USCC {code}: registration authority {authority!r} (character 1) is not in the "
+        "GB 32100-2015 table (1 establishment administration, 2 foreign affairs, 3 judicial "
+        "administration, 4 culture, 5 civil affairs, 6 tourism, 7 religious affairs, 8 trade "
+        "unions, 9 market regulation, A CMC reform and establishment office, N agriculture, "
+        "Y other authorities)"
+    )
+    # its twin: the same code under market regulation (9) is an enterprise's code
+    assert validate_uscc(make_uscc("9", "1", "410100", "MA44K7XB")) == "91410100MA44K7XB66"
+
+
+def test_an_entity_type_the_authority_does_not_issue_is_refused_naming_both() -> None:
+    code = make_uscc("9", "5", "410100", "MA44K7XB")
+    assert code == "95410100MA44K7XB6R"
+    err = _rejects(code, "entity_type")
+    assert str(err) == (
+        "USCC 95410100MA44K7XB6R: entity type '5' does not exist under registration "
+        "authority '9' (market regulation: 1 enterprise, 2 individual business, 3 farmers' "
+        "cooperative)"
+    )
+    # its twins: type 5 exists under judicial administration (3, arbitration commission),
+    # and 9 issues types 2 and 3
+    assert validate_uscc(make_uscc("3", "5", "410100", "MA44K7XB")) == "35410100MA44K7XB60"
+    assert is_valid_uscc("92410200L000000111")  # 9/2 individual business
+    assert is_valid_uscc("93410702MA3RLN8PXC")  # 9/3 farmers' cooperative
+
+
+def test_type_9_other_exists_under_civil_affairs_but_not_market_regulation() -> None:
+    assert is_valid_uscc(make_uscc("5", "9", "410100", "MA44K7XB"))
+    err = _rejects(make_uscc("9", "9", "410100", "MA44K7XB"), "entity_type")
+    assert "entity type '9' does not exist under registration authority '9'" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("division", "code"),
+    [("999999", "91999999MA44K7XB6Y"), ("000000", "91000000MA44K7XB62")],
+)
+def test_an_unknown_division_is_refused_naming_it(division: str, code: str) -> None:
+    assert make_uscc("9", "1", division, "MA44K7XB") == code
+    err = _rejects(code, "division_unknown")
+    assert str(err) == (
+        f"USCC {code}: administrative division code (characters 3-8) {division!r} is not a "
+        "GB/T 2260 division code listed since 2015, nor 100000 (national)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("division", "what"),
+    [
+        ("410102", "Zhongyuan District, Zhengzhou (a county-level district)"),
+        ("410200", "Kaifeng (a prefecture-level city)"),
+        ("410000", "Henan (a province)"),
+        ("100000", "the national level (SAMR headquarters)"),
+        ("410728", "Changyuan County, withdrawn when it became Changyuan city (410783)"),
+        ("410783", "Changyuan city"),
+        ("410173", "Zhengzhou Airport Economy Zone (an NBS statistical code)"),
+    ],
+)
+def test_a_known_division_is_accepted(division: str, what: str) -> None:
+    code = make_uscc("9", "1", division, "MA44K7XB")
+    assert validate_uscc(code) == code, what
+
+
+def test_the_division_table_names_its_codes() -> None:
+    assert DIVISIONS.name_of("410102") == "中原区"
+    assert DIVISIONS.name_of("410200") == "开封市"
+    assert DIVISIONS.name_of("410000") == "河南省"
+    assert DIVISIONS.name_of("410728") == "长垣县"
+    assert str(DIVISIONS.withdrawn["410728"]) == "2018-10-31"
+    assert "410783" not in DIVISIONS.withdrawn
+    assert DIVISIONS.name_of("100000") is not None
+    assert DIVISIONS.name_of("999999") is None
+    assert DIVISIONS.name_of("000000") is None
+
+
+def test_the_full_width_form_of_a_real_code_is_accepted() -> None:
+    pasted = full_width("91410102MA44K7XB63")
+    assert pasted[:3] == "\uff19\uff11\uff14"  # full-width nine, one, four
+    assert pasted[8:10] == "\uff2d\uff21"  # full-width M, A
+    assert validate_uscc(pasted) == "91410102MA44K7XB63"
+    # folded, its structure is still checked: full-width type 5 under 9 stays refused
+    assert _rejects(full_width("95410100MA44K7XB6R"), "entity_type")
+
+
+def test_a_broken_table_file_is_refused_naming_the_file(tmp_path: Path) -> None:
+    data = json.loads(DEFAULT_DIVISIONS_PATH.read_text(encoding="utf-8"))
+    data["divisions"]["41010"] = "five digits"
+    data["withdrawn"]["999999"] = "2015-09-30"
+    bad = tmp_path / "divisions.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(UsccTableError) as excinfo:
+        load_divisions(bad)
+    assert str(excinfo.value).startswith(f"USCC division codes {bad}: ")
+    assert "divisions.41010" in str(excinfo.value)
+    codes = tmp_path / "uscc_codes.json"
+    codes.write_text(json.dumps({"version": 1, "authorities": {"O": {}}}), encoding="utf-8")
+    with pytest.raises(UsccTableError) as excinfo:
+        load_uscc_codes(codes)
+    assert str(excinfo.value).startswith(f"USCC authority and type table {codes}: ")
+    assert "authorities.O" in str(excinfo.value)
+
+
 # --- rejections ----------------------------------------------------------------------
 
 
@@ -210,8 +384,18 @@ def test_wrong_org_code_check_with_correct_final_check() -> None:
 def test_rules_are_checked_in_order() -> None:
     # Excluded letter wins over a foreign character earlier in the string.
     assert _rejects("9#350100M0001O0Y43", "excluded_letter")
-    # Foreign character wins over a bad division code.
-    assert _rejects("9#3A0100M000100Y43", "charset")
+    # Foreign character wins over an unknown authority and a bad division code.
+    assert _rejects("B#3A0100M000100Y43", "charset")
+    # Unknown authority wins over everything after it (its type is not looked at).
+    assert _rejects("B5999999000000000X", "registration_authority")
+    # An entity type the authority does not issue wins over the division.
+    assert _rejects("95999999000000000X", "entity_type")
+    # Non-digit division wins over an unknown division and the organisation code.
+    assert _rejects("913A0100000000000X", "division_code")
+    # Unknown division wins over an all-zero organisation code.
+    assert _rejects("91999999000000000X", "division_unknown")
+    # All-zero organisation code wins over a bad final check.
+    assert _rejects("91350100000000000X", "org_code_zero")
     # Bad division code wins over bad check characters.
     assert _rejects("913A0100M000100Y00", "division_code")
     # Bad organisation check wins over a bad final check.
@@ -264,18 +448,26 @@ else:
     HAVE_HYPOTHESIS = True
 
 if HAVE_HYPOTHESIS:
-    charset_char = st.sampled_from(USCC_CHARSET)
+    # an authority and one of its types, and a division, drawn from the shipped tables
+    authority_and_type = st.sampled_from(
+        [
+            (authority, kind)
+            for authority, entry in AUTHORITIES.authorities.items()
+            for kind in entry.types
+        ]
+    )
+    known_division = st.sampled_from(sorted([*DIVISIONS.divisions, *DIVISIONS.national]))
     uscc_parts = st.tuples(
-        charset_char,
-        charset_char,
-        st.text(alphabet="0123456789", min_size=6, max_size=6),
+        authority_and_type,
+        known_division,
         st.text(alphabet=USCC_CHARSET, min_size=8, max_size=8).filter(
             lambda body: body != "00000000"
         ),
-    )
+    ).map(lambda drawn: (*drawn[0], drawn[1], drawn[2]))
 
     @given(uscc_parts)
     def test_made_codes_validate(parts: tuple[str, str, str, str]) -> None:
+        assert parts[0] in TABLE_BY_HAND and parts[1] in TABLE_BY_HAND[parts[0]]
         code = make_uscc(*parts)
         assert validate_uscc(code) == code
         assert validate_uscc(code.lower()) == code
@@ -291,7 +483,10 @@ if HAVE_HYPOTHESIS:
         with pytest.raises(UsccError) as excinfo:
             validate_uscc(mutated)
         assert excinfo.value.rule in {
+            "registration_authority",
+            "entity_type",
             "division_code",
+            "division_unknown",
             "org_code_zero",
             "org_code_check",
             "check_character",
