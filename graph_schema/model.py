@@ -44,10 +44,12 @@ class Label(StrEnum):
     ORDER = "Order"
     PAYMENT = "Payment"
     WAYBILL = "Waybill"
+    INVENTORY_LIST = "InventoryList"
     OVERSEAS_WAREHOUSE = "OverseasWarehouse"
     TAX_REFUND = "TaxRefund"
     LOAN = "Loan"
     TRADE_PAYMENT = "TradePayment"
+    EXPORT_RECEIPT = "ExportReceipt"
     SCHEMA_MIGRATION = "SchemaMigration"
 
 
@@ -74,10 +76,12 @@ class Rel(StrEnum):
     SOLD = "SOLD"  # Enterprise -> Order
     PAYS = "PAYS"  # Payment -> Order
     SHIPS = "SHIPS"  # Waybill -> Order
+    DECLARES = "DECLARES"  # InventoryList -> Order (the customs inventory list of the order)
     CLAIMED = "CLAIMED"  # Enterprise -> TaxRefund
     BORROWED = "BORROWED"  # Enterprise -> Loan
     PAID = "PAID"  # Enterprise -> TradePayment (payer)
     PAID_TO = "PAID_TO"  # TradePayment -> Enterprise (payee)
+    RECEIVED = "RECEIVED"  # Enterprise -> ExportReceipt (export proceeds from abroad)
 
 
 class Department(StrEnum):
@@ -191,10 +195,13 @@ BUSINESS_KEYS: dict[Label, str] = {
     Label.ORDER: "id",
     Label.PAYMENT: "id",
     Label.WAYBILL: "id",
+    Label.INVENTORY_LIST: "id",
     Label.OVERSEAS_WAREHOUSE: "id",
     Label.TAX_REFUND: "id",
     Label.LOAN: "id",
     Label.TRADE_PAYMENT: "id",
+    Label.EXPORT_RECEIPT: "id",
     Label.SCHEMA_MIGRATION: "version",
 }
-"""The unique business key of each label; migration 0001 constrains every one of them."""
+"""The unique business key of each label; migration 0001 constrains those it knew, later
+migrations the labels they add (0017 `ExportReceipt`, 0018 `InventoryList`)."""

@@ -114,40 +114,107 @@ def is_export(declaration: str) -> str:
     return f"{declaration}.direction = 'EXPORT'"
 
 
-def collection_into(enterprise: str, payment: str) -> str:
-    """Pattern: a trade payment `payment` from any enterprise to `enterprise` (a collection)."""
+def trade_payment_into(enterprise: str, payment: str) -> str:
+    """Pattern: a domestic trade payment `payment` from any enterprise to `enterprise`
+    (payment-flow data: not export proceeds, see `export_receipt_of`)."""
     _names(enterprise, payment)
     return f"(:Enterprise)-[:PAID]->({payment}:TradePayment)-[:PAID_TO]->({enterprise})"
 
 
-# --- the three documents of a cross-border order (order, payment, waybill) ------------------
+def export_receipt_of(enterprise: str, receipt: str) -> str:
+    """Pattern: export proceeds `receipt` received from abroad by `enterprise` (a collection in
+    SAFE's sense: what the collection ratio sets against the exports)."""
+    _names(enterprise, receipt)
+    return f"({enterprise})-[:RECEIVED]->({receipt}:ExportReceipt)"
+
+
+def receipt_counts_after(receipt: str, since: str) -> str:
+    """The export proceeds `receipt` count against the exports declared after `since`: they
+    settle no export declared, and no order placed, on or before `since` (proceeds of an
+    earlier export belong to that export's window, not to this one)."""
+    _names(receipt, since)
+    return (
+        f"NOT EXISTS {{ MATCH (d:Declaration {{id: {receipt}.declarationId}})"
+        f" WHERE d.declaredOn <= {since} }}"
+        f" AND NOT EXISTS {{ MATCH (o:Order {{id: {receipt}.orderId}})"
+        f" WHERE o.orderedOn <= {since} }}"
+    )
+
+
+def receipt_settles_export(enterprise: str, receipt: str) -> str:
+    """The export proceeds `receipt` name an export of `enterprise`, of any date: a declared
+    export (`declarationId`) or an order it sold (`orderId`)."""
+    _names(enterprise, receipt)
+    return (
+        f"(EXISTS {{ MATCH ({enterprise})-[:DECLARED]->(d:Declaration {{id: {receipt}"
+        f".declarationId}}) WHERE {is_export('d')} }}"
+        f" OR EXISTS {{ MATCH ({enterprise})-[:SOLD]->(:Order {{id: {receipt}.orderId}}) }})"
+    )
+
+
+# --- the three documents of a cross-border order, against its customs inventory list -------
 
 
 def order_documents(order: str, on: str) -> str:
-    """Clauses after a MATCH of the order `order`: bind `pay` and `w`, its payment slip and its
-    waybill as of `on` (null when none was paid or shipped by then), keeping only `order`."""
+    """A clause after a MATCH of the order `order`: bind `inv`, its customs inventory list in
+    the order's direction (CEB603 for an export, CEB621 for an import), and its three
+    documents, `pay` (the CEB403 receipt or CEB411 payment) and `w` (the CEB505 or CEB511
+    waybill), each the first by id declared, paid or shipped by `on` (null when none was),
+    keeping only `order`."""
     _names(order, on)
     return (
-        f"OPTIONAL MATCH (pay:Payment)-[:PAYS]->({order}) WHERE pay.paidOn <= {on}\n"
-        f"OPTIONAL MATCH (w:Waybill)-[:SHIPS]->({order}) WHERE w.shippedOn <= {on}\n"
-        f"WITH {order}, head(collect(pay)) AS pay, head(collect(w)) AS w"
+        f"WITH {order},\n"
+        f"  head(COLLECT {{ MATCH (inv:InventoryList)-[:DECLARES]->({order})\n"
+        f"    WHERE inv.declaredOn <= {on} AND inv.direction = {order}.direction\n"
+        "    RETURN inv ORDER BY inv.id }) AS inv,\n"
+        f"  head(COLLECT {{ MATCH (pay:Payment)-[:PAYS]->({order}) WHERE pay.paidOn <= {on}\n"
+        "    RETURN pay ORDER BY pay.id }) AS pay,\n"
+        f"  head(COLLECT {{ MATCH (w:Waybill)-[:SHIPS]->({order}) WHERE w.shippedOn <= {on}\n"
+        "    RETURN w ORDER BY w.id }) AS w"
     )
 
 
 def document_mismatch(order: str) -> str:
-    """Why the three documents of `order` (with `pay` and `w` of `order_documents`) do not
-    match, or null when they do: 'no payment', 'amount' (paid = goods + freight + tax -
-    discount, to half a fen), 'no waybill' or 'consignee' (name, phone and address equal)."""
+    """Why the documents of `order` (with `inv`, `pay` and `w` of `order_documents`) do not
+    match its inventory list, or null when they do (GACC Announcement 2018 No. 194); the
+    first that applies of:
+
+    * 'no inventory list', 'no payment', 'no waybill': none by the date;
+    * 'amount': the payment or receipt is not goods + freight + tax - discount of the order,
+      or the list's goods or freight are not the order's (each to half a fen);
+    * 'consignee': an import waybill's consignee (name, phone, address) is not the order's,
+      or the import list's consignee address is not the order's; for an export, whose
+      messages carry no consignee, only where the order and the waybill both give one;
+    * 'payer': import only, the payer is not the list's buyer (订购人), or the order's buyer
+      (where it names one) is not the list's;
+    * 'payee': export only, the receipt's e-commerce enterprise is not the list's (CEB403
+      names no payer: the seller declared must be the one paid);
+    * 'codes': the platform, e-commerce enterprise or logistics firm code of the order,
+      payment or waybill is not the list's, where the document gives one.
+    """
     _names(order)
+    o = order
+    consignee = (
+        f"w.consigneeName = {o}.consigneeName AND w.consigneePhone = {o}.consigneePhone"
+        f" AND w.consigneeAddress = {o}.consigneeAddress"
+    )
     return (
         "CASE\n"
+        "  WHEN inv IS NULL THEN 'no inventory list'\n"
         "  WHEN pay IS NULL THEN 'no payment'\n"
-        f"  WHEN abs(pay.amountCny - ({order}.goodsCny + {order}.freightCny + {order}.taxCny"
-        f" - {order}.discountCny)) >= 0.005 THEN 'amount'\n"
         "  WHEN w IS NULL THEN 'no waybill'\n"
-        f"  WHEN w.consigneeName <> {order}.consigneeName"
-        f" OR w.consigneePhone <> {order}.consigneePhone"
-        f" OR w.consigneeAddress <> {order}.consigneeAddress THEN 'consignee'\n"
+        f"  WHEN abs(pay.amountCny - ({o}.goodsCny + {o}.freightCny + {o}.taxCny"
+        f" - {o}.discountCny)) >= 0.005\n"
+        f"    OR abs(inv.goodsCny - {o}.goodsCny) >= 0.005"
+        f" OR abs(inv.freightCny - {o}.freightCny) >= 0.005 THEN 'amount'\n"
+        "  WHEN (inv.direction = 'IMPORT' AND NOT coalesce(\n"
+        f"      {consignee} AND inv.consigneeAddress = {o}.consigneeAddress, false))\n"
+        f"    OR (inv.direction = 'EXPORT' AND NOT ({consignee})) THEN 'consignee'\n"
+        "  WHEN inv.direction = 'IMPORT' AND (NOT coalesce(pay.payerName = inv.buyerName, false)\n"
+        f"    OR {o}.buyerName <> inv.buyerName) THEN 'payer'\n"
+        "  WHEN inv.direction = 'EXPORT' AND pay.ebcCode <> inv.ebcCode THEN 'payee'\n"
+        f"  WHEN {o}.ebpCode <> inv.ebpCode OR {o}.ebcCode <> inv.ebcCode\n"
+        "    OR pay.ebpCode <> inv.ebpCode OR w.logisticsCode <> inv.logisticsCode THEN 'codes'\n"
         "  ELSE null END"
     )
 
@@ -239,11 +306,11 @@ def repair_eligible_from(penalty: str) -> str:
 __all__ = [
     "NETWORK_TIES",
     "POSITIONS",
-    "collection_into",
     "consent_active",
     "consent_in_force",
     "coverage_applies",
     "document_mismatch",
+    "export_receipt_of",
     "fact_counts",
     "has_active_consent",
     "holder_kind",
@@ -254,7 +321,10 @@ __all__ = [
     "objection_withdraws",
     "order_documents",
     "punitive",
+    "receipt_counts_after",
+    "receipt_settles_export",
     "repair_eligible_from",
     "tie_in_force",
     "tie_not_ended",
+    "trade_payment_into",
 ]

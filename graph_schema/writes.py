@@ -289,6 +289,18 @@ RETURN count(*) AS written
 """Waybills and (waybill)-[:SHIPS]->(order). Row: `{props: logistics.waybill@1}`; the order is
 `props.orderId`."""
 
+UPSERT_INVENTORIES: Final = """
+UNWIND $rows AS row
+MATCH (o:Order {id: row.props.orderId})
+MERGE (n:InventoryList {id: row.props.id})
+SET n += row.props
+MERGE (n)-[r:DECLARES]->(o)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Customs inventory lists and (list)-[:DECLARES]->(order). Row: `{props:
+customs.inventory@1}`; the order is `props.orderId`."""
+
 UPSERT_OVERSEAS_WAREHOUSES: Final = """
 UNWIND $rows AS row
 MATCH (e:Enterprise {uscc: row.uscc})
@@ -339,6 +351,19 @@ RETURN count(*) AS written
 """Enterprise-to-enterprise payments: (payer)-[:PAID]->(payment)-[:PAID_TO]->(payee). Row:
 `{payer: uscc, payee: uscc, props: bank.trade_payment@1}`."""
 
+UPSERT_EXPORT_RECEIPTS: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (n:ExportReceipt {id: row.props.id})
+SET n += row.props
+MERGE (e)-[r:RECEIVED]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Export proceeds received from abroad and (enterprise)-[:RECEIVED]->(receipt). Row: `{uscc,
+props: fx.export_receipt@1}`; the declaration or order it settles stays a property
+(`declarationId`, `orderId`): the receipt may come before the customs data does."""
+
 UPSERTS: Final[dict[str, str]] = {
     "zones": UPSERT_ZONES,
     "industry_belts": UPSERT_INDUSTRY_BELTS,
@@ -359,10 +384,12 @@ UPSERTS: Final[dict[str, str]] = {
     "orders": UPSERT_ORDERS,
     "payments": UPSERT_PAYMENTS,
     "waybills": UPSERT_WAYBILLS,
+    "inventories": UPSERT_INVENTORIES,
     "overseas_warehouses": UPSERT_OVERSEAS_WAREHOUSES,
     "tax_refunds": UPSERT_TAX_REFUNDS,
     "loans": UPSERT_LOANS,
     "trade_payments": UPSERT_TRADE_PAYMENTS,
+    "export_receipts": UPSERT_EXPORT_RECEIPTS,
 }
 """The upsert statement of each fact kind, in dependency order: writing the kinds in this
 order within one batch guarantees every endpoint a row refers to was written before it."""

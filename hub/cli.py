@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from neo4j import AsyncDriver
@@ -23,6 +23,9 @@ from hub.logs import configure_logging
 from hub.reference_data import load_reference
 from hub.secrets import person_key_secret
 from hub.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from hub.risk import ScanReport
 
 app = typer.Typer(help="Pilot-zone credit hub.", no_args_is_help=True)
 db_app = typer.Typer(help="The local Neo4j (used when NEO4J_URI is not set).", no_args_is_help=True)
@@ -118,7 +121,7 @@ def seed(
 
 
 def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: bool) -> None:
-    from hub.seed import SeedError, graph_is_empty, seed_zone
+    from hub.seed import SeedError, graph_is_empty, scan_zone, seed_zone
 
     secret = person_key_secret(settings)
 
@@ -147,7 +150,18 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
                 f"in {stats.elapsed_s:.1f} s ({stats.records_per_s:,.0f} records/s)."
             )
             # the seed's batches are applied without the per-batch hook: one full pass is faster
-            await _rate_all(driver, settings, utc_today())
+            today = utc_today()
+            await _rate_all(driver, settings, today)
+            # then the risk scan, which reads the coverage the rating derived
+            with progress("scanning") as bar:
+                task = bar.add_task("enterprises", total=None)
+                report = await scan_zone(
+                    driver,
+                    settings.neo4j_database,
+                    today,
+                    lambda done, total: bar.update(task, completed=done, total=total),
+                )
+            say(_scanned(report, today))
 
     try:
         asyncio.run(go())
@@ -282,14 +296,17 @@ def risk_scan(
                 report = await scanner.scan_all(
                     day, lambda done, total: bar.update(task, completed=done, total=total)
                 )
-        kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.by_kind.items())) or "none"
-        say(
-            f"Scanned {report.enterprises:,} enterprises as of {day.isoformat()} in "
-            f"{report.seconds:.1f} s: {report.found:,} alerts ({kinds}), "
-            f"{report.cleared:,} cleared."
-        )
+        say(_scanned(report, day))
 
     asyncio.run(go())
+
+
+def _scanned(report: ScanReport, day: dt.date) -> str:
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.by_kind.items())) or "none"
+    return (
+        f"Scanned {report.enterprises:,} enterprises as of {day.isoformat()} in "
+        f"{report.seconds:.1f} s: {report.found:,} alerts ({kinds}), {report.cleared:,} cleared."
+    )
 
 
 @app.command()

@@ -25,7 +25,9 @@ ENTERPRISE_FILTERS: Final[dict[str, str]] = {
     "zone": "e.zone = $zone",
     "industry_belt": "e.industryBelt = $industry_belt",
     "status": "e.status = $status",
-    "name_contains": "e.name CONTAINS $name_contains",
+    # the English name in any case ("kaifeng" finds Kaifeng); the Chinese name has none
+    "name_contains": "(e.name CONTAINS $name_contains"
+    " OR toLower(e.nameEn) CONTAINS toLower($name_contains))",
     "after": "e.uscc > $after",
 }
 

@@ -627,7 +627,7 @@ async def test_hub_audit_verify(
     assert int(found[1]) >= 2 and found[1] == found[2]
 
 
-DEMO_USCC = "91410200MAQLLJWC1K"
+DEMO_USCC = "91410222822143465P"
 """An enterprise of the demo zone (2,000 enterprises, seed 42): docs/credit-model.md's."""
 AS_OF = "2026-11-01"
 

@@ -32,7 +32,8 @@ def uscc(i: int) -> str:
 ZONE_OF = {i: ("KAIFENG" if i % 2 else "XINXIANG") for i in range(25)}
 BELT_OF = {i: ("KF_TEXTILE" if i % 4 == 1 else None) for i in range(25)}
 STATUS_OF = {i: ("ABNORMAL" if i % 7 == 3 else "ACTIVE") for i in range(25)}
-NAME_OF = {i: f"{'Bianliang' if i % 3 == 0 else 'Muye'} Trading Co. {i}" for i in range(25)}
+NAME_OF = {i: f"开封市{'汴梁' if i % 3 == 0 else '牧野'}贸易有限公司{i}" for i in range(25)}
+NAME_EN_OF = {i: f"{'Bianliang' if i % 3 == 0 else 'Muye'} Trading Co. {i}" for i in range(25)}
 FOCUS = uscc(1)
 PARENT = uscc(2)
 
@@ -42,6 +43,7 @@ async def build_graph(driver: AsyncDriver) -> None:
         {
             "uscc": uscc(i),
             "name": NAME_OF[i],
+            "nameEn": NAME_EN_OF[i],
             "zone": ZONE_OF[i],
             "belt": BELT_OF[i],
             "status": STATUS_OF[i],
@@ -52,7 +54,8 @@ async def build_graph(driver: AsyncDriver) -> None:
     await driver.execute_query(
         """
         UNWIND $rows AS r
-        CREATE (:Enterprise {uscc: r.uscc, name: r.name, zone: r.zone, industryBelt: r.belt,
+        CREATE (:Enterprise {uscc: r.uscc, name: r.name, nameEn: r.nameEn, zone: r.zone,
+                             industryBelt: r.belt,
                              status: r.status, registeredOn: r.registeredOn,
                              source: 'samr-test', batch: 'b1'})
         """,
@@ -231,8 +234,13 @@ async def test_pages_walk_every_enterprise_once_in_order(zone: AsyncDriver, gql)
         ({"zone": "XINXIANG"}, lambda i: ZONE_OF[i] == "XINXIANG"),
         ({"industryBelt": "KF_TEXTILE"}, lambda i: BELT_OF[i] == "KF_TEXTILE"),
         ({"status": "ABNORMAL"}, lambda i: STATUS_OF[i] == "ABNORMAL"),
-        ({"nameContains": "Bianliang"}, lambda i: "Bianliang" in NAME_OF[i]),
+        ({"nameContains": "汴梁"}, lambda i: i % 3 == 0),
+        # the English name beside the registered one is searched too
+        ({"nameContains": "Bianliang"}, lambda i: i % 3 == 0),
         ({"zone": "KAIFENG", "nameContains": "Muye"}, lambda i: i % 2 == 1 and i % 3 != 0),
+        ({"nameContains": "Trading Co. 12"}, lambda i: i == 12),
+        ({"nameContains": "bianliang"}, lambda i: i % 3 == 0),  # English in any case
+        ({"nameContains": "BIANLIANG TRADING CO. 3"}, lambda i: i == 3),
         ({"zone": "NOWHERE"}, lambda i: False),
     ],
 )

@@ -101,13 +101,16 @@ ENTERPRISES = """
 CREATE (:Zone {code: 'KAIFENG'})
 WITH 1 AS one
 UNWIND $rows AS row
-CREATE (:Enterprise {uscc: row[0], name: row[0], zone: 'KAIFENG', status: row[1],
-                     statusSince: row[2], registeredOn: row[3]})
+CREATE (e:Enterprise {uscc: row[0], name: row[0], zone: 'KAIFENG', status: row[1],
+                      statusSince: row[2], registeredOn: row[3]})
+// each filed as a CBEC enterprise when registered: a CBEC operator while registered
+CREATE (e)-[:FILED]->(:Filing {id: 'FIL-' + row[0], kind: 'CBEC_ENTERPRISE_FILING',
+                               filedOn: row[3]})
 """
 
 OPERATORS = """query($t: Date!) {
   statistics(from: "2020-01-01", to: $t, groupBy: MODE, zone: "KAIFENG") {
-    operators { zone count }
+    operators { zone count registered }
     targets { metric actual }
   }
 }"""
@@ -127,18 +130,18 @@ async def test_operators_are_the_enterprises_still_registered_on_the_day(
     ]
     await graph.execute_query(ENTERPRISES, rows=rows, database_=DATABASE)
 
-    async def operators(on: str) -> tuple[int, float]:
+    async def operators(on: str) -> tuple[int, int, str]:
         stats = (await gql(OPERATORS, t=on))["data"]["statistics"]
         [count] = stats["operators"]
-        [actual] = [t["actual"] for t in stats["targets"] if t["metric"] == "operators"]
-        return count["count"], actual
+        [actual] = [t["actual"] for t in stats["targets"] if t["metric"] == "cbec_operators"]
+        return count["count"], count["registered"], actual
 
     # 2026-02-01: 1, 2, and 3 and 4 not yet revoked or deregistered
-    assert await operators("2026-02-01") == (4, 4)
+    assert await operators("2026-02-01") == (4, 4, "4")
     # 2026-11-01: 3 was revoked in March; 4 is deregistered only in December
-    assert await operators("2026-11-01") == (3, 3)
+    assert await operators("2026-11-01") == (3, 3, "3")
     # 2027-01-01: 4 is gone; 5 registered in November
-    assert await operators("2027-01-01") == (3, 3)
+    assert await operators("2027-01-01") == (3, 3, "3")
 
 
 # --- a declaration after deregistration -----------------------------------------------------

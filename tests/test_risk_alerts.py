@@ -130,16 +130,20 @@ async def test_a_new_enterprise_run_by_a_punished_person(graph, gql) -> None:
     assert "TAX_MAJOR_VIOLATION" in alert["reason"]
 
 
-# 20 orders of 2026-09-01 (100 + 10 + 5 = 115 CNY, consignee Anna), each paid 115 CNY and
-# shipped to Anna: all three documents match, but the payments of O-0..O-2 and the waybills of
-# O-3 and O-4 are dated after AS_OF.
+# 20 import orders of 2026-09-01 (100 + 10 + 5 = 115 CNY, consignee Anna), each on its import
+# inventory list (buyer Anna), paid 115 CNY by Anna and shipped to Anna: all three documents
+# match the list, but the payments of O-0..O-2 and the waybills of O-3 and O-4 are dated after
+# AS_OF.
 ORDERS = """
 MATCH (e:Enterprise {uscc: $u})
 UNWIND range(0, 19) AS i
 CREATE (e)-[:SOLD]->(o:Order {id: 'O-' + i, orderedOn: date('2026-09-01'), goodsCny: 100.0,
-        freightCny: 10.0, taxCny: 5.0, discountCny: 0.0, consigneeName: 'Anna',
-        consigneePhone: '1', consigneeAddress: 'x'})
-CREATE (:Payment {id: 'PAY-' + i, amountCny: 115.0,
+        direction: 'IMPORT', freightCny: 10.0, taxCny: 5.0, discountCny: 0.0,
+        consigneeName: 'Anna', consigneePhone: '1', consigneeAddress: 'x'})
+CREATE (:InventoryList {id: 'INV-' + i, direction: 'IMPORT', declaredOn: date('2026-09-01'),
+        goodsCny: 100.0, freightCny: 10.0, buyerName: 'Anna', consigneeAddress: 'x'})
+       -[:DECLARES]->(o)
+CREATE (:Payment {id: 'PAY-' + i, amountCny: 115.0, payerName: 'Anna',
         paidOn: CASE WHEN i < 3 THEN $late ELSE date('2026-09-02') END})-[:PAYS]->(o)
 CREATE (:Waybill {id: 'WB-' + i, consigneeName: 'Anna', consigneePhone: '1',
         consigneeAddress: 'x',
@@ -159,7 +163,7 @@ async def test_a_scan_as_of_a_date_counts_no_payment_or_waybill_dated_after_it(g
     assert alert["evidence"] == ["O-0", "O-1", "O-2", "O-3", "O-4"]
     assert alert["reason"] == (
         "the three documents do not match on 5 of 20 orders in 12 months (25%, the threshold "
-        "is 25%)"
+        "is 25%): 3 no payment, 2 no waybill"
     )
 
     # the allowed twin: once they are paid and shipped, a scan finds every order matched
@@ -210,3 +214,80 @@ async def test_a_batch_naming_no_known_fact_scans_no_one(graph, gql) -> None:
     unknown = Subjects(fact_ids=frozenset({"O-NOT-HELD"}))
     await late_scanner.scan_batch(unknown)
     assert len(nodes(await gql(ALERTS, f={"kind": "DOCUMENT_MISMATCH"}))) == 1
+
+
+EXPORT = """
+MATCH (e:Enterprise {uscc: $u})
+CREATE (e)-[:DECLARED]->(:Declaration {id: $id, direction: 'EXPORT', mode: '9710',
+        declaredOn: $on, valueCny: $value})
+"""
+
+RECEIPT = """
+MATCH (e:Enterprise {uscc: $u})
+CREATE (e)-[:RECEIVED]->(:ExportReceipt {id: $id, receivedOn: $on, amount: $value / 7.0,
+        currency: 'USD', amountCny: $value, payerCountry: 'US', bank: 'Bank of China',
+        declarationId: $settles})
+"""
+
+
+async def test_exports_and_export_proceeds_that_do_not_meet(graph, gql) -> None:
+    await run(graph, ENTERPRISES, n=9, u=[u(i) for i in range(9)])
+    old, recent = dt.date(2026, 5, 1), dt.date(2026, 9, 15)  # 184 and 47 days before AS_OF
+    # 0: an export 184 days old and nothing received; 1: the same, paid for
+    await run(graph, EXPORT, u=u(0), id="D-0", on=old, value=200000.0)
+    await run(graph, EXPORT, u=u(1), id="D-1", on=old, value=200000.0)
+    await run(
+        graph, RECEIPT, u=u(1), id="R-1", on=dt.date(2026, 6, 15), value=190000.0, settles=None
+    )
+    # 2: an export 47 days old, within the 90 days proceeds may take
+    await run(graph, EXPORT, u=u(2), id="D-2", on=recent, value=200000.0)
+    # 3: proceeds 153 days old and no export; 4: proceeds 12 days old (an advance receipt)
+    await run(
+        graph, RECEIPT, u=u(3), id="R-3", on=dt.date(2026, 6, 1), value=150000.0, settles=None
+    )
+    await run(
+        graph, RECEIPT, u=u(4), id="R-4", on=dt.date(2026, 10, 20), value=150000.0, settles=None
+    )
+    # 5: proceeds in advance of an export declared a month later
+    await run(
+        graph, RECEIPT, u=u(5), id="R-5", on=dt.date(2026, 6, 1), value=150000.0, settles=None
+    )
+    await run(graph, EXPORT, u=u(5), id="D-5", on=dt.date(2026, 7, 1), value=150000.0)
+    # 6: an old export, and a Chinese enterprise's payment, which is no export proceeds
+    await run(graph, EXPORT, u=u(6), id="D-6", on=old, value=200000.0)
+    await run(graph, PAY, a=u(5), b=u(6), id="TP-6", on=dt.date(2026, 6, 1))
+    # 7: an old export under the CNY 100,000 the signal needs
+    await run(graph, EXPORT, u=u(7), id="D-7", on=old, value=99999.0)
+    # 8: the proceeds of an export declared 13 months ago, before the window: explained
+    await run(graph, EXPORT, u=u(8), id="D-8", on=dt.date(2025, 10, 1), value=200000.0)
+    await run(
+        graph, RECEIPT, u=u(8), id="R-8", on=dt.date(2026, 1, 5), value=190000.0, settles="D-8"
+    )
+
+    report = await scanner(graph).scan_all(AS_OF)
+    assert report.by_kind.get("EXPORTS_WITHOUT_RECEIPTS") == 2
+    assert report.by_kind.get("RECEIPTS_WITHOUT_EXPORTS") == 1
+
+    unpaid = nodes(await gql(ALERTS, f={"kind": "EXPORTS_WITHOUT_RECEIPTS"}))
+    assert sorted((a["subjects"], a["evidence"]) for a in unpaid) == [
+        ([u(0)], ["D-0"]),
+        ([u(6)], ["D-6"]),
+    ]
+    assert {a["reason"] for a in unpaid} == {
+        "declared CNY 200,000.00 of exports in 1 declaration more than 90 days ago and "
+        "received no export proceeds from abroad in 12 months"
+    }
+    [unexplained] = nodes(await gql(ALERTS, f={"kind": "RECEIPTS_WITHOUT_EXPORTS"}))
+    assert (unexplained["subjects"], unexplained["evidence"]) == ([u(3)], ["R-3"])
+    assert unexplained["reason"] == (
+        "received CNY 150,000.00 of export proceeds from abroad in 1 receipt and declared no "
+        "export in 12 months"
+    )
+
+    # the allowed twin: once 0's proceeds come in, a rescan clears its alert
+    await run(
+        graph, RECEIPT, u=u(0), id="R-0", on=dt.date(2026, 10, 1), value=200000.0, settles=None
+    )
+    await scanner(graph).scan_all(AS_OF)
+    unpaid = nodes(await gql(ALERTS, f={"kind": "EXPORTS_WITHOUT_RECEIPTS"}))
+    assert [a["subjects"] for a in unpaid] == [[u(6)]]

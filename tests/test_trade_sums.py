@@ -39,7 +39,10 @@ PROFILE = """query($u: String!) { financingProfile(uscc: $u) {
   asOf consentId
   exports { month mode declarations valueCny } exportsProvenance { departments newestFact }
   returns { month returns valueCny } returnRate
-  collections { month payments valueCny } collectionsProvenance { departments newestFact }
+  exportReceipts { month receipts valueCny }
+  exportReceiptsProvenance { departments newestFact }
+  domesticPaymentsReceived { month payments valueCny }
+  domesticPaymentsProvenance { departments newestFact }
   collectionRatio threeDocumentMatchRate
   warehouses { id country stockValueCny stockAsOf }
   warehousesProvenance { departments newestFact }
@@ -51,7 +54,7 @@ STATS = """query($f: Date!, $t: Date!, $g: StatsGroupBy!, $z: String) {
   statistics(from: $f, to: $t, groupBy: $g, zone: $z) {
     groups { key declarations valueCny }
     gradeDistribution { grade count }
-    operators { zone count }
+    operators { zone count registered }
     targets { zone metric actual }
   }
 }"""
@@ -138,8 +141,46 @@ def waybill(order_id: str, consignee: str = "Jan Kowalski") -> dict[str, Any]:
     }
 
 
+def inventory(order_id: str, goods: str, freight: str) -> dict[str, Any]:
+    """The import inventory list (CEB621) of an order, with its goods and freight and its
+    buyer, who paid."""
+    return {
+        "id": f"INV-{order_id}",
+        "orderId": order_id,
+        "direction": "IMPORT",
+        "tradeMode": "9610",
+        "declaredOn": "2026-10-09",
+        "ebpCode": "4102960A01",
+        "ebcCode": A,
+        "logisticsCode": "4102980L02",
+        "logisticsNo": f"WAY-{order_id}",
+        "goodsCny": goods,
+        "freightCny": freight,
+        "buyerName": "Jan Kowalski",
+        "buyerPhone": CONSIGNEE["consigneePhone"],
+        "consigneeAddress": CONSIGNEE["consigneeAddress"],
+    }
+
+
 def trade_payment(id: str, payer: str, payee: str, on: str, amount: str) -> dict[str, Any]:
     return {"id": id, "payerUscc": payer, "payeeUscc": payee, "paidOn": on, "amountCny": amount}
+
+
+def receipt(
+    id: str, of: str, on: str, amount: str, currency: str, cny: str, declaration: str | None
+) -> dict[str, Any]:
+    """Export proceeds received from abroad, as SAFE passes them on."""
+    return {
+        "id": id,
+        "uscc": of,
+        "receivedOn": on,
+        "amount": amount,
+        "currency": currency,
+        "amountCny": cny,
+        "payerCountry": "DE",
+        "bank": "Bank of China Henan Branch",
+        "declarationId": declaration,
+    }
 
 
 def warehouse(
@@ -282,6 +323,22 @@ BATCHES: list[tuple[Department, str, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        Department.CUSTOMS,
+        "customs.inventory@1",
+        [
+            inventory("ORD-A1", "200.00", "20.00"),
+            inventory("ORD-A2", "150.00", "15.00"),
+            inventory("ORD-A3", "99.99", "0.01"),
+            inventory("ORD-A4", "80.00", "8.00"),
+            inventory("ORD-A5", "45.00", "5.00"),
+            inventory("ORD-A6", "30.00", "0.00"),
+            inventory("ORD-A7", "10.00", "0.00"),
+            inventory("ORD-A8", "60.00", "6.00"),
+            inventory("ORD-A9", "20.00", "2.00"),
+            inventory("ORD-A10", "500.00", "0.00"),
+        ],
+    ),
+    (
         Department.BANK,
         "bank.trade_payment@1",
         [
@@ -290,6 +347,17 @@ BATCHES: list[tuple[Department, str, list[dict[str, Any]]]] = [
             trade_payment("TP-3", C, A, "2026-10-30", "5000.50"),
             trade_payment("TP-4", A, B, "2026-10-01", "999.00"),  # A pays: not A's collection
             trade_payment("TP-5", B, A, "2025-10-15", "7777.00"),  # before the window
+        ],
+    ),
+    (
+        Department.SAFE,
+        "fx.export_receipt@1",
+        [
+            receipt("FXR-A1", A, "2026-09-01", "5633.80", "USD", "40000.00", "DEC-A1"),
+            receipt("FXR-A2", A, "2026-10-01", "3246.82", "EUR", "25000.50", "DEC-A2"),
+            receipt("FXR-A3", A, "2026-11-10", "30000.25", "CNY", "30000.25", "DEC-A3"),
+            receipt("FXR-A4", A, "2025-10-10", "1443.00", "EUR", "11111.11", "DEC-A6"),  # before
+            receipt("FXR-B1", B, "2026-09-20", "1298.57", "EUR", "9999.00", None),  # B's
         ],
     ),
     (
@@ -414,18 +482,40 @@ async def test_financing_figures_equal_the_sums_of_the_pushed_records(
     #   = 3000.00 / 112345.67 = 0.026703..., rounded to 4 places
     assert profile["returnRate"] == 0.0267
 
-    # collections: trade payments to A in the window (TP-4 is paid by A, TP-5 before the window)
-    assert {c["month"]: (c["payments"], money(c["valueCny"])) for c in profile["collections"]} == {
+    # collections: export proceeds A received from abroad in the window (FXR-A4 is before it,
+    # FXR-B1 is B's)
+    assert {
+        c["month"]: (c["receipts"], money(c["valueCny"])) for c in profile["exportReceipts"]
+    } == {
+        "2026-09": (1, Decimal("40000.00")),  # FXR-A1
+        "2026-10": (1, Decimal("25000.50")),  # FXR-A2
+        "2026-11": (1, Decimal("30000.25")),  # FXR-A3
+    }
+    assert profile["exportReceiptsProvenance"] == {
+        "departments": ["SAFE"],
+        "newestFact": "2026-11-10",
+    }
+    # received / every export declared in the window (DEC-A5 is an import, DEC-A6 before it):
+    #   (40000.00 + 25000.50 + 30000.25) / (40000.00 + 12345.67 + 25000.50 + 30000.25 + 4999.25)
+    #   = 95000.75 / 112345.67 = 0.845611..., rounded to 4 places
+    assert profile["collectionRatio"] == 0.8456
+    # trade payments to A from Chinese enterprises, shown apart and not counted above (TP-4 is
+    # paid by A, TP-5 before the window)
+    assert {
+        c["month"]: (c["payments"], money(c["valueCny"]))
+        for c in profile["domesticPaymentsReceived"]
+    } == {
         "2026-09": (1, Decimal("60000.00")),  # TP-1
         "2026-10": (2, Decimal("25000.50")),  # TP-2 20000.00 + TP-3 5000.50
     }
-    assert profile["collectionsProvenance"] == {"departments": ["BANK"], "newestFact": "2026-10-30"}
-    # collected / 9710 and 9810 exports: (60000.00 + 25000.50) / (52345.67 + 25000.50 + 30000.25)
-    #   = 85000.50 / 107346.42 = 0.791833..., rounded to 4 places
-    assert profile["collectionRatio"] == 0.7918
+    assert profile["domesticPaymentsProvenance"] == {
+        "departments": ["BANK"],
+        "newestFact": "2026-10-30",
+    }
 
-    # three documents: of the 9 orders in the window (ORD-A7 is before it), ORD-A1, A2, A3,
-    # A8 and A10 are paid in full and shipped to their consignee; A4 is paid 80.00 of 88.00,
+    # three documents: of the 9 import orders in the window (ORD-A7 is before it), each on its
+    # inventory list, ORD-A1, A2, A3, A8 and A10 are paid in full by the list's buyer and
+    # shipped to their consignee; A4 is paid 80.00 of 88.00,
     # A5 shipped to someone else, A6 not paid, A9 not shipped: 5 / 9 = 0.5555...
     assert profile["threeDocumentMatchRate"] == 0.5556
 
@@ -462,14 +552,14 @@ async def test_financing_figures_equal_the_sums_of_the_pushed_records(
         # both current warehouses reported: no line about warehouses
     ]
 
-    # the rating counts the same collections against the same exports (at least 100000.00
-    # declared, so the factor applies): 85000.50 / 107346.42 = 79.18...%, in the 50% tier
+    # the rating counts the same receipts against the same exports (at least 100000.00
+    # declared, so the factor applies): 95000.75 / 112345.67 = 84.56...%, in the 50% tier
     regulator = await token_for(hub_url, graph, "regulator")
     credit = (await ask(hub_url, regulator, CREDIT, u=A))["creditProfile"]
     assert credit["asOf"] == "2026-11-24"
     assert [f["reason"] for f in credit["factors"] if f["code"] == "COLLECTION_RATIO"] == [
-        "collected CNY 85,000.50 against CNY 107,346.42 of 9710/9810 exports declared in "
-        "12 months (79.2%, tier 50% or more)"
+        "received CNY 95,000.75 of export proceeds from abroad against CNY 112,345.67 of "
+        "exports declared in 12 months (84.6%, tier 50% or more)"
     ]
 
 
@@ -522,15 +612,14 @@ async def test_statistics_equal_the_sums_of_the_pushed_declarations(
     stats = (
         await ask(hub_url, regulator, STATS, f="2026-01-01", t="2026-11-24", g="MODE", z="KAIFENG")
     )["statistics"]
-    assert stats["operators"] == [{"zone": "KAIFENG", "count": 2}]  # A and B; C deregistered
+    # A and B are registered (C deregistered); none filed as a CBEC enterprise, so no operator
+    assert stats["operators"] == [{"zone": "KAIFENG", "count": 0, "registered": 2}]
     # every Kaifeng enterprise was rated when its registration was pushed
     assert sum(g["count"] for g in stats["gradeDistribution"]) == 3
     actual = {t["metric"]: t["actual"] for t in stats["targets"] if t["zone"] == "KAIFENG"}
-    assert actual["operators"] == 2
+    assert actual["cbec_operators"] == "0"
     # declared in the 12 months up to 2026-11-24, after 2025-11-24 (not DEC-A6 of 2025-10):
     # 40000.00 + 12345.67 + 25000.50 + 30000.25 + 4999.25 + 7000.00 + 1500.75
-    assert Decimal(str(actual["annual_value_cny"])).quantize(Decimal("0.01")) == Decimal(
-        "120846.42"
-    )
-    assert actual["industry_belts"] == 0  # no belt of Kaifeng is in the reference data here
-    assert actual["parks"] is None  # the hub holds no park data
+    assert actual["cbec_declared_value_cny"] == "120846.42"
+    assert actual["industry_belts"] == "0"  # no belt of Kaifeng is in the reference data here
+    assert actual["industrial_parks"] is None  # the hub holds no park data

@@ -15,6 +15,7 @@ record's broken rules at once through `rule_problems`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Final
@@ -22,6 +23,7 @@ from typing import Annotated, Any, Final
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidatorFunctionWrapHandler,
@@ -33,10 +35,13 @@ from pydantic_core import PydanticCustomError
 from graph_schema.dates import add_months
 from graph_schema.identity import normalise_phone, validate_id_number
 from graph_schema.model import Money, Uscc
+from graph_schema.uscc import USCC_LENGTH, validate_uscc
 
 __all__ = [
     "CODE_PATTERN",
     "COUNTRY_PATTERN",
+    "CURRENCY_PATTERN",
+    "CUSTOMS_REGISTRATION_PATTERN",
     "HS_CODE_PATTERN",
     "ID_PATTERN",
     "INDUSTRY_BELT_PATTERN",
@@ -45,6 +50,8 @@ __all__ = [
     "Amount",
     "Code",
     "CountryCode",
+    "CurrencyCode",
+    "EnterpriseCode",
     "HsCode",
     "Id",
     "IdNumber",
@@ -66,7 +73,14 @@ CODE_PATTERN: Final = r"^[A-Z][A-Z0-9_]{1,63}$"
 ZONE_PATTERN: Final = r"^[A-Z_]{2,32}$"
 INDUSTRY_BELT_PATTERN: Final = r"^[A-Z0-9_]{2,48}$"
 COUNTRY_PATTERN: Final = r"^[A-Z]{2}$"
+CURRENCY_PATTERN: Final = r"^[A-Z]{3}$"
 HS_CODE_PATTERN: Final = r"^[0-9]{6,10}$"
+CUSTOMS_REGISTRATION_PATTERN: Final = r"^[0-9]{4}[0-9A-Z]{6}$"
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
 
 RULE_ERROR: Final = "record_rule"
 """The pydantic error type of a broken cross-field rule; its context holds `problems`."""
@@ -126,8 +140,33 @@ ZoneCode = Annotated[str, Field(pattern=ZONE_PATTERN)]
 IndustryBeltCode = Annotated[str, Field(pattern=INDUSTRY_BELT_PATTERN)]
 CountryCode = Annotated[str, Field(pattern=COUNTRY_PATTERN)]
 """An ISO 3166-1 alpha-2 country code in capitals."""
+CurrencyCode = Annotated[str, BeforeValidator(_upper), Field(pattern=CURRENCY_PATTERN)]
+"""An ISO 4217 currency code (`USD`, `EUR`, `CNY`), upper-cased first as a USCC is; the
+pattern checks its form, not that ISO 4217 lists it."""
 HsCode = Annotated[str, Field(pattern=HS_CODE_PATTERN)]
 """A Harmonized System code of 6 to 10 digits."""
+
+_CUSTOMS_REGISTRATION: Final = re.compile(CUSTOMS_REGISTRATION_PATTERN)
+
+
+def _enterprise_code(value: str) -> str:
+    """`value` as a USCC (18 characters, `validate_uscc`) or a customs registration code (10
+    characters), folded (NFKC) and upper-cased; `ValueError` naming the rule otherwise."""
+    code = unicodedata.normalize("NFKC", value).strip().upper()
+    if len(code) == USCC_LENGTH:
+        return validate_uscc(code)
+    if _CUSTOMS_REGISTRATION.fullmatch(code):
+        return code
+    raise ValueError(
+        f"{value!r} is neither a customs registration code (10 characters: a 4-digit area "
+        "code, then 6 digits or capitals) nor a USCC (18 characters)"
+    )
+
+
+EnterpriseCode = Annotated[str, AfterValidator(_enterprise_code)]
+"""How a customs cross-border e-commerce message names an enterprise (`ebpCode`, `ebcCode`,
+`payCode`, `logisticsCode`): its 10-character customs registration code (海关注册编码, e.g.
+`1105910159`) or its USCC, which the messages also accept (checked as `UsccCode` is)."""
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 """A name of a person, enterprise, carrier, lender or warehouse."""

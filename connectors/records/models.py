@@ -10,7 +10,8 @@ alone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Self
+from decimal import Decimal
+from typing import ClassVar, Final, Self
 
 from pydantic import Field, model_validator
 
@@ -18,6 +19,8 @@ from connectors.records.fields import (
     Amount,
     Code,
     CountryCode,
+    CurrencyCode,
+    EnterpriseCode,
     HsCode,
     Id,
     IdNumber,
@@ -50,6 +53,7 @@ from graph_schema.model import (
 from graph_schema.objections import is_resolution
 from graph_schema.publicity import PUBLICITY, REPAIR_DECISIONS, RepairStatus
 from graph_schema.schemes import refusal as classification_refusal
+from graph_schema.uscc import USCC_LENGTH
 
 __all__ = [
     "AddressRecord",
@@ -57,6 +61,7 @@ __all__ = [
     "DeclarationRecord",
     "EnterpriseRecord",
     "FilingRecord",
+    "InventoryRecord",
     "LegalRepresentativeRecord",
     "ListEntryRecord",
     "ListRemovalRecord",
@@ -120,13 +125,15 @@ class Party(Record):
 
 
 class EnterpriseRecord(Record):
-    """`samr.enterprise@1`: an enterprise as registered; `statusSince` is the day its status
-    took effect (required for REVOKED and DEREGISTERED, optional otherwise)."""
+    """`samr.enterprise@1`: an enterprise as registered; `name` is its registered (Chinese)
+    name, `nameEn` an English name beside it; `statusSince` is the day its status took effect
+    (required for REVOKED and DEREGISTERED, optional otherwise)."""
 
     TYPE: ClassVar[str] = "samr.enterprise@1"
 
     uscc: UsccCode
     name: Name
+    name_en: Name | None = None
     zone: ZoneCode
     industry_belt: IndustryBeltCode | None = None
     registered_on: dt.date
@@ -434,34 +441,98 @@ class ReturnRecord(Record):
     reason: Text
 
 
+_ZERO: Final = Decimal("0")
+_CONSIGNEE: Final = ("consigneeName", "consigneePhone", "consigneeAddress")
+RETAIL_MODES: Final = frozenset({TradeMode.RETAIL_9610, TradeMode.BONDED_1210})
+"""The retail modes whose orders customs checks against an inventory list (9610 direct,
+1210 bonded); B2B exports (9710, 9810) are declared otherwise."""
+
+
+def _consignee(given: tuple[object, object, object], required: str | None) -> list[tuple[str, str]]:
+    """The consignee's name, phone and address come together; `required` says why they must
+    be given (`None`: they may all be absent)."""
+    missing = [name for name, value in zip(_CONSIGNEE, given, strict=True) if value is None]
+    if not missing or (len(missing) == len(_CONSIGNEE) and required is None):
+        return []
+    if len(missing) == len(_CONSIGNEE):
+        return [(name, f"is required: {required}") for name in missing]
+    return [
+        (name, "give consigneeName, consigneePhone and consigneeAddress together")
+        for name in missing
+    ]
+
+
 class OrderRecord(Record):
-    """`trade.order@1`: an order sold by the enterprise `uscc`."""
+    """`trade.order@1`: an order sold by the enterprise `uscc`, with the fields of its customs
+    order message: CEB303 for an EXPORT order, CEB311 for an IMPORT one (`direction`; IMPORT
+    when absent, the series this record type carried before it had a direction).
+
+    An IMPORT order names its consignee (CEB311 requires it) and may name its buyer (订购人,
+    `buyerName`), whom the payment's payer must be. An EXPORT order has no tax, discount or
+    buyer, which CEB303 does not carry; a consignee the platform sends is compared with the
+    waybill's. `ebcCode`, given as a USCC, names the seller, so it is `uscc`.
+    """
 
     TYPE: ClassVar[str] = "trade.order@1"
 
     id: Id
     uscc: UsccCode
     ordered_on: dt.date
+    direction: Direction = Direction.IMPORT
+    ebp_code: EnterpriseCode | None = None
+    ebc_code: EnterpriseCode | None = None
     goods_cny: Amount
     freight_cny: Amount
-    tax_cny: Amount
-    discount_cny: Amount
-    consignee_name: Name
-    consignee_phone: PhoneNumber
-    consignee_address: Text
+    tax_cny: Amount = _ZERO
+    discount_cny: Amount = _ZERO
+    buyer_name: Name | None = None
+    consignee_name: Name | None = None
+    consignee_phone: PhoneNumber | None = None
+    consignee_address: Text | None = None
 
     @model_validator(mode="after")
-    def _discount(self) -> Self:
+    def _order(self) -> Self:
+        problems: list[tuple[str, str]] = []
         gross = self.goods_cny + self.freight_cny + self.tax_cny
         if self.discount_cny > gross:
-            raise_rule_problems(
-                [("discountCny", f"{self.discount_cny} exceeds goods + freight + tax {gross}")]
+            problems.append(
+                ("discountCny", f"{self.discount_cny} exceeds goods + freight + tax {gross}")
             )
+        consignee = (self.consignee_name, self.consignee_phone, self.consignee_address)
+        if self.direction is Direction.IMPORT:
+            problems += _consignee(consignee, "an IMPORT order names its consignee (CEB311)")
+        else:
+            problems += _consignee(consignee, None)
+            for name, value in (("taxCny", self.tax_cny), ("discountCny", self.discount_cny)):
+                if value != 0:
+                    problems.append(
+                        (
+                            name,
+                            f"must be 0 for an EXPORT order, not {value}: CEB303 carries no "
+                            "tax or discount (send goodsCny as the price charged)",
+                        )
+                    )
+            if self.buyer_name is not None:
+                problems.append(
+                    ("buyerName", "must be absent for an EXPORT order: CEB303 names no buyer")
+                )
+        if (
+            self.ebc_code is not None
+            and len(self.ebc_code) == USCC_LENGTH
+            and self.ebc_code != self.uscc
+        ):
+            problems.append(
+                ("ebcCode", f"{self.ebc_code} is a USCC, so it names the seller: uscc {self.uscc}")
+            )
+        raise_rule_problems(problems)
         return self
 
 
 class PaymentRecord(Record):
-    """`trade.payment@1`: the payment slip of order `orderId`."""
+    """`trade.payment@1`: the payment slip of order `orderId`. For an import order, the
+    payment (CEB411) by `payerName`, who must be the order's buyer; for an export order, the
+    e-commerce enterprise's receipt (收款单, CEB403), which names the enterprise paid
+    (`ebcCode`) and no payer. `payCode` is the payment firm (CEB411/CEB403 payCode)."""
 
     TYPE: ClassVar[str] = "trade.payment@1"
 
@@ -469,11 +540,17 @@ class PaymentRecord(Record):
     order_id: Id
     paid_on: dt.date
     amount_cny: Amount
-    payer_name: Name
+    payer_name: Name | None = None
+    pay_code: EnterpriseCode | None = None
+    ebp_code: EnterpriseCode | None = None
+    ebc_code: EnterpriseCode | None = None
 
 
 class WaybillRecord(Record):
-    """`logistics.waybill@1`: the waybill of order `orderId`."""
+    """`logistics.waybill@1`: the waybill of order `orderId`, by the logistics firm `carrier`
+    (`logisticsCode`: CEB505/CEB511 logisticsCode). An import waybill (CEB511) names the
+    consignee, who must be the order's; an export waybill (CEB505) carries none, though the
+    firm may send it (then compared with the order's)."""
 
     TYPE: ClassVar[str] = "logistics.waybill@1"
 
@@ -481,9 +558,66 @@ class WaybillRecord(Record):
     order_id: Id
     shipped_on: dt.date
     carrier: Name
-    consignee_name: Name
-    consignee_phone: PhoneNumber
-    consignee_address: Text
+    logistics_code: EnterpriseCode | None = None
+    consignee_name: Name | None = None
+    consignee_phone: PhoneNumber | None = None
+    consignee_address: Text | None = None
+
+    @model_validator(mode="after")
+    def _together(self) -> Self:
+        given = (self.consignee_name, self.consignee_phone, self.consignee_address)
+        raise_rule_problems(_consignee(given, None))
+        return self
+
+
+class InventoryRecord(Record):
+    """`customs.inventory@1`: the customs inventory list (清单) of order `orderId`, against
+    which its order, payment and waybill are checked (GACC Announcement 2018 No. 194): CEB603
+    for an EXPORT, CEB621 for an IMPORT, in a retail mode (9610, 1210). `goodsCny` is the sum
+    of its lines' totalPrice, `freightCny` its freight. An IMPORT list names the buyer
+    (订购人: `buyerName`, `buyerPhone`) and the consignee's address (CEB621 requires them); an
+    EXPORT list names neither (CEB603 carries no buyer)."""
+
+    TYPE: ClassVar[str] = "customs.inventory@1"
+
+    id: Id
+    order_id: Id
+    direction: Direction
+    trade_mode: TradeMode
+    declared_on: dt.date
+    ebp_code: EnterpriseCode
+    ebc_code: EnterpriseCode
+    logistics_code: EnterpriseCode
+    logistics_no: Id
+    goods_cny: Amount
+    freight_cny: Amount
+    buyer_name: Name | None = None
+    buyer_phone: PhoneNumber | None = None
+    consignee_address: Text | None = None
+
+    @model_validator(mode="after")
+    def _list(self) -> Self:
+        problems: list[tuple[str, str]] = []
+        if self.trade_mode not in RETAIL_MODES:
+            problems.append(
+                (
+                    "tradeMode",
+                    f"{self.trade_mode.value} is not a retail mode: an inventory list "
+                    "is 9610 or 1210",
+                )
+            )
+        buyer = (
+            ("buyerName", self.buyer_name),
+            ("buyerPhone", self.buyer_phone),
+            ("consigneeAddress", self.consignee_address),
+        )
+        for name, value in buyer:
+            if self.direction is Direction.IMPORT and value is None:
+                problems.append((name, "is required for an IMPORT list (CEB621)"))
+            elif self.direction is Direction.EXPORT and value is not None:
+                problems.append((name, "must be absent for an EXPORT list: CEB603 names no buyer"))
+        raise_rule_problems(problems)
+        return self
 
 
 class OverseasWarehouseRecord(_Period):
@@ -564,4 +698,43 @@ class TradePaymentRecord(Record):
     def _two_parties(self) -> Self:
         if self.payer_uscc == self.payee_uscc:
             raise_rule_problems([("payeeUscc", "must differ from payerUscc")])
+        return self
+
+
+# --- foreign exchange ---------------------------------------------------------------------------
+
+
+class ExportReceiptRecord(Record):
+    """`fx.export_receipt@1`: export proceeds received from abroad by `uscc`, as the receiving
+    bank reports them to SAFE (涉外收入申报) or SAFE passes them on: a cross-border receipt, not
+    a payment between Chinese enterprises (`bank.trade_payment@1`).
+
+    `amount` is in `currency`, `amountCny` its yuan equivalent as reported. It names the export
+    it settles: a customs declaration (`declarationId`), or an e-commerce order (`orderId`) for
+    retail exports collected order by order; neither for an advance receipt before the goods
+    are declared."""
+
+    TYPE: ClassVar[str] = "fx.export_receipt@1"
+
+    id: Id
+    uscc: UsccCode
+    received_on: dt.date
+    amount: Amount = Field(gt=0)
+    currency: CurrencyCode
+    amount_cny: Amount = Field(gt=0)
+    payer_country: CountryCode
+    bank: Name
+    declaration_id: Id | None = None
+    order_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _receipt(self) -> Self:
+        problems: list[tuple[str, str]] = []
+        if self.payer_country == "CN":
+            problems.append(("payerCountry", "a cross-border receipt comes from abroad, not CN"))
+        if self.currency == "CNY" and self.amount != self.amount_cny:
+            problems.append(("amountCny", f"must equal amount {self.amount} when currency is CNY"))
+        if self.declaration_id is not None and self.order_id is not None:
+            problems.append(("orderId", "a receipt settles one declaration or one order, not both"))
+        raise_rule_problems(problems)
         return self

@@ -29,8 +29,12 @@ Who may send what (`RecordType.departments`):
 * `trade.order@1`: COMMERCE (platform data) and CUSTOMS (the order pushed to the customs
   cross-border e-commerce system); `trade.payment@1`: BANK (payment institutions) and CUSTOMS;
   `logistics.waybill@1`: LOGISTICS and CUSTOMS. These are the "three documents".
+  `customs.inventory@1`, the customs inventory list they are checked against (CEB603 for an
+  export, CEB621 for an import): CUSTOMS only, which receives and accepts it.
 * `commerce.overseas_warehouse@1`: COMMERCE. `tax.refund@1`: TAX. `bank.loan@1` and
-  `bank.trade_payment@1`: BANK.
+  `bank.trade_payment@1` (a payment between Chinese enterprises): BANK.
+* `fx.export_receipt@1` (export proceeds received from abroad): SAFE, and BANK (the receiving
+  bank reports each receipt).
 """
 
 from __future__ import annotations
@@ -47,7 +51,9 @@ from connectors.records.models import (
     ClassificationRecord,
     DeclarationRecord,
     EnterpriseRecord,
+    ExportReceiptRecord,
     FilingRecord,
+    InventoryRecord,
     LegalRepresentativeRecord,
     ListEntryRecord,
     ListRemovalRecord,
@@ -213,8 +219,8 @@ def _application(record: RepairDecisionRecord, _: PersonKeyOf) -> Subjects:
     return Subjects(fact_ids=frozenset((record.application_id,)))
 
 
-def _order(record: PaymentRecord | WaybillRecord, _: PersonKeyOf) -> Subjects:
-    # the order's seller, whose three-document match the payment or waybill moves
+def _order(record: PaymentRecord | WaybillRecord | InventoryRecord, _: PersonKeyOf) -> Subjects:
+    # the order's seller, whose three-document match the payment, waybill or list moves
     return Subjects(fact_ids=frozenset((record.order_id,)))
 
 
@@ -436,6 +442,14 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         _OWN,
     ),
     RecordType(
+        "customs.inventory@1",
+        InventoryRecord,
+        frozenset({Department.CUSTOMS}),
+        "inventories",
+        _order,
+        _OWN,
+    ),
+    RecordType(
         "commerce.overseas_warehouse@1",
         OverseasWarehouseRecord,
         frozenset({Department.COMMERCE}),
@@ -472,6 +486,15 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         RowShape(
             row=("payer_uscc", "payee_uscc"), rename={"payer_uscc": "payer", "payee_uscc": "payee"}
         ),
+    ),
+    RecordType(
+        "fx.export_receipt@1",
+        ExportReceiptRecord,
+        frozenset({Department.SAFE, Department.BANK}),
+        "export_receipts",
+        _enterprise,
+        _OWN,
+        _KEYED_BY_USCC,
     ),
 )
 """Every record type by name (`<domain>.<name>@<version>`), each with what its records name

@@ -6,8 +6,8 @@ names) and its `Reach`. The pipeline unions a batch's subjects into its `Outcome
 engine re-rates from them after the batch (`hub.credit.recompute`), and the risk scan scans
 the enterprises among them. A fact id stands for the subject of that fact, which the record
 does not name: the penalty a repair names, the entry a removal names, the record an objection
-resolution names, the order a payment or waybill is for; the credit engine finds its subject
-in the graph.
+resolution names, the order a payment, waybill or inventory list is for; the credit engine
+finds its subject in the graph.
 """
 
 from __future__ import annotations

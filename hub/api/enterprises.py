@@ -46,7 +46,9 @@ class EnterpriseFilter:
     zone: str | None = None
     industry_belt: str | None = None
     name_contains: str | None = strawberry.field(
-        default=None, description="Case-sensitive substring of the registered name."
+        default=None,
+        description="A substring of the registered (Chinese) name, or of the English name "
+        "beside it in any case.",
     )
     status: EnterpriseStatus | None = None
 

@@ -37,8 +37,20 @@ class MonthlyExports:
     value_cny: Decimal
 
 
-@strawberry.type(description="Payments collected in one month.")
-class MonthlyCollections:
+@strawberry.type(
+    description="Export proceeds received from abroad in one month (fx.export_receipt@1)."
+)
+class MonthlyExportReceipts:
+    month: str
+    receipts: int
+    value_cny: Decimal
+
+
+@strawberry.type(
+    description="Payments received from Chinese enterprises in one month "
+    "(bank.trade_payment@1): domestic payment flow, not export proceeds."
+)
+class MonthlyDomesticPayments:
     month: str
     payments: int
     value_cny: Decimal
@@ -93,11 +105,20 @@ class FinancingProfile:
     return_rate: float | None = strawberry.field(
         description="Value returned against value exported over the 12 months."
     )
-    collections: list[MonthlyCollections]
-    collections_provenance: Provenance
-    collection_ratio: float | None = strawberry.field(
-        description="Collected against declared exports over the 12 months."
+    export_receipts: list[MonthlyExportReceipts] = strawberry.field(
+        description="Export proceeds received from abroad, by the month they came in."
     )
+    export_receipts_provenance: Provenance
+    collection_ratio: float | None = strawberry.field(
+        description="Export proceeds received from abroad against the exports declared in "
+        "every mode over the 12 months (SAFE goods-trade verification); domestic payments do "
+        "not count."
+    )
+    domestic_payments_received: list[MonthlyDomesticPayments] = strawberry.field(
+        description="Payments received from Chinese enterprises, by month: payment flow, not "
+        "collections."
+    )
+    domestic_payments_provenance: Provenance
     three_document_match_rate: float | None
     warehouses: list[WarehouseStock]
     warehouses_provenance: Provenance
@@ -151,12 +172,17 @@ def _profile(
         ],
         returns_provenance=_provenance(found.returns_provenance),
         return_rate=found.return_rate,
-        collections=[
-            MonthlyCollections(month=t.month, payments=t.count, value_cny=t.value_cny)
-            for t in found.collections
+        export_receipts=[
+            MonthlyExportReceipts(month=t.month, receipts=t.count, value_cny=t.value_cny)
+            for t in found.export_receipts
         ],
-        collections_provenance=_provenance(found.collections_provenance),
+        export_receipts_provenance=_provenance(found.export_receipts_provenance),
         collection_ratio=found.collection_ratio,
+        domestic_payments_received=[
+            MonthlyDomesticPayments(month=t.month, payments=t.count, value_cny=t.value_cny)
+            for t in found.domestic_payments
+        ],
+        domestic_payments_provenance=_provenance(found.domestic_payments_provenance),
         three_document_match_rate=found.three_document_match_rate,
         warehouses=[
             WarehouseStock(

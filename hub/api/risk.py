@@ -17,8 +17,9 @@ class RiskAlert:
     id: str
     kind: str = strawberry.field(
         description="CIRCULAR_PAYMENTS, SHARED_ADDRESS, SHARED_PHONE, SHARED_LEGAL_REPRESENTATIVE, "
-        "DOCUMENT_MISMATCH, COVERED_REPRESENTATIVE, EXPORT_SPIKE or "
-        "DECLARATION_AFTER_DEREGISTRATION."
+        "DOCUMENT_MISMATCH, COVERED_REPRESENTATIVE, EXPORT_SPIKE, "
+        "DECLARATION_AFTER_DEREGISTRATION, RECEIPTS_WITHOUT_EXPORTS or "
+        "EXPORTS_WITHOUT_RECEIPTS."
     )
     severity: str
     reason: str = strawberry.field(description="In plain words.")

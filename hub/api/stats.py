@@ -11,7 +11,8 @@ import strawberry
 
 from hub.api.context import Info
 from hub.api.errors import bad_user_input
-from hub.stats import statistics
+from hub.stats import ZoneProgress, statistics
+from hub.stats.targets import Plan
 
 MAX_RANGE_DAYS = 3660  # ten years of declarations in one answer is plenty
 
@@ -39,21 +40,93 @@ class GradeCount:
     count: int
 
 
-@strawberry.type(description="Active enterprises of a zone.")
+@strawberry.type(
+    description="A zone's cross-border e-commerce operators and its registered enterprises on `to`."
+)
 class ZoneOperators:
     zone: str
-    count: int
+    count: int = strawberry.field(
+        description="CBEC operators: enterprises with a CBEC enterprise or overseas-warehouse "
+        "filing by `to`, registered by then and neither revoked nor deregistered by then."
+    )
+    registered: int = strawberry.field(
+        description="Every enterprise registered on `to` (ACTIVE or ABNORMAL), traders or not."
+    )
 
 
-@strawberry.type(description="A zone's figure against its plan target.")
+@strawberry.enum(description="How a target is counted.")
+class TargetKind(Enum):
+    FLOW = "FLOW"
+    STOCK = "STOCK"
+
+
+@strawberry.enum(description="What a target's number counts.")
+class TargetUnit(Enum):
+    COUNT = "COUNT"
+    CNY = "CNY"
+
+
+@strawberry.enum(description="How the actual must compare with the target.")
+class TargetComparison(Enum):
+    MORE_THAN = "MORE_THAN"
+    AT_LEAST = "AT_LEAST"
+
+
+@strawberry.type(description="A zone's plan: where its targets come from, or why it has none.")
+class ZonePlan:
+    zone: str
+    source: str = strawberry.field(description="The plan: title, issuer, issue date, seed.")
+    seed: str = strawberry.field(description="The seed file (shared/seeds) quoted.")
+    issued: dt.date
+    target_count: int = strawberry.field(description="How many targets the plan sets the zone.")
+    note: str = strawberry.field(
+        description="What to know of the plan's text; for a zone without targets, why."
+    )
+    passage: str = strawberry.field(
+        description="The plan's sentence on its goals, exactly as in the seed."
+    )
+
+
+@strawberry.type(description="A target of a zone's plan against the zone's figure for it.")
 class ZoneTarget:
     zone: str
     metric: str
-    label: str
-    target: float
-    actual: float | None = strawberry.field(description="Null when the hub holds no such data.")
-    progress: float | None = strawberry.field(description="actual / target.")
+    label: str = strawberry.field(description="The metric in a few words.")
+    definition: str = strawberry.field(description="What is counted for the target.")
+    computation: str = strawberry.field(
+        description="How the hub computes the actual, or why it does not."
+    )
+    proxy: str | None = strawberry.field(
+        description="When the actual stands in for what the plan counts: what it is instead "
+        "and why (declared value for a transaction volume)."
+    )
+    quote: str = strawberry.field(description="The plan's words, exactly as in the seed.")
+    quote_english: str = strawberry.field(
+        description="The quote in English: the hub's rendering where the seed is in another "
+        "language, else the quote itself."
+    )
     source: str = strawberry.field(description="The plan the target comes from.")
+    kind: TargetKind = strawberry.field(
+        description="FLOW: over the 12 months to `asOf` (`periodFrom` to `asOf`, both "
+        "included); STOCK: on `asOf`."
+    )
+    period_from: dt.date | None = strawberry.field(description="A flow's first day.")
+    as_of: dt.date = strawberry.field(description="`to`: a flow's last day, a stock's day.")
+    start: dt.date = strawberry.field(description="The plan's issue date.")
+    deadline: dt.date | None = strawberry.field(description="When the plan wants it reached.")
+    deadline_basis: str | None = strawberry.field(
+        description="How the deadline follows from the plan, or why there is none."
+    )
+    unit: TargetUnit
+    comparison: TargetComparison
+    target: Decimal = strawberry.field(description="Whole for COUNT; yuan, two decimals, for CNY.")
+    actual: Decimal | None = strawberry.field(
+        description="As `target`; null when the hub does not measure it (see `computation`)."
+    )
+    progress: float | None = strawberry.field(description="actual / target.")
+    met: bool | None = strawberry.field(
+        description="Whether the actual already satisfies the target (MORE_THAN is strict)."
+    )
 
 
 @strawberry.type(description="Trade, grades, operators and plan targets of one or all zones.")
@@ -65,7 +138,39 @@ class ZoneStatistics:
     groups: list[TradeGroup]
     grade_distribution: list[GradeCount]
     operators: list[ZoneOperators]
+    plans: list[ZonePlan]
     targets: list[ZoneTarget]
+
+
+def _source(plan: Plan) -> str:
+    return f"{plan.title}, {plan.issuer}, {plan.issued.isoformat()} (shared/seeds/{plan.seed})"
+
+
+def _target(found: ZoneProgress) -> ZoneTarget:
+    target, plan = found.target, found.plan
+    return ZoneTarget(
+        zone=found.zone,
+        metric=target.metric,
+        label=found.label,
+        definition=target.measure,
+        computation=target.actual,
+        proxy=target.proxy,
+        quote=target.quote,
+        quote_english=target.english or target.quote,
+        source=_source(plan),
+        kind=TargetKind(target.kind.value),
+        period_from=found.period_from,
+        as_of=found.as_of,
+        start=plan.issued,
+        deadline=plan.deadline,
+        deadline_basis=plan.deadline_basis,
+        unit=TargetUnit(found.unit.value),
+        comparison=TargetComparison(target.comparison.value),
+        target=found.goal,
+        actual=found.actual,
+        progress=found.progress,
+        met=found.met,
+    )
 
 
 async def zone_statistics(
@@ -97,19 +202,23 @@ async def zone_statistics(
             for g in found.groups
         ],
         grade_distribution=[GradeCount(grade=grade, count=count) for grade, count in found.grades],
-        operators=[ZoneOperators(zone=z, count=count) for z, count in found.operators],
-        targets=[
-            ZoneTarget(
-                zone=t.zone,
-                metric=t.metric,
-                label=t.label,
-                target=t.target,
-                actual=t.actual,
-                progress=t.progress,
-                source=t.source,
-            )
-            for t in found.targets
+        operators=[
+            ZoneOperators(zone=z.zone, count=z.cbec_operators, registered=z.registered)
+            for z in found.operators
         ],
+        plans=[
+            ZonePlan(
+                zone=zone,
+                source=_source(planned.plan),
+                seed=planned.plan.seed,
+                issued=planned.plan.issued,
+                target_count=len(planned.targets),
+                note=planned.note,
+                passage=planned.passage,
+            )
+            for zone, planned in found.plans
+        ],
+        targets=[_target(t) for t in found.targets],
     )
 
 
@@ -117,7 +226,8 @@ async def zone_statistics(
 class StatsQuery:
     @strawberry.field(
         description="Declared trade between `from` and `to` grouped by `groupBy`, the grade "
-        "distribution, operators per zone, and each zone against its plan targets."
+        "distribution, CBEC operators per zone, each zone's plan, and each zone against its "
+        "plan targets on `to`."
     )
     async def statistics(
         self,

@@ -175,6 +175,9 @@ def _camel(name: str) -> str:
 class Enterprise:
     uscc: strawberry.ID
     name: str
+    name_en: str | None = strawberry.field(
+        description="An English name beside the registered (Chinese) `name`; null if none was sent."
+    )
     zone: str
     industry_belt: str | None
     registered_on: dt.date
@@ -185,6 +188,7 @@ class Enterprise:
         return cls(
             uscc=strawberry.ID(row["uscc"]),
             name=row["name"],
+            name_en=row.get("nameEn"),
             zone=row["zone"],
             industry_belt=row.get("industryBelt"),
             registered_on=row["registeredOn"],

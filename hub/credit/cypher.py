@@ -10,9 +10,9 @@ from auth.policy import VISIBILITY_PREDICATES, active_consent
 from graph_schema.predicates import (
     NETWORK_TIES,
     POSITIONS,
-    collection_into,
     coverage_applies,
     document_mismatch,
+    export_receipt_of,
     fact_counts,
     holder_kind,
     is_export,
@@ -20,14 +20,17 @@ from graph_schema.predicates import (
     network_tie,
     order_documents,
     punitive,
+    receipt_counts_after,
     tie_in_force,
 )
 
 # The facts of each enterprise valid at $as_of (a record withdrawn after an objection never
 # counted, so it is left out whatever the date); orders over the rating model's order window
-# up to it ($orders_since), exports and collections over its collection window
-# ($collections_since). A three-document mismatch says why (`document_mismatch`). The registry
-# status with its effective day, and the day of the first export declaration up to $as_of.
+# up to it ($orders_since), export declarations (every mode) and the export proceeds received
+# from abroad over its collection window ($collections_since), but for proceeds of an export
+# declared before it. A three-document mismatch says
+# why (`document_mismatch`). The registry status with its effective day, and the day of the
+# first export declaration up to $as_of.
 RATING_FACTS: Final = f"""
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
@@ -54,13 +57,13 @@ RETURN e.uscc AS uscc, e.name AS name, e.zone AS zone, e.registeredOn AS registe
     AS orders,
   reduce(total = 0.0, v IN COLLECT {{
             MATCH (e)-[:DECLARED]->(d:Declaration)
-            WHERE {is_export("d")} AND d.mode IN ['9710', '9810']
-              AND $collections_since < d.declaredOn <= $as_of
+            WHERE {is_export("d")} AND $collections_since < d.declaredOn <= $as_of
             RETURN d.valueCny }} | total + v) AS declaredExports,
   reduce(total = 0.0, v IN COLLECT {{
-            MATCH {collection_into("e", "t")}
-            WHERE $collections_since < t.paidOn <= $as_of
-            RETURN t.amountCny }} | total + v) AS collected,
+            MATCH {export_receipt_of("e", "r")}
+            WHERE $collections_since < r.receivedOn <= $as_of
+              AND {receipt_counts_after("r", "$collections_since")}
+            RETURN r.amountCny }} | total + v) AS collected,
   COLLECT {{ MATCH (e)-[:BORROWED]->(l:Loan) WHERE l.grantedOn <= $as_of
             RETURN l {{.id, .status, .grantedOn, .dueOn}} }}
     AS loans
@@ -125,7 +128,8 @@ RETURN collect(DISTINCT e.uscc) AS usccs
 
 # The subjects of list entries, penalties, classifications, orders and repair applications
 # named by id (a removal, repair, objection resolution or repair decision names no one; a
-# payment or waybill only its order, whose seller it rates through the three-document match).
+# payment, waybill or inventory list only its order, whose seller it rates through the
+# three-document match).
 FACT_SUBJECTS: Final = """
 UNWIND $ids AS id
 CALL (id) {
@@ -195,21 +199,24 @@ CALL () {{
   MATCH (e:Enterprise) WHERE $d0 < e.statusSince <= $d1
   RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
   UNION
-  // an order leaving the order window or dated inside the days, a document dated inside them
+  // an order leaving the order window or dated inside the days, a document or its inventory
+  // list dated inside them
   MATCH (e:Enterprise)-[:SOLD]->(o:Order)
   WHERE $orders_left_from <= o.orderedOn <= $orders_left_to OR $d0 < o.orderedOn <= $d1
     OR EXISTS {{ MATCH (o)<-[:PAYS]-(pay:Payment) WHERE $d0 < pay.paidOn <= $d1 }}
     OR EXISTS {{ MATCH (o)<-[:SHIPS]-(w:Waybill) WHERE $d0 < w.shippedOn <= $d1 }}
+    OR EXISTS {{ MATCH (o)<-[:DECLARES]-(inv:InventoryList) WHERE $d0 < inv.declaredOn <= $d1 }}
   RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
   UNION
-  // exports and collections leaving the collection window or dated inside the days
+  // exports and export proceeds leaving the collection window or dated inside the days
   MATCH (e:Enterprise)-[:DECLARED]->(d:Declaration)
   WHERE {is_export("d")} AND ($collections_left_from <= d.declaredOn <= $collections_left_to
     OR $d0 < d.declaredOn <= $d1)
   RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
   UNION
-  MATCH {collection_into("e", "t")}
-  WHERE $collections_left_from <= t.paidOn <= $collections_left_to OR $d0 < t.paidOn <= $d1
+  MATCH {export_receipt_of("e", "r")}
+  WHERE $collections_left_from <= r.receivedOn <= $collections_left_to
+    OR $d0 < r.receivedOn <= $d1
   RETURN e.uscc AS uscc, null AS key, false AS reaching, null AS penalty
   UNION
   MATCH (e:Enterprise)-[:BORROWED]->(l:Loan)

@@ -26,6 +26,7 @@ from hub.credit.facts import (
     PathStep,
     PenaltyFact,
     RatingFacts,
+    unmatched_by_reason,
 )
 from hub.credit.model import (
     SCORE_MAX,
@@ -271,6 +272,8 @@ def _order_factors(model: RatingModel, facts: RatingFacts) -> list[Factor]:
         f"three documents match on {len(orders) - len(unmatched)} of {len(orders)} orders "
         f"({float(rate * 100):.1f}%, tier {tier.min_percent}% or more)"
     )
+    if unmatched:
+        reason += f"; not matching: {unmatched_by_reason(o.reason for o in orders)}"
     return [Factor("ORDER_MATCH", tier.points, reason, rules.basis, unmatched)]
 
 
@@ -282,8 +285,9 @@ def _collection_factors(model: RatingModel, facts: RatingFacts) -> list[Factor]:
     ratio = Fraction(collected) / Fraction(declared)
     tier = _tier(rules.tiers, ratio)
     reason = (
-        f"collected CNY {collected:,.2f} against CNY {declared:,.2f} of 9710/9810 exports "
-        f"declared in {rules.window_months} months ({float(ratio * 100):.1f}%, "
+        f"received CNY {collected:,.2f} of export proceeds from abroad against CNY "
+        f"{declared:,.2f} of exports declared in {rules.window_months} months "
+        f"({float(ratio * 100):.1f}%, "
         f"tier {tier.min_percent}% or more)"
     )
     return [Factor("COLLECTION_RATIO", tier.points, reason, rules.basis)]

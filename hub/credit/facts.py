@@ -8,6 +8,8 @@ the same facts always give the same rating.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,6 +55,17 @@ class OrderCheck(ReadModel):
     """Whether the three documents match: unless said, when no reason says otherwise."""
 
 
+def unmatched_by_reason(reasons: Iterable[str | None]) -> str:
+    """How many orders fail the three-document check for each reason, most first:
+    "2 amount, 1 payee" (the reasons of `graph_schema.predicates.document_mismatch`)."""
+    counts = Counter(reason for reason in reasons if reason is not None)
+    return ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items(), key=_most_first))
+
+
+def _most_first(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
+
+
 class LoanFact(ReadModel):
     id: str
     status: str  # CURRENT | OVERDUE | DEFAULT
@@ -96,8 +109,8 @@ class RatingFacts(ReadModel):
     classifications: tuple[ClassificationFact, ...] = ()
     orders: tuple[OrderCheck, ...] = ()
     declared_exports_cny: GraphMoney = Field(default=Decimal(0), alias="declaredExports")
-    """9710/9810 export declarations in the orders' window."""
+    """Export declarations (every mode) in the collections' window."""
     collected_cny: GraphMoney = Field(default=Decimal(0), alias="collected")
-    """Payments received against them in the collections' window."""
+    """Export proceeds received from abroad (`fx.export_receipt@1`) in the same window."""
     loans: tuple[LoanFact, ...] = ()
     network: tuple[NetworkLink, ...] = ()

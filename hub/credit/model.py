@@ -147,8 +147,8 @@ class OrderRules(_Frozen):
 
 
 class CollectionRules(_Frozen):
-    """Collections against the 9710/9810 exports declared over the `window_months` up to
-    the rating's date."""
+    """Export proceeds received from abroad against the exports declared (every mode) over
+    the `window_months` up to the rating's date."""
 
     window_months: int = Field(ge=1)
     min_declared_cny: Decimal = Field(gt=0)

@@ -156,7 +156,8 @@ async def subjects_of_facts(
     driver: AsyncDriver, database: str, ids: Sequence[str]
 ) -> tuple[set[str], set[str]]:
     """The enterprises and persons the facts `ids` are about: a list entry's, penalty's or
-    classification's subject, and an order's seller (whom its payment and waybill rate)."""
+    classification's subject, and an order's seller (whom its payment, waybill and
+    inventory list rate)."""
     if not ids:
         return set(), set()
     records = await read_records(driver, database, cypher.FACT_SUBJECTS, {"ids": sorted(ids)})

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Final
 
-from graph_schema.predicates import collection_into, consent_active, is_export, tie_not_ended
+from graph_schema.predicates import (
+    consent_active,
+    export_receipt_of,
+    is_export,
+    receipt_counts_after,
+    tie_not_ended,
+    trade_payment_into,
+)
 
 # The trade-finance facts of one enterprise over the months ($since, $today], each with the
-# connector that sent it (`source`, mapped to its department) and its date.
+# connector that sent it (`source`, mapped to its department) and its date: export
+# proceeds received from abroad and, apart from them, payments from Chinese enterprises.
 FINANCING_FACTS: Final = f"""
 MATCH (e:Enterprise {{uscc: $uscc}})
 RETURN
@@ -18,10 +26,15 @@ RETURN
   COLLECT {{ MATCH (e)-[:RETURNED]->(r:Return) WHERE $since < r.returnedOn <= $today
             RETURN {{month: substring(toString(r.returnedOn), 0, 7), value: r.valueCny,
                     source: r.source, on: r.returnedOn}} }} AS returns,
-  COLLECT {{ MATCH {collection_into("e", "t")}
+  COLLECT {{ MATCH {export_receipt_of("e", "r")}
+            WHERE $since < r.receivedOn <= $today
+            RETURN {{month: substring(toString(r.receivedOn), 0, 7), value: r.amountCny,
+                    source: r.source, on: r.receivedOn,
+                    counts: {receipt_counts_after("r", "$since")}}} }} AS receipts,
+  COLLECT {{ MATCH {trade_payment_into("e", "t")}
             WHERE $since < t.paidOn <= $today
             RETURN {{month: substring(toString(t.paidOn), 0, 7), value: t.amountCny,
-                    source: t.source, on: t.paidOn}} }} AS collections,
+                    source: t.source, on: t.paidOn}} }} AS domesticPayments,
   COLLECT {{ MATCH (e)-[r:OPERATES]->(w:OverseasWarehouse)
             WHERE {tie_not_ended("r", "$today")}
             RETURN w {{.id, .name, .country, .city, .stockValueCny, .stockAsOf, .source}} }}

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from neo4j import AsyncDriver
+from pydantic import Field
 
+from graph_schema.read_model import ReadModel
 from hub.financing import cypher
 from hub.repository import read_rows
 
 
-@dataclass(frozen=True)
-class FinancingFacts:
+class FinancingFacts(ReadModel):
+    """The record `cypher.FINANCING_FACTS` returns, each fact a map, and the department of
+    each connector that sent one."""
+
     exports: list[dict[str, Any]]
     returns: list[dict[str, Any]]
-    collections: list[dict[str, Any]]
+    receipts: list[dict[str, Any]]  # export proceeds received from abroad
+    domestic_payments: list[dict[str, Any]]  # payments from Chinese enterprises
     warehouses: list[dict[str, Any]]
     refunds: list[dict[str, Any]]
     loans: list[dict[str, Any]]
-    departments: dict[str, str]  # connector id -> department
+    departments: dict[str, str] = Field(default_factory=dict)  # connector id -> department
 
 
 async def financing_consent(
@@ -50,18 +54,19 @@ async def financing_facts(
     sources = sorted(
         {
             fact["source"]
-            for key in ("exports", "returns", "collections", "warehouses", "refunds", "loans")
+            for key in (
+                "exports",
+                "returns",
+                "receipts",
+                "domesticPayments",
+                "warehouses",
+                "refunds",
+                "loans",
+            )
             for fact in row[key]
             if fact.get("source")
         }
     )
     mapped = await read_rows(driver, database, cypher.CONNECTOR_DEPARTMENTS, {"sources": sources})
-    return FinancingFacts(
-        exports=row["exports"],
-        returns=row["returns"],
-        collections=row["collections"],
-        warehouses=row["warehouses"],
-        refunds=row["refunds"],
-        loans=row["loans"],
-        departments={m["source"]: m["department"] for m in mapped},
-    )
+    departments = {m["source"]: m["department"] for m in mapped}
+    return FinancingFacts.model_validate({**row, "departments": departments})

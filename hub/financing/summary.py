@@ -19,9 +19,6 @@ from hub.financing.profile import FinancingFacts
 MONTHS = 12
 """The profile looks back this many months from its day."""
 
-SELF_DECLARED_EXPORT_MODES = ("9710", "9810")
-"""The B2B export modes whose declarations payments are collected against."""
-
 
 def window_start(today: dt.date) -> dt.date:
     """The day before the profile's window: its facts are those after it, up to `today`."""
@@ -91,10 +88,15 @@ class FinancingSummary:
     returns_provenance: Provenance
     return_rate: float | None
     """Value returned against value exported."""
-    collections: list[MonthTotal]
-    collections_provenance: Provenance
+    export_receipts: list[MonthTotal]
+    """Export proceeds received from abroad (`fx.export_receipt@1`), by month."""
+    export_receipts_provenance: Provenance
     collection_ratio: float | None
-    """Collected against the self-declared exports."""
+    """Export proceeds received against the exports declared, every mode."""
+    domestic_payments: list[MonthTotal]
+    """Payments received from Chinese enterprises (`bank.trade_payment@1`): payment flow, not
+    collections."""
+    domestic_payments_provenance: Provenance
     three_document_match_rate: float | None
     warehouses: list[Warehouse]
     warehouses_provenance: Provenance
@@ -148,10 +150,11 @@ def summarise(
     """The profile's sections from the window's facts and the enterprise's checked orders."""
     by_month_mode = tally(facts.exports, lambda d: (d["month"], d["mode"]))
     returned = tally(facts.returns, lambda r: r["month"])
-    collected = tally(facts.collections, lambda c: c["month"])
+    received = tally(facts.receipts, lambda c: c["month"])
+    domestic = tally(facts.domestic_payments, lambda c: c["month"])
     exported = sum(d["value"] for d in facts.exports)
-    declared = sum(d["value"] for d in facts.exports if d["mode"] in SELF_DECLARED_EXPORT_MODES)
-    total_collected = sum(c["value"] for c in facts.collections)
+    # proceeds of an export declared before the window belong to that export's window
+    total_received = sum(c["value"] for c in facts.receipts if c.get("counts", True))
     refunds: dict[str, float] = defaultdict(float)
     for r in facts.refunds:
         refunds[r["status"]] += r["amountCny"]
@@ -177,12 +180,17 @@ def summarise(
         return_rate=(
             round(sum(r["value"] for r in facts.returns) / exported, 4) if exported else None
         ),
-        collections=[
+        export_receipts=[
             MonthTotal(month=m, count=n, value_cny=money(v))
-            for m, (n, v) in sorted(collected.items())
+            for m, (n, v) in sorted(received.items())
         ],
-        collections_provenance=provenance(facts.collections, facts.departments, "on"),
-        collection_ratio=round(total_collected / declared, 4) if declared else None,
+        export_receipts_provenance=provenance(facts.receipts, facts.departments, "on"),
+        collection_ratio=round(total_received / exported, 4) if exported else None,
+        domestic_payments=[
+            MonthTotal(month=m, count=n, value_cny=money(v))
+            for m, (n, v) in sorted(domestic.items())
+        ],
+        domestic_payments_provenance=provenance(facts.domestic_payments, facts.departments, "on"),
         three_document_match_rate=match_rate(orders, today),
         warehouses=[
             Warehouse(

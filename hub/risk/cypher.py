@@ -11,8 +11,10 @@ from typing import Final
 from graph_schema.predicates import (
     coverage_applies,
     document_mismatch,
+    export_receipt_of,
     is_export,
     order_documents,
+    receipt_settles_export,
     tie_in_force,
 )
 
@@ -55,20 +57,20 @@ RETURN kind, coalesce(h.key, h.number, h.personKey) AS key,
        coalesce(h.text, h.number, h.name) AS label, members, zones
 """
 
-# Orders of the window with how many fail the three-document check as of $as_of, as the
-# credit engine judges them (a payment or waybill dated after $as_of was not there yet).
+# Orders of the window with those that fail the three-document check as of $as_of and why, as
+# the credit engine judges them (a payment or waybill dated after $as_of was not there yet).
 ORDER_MISMATCHES: Final = f"""
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {{uscc: uscc}})
 CALL (e) {{
   MATCH (e)-[:SOLD]->(o:Order) WHERE $since < o.orderedOn <= $as_of
   {order_documents("o", "$as_of")}
-  WITH o, {document_mismatch("o")} IS NOT NULL AS bad
-  RETURN count(o) AS orders, [x IN collect(CASE WHEN bad THEN o.id END) WHERE x IS NOT NULL]
-         AS unmatched
+  WITH o, {document_mismatch("o")} AS why
+  RETURN count(o) AS orders, [x IN collect(CASE WHEN why IS NOT NULL THEN o.id END)
+         WHERE x IS NOT NULL] AS unmatched, collect(why) AS reasons
 }}
-WITH e, orders, unmatched WHERE orders > 0
-RETURN e.uscc AS uscc, e.zone AS zone, orders, unmatched
+WITH e, orders, unmatched, reasons WHERE orders > 0
+RETURN e.uscc AS uscc, e.zone AS zone, orders, unmatched, reasons
 """
 
 # Young enterprises whose legal representative is covered by a joint-punishment row in force.
@@ -107,6 +109,36 @@ MATCH (e:Enterprise {uscc: uscc}) WHERE e.status IN $statuses AND e.statusSince 
 MATCH (e)-[:DECLARED]->(d:Declaration) WHERE e.statusSince < d.declaredOn <= $as_of
 RETURN e.uscc AS uscc, e.zone AS zone, e.status AS status, e.statusSince AS statusSince,
        collect(d.id) AS declarations, sum(d.valueCny) AS value
+"""
+
+# Export declarations and export proceeds received from abroad over ($since, $as_of]: their
+# totals over the whole window, and over the part before the grace days of each signal
+# ($receipts_before: an advance receipt's time; $exports_before: the proceeds' time to come
+# back), counting there only the proceeds that name no export of the enterprise (proceeds of
+# an export declared before the window are explained). Only enterprises with either.
+RECEIPTS_AND_EXPORTS: Final = f"""
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {{uscc: uscc}})
+WITH e,
+  COLLECT {{ MATCH (e)-[:DECLARED]->(d:Declaration)
+            WHERE {is_export("d")} AND $since < d.declaredOn <= $as_of
+            RETURN d {{.id, .declaredOn, .valueCny}} }} AS exports,
+  COLLECT {{ MATCH {export_receipt_of("e", "r")}
+            WHERE $since < r.receivedOn <= $as_of
+            RETURN r {{.id, .receivedOn, .amountCny,
+                      settles: {receipt_settles_export("e", "r")}}} }} AS receipts
+WHERE size(exports) > 0 OR size(receipts) > 0
+RETURN e.uscc AS uscc, e.zone AS zone,
+       reduce(s = 0.0, d IN exports | s + d.valueCny) AS exported,
+       [d IN exports WHERE d.declaredOn <= $exports_before | d.id] AS oldExports,
+       reduce(s = 0.0, d IN [x IN exports WHERE x.declaredOn <= $exports_before]
+              | s + d.valueCny) AS oldExported,
+       reduce(s = 0.0, r IN receipts | s + r.amountCny) AS received,
+       [r IN receipts WHERE r.receivedOn <= $receipts_before AND NOT r.settles | r.id]
+         AS oldReceipts,
+       reduce(s = 0.0, r IN [x IN receipts WHERE x.receivedOn <= $receipts_before
+                                             AND NOT x.settles]
+              | s + r.amountCny) AS oldReceived
 """
 
 WRITE_ALERTS: Final = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +62,26 @@ class ExportSpike(_Rule):
     min_recent_cny: float = Field(ge=0)
 
 
+class ReceiptsWithoutExports(_Rule):
+    """Export proceeds received from abroad in the `window_months` (but not in the last
+    `grace_days`, an advance receipt's time to be followed by its export), at least
+    `min_received_cny`, and no export declared in the whole window."""
+
+    window_months: int = Field(ge=1)
+    grace_days: int = Field(ge=0)
+    min_received_cny: Decimal = Field(ge=0)
+
+
+class ExportsWithoutReceipts(_Rule):
+    """Exports declared in the `window_months` (but not in the last `grace_days`, the time
+    proceeds may take to come back), at least `min_exported_cny`, and no export proceeds
+    received from abroad in the whole window."""
+
+    window_months: int = Field(ge=1)
+    grace_days: int = Field(ge=0)
+    min_exported_cny: Decimal = Field(ge=0)
+
+
 class DeclarationAfterDeregistration(_Rule):
     """A declaration dated after the day one of `statuses` took effect (`statusSince`)."""
 
@@ -83,6 +104,20 @@ class RiskRules(BaseModel):
     covered_representative: CoveredRepresentative
     export_spike: ExportSpike
     declaration_after_deregistration: DeclarationAfterDeregistration
+    receipts_without_exports: ReceiptsWithoutExports
+    exports_without_receipts: ExportsWithoutReceipts
+
+    @model_validator(mode="after")
+    def _one_receipt_window(self) -> RiskRules:
+        # both signals are read by one query over one window
+        if self.receipts_without_exports.window_months != (
+            self.exports_without_receipts.window_months
+        ):
+            raise ValueError(
+                "receipts_without_exports and exports_without_receipts must have the same "
+                "window_months"
+            )
+        return self
 
 
 def load_risk_rules(path: Path | str | None = None) -> RiskRules:

@@ -21,6 +21,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from connectors.records.subjects import Subjects
 from graph_schema.dates import add_months, utc_today
 from graph_schema.sessions import open_session
+from hub.credit.facts import unmatched_by_reason
 from hub.credit.reads import subjects_of_facts
 from hub.repository import read_rows
 from hub.risk import cypher
@@ -101,14 +102,17 @@ def cluster_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
         if len(members) < threshold:
             continue
         what = row["kind"].replace("_", " ")
-        label = row["label"] if row["kind"] != "legal_representative" else "one person"
+        # an address or phone is named; a person is not (the evidence holds the person key)
+        if row["kind"] == "legal_representative":
+            shared = f"one {what}"
+        else:
+            shared = f"the {what} {row['label']}"
         alerts.append(
             Alert(
                 alert_id("SHARED_" + row["kind"].upper(), (row["key"],)),
                 "SHARED_" + row["kind"].upper(),
                 rule.severity,
-                f"{len(members)} enterprises share the {what} {label} "
-                f"(the threshold is {threshold})",
+                f"{len(members)} enterprises share {shared} (the threshold is {threshold})",
                 members,
                 (row["key"],),
                 _zones(row["zones"]),
@@ -132,7 +136,7 @@ def mismatch_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]
                 rule.severity,
                 f"the three documents do not match on {len(unmatched)} of {orders} orders in "
                 f"{rule.window_months} months ({len(unmatched) / orders:.0%}, the threshold is "
-                f"{rule.min_rate:.0%})",
+                f"{rule.min_rate:.0%}): {unmatched_by_reason(row['reasons'])}",
                 (row["uscc"],),
                 tuple(unmatched),
                 _zones([row["zone"]]),
@@ -210,6 +214,49 @@ def deregistered_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Al
                 rule.basis,
             )
         )
+    return alerts
+
+
+def receipt_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    """Export proceeds with no exports behind them, and exports with no proceeds received:
+    SAFE's two sides of goods-trade verification, each past its grace days."""
+    alerts = []
+    no_exports, no_receipts = rules.receipts_without_exports, rules.exports_without_receipts
+    for row in rows:
+        received, exported = row["oldReceived"], row["oldExported"]
+        if not row["exported"] and received and received >= no_exports.min_received_cny:
+            count = len(row["oldReceipts"])
+            alerts.append(
+                Alert(
+                    alert_id("RECEIPTS_WITHOUT_EXPORTS", (row["uscc"],)),
+                    "RECEIPTS_WITHOUT_EXPORTS",
+                    no_exports.severity,
+                    f"received CNY {received:,.2f} of export proceeds from abroad in {count} "
+                    f"{'receipt' if count == 1 else 'receipts'} and declared no export in "
+                    f"{no_exports.window_months} months",
+                    (row["uscc"],),
+                    tuple(sorted(row["oldReceipts"])),
+                    _zones([row["zone"]]),
+                    no_exports.basis,
+                )
+            )
+        if not row["received"] and exported and exported >= no_receipts.min_exported_cny:
+            count = len(row["oldExports"])
+            alerts.append(
+                Alert(
+                    alert_id("EXPORTS_WITHOUT_RECEIPTS", (row["uscc"],)),
+                    "EXPORTS_WITHOUT_RECEIPTS",
+                    no_receipts.severity,
+                    f"declared CNY {exported:,.2f} of exports in {count} "
+                    f"{'declaration' if count == 1 else 'declarations'} more than "
+                    f"{no_receipts.grace_days} days ago and received no export proceeds from "
+                    f"abroad in {no_receipts.window_months} months",
+                    (row["uscc"],),
+                    tuple(sorted(row["oldExports"])),
+                    _zones([row["zone"]]),
+                    no_receipts.basis,
+                )
+            )
     return alerts
 
 
@@ -299,6 +346,16 @@ class RiskScanner:
                 "statuses": [s.value for s in rules.declaration_after_deregistration.statuses],
             },
         )
+        no_exports, no_receipts = rules.receipts_without_exports, rules.exports_without_receipts
+        flows = await self._read(
+            cypher.RECEIPTS_AND_EXPORTS,
+            {
+                **base,
+                "since": add_months(as_of, -no_exports.window_months),
+                "receipts_before": as_of - dt.timedelta(days=no_exports.grace_days),
+                "exports_before": as_of - dt.timedelta(days=no_receipts.grace_days),
+            },
+        )
         alerts = [
             *cycle_alerts(rules, cycles),
             *cluster_alerts(rules, hubs),
@@ -306,6 +363,7 @@ class RiskScanner:
             *representative_alerts(rules, covered),
             *spike_alerts(rules, exports),
             *deregistered_alerts(rules, after_end),
+            *receipt_alerts(rules, flows),
         ]
         params = {
             "rows": [a.row() for a in alerts],

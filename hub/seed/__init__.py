@@ -5,8 +5,9 @@
 where every reference exists before use; `seed_zone(driver, database, data_dir=...,
 person_secret=..., enterprises=..., seed=...)` signs each batch with its demo connector's key
 and ingests it through `connectors.pipeline.Pipeline`, returning `SeedStats`;
-`graph_is_empty` tells whether to seed. The hub's reference data (zones, belts, departments)
-is loaded by `hub.reference_data.load_reference`, which `seed_zone` calls first.
+`graph_is_empty` tells whether to seed; `scan_zone` runs the risk scan over the seeded (and
+rated) zone. The hub's reference data (zones, belts, departments) is loaded by
+`hub.reference_data.load_reference`, which `seed_zone` calls first.
 """
 
 from hub.seed.agencies import SeedError
@@ -18,7 +19,7 @@ from hub.seed.plan import (
     PlannedBatch,
     plan_batches,
 )
-from hub.seed.seeding import SeedStats, graph_is_empty, seed_zone
+from hub.seed.seeding import SeedStats, graph_is_empty, scan_zone, seed_zone
 
 __all__ = [
     "CHUNK_ENTERPRISES",
@@ -33,5 +34,6 @@ __all__ = [
     "generate_zone",
     "graph_is_empty",
     "plan_batches",
+    "scan_zone",
     "seed_zone",
 ]

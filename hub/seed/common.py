@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_schema.model import Department
-from hub.seed.reference import BeltRef, ZoneRef
+from hub.seed.reference import BeltRef, PlaceRef, ZoneRef
 
 RawRecord = dict[str, Any]
 """A record as an agency sends it: camelCase keys, JSON values (see
@@ -33,8 +33,13 @@ class EnterpriseInfo:
 
     index: int
     uscc: str
-    name: str
+    entity_type: str  # USCC character 2 under authority 9: 1 enterprise, 2 individual
+    # business, 3 farmers' cooperative
+    name: str  # the registered name, in Chinese: 开封市尚鼎跨境电子商务有限公司
+    name_en: str  # the English name beside it: Kaifeng Shangding Cross-border E-commerce ...
+    brand_en: str  # the trade name (字号) in pinyin: Shangding
     zone: ZoneRef
+    place: PlaceRef  # the district or county of its registered address
     belt: BeltRef | None
     division: str
     registered: int  # ordinal
@@ -88,6 +93,10 @@ class Emitter:
 
     def money(self, lo: float, hi: float) -> float:
         return round(self.rng.uniform(lo, hi), 2)
+
+    def round_money(self, lo: int, hi: int, step: int) -> float:
+        """A multiple of `step` yuan in [lo, hi], as a decision states a fine."""
+        return float(step * self.rng.randint(-(-lo // step), hi // step))
 
 
 @functools.lru_cache(maxsize=65536)

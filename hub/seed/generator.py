@@ -20,11 +20,23 @@ circular payment flow), filings, list entries (~2%, a few red list) and their re
 penalties and their repairs, department classifications, declarations in the four customs
 modes, orders with payment slip and waybill (~3% mismatched), overseas warehouses, tax refunds,
 loans and enterprise-to-enterprise payments.
+
+Registered names, addresses and person names are Chinese, each enterprise with an English name
+beside it (`hub.seed.naming`). The USCC agrees with what it names (GB 32100: character 1 is 9,
+market regulation; character 2 the entity type): about 92% enterprises (1), named as companies
+and with shareholders; 5% individual businesses (2) and 3% farmers' cooperatives (3), named as
+such, without shareholders, their operator or chairman the legal representative. Characters
+3-8 are the division of the registration authority when the code was issued (GB/T 2260); 9-17
+the organisation code: an enterprise or cooperative registered before the USCC reform
+(2015-10-01) kept its GB 11714 code (eight digits and a check character), one registered since
+has a code issued with its USCC ("MA" and six characters), and individual businesses, which had
+no organisation code before the reform, have "MA" codes too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
@@ -35,6 +47,7 @@ from graph_schema.uscc import USCC_CHARSET, make_uscc
 from hub.seed import reference as ref
 from hub.seed.common import BatchKey, Emitter, EnterpriseInfo, RawRecord, date, iso, optional_iso
 from hub.seed.credit import CreditFacts
+from hub.seed.naming import EnterpriseName, Namer, PersonName
 from hub.seed.trade import TradeFacts
 
 CHUNK_ENTERPRISES: Final = 1000
@@ -46,11 +59,25 @@ DEFAULT_TODAY: Final = dt.date(2026, 11, 1)
 SAMR: Final = Department.SAMR
 
 _BODY_SPACE: Final = len(USCC_CHARSET) ** 6  # organisation-code bodies "MA" + 6 characters
+_LEGACY_SPACE: Final = 10**8 - 1  # GB 11714 bodies of eight digits, 00000000 excepted
 _EARLIEST: Final = dt.date(2005, 1, 1).toordinal()
+_REFORM: Final = dt.date(2015, 10, 1).toordinal()  # GB 32100-2015 in force: USCCs issued
+_COOPERATIVES_FROM: Final = dt.date(2007, 7, 1).toordinal()  # 农民专业合作社法 in force
 _BIRTH_FIRST: Final = dt.date(1958, 1, 1).toordinal()
 _BIRTH_LAST: Final = dt.date(2001, 12, 31).toordinal()
-_MODIFIERS: Final = ("Hi-Tech", "New Century", "Golden", "Global", "Oriental", "Unity", "Star")
-_ORG_TYPES: Final = (("1", 92), ("2", 5), ("3", 3))  # enterprise, individual business, coop
+# USCC character 2 under registration authority 9 (market regulation), GB 32100
+_ENTERPRISE: Final = "1"
+_INDIVIDUAL_BUSINESS: Final = "2"
+_COOPERATIVE: Final = "3"
+_ENTITY_TYPES: Final = ((_ENTERPRISE, 92), (_INDIVIDUAL_BUSINESS, 5), (_COOPERATIVE, 3))
+# the belt whose names and goods a zone's cooperatives take (Zhengzhou has no farming belt)
+_FARMING_BELTS: Final = {"KAIFENG": "KF_AGRI", "XINXIANG": "XX_AGRI_SPECIALTIES"}
+# payment rings: of at most 5 enterprises, within the last 300 days (what the risk rules'
+# ring detection looks for: hub/risk/rules.json circular_payments)
+_RING_MOST: Final = 5
+_RING_DAYS: Final = 300
+# who trades across the border: most companies, fewer shops and cooperatives
+_TRADER_SHARE: Final = {_ENTERPRISE: 0.85, _INDIVIDUAL_BUSINESS: 0.6, _COOPERATIVE: 0.5}
 
 
 @dataclass(frozen=True)
@@ -82,6 +109,7 @@ class _Cluster:
     """Shell-like enterprises sharing one address, phone and mostly one legal representative."""
 
     zone: ref.ZoneRef
+    place: ref.PlaceRef
     address: str
     phone: str
     nominee: str | None = None
@@ -97,10 +125,14 @@ class _ZoneBuilder:
         while self.uscc_step % len(USCC_CHARSET) == 0:  # coprime to 31**6: a permutation
             self.uscc_step = rng.randrange(1, _BODY_SPACE)
         self.uscc_offset = rng.randrange(_BODY_SPACE)
+        self.legacy_step = rng.randrange(1, _LEGACY_SPACE)
+        while math.gcd(self.legacy_step, _LEGACY_SPACE) != 1:
+            self.legacy_step = rng.randrange(1, _LEGACY_SPACE)
+        self.legacy_offset = rng.randrange(_LEGACY_SPACE)
+        self.namer = Namer(rng)
         self.enterprises: list[EnterpriseInfo] = []
         self.credit = CreditFacts(self.out)
         self.trade = TradeFacts(self.out, self.enterprises)
-        self.names: set[str] = set()
         self.id_numbers: set[str] = set()
         self.representatives: list[str] = []
         self.with_parent: list[int] = []
@@ -139,7 +171,9 @@ class _ZoneBuilder:
                 if any(cluster_of[p] is not None for p in span):
                     continue
                 zone = rng.choice(ref.ZONES)
-                clusters.append(_Cluster(zone, self._new_address(zone), self._new_phone(zone)))
+                place = rng.choice(zone.places)
+                address = self._new_address(zone, place)
+                clusters.append(_Cluster(zone, place, address, self._new_phone(zone)))
                 for p in span:
                     cluster_of[p] = len(clusters) - 1
         free = [p for p in range(n) if cluster_of[p] is None]
@@ -163,17 +197,18 @@ class _ZoneBuilder:
                 head, last = members[0], members[-1]
                 since = max(head.registered, last.registered)
                 self._shareholding({"uscc": last.uscc}, head, 20, since)
-                self._payment_cycle(members)
+                self._payment_cycle(members[:_RING_MOST])
         outside = [chunk[p] for p in free]
         if len(outside) >= 3:
             self._payment_cycle(rng.sample(outside, 3))
 
     def _payment_cycle(self, members: list[EnterpriseInfo]) -> None:
-        """Money going round: each member pays the next, the last pays the first."""
+        """Money going round: each member pays the next, the last pays the first, within the
+        last `_RING_DAYS` days."""
         rng = self.out.rng
         amount = self.out.money(200_000, 2_000_000)
         today = self.out.today
-        day = self.out.day(max(m.registered for m in members), today)
+        day = self.out.day(max(*(m.registered for m in members), today - _RING_DAYS), today)
         for payer, payee in zip(members, members[1:] + members[:1], strict=True):
             self.trade.trade_payment(payer, payee, amount, day)
             amount = round(amount * rng.uniform(0.97, 0.995), 2)
@@ -190,7 +225,7 @@ class _ZoneBuilder:
         restored: bool,
     ) -> EnterpriseInfo:
         """A new enterprise; `red`: on the red list; `restored`: off the abnormal-operation
-        list again (both are active)."""
+        list again (both are active). A cluster's members are companies."""
         out, rng = self.out, self.out.rng
         draw = rng.random()
         zone = next(
@@ -199,19 +234,23 @@ class _ZoneBuilder:
         )
         if cluster is not None:
             zone = cluster.zone
-        belts = self.belts[zone.code]
-        belt = rng.choices(belts, [b.weight for b in belts])[0] if rng.random() < 0.85 else None
-        division = rng.choice(zone.districts)[0] if rng.random() < 0.7 else zone.division
-        org_type = rng.choices([t for t, _ in _ORG_TYPES], [w for _, w in _ORG_TYPES])[0]
-        uscc = make_uscc("9", org_type, division, self._org_body(index))
+        kind = _ENTERPRISE
+        if cluster is None:
+            kind = rng.choices([t for t, _ in _ENTITY_TYPES], [w for _, w in _ENTITY_TYPES])[0]
+        belt = self._belt(zone, kind)
+        # where it is registered: a company by its district's or its city's bureau, the
+        # others by their district's or county's (cooperatives mostly in the counties)
+        place = cluster.place if cluster is not None else self._place(zone, kind)
+        city_level = kind == _ENTERPRISE and rng.random() >= 0.7
         if cluster is not None:
             registered = out.today - rng.randint(30, 540)
             status = "ABNORMAL" if rng.random() < 0.25 else "ACTIVE"
         else:
+            first = _COOPERATIVES_FROM if kind == _COOPERATIVE else _EARLIEST
             if rng.random() < 0.12:
                 registered = out.today - rng.randint(1, 364)
             else:
-                registered = rng.randint(_EARLIEST, out.today - 365)
+                registered = rng.randint(first, out.today - 365)
             draw = rng.random()
             status = (
                 "ACTIVE"
@@ -222,18 +261,31 @@ class _ZoneBuilder:
                 if draw < 0.022
                 else "DEREGISTERED"
             )
+        # the code was issued on registration, or on re-coding after the reform
+        issued = date(max(registered, _REFORM))
+        division = zone.division if city_level else place.code_on(issued)
+        legacy = registered < _REFORM and kind != _INDIVIDUAL_BUSINESS
+        body = self._legacy_body(index) if legacy else self._org_body(index)
+        uscc = make_uscc("9", kind, division, body)
+        operator = self.namer.person() if kind == _INDIVIDUAL_BUSINESS else None
+        name = self._name(kind, zone, place, belt, operator)
+        trader_share = 0.5 if cluster is not None else _TRADER_SHARE[kind]
         e = EnterpriseInfo(
             index=index,
             uscc=uscc,
-            name=self._name(zone, belt),
+            entity_type=kind,
+            name=name.zh,
+            name_en=name.en,
+            brand_en=name.brand_en,
             zone=zone,
+            place=place,
             belt=belt,
             division=division,
             registered=registered,
             status=status,
             legal_rep="",
             cluster=number,
-            trader=rng.random() < (0.5 if cluster is not None else 0.85),
+            trader=rng.random() < trader_share and (kind != _COOPERATIVE or belt is not None),
             red_listed=red,
             restored=restored,
         )
@@ -244,6 +296,7 @@ class _ZoneBuilder:
             {
                 "uscc": uscc,
                 "name": e.name,
+                "nameEn": e.name_en,
                 "zone": zone.code,
                 "industryBelt": None if belt is None else belt.code,
                 "registeredOn": iso(registered),
@@ -257,13 +310,44 @@ class _ZoneBuilder:
                 ),
             },
         )
-        self._people(e, cluster)
+        self._people(e, cluster, operator)
         self._contacts(e, cluster)
         if cluster is not None:
             cluster.members.append(e)
         return e
 
+    def _belt(self, zone: ref.ZoneRef, kind: str) -> ref.BeltRef | None:
+        """A company's or a shop's industry belt (most have one); a cooperative's is its
+        zone's farming belt, if it has one."""
+        rng = self.out.rng
+        if kind == _COOPERATIVE:
+            code = _FARMING_BELTS.get(zone.code)
+            return next((b for b in self.belts[zone.code] if b.code == code), None)
+        belts = self.belts[zone.code]
+        return rng.choices(belts, [b.weight for b in belts])[0] if rng.random() < 0.85 else None
+
+    def _place(self, zone: ref.ZoneRef, kind: str) -> ref.PlaceRef:
+        rng = self.out.rng
+        if kind == _COOPERATIVE:
+            return rng.choices(zone.places, [1 if p.district else 4 for p in zone.places])[0]
+        return rng.choice(zone.places)
+
+    def _name(
+        self,
+        kind: str,
+        zone: ref.ZoneRef,
+        place: ref.PlaceRef,
+        belt: ref.BeltRef | None,
+        operator: PersonName | None,
+    ) -> EnterpriseName:
+        if operator is not None:
+            return self.namer.shop(zone, place, operator)
+        if kind == _COOPERATIVE:
+            return self.namer.cooperative(zone, place)
+        return self.namer.company(zone, belt)
+
     def _org_body(self, index: int) -> str:
+        """A post-reform organisation-code body: "MA" and six characters, one per index."""
         value = (index * self.uscc_step + self.uscc_offset) % _BODY_SPACE
         chars = []
         for _ in range(6):
@@ -271,25 +355,15 @@ class _ZoneBuilder:
             chars.append(USCC_CHARSET[digit])
         return "MA" + "".join(reversed(chars))
 
-    def _name(self, zone: ref.ZoneRef, belt: ref.BeltRef | None) -> str:
-        rng = self.out.rng
-        nouns = belt.nouns if belt is not None else ref.SERVICE_NOUNS
-        brand, noun, form = rng.choice(ref.BRANDS), rng.choice(nouns), rng.choice(ref.FORMS)
-        name = f"{zone.city} {brand} {noun} {form}"
-        for _ in range(3):
-            if name not in self.names:
-                break
-            name = f"{zone.city} {brand} {rng.choice(_MODIFIERS)} {noun} {rng.choice(ref.FORMS)}"
-        else:
-            if name in self.names:
-                name = f"{zone.city} {brand} {noun} No. {len(self.names) + 1} {form}"
-        self.names.add(name)
-        return name
+    def _legacy_body(self, index: int) -> str:
+        """A pre-reform GB 11714 body: eight digits (never all zeros), one per index."""
+        return f"{(index * self.legacy_step + self.legacy_offset) % _LEGACY_SPACE + 1:08d}"
 
     # --- people ------------------------------------------------------------------------------
 
-    def _new_person(self) -> str:
-        """A new person with a unique synthetic ID number, sent by SAMR; returns the number."""
+    def _new_person(self, name: PersonName | None = None) -> str:
+        """A new person with a unique synthetic ID number (and `name`, or one drawn), sent by
+        SAMR; returns the number."""
         out, rng = self.out, self.out.rng
         while True:
             birth = date(rng.randint(_BIRTH_FIRST, _BIRTH_LAST))
@@ -301,13 +375,22 @@ class _ZoneBuilder:
                 break
         self.id_numbers.add(first17)
         id_number = first17 + id_check_digit(first17)
-        name = f"{rng.choice(ref.SURNAMES)} {rng.choice(ref.GIVEN)}"
-        out.emit("samr.person@1", SAMR, {"idNumber": id_number, "name": name})
+        if name is None:
+            name = self.namer.person()
+        out.emit("samr.person@1", SAMR, {"idNumber": id_number, "name": name.zh})
         return id_number
 
-    def _people(self, e: EnterpriseInfo, cluster: _Cluster | None) -> None:
-        """Legal representative (and a former one), officers and shareholders."""
+    def _people(
+        self, e: EnterpriseInfo, cluster: _Cluster | None, operator: PersonName | None
+    ) -> None:
+        """Legal representative (and a former one), officers and shareholders. An individual
+        business's operator (经营者) is its legal representative, with no officers and no
+        shareholders; a cooperative's chairman (理事长) is, and it has no shareholders."""
         out, rng = self.out, self.out.rng
+        if operator is not None:
+            e.legal_rep = self._new_person(operator)
+            self._relation("samr.legal_representative@1", e.legal_rep, e, e.registered, None)
+            return
         if cluster is not None and rng.random() < 0.7:
             if cluster.nominee is None:
                 cluster.nominee = self._new_person()
@@ -324,11 +407,16 @@ class _ZoneBuilder:
             since = out.day(e.registered + 180, out.today - 30)
             self._relation("samr.legal_representative@1", former, e, e.registered, since)
         self._relation("samr.legal_representative@1", rep, e, since, None)
-        role = "EXECUTIVE_DIRECTOR" if rng.random() < 0.7 else "GENERAL_MANAGER"
+        if e.entity_type == _COOPERATIVE:
+            role = "CHAIRMAN"
+        else:
+            role = "EXECUTIVE_DIRECTOR" if rng.random() < 0.7 else "GENERAL_MANAGER"
         self._relation("samr.officer@1", rep, e, since, None, role=role)
         if rng.random() < 0.55:
             supervisor = self._new_person()
             self._relation("samr.officer@1", supervisor, e, e.registered, None, role="SUPERVISOR")
+        if e.entity_type == _COOPERATIVE:
+            return
         if rng.random() < 0.1:
             officer = self._new_person()
             role = rng.choice(ref.OFFICER_ROLES)
@@ -336,7 +424,7 @@ class _ZoneBuilder:
         self._shareholders(e, cluster, rep)
 
     def _shareholders(self, e: EnterpriseInfo, cluster: _Cluster | None, rep: str) -> None:
-        """Percentages summing to at most 100; an enterprise holder makes chains."""
+        """Percentages summing to at most 100; an enterprise holder (a company) makes chains."""
         rng = self.out.rng
         remaining = 100 if rng.random() < 0.85 else rng.randint(50, 95)
         members = cluster.members if cluster is not None else None
@@ -352,9 +440,10 @@ class _ZoneBuilder:
             else:
                 parent = self.enterprises[rng.randrange(max(0, e.index - 2000), e.index)]
             share = rng.choice((25, 30, 51, 60, 70, 100))
-            self._shareholding({"uscc": parent.uscc}, e, share, e.registered)
-            self.with_parent.append(e.index)
-            remaining = 100 - share
+            if parent.entity_type == _ENTERPRISE:  # a shop or a cooperative holds no shares
+                self._shareholding({"uscc": parent.uscc}, e, share, e.registered)
+                self.with_parent.append(e.index)
+                remaining = 100 - share
         if remaining <= 0:
             return
         if remaining >= 2 and rng.random() < 0.35:
@@ -407,12 +496,12 @@ class _ZoneBuilder:
         elif zone_addresses and rng.random() < 0.04:
             address = rng.choice(zone_addresses[-300:])
         else:
-            address = self._new_address(e.zone)
+            address = self._new_address(e.zone, e.place)
             zone_addresses.append(address)
         since = e.registered
         if e.registered < out.today - 730 and rng.random() < 0.05:
             since = out.day(e.registered + 365, out.today - 30)
-            former = self._new_address(e.zone)
+            former = self._new_address(e.zone, e.place)
             self._contact("samr.address@1", e, {"address": former}, e.registered, since)
         self._contact("samr.address@1", e, {"address": address}, since, None)
         if cluster is not None and rng.random() < 0.8:
@@ -430,20 +519,10 @@ class _ZoneBuilder:
         record = {"uscc": e.uscc, **value, "since": iso(since), "until": optional_iso(until)}
         self.out.emit(record_type, SAMR, record)
 
-    def _new_address(self, zone: ref.ZoneRef) -> str:
-        """A new address text in `zone`, distinct (once normalised) from every earlier one."""
-        rng = self.out.rng
+    def _new_address(self, zone: ref.ZoneRef, place: ref.PlaceRef) -> str:
+        """A new address in `place`, distinct (once normalised) from every earlier one."""
         while True:
-            district = rng.choice(zone.districts)[1]
-            text = (
-                f"No. {rng.randint(1, 999)} {rng.choice(ref.ROADS)} Road, {district}, "
-                f"{zone.city}, Henan"
-            )
-            if rng.random() < 0.3:
-                text = (
-                    f"Room {rng.randint(101, 2999)}, Building {rng.randint(1, 30)}, "
-                    f"{zone.city} {rng.choice(ref.BUILDING_KINDS)}, {text}"
-                )
+            text = self.namer.address(zone, place)
             key = normalise_address(text)
             if key not in self.address_keys:
                 self.address_keys.add(key)

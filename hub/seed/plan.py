@@ -4,8 +4,8 @@ in batches of at most `MAX_BATCH_RECORDS`, with deterministic batch ids.
 Each department has one demo connector (`hub.seed.reference.SOURCE`, e.g. `samr-demo`) that
 may send the record types of `DEPARTMENT_TYPES`. Within a chunk, batches go in `SEND_ORDER`:
 enterprises and persons before the relations that refer to them, orders before their payment
-slips and waybills, penalties and list entries before their repairs and removals; for a type
-sent by several departments, in the order of `Department`. A batch's id is
+slips, waybills and inventory lists, penalties and list entries before their repairs and
+removals; for a type sent by several departments, in the order of `Department`. A batch's id is
 `uuid5(SEED_NAMESPACE, "seed:{seed}:{enterprises}:{chunk}:{department}:{type}:{part}")`, so the
 same zone always gives the same batch ids (and lineage), and a batch already in the ledger is
 recognised when the same zone is seeded again.
@@ -54,10 +54,12 @@ SEND_ORDER: Final[tuple[str, ...]] = (
     "trade.order@1",
     "trade.payment@1",
     "logistics.waybill@1",
+    "customs.inventory@1",
     "commerce.overseas_warehouse@1",
     "tax.refund@1",
     "bank.loan@1",
     "bank.trade_payment@1",
+    "fx.export_receipt@1",
     "penalty@1",
     "list.entry@1",
     "penalty.repair@1",
@@ -91,6 +93,7 @@ DEPARTMENT_TYPES: Final[dict[Department, tuple[str, ...]]] = {
     Department.CUSTOMS: (
         "customs.declaration@1",
         "customs.return@1",
+        "customs.inventory@1",
         "classification@1",
         *_SANCTIONS,
     ),
@@ -98,7 +101,12 @@ DEPARTMENT_TYPES: Final[dict[Department, tuple[str, ...]]] = {
     Department.SAFE: ("classification@1", *_SANCTIONS),
     Department.COMMERCE: ("trade.order@1", "commerce.overseas_warehouse@1", *_SANCTIONS),
     Department.COURT: _LISTS,
-    Department.BANK: ("trade.payment@1", "bank.loan@1", "bank.trade_payment@1"),
+    Department.BANK: (
+        "trade.payment@1",
+        "bank.loan@1",
+        "bank.trade_payment@1",
+        "fx.export_receipt@1",
+    ),
     Department.LOGISTICS: ("logistics.waybill@1",),
 }
 """The record types each department's demo connector is registered for."""

@@ -10,6 +10,11 @@ Seeding is idempotent: a batch whose id is already in the ledger (looked up once
 skipped, so seeding the same zone again on top changes nothing and raises no conflict; an
 interrupted seed resumes where it stopped. A rejected batch stops the seed with a `SeedError`
 naming the batch, its type and its first problems: the seed never drops data silently.
+
+The seed's batches owe no effects (neither re-rating nor risk scan): `hub seed` rates the whole
+zone in one pass after them, then runs `scan_zone`, the risk scan over every enterprise, so the
+seeded zone has its risk alerts (after the rating: one detection reads the joint-punishment
+coverage the rating derives).
 """
 
 from __future__ import annotations
@@ -29,12 +34,13 @@ from neo4j import AsyncDriver, RoutingControl
 from connectors.pipeline import Outcome, Pipeline, Status
 from hub import cypher
 from hub.reference_data import load_reference
+from hub.risk import RiskScanner, ScanReport, load_risk_rules
 from hub.seed.agencies import DemoConnector, SeedError, prepare_connector
 from hub.seed.generator import DEFAULT_TODAY, SeedChunk, generate_zone
 from hub.seed.plan import DEPARTMENT_TYPES, PlannedBatch, plan_batches
 from hub.seed.reference import SOURCE
 
-__all__ = ["SeedStats", "graph_is_empty", "seed_zone"]
+__all__ = ["SeedStats", "graph_is_empty", "scan_zone", "seed_zone"]
 
 _SHOWN_PROBLEMS: Final = 5
 
@@ -143,6 +149,19 @@ async def seed_zone(
         counts=dict(sender.counts),
         timings_ms={stage: round(ms, 1) for stage, ms in sender.timings.items()},
     )
+
+
+async def scan_zone(
+    driver: AsyncDriver,
+    database: str,
+    as_of: dt.date,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanReport:
+    """Run every risk detection over every enterprise as of `as_of` and store the alerts (what
+    `hub risk scan` does), with the packaged risk rules; `progress` gets (done, total). Run it
+    after the zone is rated."""
+    scanner = RiskScanner(driver, database, load_risk_rules(), clock=lambda: as_of)
+    return await scanner.scan_all(as_of, progress)
 
 
 async def _in_ledger(driver: AsyncDriver, database: str, batch_ids: list[str]) -> set[str]:

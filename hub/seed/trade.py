@@ -1,15 +1,19 @@
 """The trade facts of a generated enterprise: filings (one-time filing shared with the
-departments), declarations in the four customs modes, orders with their payment slip and
-waybill (the three documents, about 3% mismatched), overseas warehouses of 9810 exporters,
-export tax refunds, loans and enterprise-to-enterprise payments.
+departments), declarations in the four customs modes, retail orders with their payment slip
+or receipt, waybill and customs inventory list (the three documents and the list they are
+checked against, about 3% mismatched, more for a few busy sellers), overseas warehouses of 9810
+exporters, export tax refunds, export proceeds received from abroad, loans and
+enterprise-to-enterprise payments.
 
 Each is a connector record sent by the department that holds it: filings by the zone
-administration's single window, declarations by customs, orders and warehouses by commerce,
-payment slips, loans and enterprise payments by the bank, waybills by logistics, refunds by tax.
+administration's single window, declarations and inventory lists by customs, orders and
+warehouses by commerce, payment slips, export proceeds, loans and enterprise payments by the
+bank, waybills by logistics, refunds by tax.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Sequence
 from typing import Final
@@ -26,7 +30,30 @@ LOGISTICS: Final = Department.LOGISTICS
 ZONE_ADMIN: Final = Department.ZONE_ADMIN
 
 MISMATCH_SHARE: Final = 0.03
-"""Share of orders whose three documents disagree (half on amount, half on consignee)."""
+"""Share of a seller's orders whose documents disagree with the inventory list, each for one
+reason of `_MISMATCHES`."""
+BUSY_SELLER_SHARE: Final = 0.03
+"""Share of retail sellers (active, registered more than a year ago) with 20 to 60 orders in
+the last 12 months: enough for the three-document factor, which counts from 20."""
+SLOPPY_SELLER_SHARE: Final = 0.2
+"""Share of busy sellers whose documents disagree on 30% to 50% of orders: over the 25% of the
+document-mismatch alert."""
+_MISMATCHES: Final = {
+    False: ("no inventory list", "amount", "consignee", "payee", "codes"),
+    True: ("no inventory list", "amount", "consignee", "payer"),
+}
+"""How an export's (False) or import's (True) documents disagree, by the reason the match
+gives (`graph_schema.predicates.document_mismatch`)."""
+_PLATFORMS: Final = ("4101960E01", "4101960E02", "4102960E03", "4107960E04", "3122960E05")
+"""Customs registration codes (demo) of the platforms the demo sellers sell on."""
+_PAYMENT_FIRMS: Final = ("3101960P01", "4403960P02", "4101960P03")
+"""Customs registration codes (demo) of the payment firms that collect or pay for orders."""
+
+
+def _logistics_code(carrier: int) -> str:
+    """The customs registration code (demo) of the carrier `ref.CARRIERS[carrier]`."""
+    return f"41019800{carrier:02d}"
+
 
 _MODES: Final = ("9610", "9710", "9810", "1210")
 _MODE_VALUE: Final = {
@@ -63,6 +90,42 @@ _CALLING: Final = {
 }
 _FILING_EXTRAS: Final = ("SAMR", "LOGISTICS", "BANK")
 
+CBEC_FILING_FROM: Final = dt.date(2014, 8, 1).toordinal()
+"""No cross-border e-commerce filing before the day customs first registered cross-border
+e-commerce enterprises (GACC Announcement 2014 No. 56, in force 2014-08-01, as we recall it):
+an enterprise registered earlier files when that began."""
+PROCEEDS_KEPT_ABROAD_SHARE: Final = 0.02
+"""Share of exporters whose export proceeds never come back (the exports-without-receipts
+signal); every other export is paid for in full or in part, mostly 5 to 120 days after it."""
+UNEXPLAINED_RECEIPTS_SHARE: Final = 0.03
+"""Share of the enterprises that do not trade which nonetheless receive money from abroad booked
+as export proceeds (the receipts-without-exports signal): a few in a thousand of the zone."""
+_CURRENCY: Final = {
+    "GB": "GBP",
+    "DE": "EUR",
+    "FR": "EUR",
+    "ES": "EUR",
+    "IT": "EUR",
+    "NL": "EUR",
+    "JP": "JPY",
+    "AU": "AUD",
+    "CA": "CAD",
+    "RU": "CNY",  # trade with Russia and Central Asia is largely settled in yuan
+    "KZ": "CNY",
+    "UZ": "CNY",
+}
+"""The currency buyers of a destination pay in; US dollars elsewhere."""
+_CNY_PER_UNIT: Final = {
+    "USD": 7.1,
+    "EUR": 7.7,
+    "GBP": 9.0,
+    "JPY": 0.047,
+    "AUD": 4.6,
+    "CAD": 5.2,
+    "CNY": 1.0,
+}
+"""A fixed demo exchange rate per currency (yuan per unit)."""
+
 
 class TradeFacts:
     """Generates the trade facts of one enterprise at a time."""
@@ -91,8 +154,7 @@ class TradeFacts:
                     if mode == "9810":
                         warehouse_countries.append(destination)
             if primary in ("9610", "1210"):
-                for _ in range(rng.choice((1, 2, 2, 3, 3, 4))):
-                    self._order(e, primary)
+                self._orders(e, primary)
             self._filings(e, bool(warehouse_countries), exports > 0)
             if warehouse_countries and rng.random() < 0.45:
                 self._warehouse(e, rng.choice(warehouse_countries))
@@ -100,6 +162,8 @@ class TradeFacts:
                 count = 2 if rng.random() < 0.3 else 1
                 for _ in range(count):
                     self._tax_refund(e, exports * rng.uniform(0.03, 0.1) / count)
+        else:
+            self._unexplained_receipts(e)
         if e.registered < out.today - 200 and rng.random() < 0.22:
             for _ in range(2 if rng.random() < 0.15 else 1):
                 self._loan(e)
@@ -115,7 +179,8 @@ class TradeFacts:
             filings.append(("OVERSEAS_WAREHOUSE_FILING", ["CUSTOMS", "COMMERCE"]))
         if exporter and rng.random() < 0.4:
             filings.append(("EXPORT_REFUND_FILING", ["TAX", "CUSTOMS"]))
-        filed = out.day(e.registered, min(e.registered + 120, out.today))
+        first = max(e.registered, CBEC_FILING_FROM)
+        filed = out.day(first, min(first + 120, out.today))
         for kind, shared_with in filings:
             out.emit(
                 "filing@1",
@@ -159,6 +224,7 @@ class TradeFacts:
             if e.first_export is None or declared < e.first_export:
                 e.first_export = declared
             self._return(e, mode, declaration_id, declared, value)
+            self._export_proceeds(e, declaration_id, declared, value, destination)
         return value, destination
 
     def _return(
@@ -186,84 +252,251 @@ class TradeFacts:
             },
         )
 
-    def _order(self, e: EnterpriseInfo, mode: str) -> None:
-        out, rng = self.out, self.out.rng
-        imported = mode == "1210"
-        goods = out.money(30, 2500)
-        freight = out.money(5, 180)
-        tax = round(goods * 0.091, 2) if imported else 0.0
-        discount = 0.0 if rng.random() < 0.7 else out.money(1, min(50.0, goods * 0.2))
-        consignee = self._consignee(imported)
-        ordered = out.recent(e, 540)
-        amount = round(goods + freight + tax - discount, 2)
-        shipped_to = consignee
-        mismatch = rng.random()
-        if mismatch < MISMATCH_SHARE / 2:
-            amount = round(amount + rng.choice((-1, 1)) * out.money(5, 80), 2)
-            amount = amount if amount > 0 else round(goods + freight + tax - discount + 10, 2)
-        elif mismatch < MISMATCH_SHARE:
-            other = self._consignee(imported)
-            shipped_to = (other[0], consignee[1], consignee[2]) if rng.random() < 0.5 else other
-        order_id = out.next_id("ORD")
-        out.emit(
-            "trade.order@1",
-            COMMERCE,
-            {
-                "id": order_id,
-                "uscc": e.uscc,
-                "orderedOn": iso(ordered),
-                "goodsCny": cny(goods),
-                "freightCny": cny(freight),
-                "taxCny": cny(tax),
-                "discountCny": cny(discount),
-                "consigneeName": consignee[0],
-                "consigneePhone": consignee[1],
-                "consigneeAddress": consignee[2],
-            },
-        )
-        out.emit(
-            "trade.payment@1",
+    def _export_proceeds(
+        self, e: EnterpriseInfo, declaration_id: str, declared: int, value: float, country: str
+    ) -> None:
+        """The proceeds of one export received from abroad: most in one receipt, some in two,
+        a few in advance, none for an exporter that keeps its proceeds abroad."""
+        out = self.out
+        # generators of their own (per enterprise, per declaration), so adding receipts left
+        # every other record of the demo zone as it was
+        if random.Random(f"abroad:{out.seed}:{e.uscc}").random() < PROCEEDS_KEPT_ABROAD_SHARE:
+            return
+        chance = random.Random(f"receipt:{out.seed}:{declaration_id}")
+        if chance.random() < 0.03:
+            return  # this one unpaid
+        total = value * chance.uniform(0.95, 1.0)  # platform fees and bank charges taken off
+        parts = 2 if chance.random() < 0.2 else 1
+        for part in range(1, parts + 1):
+            if chance.random() < 0.05:
+                received = max(declared - chance.randint(1, 25), e.registered)  # in advance
+            else:
+                received = declared + chance.randint(5, 120)
+            if received > out.today:
+                continue
+            self._receipt(
+                e,
+                f"FXR-{declaration_id}-{part}",
+                received,
+                total / parts,
+                country,
+                chance,
+                declaration_id,
+            )
+
+    def _unexplained_receipts(self, e: EnterpriseInfo) -> None:
+        """Money from abroad booked as export proceeds by an enterprise that exports nothing."""
+        out = self.out
+        chance = random.Random(f"unexplained:{out.seed}:{e.uscc}")
+        if chance.random() >= UNEXPLAINED_RECEIPTS_SHARE:
+            return
+        for n in range(1, chance.randint(1, 3) + 1):
+            received = out.today - chance.randint(40, 330)
+            if received < e.registered:
+                continue
+            country = chance.choices(_DESTINATIONS, _DESTINATION_WEIGHTS)[0]
+            amount = chance.randint(150, 900) * 1000.0
+            self._receipt(e, f"FXR-{e.uscc}-{n}", received, amount, country, chance, None)
+
+    def _receipt(
+        self,
+        e: EnterpriseInfo,
+        receipt_id: str,
+        received: int,
+        amount_cny: float,
+        country: str,
+        chance: random.Random,
+        declaration_id: str | None,
+    ) -> None:
+        currency = _CURRENCY.get(country, "USD")
+        # the yen has no minor unit in use
+        amount = round(amount_cny / _CNY_PER_UNIT[currency], 0 if currency == "JPY" else 2)
+        self.out.emit(
+            "fx.export_receipt@1",
             BANK,
             {
-                "id": out.next_id("PAY"),
-                "orderId": order_id,
-                "paidOn": iso(min(ordered + rng.randint(0, 1), out.today)),
-                "amountCny": cny(amount),
-                "payerName": consignee[0],
+                "id": receipt_id,
+                "uscc": e.uscc,
+                "receivedOn": iso(received),
+                "amount": cny(amount),
+                "currency": currency,
+                "amountCny": cny(round(amount * _CNY_PER_UNIT[currency], 2)),
+                "payerCountry": country,
+                "bank": chance.choice(ref.LENDERS),
+                "declarationId": declaration_id,
             },
         )
+
+    def _orders(self, e: EnterpriseInfo, mode: str) -> None:
+        """The retail orders of a seller whose main mode is `mode` (9610 or 1210), each with
+        its three documents and customs inventory list: most sellers have a few orders; a busy
+        few have 20 to 60 in the last 12 months (enough for the three-document factor), and
+        some of those a mismatch rate over 25% (the document-mismatch alert)."""
+        out = self.out
+        # a generator of its own per seller, so the orders change nothing else in the zone
+        chance = random.Random(f"orders:{out.seed}:{e.uscc}")
+        imported = chance.random() < _IMPORT_SHARE[mode]
+        busy = (
+            e.status == "ACTIVE"
+            and e.registered <= out.today - 365
+            and chance.random() < BUSY_SELLER_SHARE
+        )
+        sloppy = busy and chance.random() < SLOPPY_SELLER_SHARE
+        mismatch = chance.uniform(0.3, 0.5) if sloppy else MISMATCH_SHARE
+        count = chance.randint(20, 60) if busy else chance.choice((1, 2, 2, 3, 3, 4))
+        window = 364 if busy else 539  # days before today: a busy seller's in the 12 months
+        platform = chance.choice(_PLATFORMS)
+        for _ in range(count):
+            ordered = chance.randint(max(e.registered, out.today - window), out.today)
+            kind = chance.choice(_MISMATCHES[imported]) if chance.random() < mismatch else None
+            self._order(e, mode, imported, ordered, platform, kind, chance)
+
+    def _order(
+        self,
+        e: EnterpriseInfo,
+        mode: str,
+        imported: bool,
+        ordered: int,
+        platform: str,
+        mismatch: str | None,
+        chance: random.Random,
+    ) -> None:
+        """One order (CEB303 or CEB311), its receipt or payment (CEB403, CEB411), waybill
+        (CEB505, CEB511) and inventory list (CEB603, CEB621), the documents disagreeing with
+        the list as `mismatch` says (a reason of `graph_schema.predicates.document_mismatch`),
+        or agreeing."""
+        out = self.out
+        goods = round(chance.uniform(30, 2500), 2)
+        freight = round(chance.uniform(5, 180), 2)
+        tax = round(goods * 0.091, 2) if imported else 0.0
+        # an export order has no discount element (CEB303): its goods are the price charged
+        discount = 0.0
+        if imported and chance.random() >= 0.7:
+            discount = round(chance.uniform(1, min(50.0, goods * 0.2)), 2)
+        consignee = self._consignee(chance, imported)
+        # an import's buyer (订购人) is mostly the consignee; some buy for someone else
+        buyer = consignee if chance.random() < 0.85 else self._consignee(chance, imported)
+        amount = round(goods + freight + tax - discount, 2)
+        shipped_to, payer, payee, paid_platform = consignee, buyer[0], e.uscc, platform
+        if mismatch == "amount":
+            amount = round(amount + chance.choice((-1, 1)) * chance.uniform(5, 80), 2)
+            amount = amount if amount > 0 else round(goods + freight + tax - discount + 10, 2)
+        elif mismatch == "consignee":
+            other = self._consignee(chance, imported)
+            shipped_to = (other[0], consignee[1], consignee[2]) if chance.random() < 0.5 else other
+        elif mismatch == "payer":
+            payer = self._consignee(chance, imported)[0]
+        elif mismatch == "payee":
+            # another enterprise of the zone was paid (or, first of all, one known by its code)
+            others = [x.uscc for x in self.enterprises[-50:] if x.uscc != e.uscc]
+            payee = chance.choice(others) if others else "4101960Z99"
+        elif mismatch == "codes":
+            paid_platform = next(p for p in _PLATFORMS if p != platform)
+        order_id, waybill_id = out.next_id("ORD"), out.next_id("WAY")
+        carrier = chance.randrange(len(ref.CARRIERS))
+        order: dict[str, object] = {
+            "id": order_id,
+            "uscc": e.uscc,
+            "orderedOn": iso(ordered),
+            "direction": "IMPORT" if imported else "EXPORT",
+            "ebpCode": platform,
+            "ebcCode": e.uscc,
+            "goodsCny": cny(goods),
+            "freightCny": cny(freight),
+            "taxCny": cny(tax),
+            "discountCny": cny(discount),
+            "consigneeName": consignee[0],
+            "consigneePhone": consignee[1],
+            "consigneeAddress": consignee[2],
+        }
+        payment: dict[str, object] = {
+            "id": out.next_id("PAY"),
+            "orderId": order_id,
+            "paidOn": iso(min(ordered + chance.randint(0, 1), out.today)),
+            "amountCny": cny(amount),
+            "payCode": chance.choice(_PAYMENT_FIRMS),
+            "ebpCode": paid_platform,
+        }
+        if imported:
+            order["buyerName"] = buyer[0]
+            payment["payerName"] = payer
+        else:
+            payment["ebcCode"] = payee
+        out.emit("trade.order@1", COMMERCE, order)
+        out.emit("trade.payment@1", BANK, payment)
         out.emit(
             "logistics.waybill@1",
             LOGISTICS,
             {
-                "id": out.next_id("WAY"),
+                "id": waybill_id,
                 "orderId": order_id,
-                "shippedOn": iso(min(ordered + rng.randint(1, 4), out.today)),
-                "carrier": rng.choice(ref.CARRIERS),
+                "shippedOn": iso(min(ordered + chance.randint(1, 4), out.today)),
+                "carrier": ref.CARRIERS[carrier],
+                "logisticsCode": _logistics_code(carrier),
                 "consigneeName": shipped_to[0],
                 "consigneePhone": shipped_to[1],
                 "consigneeAddress": shipped_to[2],
             },
         )
+        if mismatch != "no inventory list":
+            self._inventory(
+                order,
+                mode,
+                waybill_id,
+                carrier,
+                buyer,
+                min(ordered + chance.randint(1, 2), out.today),
+            )
 
-    def _consignee(self, domestic: bool) -> tuple[str, str, str]:
-        rng = self.out.rng
+    def _inventory(
+        self,
+        order: dict[str, object],
+        mode: str,
+        waybill_id: str,
+        carrier: int,
+        buyer: tuple[str, str, str],
+        declared: int,
+    ) -> None:
+        """The customs inventory list of `order` (CEB603 for an export, CEB621 for an import),
+        as customs accepted it: the order's codes, goods and freight, its waybill."""
+        imported = order["direction"] == "IMPORT"
+        inventory: dict[str, object] = {
+            "id": self.out.next_id("INV"),
+            "orderId": order["id"],
+            "direction": order["direction"],
+            "tradeMode": mode,
+            "declaredOn": iso(declared),
+            "ebpCode": order["ebpCode"],
+            "ebcCode": order["ebcCode"],
+            "logisticsCode": _logistics_code(carrier),
+            "logisticsNo": waybill_id,
+            "goodsCny": order["goodsCny"],
+            "freightCny": order["freightCny"],
+        }
+        if imported:
+            inventory["buyerName"] = buyer[0]
+            inventory["buyerPhone"] = buyer[1]
+            inventory["consigneeAddress"] = order["consigneeAddress"]
+        self.out.emit("customs.inventory@1", CUSTOMS, inventory)
+
+    def _consignee(self, chance: random.Random, domestic: bool) -> tuple[str, str, str]:
+        """A consignee's name, phone and address: in Henan for an import, abroad otherwise."""
         if domestic:
-            name = f"{rng.choice(ref.SURNAMES)} {rng.choice(ref.GIVEN)}"
-            phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
-            zone = rng.choice(ref.ZONES)
-            district = rng.choice(zone.districts)[1]
+            name = chance.choice(ref.SURNAMES_ZH)[0] + chance.choice(ref.GIVEN_ZH)[0]
+            phone = f"1{chance.choice('3589')}{chance.randrange(10**9):09d}"
+            zone = chance.choice(ref.ZONES)
+            place = chance.choice(zone.places)
             address = (
-                f"No. {rng.randint(1, 400)} {rng.choice(ref.ROADS)} Road, {district}, "
-                f"{zone.city}, Henan"
+                f"河南省{zone.city_zh}{place.zh}{chance.choice(zone.roads)}"
+                f"{chance.randint(1, 400)}号"
             )
             return name, phone, address
-        country = rng.choices(_DESTINATIONS, _DESTINATION_WEIGHTS)[0]
-        name = f"{rng.choice(ref.FOREIGN_FIRST)} {rng.choice(ref.FOREIGN_LAST)}"
-        phone = f"+{_CALLING.get(country, '44')}{rng.randrange(10**9):09d}"
+        country = chance.choices(_DESTINATIONS, _DESTINATION_WEIGHTS)[0]
+        name = f"{chance.choice(ref.FOREIGN_FIRST)} {chance.choice(ref.FOREIGN_LAST)}"
+        phone = f"+{_CALLING.get(country, '44')}{chance.randrange(10**9):09d}"
         address = (
-            f"{rng.randint(1, 999)} {rng.choice(ref.STREETS)}, "
-            f"{rng.choice(ref.CITIES[country])}, {country}"
+            f"{chance.randint(1, 999)} {chance.choice(ref.STREETS)}, "
+            f"{chance.choice(ref.CITIES[country])}, {country}"
         )
         return name, phone, address
 
@@ -271,7 +504,7 @@ class TradeFacts:
         out, rng = self.out, self.out.rng
         city = rng.choice(ref.CITIES[country])
         since = out.recent(e, 1500, after_registration=90)
-        brand = e.name.split(" ")[1]
+        brand = e.brand_en
         out.emit(
             "commerce.overseas_warehouse@1",
             COMMERCE,
@@ -291,6 +524,12 @@ class TradeFacts:
     def _tax_refund(self, e: EnterpriseInfo, amount: float) -> None:
         out, rng = self.out, self.out.rng
         claimed = out.recent(e, 540, after_registration=60)
+        first = e.first_export if e.first_export is not None else e.registered
+        if claimed < first + 15:
+            # a refund is claimed on goods exported: after the first export declaration (a
+            # generator of its own, so the zone's sequence stays as it was)
+            chance = random.Random(f"refund:{out.seed}:{e.uscc}:{claimed}")
+            claimed = chance.randint(min(first + 15, out.today), out.today)
         status = rng.choices(("PAID", "CLAIMED", "REJECTED"), (75, 15, 10))[0]
         paid = None
         if status == "PAID":

@@ -1,7 +1,9 @@
 """Statistics for regulators: declared trade by month, mode, destination or belt; grades;
-operators; and each pilot zone against its plan targets (versioned data, `targets.json`)."""
+CBEC operators; and each pilot zone against its plan targets (versioned data, `targets.json`,
+each target quoting its seed; `progress` sets the figures against them)."""
 
-from hub.stats.reads import Group, Statistics, ZoneProgress, statistics
+from hub.stats.progress import ZoneFigures, ZoneProgress, zone_progress
+from hub.stats.reads import Group, Statistics, statistics
 from hub.stats.targets import PlanTargets, TargetsError, load_targets
 
 __all__ = [
@@ -9,7 +11,9 @@ __all__ = [
     "PlanTargets",
     "Statistics",
     "TargetsError",
+    "ZoneFigures",
     "ZoneProgress",
     "load_targets",
     "statistics",
+    "zone_progress",
 ]

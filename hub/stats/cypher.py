@@ -38,17 +38,37 @@ RETURN coalesce(e.creditGrade, 'UNRATED') AS grade, count(e) AS count
 ORDER BY grade
 """
 
-# Per zone on $to: its operators (`_OPERATOR`), the value declared in the 12 months up to it,
-# its industry belts, and enterprises registered in those 12 months.
+# A CBEC operator on $to: an operator (`_OPERATOR`) with a filing of a CBEC kind by then.
+_CBEC_FILED = (
+    "EXISTS { MATCH (e)-[:FILED]->(f:Filing) WHERE f.kind IN $cbec_kinds AND f.filedOn <= $to }"
+)
+_CBEC_OPERATOR = f"{_OPERATOR} AND {_CBEC_FILED}"
+
+# Per zone on $to (hub.stats.progress.ZoneFigures): its registered enterprises; its CBEC
+# operators; those whose first CBEC filing is in the 12 months to $to (after $year_ago); its
+# belts with at least $belt_min CBEC operators; and the value declared in those 12 months, summed
+# in fen (integers) so that the sum is exact where a float sum of yuan is not.
 ZONE_FIGURES: Final = f"""
 MATCH (z:Zone) WHERE $zone IS NULL OR z.code = $zone
+CALL (z) {{
+  MATCH (e:Enterprise {{zone: z.code}})-[:DECLARED]->(d:Declaration)
+  WHERE $year_ago < d.declaredOn <= $to
+  RETURN sum(toInteger(round(d.valueCny * 100))) AS declaredCents
+}}
 RETURN z.code AS zone,
-  COUNT {{ MATCH (e:Enterprise {{zone: z.code}}) WHERE {_OPERATOR} }} AS operators,
-  COUNT {{ MATCH (e:Enterprise {{zone: z.code}}) WHERE $year_ago < e.registeredOn <= $to }}
-    AS newEnterprises,
-  COUNT {{ MATCH (:IndustryBelt)-[:BELT_OF]->(z) }} AS industryBelts,
-  reduce(total = 0.0, v IN COLLECT {{
-    MATCH (e:Enterprise {{zone: z.code}})-[:DECLARED]->(d:Declaration)
-    WHERE $year_ago < d.declaredOn <= $to RETURN d.valueCny }} | total + v) AS annualValue
+  COUNT {{ MATCH (e:Enterprise {{zone: z.code}}) WHERE {_OPERATOR} }} AS registered,
+  COUNT {{ MATCH (e:Enterprise {{zone: z.code}}) WHERE {_CBEC_OPERATOR} }} AS cbecOperators,
+  COUNT {{
+    MATCH (e:Enterprise {{zone: z.code}}) WHERE {_OPERATOR}
+      AND EXISTS {{ MATCH (e)-[:FILED]->(f:Filing)
+                   WHERE f.kind IN $cbec_kinds AND $year_ago < f.filedOn <= $to }}
+      AND NOT EXISTS {{ MATCH (e)-[:FILED]->(f:Filing)
+                       WHERE f.kind IN $cbec_kinds AND f.filedOn <= $year_ago }}
+  }} AS newCbecEnterprises,
+  COUNT {{
+    MATCH (b:IndustryBelt)-[:BELT_OF]->(z)
+    WHERE COUNT {{ MATCH (e:Enterprise)-[:IN_BELT]->(b) WHERE {_CBEC_OPERATOR} }} >= $belt_min
+  }} AS industryBelts,
+  declaredCents
 ORDER BY zone
 """

@@ -1,4 +1,4 @@
-"""Reads the statistics and sets each zone's figures against its plan targets."""
+"""Reads the statistics and sets each zone's figures against its plan targets (`progress`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pydantic import BeforeValidator, Field
 from graph_schema.dates import add_months
 from graph_schema.read_model import GraphMoney, ReadModel, read_records
 from hub.stats import cypher
-from hub.stats.targets import METRIC_LABELS, PlanTargets
+from hub.stats.progress import ZoneFigures, ZoneProgress, zone_progress
+from hub.stats.targets import PlanTargets, ZonePlan
 
 
 class Group(ReadModel):
@@ -25,20 +26,6 @@ class Group(ReadModel):
 
 
 @dataclass(frozen=True)
-class ZoneProgress:
-    zone: str
-    metric: str
-    label: str
-    target: float
-    actual: float | None  # None: the hub holds no data for it (parks)
-    source: str
-
-    @property
-    def progress(self) -> float | None:
-        return None if self.actual is None else self.actual / self.target
-
-
-@dataclass(frozen=True)
 class Statistics:
     zone: str | None
     start: dt.date
@@ -46,7 +33,11 @@ class Statistics:
     group_by: str
     groups: tuple[Group, ...]
     grades: tuple[tuple[str, int], ...]
-    operators: tuple[tuple[str, int], ...]
+    operators: tuple[ZoneFigures, ...]
+    """Each zone's figures on `end` (its CBEC operators and registered enterprises)."""
+    plans: tuple[tuple[str, ZonePlan], ...]
+    """Each zone's plan (`plan_targets`, whether or not the graph holds the zone), with the
+    note of a zone that has no target."""
     targets: tuple[ZoneProgress, ...]
 
 
@@ -60,32 +51,27 @@ async def statistics(
     end: dt.date,
     group_by: str,
 ) -> Statistics:
-    params = {"zone": zone, "from": start, "to": end, "year_ago": add_months(end, -12)}
+    params = {
+        "zone": zone,
+        "from": start,
+        "to": end,
+        "year_ago": add_months(end, -12),
+        "cbec_kinds": list(plan.cbec_filing_kinds),
+        "belt_min": plan.belt_min_cbec_operators,
+    }
     groups = await read_records(driver, database, cypher.DECLARATIONS_BY[group_by], params)
     grades = await read_records(driver, database, cypher.GRADE_DISTRIBUTION, params)
-    zones = await read_records(driver, database, cypher.ZONE_FIGURES, params)
-    progress = []
-    for zone_figures in zones:
-        planned = plan.zones.get(zone_figures["zone"])
-        if planned is None:
-            continue
-        actual: dict[str, float | None] = {
-            "operators": zone_figures["operators"],
-            "annual_value_cny": zone_figures["annualValue"],
-            "industry_belts": zone_figures["industryBelts"],
-            "parks": None,
-        }
-        progress += [
-            ZoneProgress(
-                zone_figures["zone"],
-                metric,
-                METRIC_LABELS[metric],
-                target,
-                actual[metric],
-                planned.source,
-            )
-            for metric, target in planned.targets.items()
-        ]
+    zones = [
+        ZoneFigures.model_validate(record.data())
+        for record in await read_records(driver, database, cypher.ZONE_FIGURES, params)
+    ]
+    planned = tuple((code, p) for code, p in plan.zones.items() if zone in (None, code))
+    progress = [
+        row
+        for figures in zones
+        if figures.zone in plan.zones
+        for row in zone_progress(plan.zones[figures.zone], figures, end)
+    ]
     return Statistics(
         zone=zone,
         start=start,
@@ -93,6 +79,7 @@ async def statistics(
         group_by=group_by,
         groups=tuple(Group.model_validate(group.data()) for group in groups),
         grades=tuple((g["grade"], g["count"]) for g in grades),
-        operators=tuple((z["zone"], z["operators"]) for z in zones),
+        operators=tuple(zones),
+        plans=planned,
         targets=tuple(progress),
     )

@@ -15,8 +15,8 @@ so each case here says whether its type feeds one, and the test holds it to that
 feeds a rating must name the enterprise it rates (the hook's affected subjects, with the
 type's reach) and move its rating; one that does not must leave the rating as it was.
 
-A third sends a payment, a waybill and a bank trade payment that each move an enterprise's
-score, and checks that the hook re-rates that enterprise and announces the change.
+A third sends a payment, a waybill and export proceeds received from abroad that each move an
+enterprise's score, and checks that the hook re-rates that enterprise and announces the change.
 """
 
 from __future__ import annotations
@@ -368,6 +368,33 @@ def waybill(op: Op, n: int, world: World) -> Batch:
     return Batch("logistics", records)
 
 
+def inventory(op: Op, n: int, world: World) -> Batch:
+    """The import inventory lists (CEB621) of known orders: their goods and freight, or goods
+    10.00 short (an amount mismatch); the buyer is the payer of `payment`."""
+    ref, count, same = op
+    targets = _orders(world, ref, count) or [Fact("ORD-none", None, "")]
+    records = [
+        {
+            "id": f"INV-{n}-{k}",
+            "orderId": target.id,
+            "direction": "IMPORT",
+            "tradeMode": "9610",
+            "declaredOn": day(0),
+            "ebpCode": "4102960A01",
+            "ebcCode": "4102960B02",
+            "logisticsCode": "4102980L03",
+            "logisticsNo": f"WAY-{n}-{k}",
+            "goodsCny": ORDER["goodsCny"] if same else "90.00",
+            "freightCny": ORDER["freightCny"],
+            "buyerName": "Anna Schmidt",
+            "buyerPhone": CONSIGNEE["consigneePhone"],
+            "consigneeAddress": CONSIGNEE["consigneeAddress"],
+        }
+        for k, target in enumerate(targets)
+    ]
+    return Batch("customs", records)
+
+
 def overseas_warehouse(op: Op, n: int, world: World) -> Batch:
     e, stock = op
     record = {
@@ -418,6 +445,22 @@ def trade_payment(op: Op, n: int, world: World) -> Batch:
         "payeeUscc": uscc(payee),
         "paidOn": day(before),
         "amountCny": amount,
+    }
+    return Batch("bank", [record])
+
+
+def export_receipt(op: Op, n: int, world: World) -> Batch:
+    e, amount, before = op
+    record = {
+        "id": f"FXR-{n}",
+        "uscc": uscc(e),
+        "receivedOn": day(before),
+        "amount": amount,
+        "currency": "CNY",
+        "amountCny": amount,
+        "payerCountry": "KZ",
+        "bank": "Bank of Kaifeng",
+        "declarationId": None,
     }
     return Batch("bank", [record])
 
@@ -527,6 +570,9 @@ GENERATORS: dict[str, Generator] = {
     "logistics.waybill@1": Generator(
         st.tuples(refs, st.sampled_from([1, 20]), st.booleans()), waybill
     ),
+    "customs.inventory@1": Generator(
+        st.tuples(refs, st.sampled_from([1, 20]), st.booleans()), inventory
+    ),
     "commerce.overseas_warehouse@1": Generator(
         st.tuples(enterprises, st.sampled_from(["10000.00", "250000.00"])), overseas_warehouse
     ),
@@ -547,6 +593,10 @@ GENERATORS: dict[str, Generator] = {
             st.integers(0, 500),
         ),
         trade_payment,
+    ),
+    "fx.export_receipt@1": Generator(
+        st.tuples(enterprises, st.sampled_from(["50000.00", "120000.00"]), st.integers(0, 500)),
+        export_receipt,
     ),
 }
 """A generator per record type of the registry, by name."""
@@ -714,9 +764,11 @@ def test_every_record_type_of_the_registry_has_a_generator_and_a_case() -> None:
 PROPERTY_BASE: list[tuple[str, list[Op]]] = [
     ("samr.enterprise@1", [(i, False, "ACTIVE") for i in range(ENTERPRISES)]),
     ("samr.person@1", [(p, False) for p in range(4)]),
-    # 20 orders of enterprise 0 (the fewest the order factor counts): 0-9 shipped and not paid,
-    # 10-19 paid and not shipped, so that most payments and waybills drawn make one match
+    # 20 orders of enterprise 0 (the fewest the order factor counts), each on its inventory
+    # list: 0-9 shipped and not paid, 10-19 paid and not shipped, so that most payments and
+    # waybills drawn make one match
     ("trade.order@1", [(0, 20, 30, "commerce")]),
+    ("customs.inventory@1", [(0, 20, True)]),
     ("logistics.waybill@1", [(0, 10, True)]),
     ("trade.payment@1", [(10, 10, True)]),
     # 100000.00 of exports each (the least the collection factor counts), 0 collected: a
@@ -771,13 +823,14 @@ LISTED = 10  # enterprise 10 is on a list; the ties below bring enterprises 11 t
 CASE_BASE: list[tuple[str, list[Op]]] = [
     ("samr.enterprise@1", [(i, False, "ACTIVE") for i in range(15)]),
     ("samr.person@1", [(p, False) for p in range(2)]),
-    # enterprise 0: 20 orders; paid 0-18, shipped 0-17 and 19: 18 of 20 match
+    # enterprise 0: 20 orders; paid 0-18, shipped 0-17 and 19, listed 1-19: 17 of 20 match
     ("trade.order@1", [(0, 20, 30, "commerce")]),
     ("trade.payment@1", [(0, 19, True)]),
     ("logistics.waybill@1", [(0, 18, True), (19, 1, True)]),
-    # enterprise 1: 100000.00 of 9710 exports and 50000.00 collected: 50%
+    ("customs.inventory@1", [(1, 19, True)]),
+    # enterprise 1: 100000.00 of 9710 exports and 50000.00 of proceeds received: 50%
     ("customs.declaration@1", [(1, "9710", "EXPORT", "100000.00", 40)]),
-    ("bank.trade_payment@1", [(2, 1, "50000.00", 20)]),
+    ("fx.export_receipt@1", [(1, "50000.00", 20)]),
     ("penalty@1", [(5, "GENERAL", 120, Department.SAMR)]),
     ("penalty@1", [(9, "GENERAL", 120, Department.CUSTOMS)]),
     ("penalty@1", [(2, "GENERAL", 120, Department.TAX)]),
@@ -810,11 +863,14 @@ CASES: dict[str, Case] = {
     "trade.order@1": Case((0, 1, 10, "customs"), 0, feeds=True),  # one more, unmatched
     "trade.payment@1": Case((19, 1, True), 0, feeds=True),  # order 19 was shipped: it matches
     "logistics.waybill@1": Case((18, 1, True), 0, feeds=True),  # order 18 was paid: it matches
+    "customs.inventory@1": Case((0, 1, True), 0, feeds=True),  # order 0 paid, shipped: matches
     "commerce.overseas_warehouse@1": Case((0, "250000.00"), 0, feeds=False),
     "tax.refund@1": Case((0, "PAID"), 0, feeds=False),
     "bank.loan@1": Case((3, "OVERDUE", 60), 3, feeds=True),
-    # 110000.00 collected: 91.7% of 120000.00 or 110% of 100000.00, the top tier either way
-    "bank.trade_payment@1": Case((2, 1, "60000.00", 5), 1, feeds=True),
+    # a payment from a Chinese enterprise is payment flow, not a collection: no rating moves
+    "bank.trade_payment@1": Case((2, 1, "60000.00", 5), 1, feeds=False),
+    # 110000.00 received: 91.7% of 120000.00 or 110% of 100000.00, the top tier either way
+    "fx.export_receipt@1": Case((1, "60000.00", 5), 1, feeds=True),
 }
 """A written case per record type of the registry, by name."""
 
@@ -864,21 +920,22 @@ async def test_a_batch_of_each_record_type_re_rates_what_it_feeds(graph: AsyncDr
 
 TRADE_BASE: list[tuple[str, list[Op]]] = [
     ("samr.enterprise@1", [(i, False, "ACTIVE") for i in range(4)]),
-    # orders 0-19 are enterprise 0's, 20-39 enterprise 1's
+    # orders 0-19 are enterprise 0's, 20-39 enterprise 1's, each on its inventory list
     ("trade.order@1", [(0, 20, 30, "commerce"), (1, 20, 30, "commerce")]),
+    ("customs.inventory@1", [(0, 40, True)]),
     # enterprise 0: paid 0-16 and 18, shipped 0-17; enterprise 1: paid 20-37, shipped 20-36;
     # 17 of 20 orders match for each: 85%, the -10 tier
     ("trade.payment@1", [(0, 17, True), (18, 1, True), (20, 18, True)]),
     ("logistics.waybill@1", [(0, 18, True), (20, 17, True)]),
-    # enterprise 2: 100000.00 of 9710 exports, 40000.00 collected from enterprise 3: 40%, -10
+    # enterprise 2: 100000.00 of 9710 exports, 40000.00 of proceeds received: 40%, -10
     ("customs.declaration@1", [(2, "9710", "EXPORT", "100000.00", 40)]),
-    ("bank.trade_payment@1", [(3, 2, "40000.00", 20)]),
+    ("fx.export_receipt@1", [(2, "40000.00", 20)]),
 ]
 
 TRADE_CASES: list[tuple[str, Op, int]] = [
     ("trade.payment@1", (17, 1, True), 0),  # order 17 paid: 18 of 20 match, 90%
     ("logistics.waybill@1", (37, 1, True), 1),  # order 37 shipped: 18 of 20 match, 90%
-    ("bank.trade_payment@1", (3, 2, "20000.00", 5), 2),  # 60000.00 collected: 60%
+    ("fx.export_receipt@1", (2, "20000.00", 5), 2),  # 60000.00 received: 60%
 ]
 """(record type, the batch's parameters, the enterprise whose score it lifts from the -10 tier
 to the 0 tier: by 10)."""

@@ -74,10 +74,12 @@ EXPECTED: dict[str, tuple[Subjects, Reach]] = {
     "trade.order@1": (enterprises(ENTERPRISE), Reach.OWN),
     "trade.payment@1": (facts("ORD-2025-0000981"), Reach.OWN),  # the order's seller
     "logistics.waybill@1": (facts("ORD-2025-0000981"), Reach.OWN),
+    "customs.inventory@1": (facts("ORD-2025-0000981"), Reach.OWN),
     "commerce.overseas_warehouse@1": (enterprises(ENTERPRISE), Reach.OWN),
     "tax.refund@1": (enterprises(ENTERPRISE), Reach.OWN),
     "bank.loan@1": (enterprises(ENTERPRISE), Reach.OWN),
     "bank.trade_payment@1": (enterprises(ENTERPRISE, PAYEE), Reach.OWN),
+    "fx.export_receipt@1": (enterprises(ENTERPRISE), Reach.OWN),
 }
 """Each record type's example: what it names, and how far its change reaches."""
 

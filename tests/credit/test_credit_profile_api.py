@@ -56,7 +56,7 @@ async def test_a_serious_dishonesty_entry_forces_d_from_its_listing_date(graph, 
         "score": 88,
         "grade": "B",
         "forcedBy": None,
-        "modelVersion": "2026.3",
+        "modelVersion": "2026.4",
         "treatment": {
             "name": "zone routine services",
             "measures": ["routine zone services", "eligible for the zone's support funds"],

@@ -18,8 +18,7 @@ from hub.credit import load_model, rate
 from hub.credit.gather import gather_facts
 
 DOC = Path(__file__).parents[2] / "docs" / "credit-model.md"
-USCC = "91410200MA9EEF3N0C"
-HOLDER = "91410204MAYG4UD85G"
+USCC = "91410222822143465P"
 AS_OF = dt.date(2026, 11, 1)
 
 
@@ -42,14 +41,11 @@ async def test_the_documented_demo_enterprise_rates_as_the_page_says(graph: Asyn
         f"| `{f.code}` | {f.points:+d} | {f.reason} | {', '.join(f.evidence)} |"
         for f in rating.factors
     ]
-    assert (rating.score, rating.grade, rating.forced_by) == (86, "B", None)
-    assert "**86, grade B** (label 综合B)" in section and f"*{rating.treatment.name}*" in section
-    [network] = [f for f in rating.factors if f.code == "NETWORK_RISK"]
-    path = " ".join(
-        f"{step.label} {step.key}" + (f" -{step.relationship}-" if step.relationship else "")
-        for step in network.paths[0]
-    )
-    assert f"`{path}`" in section
+    assert (rating.score, rating.grade, rating.forced_by) == (88, "B", None)
+    assert "**88, grade B** (label 综合B)" in section and f"*{rating.treatment.name}*" in section
+    # the page says no listed enterprise is within reach: the rating finds none either
+    assert "no listed enterprise within three hops" in section
+    assert [f for f in rating.factors if f.code == "NETWORK_RISK"] == []
 
 
 async def test_the_documented_shareholding_points_the_way_the_registry_says(
@@ -64,14 +60,16 @@ async def test_the_documented_shareholding_points_the_way_the_registry_says(
         seed=settings.demo_seed,
     )
     records, _, _ = await graph.execute_query(
-        "MATCH (h:Enterprise {uscc: $h})-[r:SHAREHOLDER_OF]->(e:Enterprise {uscc: $u}) "
-        "RETURN r.ratio AS ratio",
-        h=HOLDER,
+        "MATCH (p:Person)-[r:SHAREHOLDER_OF]->(e:Enterprise {uscc: $u}) "
+        "RETURN p.name AS holder, r.ratio AS ratio, "
+        "EXISTS { (p)-[:LEGAL_REPRESENTATIVE_OF]->(e) } AS represents ORDER BY ratio DESC",
         u=USCC,
         database_=DATABASE,
     )
-    assert [record["ratio"] for record in records] == [0.6]  # the holder holds the subject
+    # the persons hold the subject, the larger holder represents it, as the page says
+    assert [(r["holder"], r["ratio"], r["represents"]) for r in records] == [
+        ("韩芳", 0.9, True),
+        ("王军", 0.1, False),
+    ]
     section = DOC.read_text(encoding="utf-8").split("## Worked example from the demo zone")[1]
-    assert f"it is **60% held by** Kaifeng Yongkang Food Technology Co., Ltd. (`{HOLDER}`)" in (
-        " ".join(section.split())
-    )
+    assert "韩芳, holds 90% of it, 王军 10%" in " ".join(section.split())

@@ -60,10 +60,14 @@ UNWIND [
   ['O4', 100.0, 'Anna', null, 'Anna', date('2026-06-04')],
   ['O-old', 100.0, 'Anna', 100.0, 'Anna', date('2025-06-01')]] AS o
 CREATE (e0)-[:SOLD]->(order:Order {id: o[0], orderedOn: o[5], goodsCny: o[1] - 5,
-        freightCny: 10.0, taxCny: 5.0, discountCny: 10.0, consigneeName: o[2],
-        consigneePhone: '1', consigneeAddress: 'x'})
+        direction: 'IMPORT', freightCny: 10.0, taxCny: 5.0, discountCny: 10.0,
+        consigneeName: o[2], consigneePhone: '1', consigneeAddress: 'x'})
+CREATE (:InventoryList {id: o[0] + '-inv', direction: 'IMPORT', declaredOn: o[5],
+        goodsCny: o[1] - 5, freightCny: 10.0, buyerName: 'Anna', consigneeAddress: 'x'})
+       -[:DECLARES]->(order)
 FOREACH (_ IN CASE WHEN o[3] IS NULL THEN [] ELSE [1] END |
-  CREATE (:Payment {id: o[0] + '-pay', paidOn: o[5], amountCny: o[3]})-[:PAYS]->(order))
+  CREATE (:Payment {id: o[0] + '-pay', paidOn: o[5], amountCny: o[3], payerName: 'Anna'})
+         -[:PAYS]->(order))
 CREATE (:Waybill {id: o[0] + '-wb', shippedOn: o[5], consigneeName: o[4], consigneePhone: '1',
         consigneeAddress: 'x'})-[:SHIPS]->(order)
 WITH DISTINCT e0
@@ -72,7 +76,11 @@ CREATE (e0)-[:DECLARED]->(:Declaration {id: 'D1', direction: 'EXPORT', mode: '97
         declaredOn: date('2026-05-01'), valueCny: 1000.0})
 CREATE (e0)-[:DECLARED]->(:Declaration {id: 'D2', direction: 'EXPORT', mode: '9610',
         declaredOn: date('2026-05-01'), valueCny: 500.0})
-CREATE (e1)-[:PAID]->(:TradePayment {id: 'T1', paidOn: date('2026-07-01'), amountCny: 600.0})
+CREATE (e0)-[:DECLARED]->(:Declaration {id: 'D3', direction: 'IMPORT', mode: '1210',
+        declaredOn: date('2026-05-01'), valueCny: 700.0})
+CREATE (e0)-[:RECEIVED]->(:ExportReceipt {id: 'R1', receivedOn: date('2026-07-01'),
+        amount: 600.0, currency: 'CNY', amountCny: 600.0, payerCountry: 'KZ'})
+CREATE (e1)-[:PAID]->(:TradePayment {id: 'T1', paidOn: date('2026-07-01'), amountCny: 900.0})
        -[:PAID_TO]->(e0)
 CREATE (e0)-[:BORROWED]->(:Loan {id: 'LN1', status: 'OVERDUE', grantedOn: date('2026-01-01'),
         dueOn: date('2026-07-01')})
@@ -92,7 +100,9 @@ async def test_facts_in_the_window_and_the_network_within_three_hops(graph: Asyn
         "O3": "consignee",
         "O4": "no payment",
     }
-    assert (f.declared_exports_cny, f.collected_cny) == (Decimal("1000.0"), Decimal("600.0"))
+    # exports of every mode (1000.0 + 500.0; the import is not one), and the proceeds from
+    # abroad (600.0), not the Chinese enterprise's payment of 900.0
+    assert (f.declared_exports_cny, f.collected_cny) == (Decimal("1500.0"), Decimal("600.0"))
     assert [(loan.id, loan.status) for loan in f.loans] == [("LN1", "OVERDUE")]
 
     hops = {link.uscc: link.hops for link in f.network}

@@ -1,7 +1,7 @@
 """The credit engine end to end on the real graph: tiny hand-built graphs, `recompute_all`, and
 the stored current rating read back, so the gathering Cypher, the engine and storage all count.
 
-Every expected number is worked out here from the rating model 2026.3 (hub/credit/model.json):
+Every expected number is worked out here from the rating model 2026.4 (hub/credit/model.json):
 the base is 80; bands A 90-100, B 70-89, C 40-69, D 0-39. The subject is an enterprise
 registered in 2015 with a ROUTINE customs classification (0 points, but a fact: without any
 fact it would be grade M for thin data), so it rates B at 80 and each case moves it by exactly
@@ -112,8 +112,8 @@ def decayed(points: int, elapsed: int, period: int) -> int:
     return magnitude if value >= 0 else -magnitude
 
 
-def test_the_numbers_here_are_those_of_model_2026_3() -> None:
-    assert MODEL.version == "2026.3"
+def test_the_numbers_here_are_those_of_model_2026_4() -> None:
+    assert MODEL.version == "2026.4"
     assert MODEL.base.points == BASE
     assert MODEL.top_of("D") == TOP_OF_D
     assert (MODEL.network.hop1_points, MODEL.network.max_hops) == (HOP1, 3)
@@ -143,37 +143,51 @@ async def test_neutral_enterprise_rates_b_at_the_base_and_one_without_facts_m(
 
 _ON_SUBJECT = "MATCH (e:Enterprise {uscc: $subject}) "
 
-# 20 orders in the window; the first `i <= $unmatched` are paid 1 CNY short (an amount mismatch).
+# 20 import orders in the window, each on its import inventory list (buyer Anna) and paid by
+# Anna; the first `i <= $unmatched` are paid 1 CNY short (an amount mismatch).
 # paid = goods + freight + tax - discount = 100 + 10 + 5 - 0 = 115
 ORDERS = (
     _ON_SUBJECT
     + """
 UNWIND range(1, 20) AS i
 CREATE (e)-[:SOLD]->(o:Order {id: 'O' + i, orderedOn: date('2026-06-01'), goodsCny: 100.0,
-        freightCny: 10.0, taxCny: 5.0, discountCny: 0.0, consigneeName: 'Anna',
-        consigneePhone: '1', consigneeAddress: 'x'})
-CREATE (:Payment {id: 'PAY' + i, paidOn: date('2026-06-02'),
+        direction: 'IMPORT', freightCny: 10.0, taxCny: 5.0, discountCny: 0.0,
+        consigneeName: 'Anna', consigneePhone: '1', consigneeAddress: 'x'})
+CREATE (:InventoryList {id: 'INV' + i, direction: 'IMPORT', declaredOn: date('2026-06-01'),
+        goodsCny: 100.0, freightCny: 10.0, buyerName: 'Anna', consigneeAddress: 'x'})
+       -[:DECLARES]->(o)
+CREATE (:Payment {id: 'PAY' + i, paidOn: date('2026-06-02'), payerName: 'Anna',
         amountCny: CASE WHEN i <= $unmatched THEN 114.0 ELSE 115.0 END})-[:PAYS]->(o)
 CREATE (:Waybill {id: 'WB' + i, shippedOn: date('2026-06-03'), consigneeName: 'Anna',
         consigneePhone: '1', consigneeAddress: 'x'})-[:SHIPS]->(o)
 """
 )
 
-# 9710 and 9810 exports declared in the window: 120000 + 80000 = 200000 CNY (>= 100000);
-# a 9610 export does not count. A buyer pays $collected against them.
+# Exports declared in the window in any mode: 120000 (9710) + 80000 (9610) = 200000 CNY
+# (>= 100000); a 1210 import does not count. Export proceeds of $collected come from abroad; a
+# Chinese buyer's payment of 1,000,000 is domestic payment flow, not a collection, and the
+# proceeds of D0, declared before the window, belong to D0's window.
 COLLECTIONS = (
     _ON_SUBJECT
     + """
 CREATE (e)-[:DECLARED]->(:Declaration {id: 'D1', direction: 'EXPORT', mode: '9710',
         declaredOn: date('2026-03-01'), valueCny: 120000.0})
-CREATE (e)-[:DECLARED]->(:Declaration {id: 'D2', direction: 'EXPORT', mode: '9810',
+CREATE (e)-[:DECLARED]->(:Declaration {id: 'D2', direction: 'EXPORT', mode: '9610',
         declaredOn: date('2026-04-01'), valueCny: 80000.0})
-CREATE (e)-[:DECLARED]->(:Declaration {id: 'D3', direction: 'EXPORT', mode: '9610',
+CREATE (e)-[:DECLARED]->(:Declaration {id: 'D3', direction: 'IMPORT', mode: '1210',
         declaredOn: date('2026-04-01'), valueCny: 500000.0})
+CREATE (e)-[:RECEIVED]->(:ExportReceipt {id: 'R1', receivedOn: date('2026-07-01'),
+        amount: $collected / 7.0, currency: 'USD', amountCny: $collected, payerCountry: 'US',
+        declarationId: 'D1'})
+CREATE (e)-[:DECLARED]->(:Declaration {id: 'D0', direction: 'EXPORT', mode: '9710',
+        declaredOn: date('2025-01-10'), valueCny: 300000.0})
+CREATE (e)-[:RECEIVED]->(:ExportReceipt {id: 'R0', receivedOn: date('2026-01-05'),
+        amount: 300000.0, currency: 'CNY', amountCny: 300000.0, payerCountry: 'KZ',
+        declarationId: 'D0'})
 CREATE (buyer:Enterprise {uscc: $buyer, name: 'buyer', zone: 'KAIFENG', status: 'ACTIVE',
         registeredOn: date('2015-01-01')})
 CREATE (buyer)-[:PAID]->(:TradePayment {id: 'T1', paidOn: date('2026-07-01'),
-        amountCny: $collected})-[:PAID_TO]->(e)
+        amountCny: 1000000.0})-[:PAID_TO]->(e)
 """
 )
 
@@ -303,6 +317,14 @@ ABNORMAL_OPERATION = _ON_SUBJECT + (
             BASE - 10,
             "B",
             id="collections 40%",
+        ),
+        pytest.param(
+            COLLECTIONS,
+            {"buyer": u(1), "collected": 0.0},
+            [ROUTINE, ("COLLECTION_RATIO", -10)],  # 0 / 200000: the domestic payment is not one
+            BASE - 10,
+            "B",
+            id="domestic payments are not collections",
         ),
     ],
 )

@@ -147,7 +147,7 @@ def test_neutral_enterprise_is_b_at_the_base_score() -> None:
     rating = rate(MODEL, neutral())
     assert (rating.score, rating.grade, rating.forced_by) == (80, "B", None)
     assert codes(rating) == [("CUSTOMS_ROUTINE", 0)]
-    assert rating.model_version == MODEL.version == "2026.3"
+    assert rating.model_version == MODEL.version == "2026.4"
     assert rating.factors[0].evidence == ("CL-CUSTOMS_CREDIT-ROUTINE",)
 
 

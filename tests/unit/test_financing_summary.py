@@ -32,16 +32,20 @@ FACTS = FinancingFacts(
     exports=[
         export("2026-05", 3, "9710", 1000.0),
         export("2026-05", 20, "9710", 500.25),
-        export("2026-05", 21, "0110", 300.0),  # general trade: not what payments are against
+        export("2026-05", 21, "0110", 300.0),  # general trade: an export all the same
         export("2026-06", 1, "9810", 2000.0),
     ],
     returns=[
         {"month": "2026-06", "value": 190.05, "source": "customs-1", "on": dt.date(2026, 6, 2)}
     ],
-    collections=[
+    receipts=[
         {"month": "2026-05", "value": 1200.0, "source": "bank-1", "on": dt.date(2026, 5, 30)},
         {"month": "2026-06", "value": 900.0, "source": "bank-1", "on": dt.date(2026, 6, 10)},
         {"month": "2026-06", "value": 150.5, "source": "unknown", "on": dt.date(2026, 6, 11)},
+    ],
+    # a Chinese buyer's payment: shown apart, never a collection
+    domestic_payments=[
+        {"month": "2026-06", "value": 50000.0, "source": "bank-1", "on": dt.date(2026, 6, 12)},
     ],
     warehouses=[],
     refunds=[
@@ -78,13 +82,17 @@ def test_the_sections_are_the_sums_done_by_hand() -> None:
         ModeMonthTotal(month="2026-06", count=1, value_cny=Decimal("2000.0"), mode="9810"),
     ]
     assert found.returns == [MonthTotal(month="2026-06", count=1, value_cny=Decimal("190.05"))]
-    assert found.collections == [
+    assert found.export_receipts == [
         MonthTotal(month="2026-05", count=1, value_cny=Decimal("1200.0")),
         MonthTotal(month="2026-06", count=2, value_cny=Decimal("1050.5")),
     ]
-    # 190.05 returned of 3800.25 exported; 2250.5 collected of 3500.25 declared under 9710/9810
+    assert found.domestic_payments == [
+        MonthTotal(month="2026-06", count=1, value_cny=Decimal("50000.0"))
+    ]
+    # 190.05 returned of 3800.25 exported; 2250.5 received from abroad of the same 3800.25
+    # (every mode), 0.592198...; the 50000.0 paid by a Chinese buyer is not a collection
     assert found.return_rate == 0.05
-    assert found.collection_ratio == 0.643
+    assert found.collection_ratio == 0.5922
     assert found.three_document_match_rate == 0.6667  # 2 of the window's 3 orders
     assert found.refunds == Refunds(
         claimed_cny=Decimal("150.0"),
@@ -100,7 +108,7 @@ def test_the_sections_are_the_sums_done_by_hand() -> None:
         provenance=Provenance(departments=["BANK"], newest_fact=dt.date(2025, 9, 1)),
     )
     # a fact whose connector is not known names no department, but still counts
-    assert found.collections_provenance == Provenance(
+    assert found.export_receipts_provenance == Provenance(
         departments=["BANK"], newest_fact=dt.date(2026, 6, 11)
     )
     assert found.warehouses == [] and found.warehouses_provenance.newest_fact is None
@@ -112,24 +120,31 @@ def test_the_sections_are_the_sums_done_by_hand() -> None:
 
 
 def test_an_empty_window_has_no_ratios_and_says_what_is_missing() -> None:
-    empty = FinancingFacts([], [], [], [], [], [], {})
+    nothing: dict[str, list[dict[str, object]]] = {
+        "exports": [],
+        "returns": [],
+        "receipts": [],
+        "domestic_payments": [],
+        "warehouses": [],
+        "refunds": [],
+        "loans": [],
+    }
+    empty = FinancingFacts(**nothing)
     stocked = FinancingFacts(
-        [],
-        [],
-        [],
-        [
-            {
-                "id": "W-1",
-                "name": "Rotterdam",
-                "country": "NL",
-                "city": "Rotterdam",
-                "stockValueCny": 12345.678,
-                "source": "commerce-1",
-            }
-        ],
-        [],
-        [],
-        DEPARTMENTS,
+        **{
+            **nothing,
+            "warehouses": [
+                {
+                    "id": "W-1",
+                    "name": "Rotterdam",
+                    "country": "NL",
+                    "city": "Rotterdam",
+                    "stockValueCny": 12345.678,
+                    "source": "commerce-1",
+                }
+            ],
+        },
+        departments=DEPARTMENTS,
     )
     found = summarise(empty, (), TODAY)
     assert (found.return_rate, found.collection_ratio, found.three_document_match_rate) == (

@@ -101,7 +101,7 @@ def only(errors: list[RecordError]) -> RecordError:
 
 
 def test_every_record_type_is_named_by_its_key_and_model() -> None:
-    assert len(RECORD_TYPES) == 24
+    assert len(RECORD_TYPES) == 26
     for name, record_type in RECORD_TYPES.items():
         assert record_type.name == name
         assert re.fullmatch(r"[a-z]+(\.[a-z_]+)?@[0-9]+", name), name
@@ -176,6 +176,7 @@ PROPS: dict[str, set[str]] = {
     "enterprises": {
         "uscc",
         "name",
+        "nameEn",
         "zone",
         "industryBelt",
         "registeredOn",
@@ -233,23 +234,55 @@ PROPS: dict[str, set[str]] = {
     "orders": {
         "id",
         "orderedOn",
+        "direction",
+        "ebpCode",
+        "ebcCode",
         "goodsCny",
         "freightCny",
         "taxCny",
         "discountCny",
+        "buyerName",
         "consigneeName",
         "consigneePhone",
         "consigneeAddress",
         *LINEAGE,
     },
-    "payments": {"id", "orderId", "paidOn", "amountCny", "payerName", *LINEAGE},
+    "payments": {
+        "id",
+        "orderId",
+        "paidOn",
+        "amountCny",
+        "payerName",
+        "payCode",
+        "ebpCode",
+        "ebcCode",
+        *LINEAGE,
+    },
     "waybills": {
         "id",
         "orderId",
         "shippedOn",
         "carrier",
+        "logisticsCode",
         "consigneeName",
         "consigneePhone",
+        "consigneeAddress",
+        *LINEAGE,
+    },
+    "inventories": {
+        "id",
+        "orderId",
+        "direction",
+        "tradeMode",
+        "declaredOn",
+        "ebpCode",
+        "ebcCode",
+        "logisticsCode",
+        "logisticsNo",
+        "goodsCny",
+        "freightCny",
+        "buyerName",
+        "buyerPhone",
         "consigneeAddress",
         *LINEAGE,
     },
@@ -265,6 +298,18 @@ PROPS: dict[str, set[str]] = {
     "tax_refunds": {"id", "claimedOn", "amountCny", "status", "paidOn", *LINEAGE},
     "loans": {"id", "lender", "amountCny", "grantedOn", "dueOn", "status", *LINEAGE},
     "trade_payments": {"id", "paidOn", "amountCny", *LINEAGE},
+    "export_receipts": {
+        "id",
+        "receivedOn",
+        "amount",
+        "currency",
+        "amountCny",
+        "payerCountry",
+        "bank",
+        "declarationId",
+        "orderId",
+        *LINEAGE,
+    },
     "penalty_repairs": {"repairedOn", *LINEAGE},
     "list_removals": {"removedOn", "reason", *LINEAGE},
     "objection_resolutions": {"outcome", "resolvedOn", "reason", *LINEAGE},
@@ -578,6 +623,59 @@ def test_payer_is_payee() -> None:
     )
 
 
+RECEIPT = "fx.export_receipt@1"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        (
+            {"payerCountry": "CN"},
+            "payerCountry",
+            "a cross-border receipt comes from abroad, not CN",
+        ),
+        (
+            {"currency": "CNY", "amount": "1000.00", "amountCny": "1000.01"},
+            "amountCny",
+            "must equal amount 1000.00 when currency is CNY",
+        ),
+        (
+            {"orderId": "ORD-1"},
+            "orderId",
+            "a receipt settles one declaration or one order, not both",
+        ),
+        ({"currency": "usd1"}, "currency", "must match the pattern ^[A-Z]{3}$"),
+        ({"amount": "0"}, "amount", "must be greater than 0"),
+        ({"amountCny": "0.00"}, "amountCny", "must be greater than 0"),
+    ],
+)
+def test_an_impossible_export_receipt_is_refused(
+    changes: dict[str, Any], field: str, reason: str
+) -> None:
+    error = only(rejected(RECEIPT, [valid(RECEIPT, **changes)]))
+    assert (error.field, error.reason) == (field, reason)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"payerCountry": "RU", "currency": "CNY", "amount": "1000.00", "amountCny": "1000.00"},
+        {"declarationId": None, "orderId": "ORD-1"},  # a retail export collected per order
+        {"declarationId": None},  # an advance receipt, before the goods are declared
+        {"currency": "eur"},  # upper-cased, as a USCC is
+    ],
+)
+def test_the_possible_twins_of_an_export_receipt_are_accepted(changes: dict[str, Any]) -> None:
+    _, errors = validate_records(
+        RECORD_TYPES[RECEIPT], [valid(RECEIPT, **changes)], gm.Department.SAFE
+    )
+    assert errors == []
+
+
+def test_a_receipt_comes_from_safe_or_the_bank() -> None:
+    assert RECORD_TYPES[RECEIPT].departments == {gm.Department.SAFE, gm.Department.BANK}
+
+
 @pytest.mark.parametrize(
     ("ratio", "reason"),
     [
@@ -673,8 +771,12 @@ def test_period_and_date_order_rules() -> None:
 
 
 def test_order_discount_and_phone() -> None:
-    error = only(rejected("trade.order@1", [valid("trade.order@1", discountCny="500.00")]))
-    assert error.field == "discountCny"
+    record = valid("trade.order@1", direction="IMPORT", discountCny="500.00")
+    error = only(rejected("trade.order@1", [record]))
+    assert (error.field, error.reason) == (
+        "discountCny",
+        "500.00 exceeds goods + freight + tax 434.50",
+    )
     error = only(rejected("trade.order@1", [valid("trade.order@1", consigneePhone="call me")]))
     assert error.field == "consigneePhone"
 

@@ -27,6 +27,9 @@ from .enums import (
     Severity,
     StatsGroupBy,
     SubjectType,
+    TargetComparison,
+    TargetKind,
+    TargetUnit,
     link__Purpose,
 )
 from .exceptions import (
@@ -40,7 +43,8 @@ from .file_objection import FileObjection, FileObjectionFileObjection
 from .financing_profile import (
     FinancingProfile,
     FinancingProfileFinancingProfile,
-    FinancingProfileFinancingProfileCollections,
+    FinancingProfileFinancingProfileDomesticPaymentsReceived,
+    FinancingProfileFinancingProfileExportReceipts,
     FinancingProfileFinancingProfileExports,
     FinancingProfileFinancingProfileLoans,
     FinancingProfileFinancingProfileReturns,
@@ -78,7 +82,8 @@ __all__ = [
     "FileObjectionFileObjection",
     "FinancingProfile",
     "FinancingProfileFinancingProfile",
-    "FinancingProfileFinancingProfileCollections",
+    "FinancingProfileFinancingProfileDomesticPaymentsReceived",
+    "FinancingProfileFinancingProfileExportReceipts",
     "FinancingProfileFinancingProfileExports",
     "FinancingProfileFinancingProfileLoans",
     "FinancingProfileFinancingProfileReturns",
@@ -105,6 +110,9 @@ __all__ = [
     "Severity",
     "StatsGroupBy",
     "SubjectType",
+    "TargetComparison",
+    "TargetKind",
+    "TargetUnit",
     "Upload",
     "link__Purpose",
 ]

@@ -95,12 +95,17 @@ class HubClient(AsyncBaseClient):
                   valueCny
                 }
                 returnRate
-                collections {
+                exportReceipts {
+                  month
+                  receipts
+                  valueCny
+                }
+                collectionRatio
+                domesticPaymentsReceived {
                   month
                   payments
                   valueCny
                 }
-                collectionRatio
                 threeDocumentMatchRate
                 loans {
                   current

@@ -65,6 +65,21 @@ class StatsGroupBy(str, Enum):
     INDUSTRY_BELT = "INDUSTRY_BELT"
 
 
+class TargetKind(str, Enum):
+    FLOW = "FLOW"
+    STOCK = "STOCK"
+
+
+class TargetUnit(str, Enum):
+    COUNT = "COUNT"
+    CNY = "CNY"
+
+
+class TargetComparison(str, Enum):
+    MORE_THAN = "MORE_THAN"
+    AT_LEAST = "AT_LEAST"
+
+
 class RepairStatus(str, Enum):
     PENDING = "PENDING"
     GRANTED = "GRANTED"

@@ -24,8 +24,13 @@ class FinancingProfileFinancingProfile(BaseModel):
     exports: list["FinancingProfileFinancingProfileExports"]
     returns: list["FinancingProfileFinancingProfileReturns"]
     return_rate: Optional[float] = Field(alias="returnRate")
-    collections: list["FinancingProfileFinancingProfileCollections"]
+    export_receipts: list["FinancingProfileFinancingProfileExportReceipts"] = Field(
+        alias="exportReceipts"
+    )
     collection_ratio: Optional[float] = Field(alias="collectionRatio")
+    domestic_payments_received: list[
+        "FinancingProfileFinancingProfileDomesticPaymentsReceived"
+    ] = Field(alias="domesticPaymentsReceived")
     three_document_match_rate: Optional[float] = Field(alias="threeDocumentMatchRate")
     loans: "FinancingProfileFinancingProfileLoans"
     grade: Optional[str]
@@ -48,7 +53,13 @@ class FinancingProfileFinancingProfileReturns(BaseModel):
     value_cny: Decimal = Field(alias="valueCny")
 
 
-class FinancingProfileFinancingProfileCollections(BaseModel):
+class FinancingProfileFinancingProfileExportReceipts(BaseModel):
+    month: str
+    receipts: int
+    value_cny: Decimal = Field(alias="valueCny")
+
+
+class FinancingProfileFinancingProfileDomesticPaymentsReceived(BaseModel):
     month: str
     payments: int
     value_cny: Decimal = Field(alias="valueCny")

@@ -14,7 +14,7 @@ class EnterpriseFilter(BaseModel):
     zone: Optional[str] = None
     industry_belt: Optional[str] = Field(alias="industryBelt", default=None)
     name_contains: Optional[str] = Field(alias="nameContains", default=None)
-    "Case-sensitive substring of the registered name."
+    "A substring of the registered (Chinese) name, or of the English name beside it in any case."
     status: Optional[EnterpriseStatus] = None
 
 

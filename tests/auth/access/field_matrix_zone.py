@@ -88,7 +88,8 @@ GRAPH = [
     """
     UNWIND [[$e0, 'Listed Co.'], [$e1, 'Subject Co.'], [$e2, 'Holder Co.'],
             [$e3, 'Held Co.']] AS e
-    CREATE (:Enterprise {uscc: e[0], name: e[1], zone: 'KAIFENG', industryBelt: 'KF_TEXTILE',
+    CREATE (:Enterprise {uscc: e[0], name: e[1], nameEn: e[1], zone: 'KAIFENG',
+                         industryBelt: 'KF_TEXTILE',
                          status: 'ACTIVE', registeredOn: date('2020-01-01')})
     """,
     """
@@ -218,6 +219,9 @@ GRAPH = [
             valueCny: 5000.0, source: 'customs-conn'}),
            (e2)-[:PAID]->(:TradePayment {id: 'TP-1', paidOn: date('2026-04-01'),
             amountCny: 80000.0, source: 'bank-conn'})-[:PAID_TO]->(e1),
+           (e1)-[:RECEIVED]->(:ExportReceipt {id: 'FXR-1', receivedOn: date('2026-04-15'),
+            amount: 12000.0, currency: 'USD', amountCny: 85200.0, payerCountry: 'DE',
+            bank: 'Bank of China Henan Branch', declarationId: 'D-1', source: 'bank-conn'}),
            (e1)-[:OPERATES {since: date('2024-01-01')}]->(:OverseasWarehouse {id: 'W-1',
             name: 'Duisburg hub', country: 'DE', city: 'Duisburg', stockValueCny: 300000.0,
             stockAsOf: date('2026-05-31'), source: 'logistics-conn'}),

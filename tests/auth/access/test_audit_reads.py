@@ -141,11 +141,11 @@ async def test_skipped_and_excluded_fields_are_not_read(graph, hub_url) -> None:
     why = "audit 2b"
 
     skipped = await call(hub_url, regulator, SKIPPED, purpose=why, u=FOCUS)
-    assert skipped == {"data": {"enterprise": {"name": "Muye Trading Co. 1"}}}
+    assert skipped == {"data": {"enterprise": {"name": "开封市牧野贸易有限公司1"}}}
     both = await call(
         hub_url, regulator, CHOSEN % "SkipBoth", purpose=why, u=FOCUS, s=True, i=False
     )
-    assert both == {"data": {"enterprise": {"name": "Muye Trading Co. 1"}}}
+    assert both == {"data": {"enterprise": {"name": "开封市牧野贸易有限公司1"}}}
     kept = await call(
         hub_url, regulator, CHOSEN % "KeepBoth", purpose=why, u=FOCUS, s=False, i=True
     )
@@ -174,7 +174,7 @@ async def test_a_field_refused_for_want_of_consent_is_not_read(graph, hub_url) -
 
     refused = await call(hub_url, bank, CLASSES % "Refused", purpose=why, u=FOCUS)
     assert refused["data"] == {
-        "enterprise": {"name": "Muye Trading Co. 1", "classifications": None}
+        "enterprise": {"name": "开封市牧野贸易有限公司1", "classifications": None}
     }
     [error] = refused["errors"]
     assert error["path"] == ["enterprise", "classifications"]

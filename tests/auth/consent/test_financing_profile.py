@@ -28,7 +28,8 @@ GRANT = """mutation($i: String!, $s: [String!]!, $x: DateTime!) {
 }"""
 PROFILE = """query($u: String!) { financingProfile(uscc: $u) {
   consentId purpose exports { month mode declarations valueCny }
-  exportsProvenance { departments newestFact } collections { month payments valueCny }
+  exportsProvenance { departments newestFact } exportReceipts { month receipts valueCny }
+  exportReceiptsProvenance { departments } domesticPaymentsReceived { month payments valueCny }
   returns { month returns valueCny } returnsProvenance { departments } returnRate
   collectionRatio grade dataQuality } }"""
 LOG = "{ myAccessLog { institution purpose enterprises operation consentIds fields } }"
@@ -37,13 +38,15 @@ LOG = "{ myAccessLog { institution purpose enterprises operation consentIds fiel
 Facts = list[dict[str, Any]]
 
 
-def busiest_exporter() -> tuple[str, Facts, Facts, Facts]:
+def busiest_exporter() -> tuple[str, Facts, Facts, Facts, Facts]:
     """The seeded enterprise with the most exports in the window (among those with returns in
-    it), its exports, receipts and returns."""
+    it), its exports, export proceeds received from abroad, payments received from Chinese
+    enterprises and returns."""
     today = DEFAULT_TODAY
     since = add_months(today, -12)
     exports: dict[str, list[dict[str, Any]]] = defaultdict(list)
     receipts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    domestic: dict[str, list[dict[str, Any]]] = defaultdict(list)
     returns: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for chunk in generate_zone(ENTERPRISES, SEED, DEFAULT_TODAY):
         for r in chunk.records.get(("customs.return@1", Department.CUSTOMS), []):
@@ -56,9 +59,12 @@ def busiest_exporter() -> tuple[str, Facts, Facts, Facts]:
         for p in chunk.records.get(("bank.trade_payment@1", Department.BANK), []):
             on = dt.date.fromisoformat(p["paidOn"])
             if since < on <= today:
-                receipts[p["payeeUscc"]].append(p)
+                domestic[p["payeeUscc"]].append(p)
+        for r in chunk.records.get(("fx.export_receipt@1", Department.BANK), []):
+            if since < dt.date.fromisoformat(r["receivedOn"]) <= today:
+                receipts[r["uscc"]].append(r)
     uscc = max(returns, key=lambda u: (len(exports[u]), u))
-    return uscc, exports[uscc], receipts[uscc], returns[uscc]
+    return uscc, exports[uscc], receipts[uscc], domestic[uscc], returns[uscc]
 
 
 async def ask(hub_url: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -77,7 +83,8 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     await seed_zone(
         graph, DATABASE, data_dir=tmp_path, person_secret=b"s", enterprises=ENTERPRISES, seed=SEED
     )
-    uscc, exports, receipts, returns = busiest_exporter()
+    uscc, exports, receipts, domestic, returns = busiest_exporter()
+    assert receipts  # the busiest exporter has its proceeds back
     own = await token_for(hub_url, graph, "enterprise", institution=uscc)
     bank = await token_for(hub_url, graph, "bank", institution="bank-fin")
     until = (NOON + dt.timedelta(days=30)).isoformat()
@@ -104,10 +111,21 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     } == dict(expected)
     assert profile["exportsProvenance"]["departments"] == ["CUSTOMS"]
     assert profile["exportsProvenance"]["newestFact"] == max(d["declaredOn"] for d in exports)
+    received: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    for r in receipts:
+        received[r["receivedOn"][:7]][0] += 1
+        received[r["receivedOn"][:7]][1] += Decimal(r["amountCny"])
+    assert {
+        r["month"]: [r["receipts"], Decimal(r["valueCny"])] for r in profile["exportReceipts"]
+    } == dict(received)
+    assert profile["exportReceiptsProvenance"]["departments"] == ["BANK"]
+    # payments from Chinese enterprises are shown apart, and are not collections
     paid: dict[str, Decimal] = defaultdict(Decimal)
-    for p in receipts:
+    for p in domestic:
         paid[p["paidOn"][:7]] += Decimal(p["amountCny"])
-    assert {r["month"]: Decimal(r["valueCny"]) for r in profile["collections"]} == dict(paid)
+    assert {
+        r["month"]: Decimal(r["valueCny"]) for r in profile["domesticPaymentsReceived"]
+    } == dict(paid)
     came_back: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
     for r in returns:
         came_back[r["returnedOn"][:7]][0] += 1
@@ -119,6 +137,9 @@ async def test_the_financing_profile_equals_the_seeded_facts_under_consent(
     returned = sum(Decimal(r["valueCny"]) for r in returns)
     exported = sum(Decimal(d["valueCny"]) for d in exports)
     assert abs(Decimal(str(profile["returnRate"])) - returned / exported) < Decimal("0.0001")
+    collected = sum(Decimal(r["amountCny"]) for r in receipts)
+    ratio = Decimal(str(profile["collectionRatio"]))
+    assert abs(ratio - collected / exported) < Decimal("0.0001")
 
     async def pulls_logged() -> list[dict[str, Any]]:  # the audit trail is written behind
         log = (await ask(hub_url, own, LOG))["data"]["myAccessLog"]
