@@ -5,7 +5,7 @@ and batch `reference-v1`, before anything refers to them (an enterprise needs it
 filing the departments it is shared with). `load_reference(driver, database)` is idempotent:
 it MERGEs on the codes, so running it at every start-up changes nothing the second time.
 
-The belts follow the implementation plans in `shared/seeds/`: Kaifeng's five belts are those
+The belts follow the implementation plans in `docs/seeds/`: Kaifeng's five belts are those
 of its plan (002); Xinxiang's are those its plan names (001). The Zhengzhou work plan (003)
 names no belts, so Zhengzhou's are plausible ones for the city.
 """

@@ -76,7 +76,7 @@ class TargetComparison(Enum):
 class ZonePlan:
     zone: str
     source: str = strawberry.field(description="The plan: title, issuer, issue date, seed.")
-    seed: str = strawberry.field(description="The seed file (shared/seeds) quoted.")
+    seed: str = strawberry.field(description="The seed file (docs/seeds) quoted.")
     issued: dt.date
     target_count: int = strawberry.field(description="How many targets the plan sets the zone.")
     note: str = strawberry.field(
@@ -143,7 +143,7 @@ class ZoneStatistics:
 
 
 def _source(plan: Plan) -> str:
-    return f"{plan.title}, {plan.issuer}, {plan.issued.isoformat()} (shared/seeds/{plan.seed})"
+    return f"{plan.title}, {plan.issuer}, {plan.issued.isoformat()} (docs/seeds/{plan.seed})"
 
 
 def _target(found: ZoneProgress) -> ZoneTarget:

@@ -1,6 +1,6 @@
 """Each pilot zone's plan targets as versioned data (`targets.json`), validated on load.
 
-A target quotes the seed it comes from (`shared/seeds/`), says what it counts (`measure`),
+A target quotes the seed it comes from (`docs/seeds/`), says what it counts (`measure`),
 whether that is a flow over a year or a stock on a day (`kind`), and how the hub computes
 the actual; a zone whose plan sets no target for it has an empty list and a `note` saying why
 (its `passage` quotes what the plan says instead).
@@ -87,7 +87,7 @@ class Plan(_Data):
     title: str = Field(min_length=1)
     issuer: str = Field(min_length=1)
     seed: str = Field(min_length=1)
-    """The seed file (in `shared/seeds/`) the quotes are taken from."""
+    """The seed file (in `docs/seeds/`) the quotes are taken from."""
     witness_seed: str | None = None
     """Another translation of the same plan, which each target's `witness` is quoted from."""
     language: Literal["en", "fr", "pt", "zh"]

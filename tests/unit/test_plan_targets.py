@@ -16,7 +16,7 @@ import pytest
 from hub.stats.progress import ZoneFigures, zone_progress
 from hub.stats.targets import DEFAULT_TARGETS_PATH, Kind, TargetsError, load_targets
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "docs" / "seeds"
 PLAN = load_targets()
 
 # the words the seeds write their numbers with, and what they multiply by
