@@ -202,11 +202,17 @@ def bolt_refused(port: int) -> bool:
 
 
 def pid_gone(pid: int) -> bool:
+    """Whether `pid` has exited: gone, or a zombie whose new parent has not reaped it yet (the
+    hub that started it has exited, so the reaping is up to init, whenever it gets to it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    return False
+    try:
+        line = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return line.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 # --- the test ---------------------------------------------------------------------------------
