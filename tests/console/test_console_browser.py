@@ -140,6 +140,9 @@ async def test_what_a_client_may_not_see_is_absent_not_broken(
     await page.wait_for_selector("#profile-name:not(:empty)")
     # no credit:read, no graph:read: the summary is empty and the graph and chart are hidden
     assert await page.inner_text("#profile-summary") == ""
+    # the page hides them as the profile's answer comes in: wait for that, not for a moment
+    await page.wait_for_selector("#graph", state="hidden")
+    await page.wait_for_selector("#factor-chart", state="hidden")
     assert await page.locator("#graph").is_hidden()
     assert await page.locator("#factor-chart").is_hidden()
     errors: list[str] = []
