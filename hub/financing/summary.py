@@ -133,6 +133,13 @@ def tally(
     return found
 
 
+def month_totals(tallied: Mapping[str, tuple[int, float]]) -> list[MonthTotal]:
+    """`tally` by month as `MonthTotal`s, oldest month first."""
+    return [
+        MonthTotal(month=m, count=n, value_cny=money(v)) for m, (n, v) in sorted(tallied.items())
+    ]
+
+
 def months_of(today: dt.date) -> list[str]:
     """The window's months, YYYY-MM, oldest first."""
     return [add_months(today, -i).isoformat()[:7] for i in range(MONTHS - 1, -1, -1)]
@@ -172,24 +179,15 @@ def summarise(
             for (m, mode), (n, v) in sorted(by_month_mode.items())
         ],
         exports_provenance=provenance(facts.exports, facts.departments, "on"),
-        returns=[
-            MonthTotal(month=m, count=n, value_cny=money(v))
-            for m, (n, v) in sorted(returned.items())
-        ],
+        returns=month_totals(returned),
         returns_provenance=provenance(facts.returns, facts.departments, "on"),
         return_rate=(
             round(sum(r["value"] for r in facts.returns) / exported, 4) if exported else None
         ),
-        export_receipts=[
-            MonthTotal(month=m, count=n, value_cny=money(v))
-            for m, (n, v) in sorted(received.items())
-        ],
+        export_receipts=month_totals(received),
         export_receipts_provenance=provenance(facts.receipts, facts.departments, "on"),
         collection_ratio=round(total_received / exported, 4) if exported else None,
-        domestic_payments=[
-            MonthTotal(month=m, count=n, value_cny=money(v))
-            for m, (n, v) in sorted(domestic.items())
-        ],
+        domestic_payments=month_totals(domestic),
         domestic_payments_provenance=provenance(facts.domestic_payments, facts.departments, "on"),
         three_document_match_rate=match_rate(orders, today),
         warehouses=[
