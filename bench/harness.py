@@ -52,11 +52,14 @@ def hub_process(neo4j_uri: str) -> Iterator[str]:
         "HUB_RATE_LIMIT_PER_MINUTE": str(10**9),
         "HUB_RATE_LIMIT_BURST": str(10**9),
     }
+    # the log goes to a file: a pipe nobody reads fills up and stops the hub mid-run
+    log_path = data_dir / "hub.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "hub.cli", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -68,7 +71,8 @@ def hub_process(neo4j_uri: str) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None:
-                raise RuntimeError(f"the hub exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                tail = log_path.read_bytes().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"the hub exited: {tail}")
             time.sleep(0.2)
         else:
             raise RuntimeError("the hub did not become ready within 60 s")
@@ -76,6 +80,7 @@ def hub_process(neo4j_uri: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 @dataclass(frozen=True)

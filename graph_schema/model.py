@@ -50,6 +50,7 @@ class Label(StrEnum):
     LOAN = "Loan"
     TRADE_PAYMENT = "TradePayment"
     EXPORT_RECEIPT = "ExportReceipt"
+    SUPERVISED_PREMISES = "SupervisedPremises"
     SCHEMA_MIGRATION = "SchemaMigration"
 
 
@@ -82,6 +83,9 @@ class Rel(StrEnum):
     PAID = "PAID"  # Enterprise -> TradePayment (payer)
     PAID_TO = "PAID_TO"  # TradePayment -> Enterprise (payee)
     RECEIVED = "RECEIVED"  # Enterprise -> ExportReceipt (export proceeds from abroad)
+    HANDLED = "HANDLED"  # Enterprise -> Payment (payment firm) | ExportReceipt (bank)
+    CARRIED = "CARRIED"  # Enterprise -> Waybill (the carrier)
+    OPERATES_PREMISES = "OPERATES_PREMISES"  # Enterprise -> SupervisedPremises
 
 
 class Department(StrEnum):
@@ -178,6 +182,23 @@ class LoanStatus(StrEnum):
     DEFAULT = "DEFAULT"
 
 
+class PremisesKind(StrEnum):
+    """Places under customs supervision that an enterprise operates (`customs.premises@1`)."""
+
+    BONDED_WAREHOUSE = "BONDED_WAREHOUSE"  # 保税仓库
+    BONDED_LOGISTICS_CENTER = "BONDED_LOGISTICS_CENTER"  # 保税物流中心
+    CBEC_SUPERVISION_SITE = "CBEC_SUPERVISION_SITE"  # 跨境电子商务监管作业场所
+    EXPRESS_SUPERVISION_SITE = "EXPRESS_SUPERVISION_SITE"  # 邮政/快件监管作业场所
+
+
+class PremisesStatus(StrEnum):
+    """Where customs' approval of a supervised premises stands."""
+
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    CANCELLED = "CANCELLED"
+
+
 BUSINESS_KEYS: dict[Label, str] = {
     Label.ENTERPRISE: "uscc",
     Label.PERSON: "personKey",
@@ -201,7 +222,9 @@ BUSINESS_KEYS: dict[Label, str] = {
     Label.LOAN: "id",
     Label.TRADE_PAYMENT: "id",
     Label.EXPORT_RECEIPT: "id",
+    Label.SUPERVISED_PREMISES: "id",
     Label.SCHEMA_MIGRATION: "version",
 }
 """The unique business key of each label; migration 0001 constrains those it knew, later
-migrations the labels they add (0017 `ExportReceipt`, 0018 `InventoryList`)."""
+migrations the labels they add (0017 `ExportReceipt`, 0018 `InventoryList`, 0019
+`SupervisedPremises`)."""

@@ -50,10 +50,16 @@ def tie_not_ended(tie: str, on: str) -> str:
     return f"({tie}.until IS NULL OR {tie}.until >= {on})"
 
 
+def tie_begun(tie: str, on: str) -> str:
+    """The tie `tie` had begun by `on` (a tie without `since` always had), ended or not."""
+    _names(tie, on)
+    return f"({tie}.since IS NULL OR {tie}.since <= {on})"
+
+
 def tie_in_force(tie: str, on: str) -> str:
     """The tie `tie` holds on `on`: begun by then (`since`) and not ended before (`until`)."""
     _names(tie, on)
-    return f"({tie}.since IS NULL OR {tie}.since <= {on}) AND {tie_not_ended(tie, on)}"
+    return f"{tie_begun(tie, on)} AND {tie_not_ended(tie, on)}"
 
 
 def network_tie(tie: str, on: str, min_ratio: str) -> str:

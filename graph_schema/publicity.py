@@ -16,7 +16,8 @@ Readers: a connector's `penalty@1` record (`publicUntil` within its period, `rep
 before its minimum publicity) and `penalty.repair@1` / `repair.decision@1` (checked in
 Cypher against the stored penalty, by the twin `graph_schema.predicates.repair_eligible_from`
 of `repairable_from`), the enterprise's repair application (`hub.repairs`), and the rating
-model, which counts a penalty recorded without `publicUntil` as public for the longest period.
+model; `PUBLICITY.public_until` is the one rule that a penalty recorded without `publicUntil`
+is public for the longest period of its regime.
 `PUBLICITY.period(severity)` without a date answers for the latest regime. `PUBLICITY` is read
 and validated when this module is first imported, so a broken file stops the hub (and any
 tool) at start; its `version` is raised on every change.
@@ -163,6 +164,17 @@ class Publicity(_Frozen):
         if period is None:
             raise ValueError(f"{severity.value} penalties are not published")
         return period.shortest_months, period.longest_months
+
+    def public_until(
+        self, severity: Severity, decided_on: dt.date, recorded: dt.date | None
+    ) -> dt.date | None:
+        """The day a penalty's publicity ends: the recorded `publicUntil`, else the longest
+        period its regime allows (a department that sent no date is held to the longest); None
+        for a severity that is not published."""
+        period = self.period(severity, decided_on)
+        if period is None:
+            return None
+        return recorded if recorded is not None else add_months(decided_on, period.longest_months)
 
     def repairable_from(self, severity: Severity, decided_on: dt.date) -> dt.date | None:
         """The first day a penalty decided on `decided_on` may be repaired: once its minimum

@@ -83,12 +83,32 @@ CALL (e, row) {
   MERGE (e)-[ib:IN_BELT]->(b)
   SET ib.source = row.props.source, ib.batch = row.props.batch
 }
+CALL (e) {
+  MATCH (n:Payment {payFirmUscc: e.uscc})
+  MERGE (e)-[h:HANDLED]->(n)
+  SET h.source = n.source, h.batch = n.batch
+}
+CALL (e) {
+  MATCH (n:ExportReceipt {bankUscc: e.uscc})
+  MERGE (e)-[h:HANDLED]->(n)
+  SET h.source = n.source, h.batch = n.batch
+}
+CALL (e) {
+  MATCH (n:Waybill {carrierUscc: e.uscc})
+  MERGE (e)-[c:CARRIED]->(n)
+  SET c.source = n.source, c.batch = n.batch
+}
 RETURN count(*) AS written
 """
 """Enterprises with (e)-[:IN_ZONE]->(zone) and, when the belt exists, (e)-[:IN_BELT]->(belt);
 links to a former zone or belt are removed. Row: `{props: samr.enterprise@1}`, whose
 `statusSince` (the day the status took effect) replaces the node's, an absent one removing it.
-The zone must exist; an unknown belt code is kept as the property without a link."""
+The zone must exist; an unknown belt code is kept as the property without a link.
+
+The late links of a provider: payments, receipts and waybills that named the enterprise as
+their payment firm, bank or carrier (`payFirmUscc`, `bankUscc`, `carrierUscc`) before the
+registry sent it are linked now, (e)-[:HANDLED|CARRIED]->(document), with the document's
+lineage (see `UPSERT_PAYMENTS`)."""
 
 UPSERT_PERSONS: Final = """
 UNWIND $rows AS row
@@ -265,29 +285,53 @@ RETURN count(*) AS written
 """
 """Orders and (enterprise)-[:SOLD]->(order). Row: `{uscc, props: trade.order@1}`."""
 
-UPSERT_PAYMENTS: Final = """
+
+def _provider_link(node: str, rel: str, key: str) -> str:
+    """The clauses that link the document `node` to its provider, the enterprise whose USCC
+    is `row.props.<key>`: a link to any other enterprise is removed, and none is made while
+    the hub does not know the provider (`UPSERT_ENTERPRISES` makes it when it comes)."""
+    return f"""WITH {node}, row
+CALL ({node}, row) {{
+  OPTIONAL MATCH (old:Enterprise)-[h:{rel}]->({node})
+  WHERE row.props.{key} IS NULL OR old.uscc <> row.props.{key}
+  DELETE h
+}}
+CALL ({node}, row) {{
+  MATCH (p:Enterprise {{uscc: row.props.{key}}})
+  MERGE (p)-[h:{rel}]->({node})
+  SET h.source = row.props.source, h.batch = row.props.batch
+}}"""
+
+
+UPSERT_PAYMENTS: Final = f"""
 UNWIND $rows AS row
-MATCH (o:Order {id: row.props.orderId})
-MERGE (n:Payment {id: row.props.id})
+MATCH (o:Order {{id: row.props.orderId}})
+MERGE (n:Payment {{id: row.props.id}})
 SET n += row.props
 MERGE (n)-[r:PAYS]->(o)
 SET r.source = row.props.source, r.batch = row.props.batch
+{_provider_link("n", "HANDLED", "payFirmUscc")}
 RETURN count(*) AS written
 """
-"""Payment slips and (payment)-[:PAYS]->(order). Row: `{props: trade.payment@1}`; the order
-is `props.orderId`."""
+"""Payment slips, (payment)-[:PAYS]->(order) and, when the payment firm is known by its USCC,
+(firm)-[:HANDLED]->(payment). Row: `{props: trade.payment@1}`; the order is `props.orderId`.
+A payment whose order the hub does not know is not written (the batch is refused); one whose
+payment firm it does not know yet is written with `payFirmUscc` and linked when the registry
+sends the firm (`UPSERT_ENTERPRISES`): the firm is named, not the subject of the payment."""
 
-UPSERT_WAYBILLS: Final = """
+UPSERT_WAYBILLS: Final = f"""
 UNWIND $rows AS row
-MATCH (o:Order {id: row.props.orderId})
-MERGE (n:Waybill {id: row.props.id})
+MATCH (o:Order {{id: row.props.orderId}})
+MERGE (n:Waybill {{id: row.props.id}})
 SET n += row.props
 MERGE (n)-[r:SHIPS]->(o)
 SET r.source = row.props.source, r.batch = row.props.batch
+{_provider_link("n", "CARRIED", "carrierUscc")}
 RETURN count(*) AS written
 """
-"""Waybills and (waybill)-[:SHIPS]->(order). Row: `{props: logistics.waybill@1}`; the order is
-`props.orderId`."""
+"""Waybills, (waybill)-[:SHIPS]->(order) and, when the carrier is known by its USCC,
+(carrier)-[:CARRIED]->(waybill), linked later as a payment's firm is (`UPSERT_PAYMENTS`). Row:
+`{props: logistics.waybill@1}`; the order is `props.orderId`."""
 
 UPSERT_INVENTORIES: Final = """
 UNWIND $rows AS row
@@ -351,18 +395,40 @@ RETURN count(*) AS written
 """Enterprise-to-enterprise payments: (payer)-[:PAID]->(payment)-[:PAID_TO]->(payee). Row:
 `{payer: uscc, payee: uscc, props: bank.trade_payment@1}`."""
 
-UPSERT_EXPORT_RECEIPTS: Final = """
+UPSERT_EXPORT_RECEIPTS: Final = f"""
 UNWIND $rows AS row
-MATCH (e:Enterprise {uscc: row.uscc})
-MERGE (n:ExportReceipt {id: row.props.id})
+MATCH (e:Enterprise {{uscc: row.uscc}})
+MERGE (n:ExportReceipt {{id: row.props.id}})
 SET n += row.props
 MERGE (e)-[r:RECEIVED]->(n)
 SET r.source = row.props.source, r.batch = row.props.batch
+{_provider_link("n", "HANDLED", "bankUscc")}
 RETURN count(*) AS written
 """
-"""Export proceeds received from abroad and (enterprise)-[:RECEIVED]->(receipt). Row: `{uscc,
-props: fx.export_receipt@1}`; the declaration or order it settles stays a property
-(`declarationId`, `orderId`): the receipt may come before the customs data does."""
+"""Export proceeds received from abroad, (enterprise)-[:RECEIVED]->(receipt) and, when the
+receiving bank is known by its USCC, (bank)-[:HANDLED]->(receipt), linked later as a payment's
+firm is (`UPSERT_PAYMENTS`). Row: `{uscc, props: fx.export_receipt@1}`; the declaration or
+order it settles stays a property (`declarationId`, `orderId`): the receipt may come before
+the customs data does."""
+
+UPSERT_SUPERVISED_PREMISES: Final = """
+UNWIND $rows AS row
+MATCH (e:Enterprise {uscc: row.props.operatorUscc})
+MERGE (n:SupervisedPremises {id: row.props.id})
+SET n += row.props
+WITH e, n, row
+CALL (e, n) {
+  OPTIONAL MATCH (old:Enterprise)-[x:OPERATES_PREMISES]->(n)
+  WHERE old <> e
+  DELETE x
+}
+MERGE (e)-[r:OPERATES_PREMISES]->(n)
+SET r.source = row.props.source, r.batch = row.props.batch
+RETURN count(*) AS written
+"""
+"""Supervised premises and (operator)-[:OPERATES_PREMISES]->(premises); a premises whose
+operator changed loses the link to the former one. Row: `{props: customs.premises@1}`; the
+operator, `props.operatorUscc`, must be known (the premises is a fact about it)."""
 
 UPSERTS: Final[dict[str, str]] = {
     "zones": UPSERT_ZONES,
@@ -390,6 +456,7 @@ UPSERTS: Final[dict[str, str]] = {
     "loans": UPSERT_LOANS,
     "trade_payments": UPSERT_TRADE_PAYMENTS,
     "export_receipts": UPSERT_EXPORT_RECEIPTS,
+    "supervised_premises": UPSERT_SUPERVISED_PREMISES,
 }
 """The upsert statement of each fact kind, in dependency order: writing the kinds in this
 order within one batch guarantees every endpoint a row refers to was written before it."""

@@ -43,7 +43,10 @@ from hub.credit.statutory import StatutoryCatalog, load_statutory
 from hub.database import open_driver
 from hub.effects import Drainer, effect_handlers
 from hub.metrics import HubMetrics
+from hub.persons.model import PersonModel, load_person_model
+from hub.providers.model import ProviderModel, load_provider_model
 from hub.rate_limit import RateLimiter
+from hub.reconciliation.rules import ReconciliationRules, load_reconciliation_rules
 from hub.reference_data import load_reference
 from hub.repository import EnterpriseReader, Neo4jEnterpriseReader
 from hub.risk.rules import RiskRules, load_risk_rules
@@ -65,6 +68,9 @@ class RuleFiles:
     statutory: StatutoryCatalog
     plan_targets: PlanTargets
     risk_rules: RiskRules
+    reconciliation_rules: ReconciliationRules
+    person_model: PersonModel
+    provider_model: ProviderModel
 
 
 def load_rule_files() -> RuleFiles:
@@ -76,6 +82,9 @@ def load_rule_files() -> RuleFiles:
         statutory=load_statutory(),
         plan_targets=load_targets(),
         risk_rules=load_risk_rules(),
+        reconciliation_rules=load_reconciliation_rules(),
+        person_model=load_person_model(),
+        provider_model=load_provider_model(),
     )
 
 

@@ -122,6 +122,7 @@ def seed(
 
 def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: bool) -> None:
     from hub.seed import SeedError, graph_is_empty, scan_zone, seed_zone
+    from hub.seed.providers import PROVIDERS_FROM, demo_providers
 
     secret = person_key_secret(settings)
 
@@ -143,8 +144,10 @@ def _seed(settings: Settings, enterprises: int, seed_value: int, only_if_empty: 
                     seed=seed_value,
                     progress=lambda done: bar.update(task, completed=done),
                 )
+            providers = len(demo_providers()) if enterprises >= PROVIDERS_FROM else 0
+            serving = f" and {providers} providers serving them" if providers else ""
             say(
-                f"Seeded {enterprises} enterprises through the signed pipeline: "
+                f"Seeded {enterprises} enterprises{serving} through the signed pipeline: "
                 f"{stats.records:,} records in {stats.batches} batches "
                 f"({stats.applied} applied, {stats.skipped} already there) "
                 f"in {stats.elapsed_s:.1f} s ({stats.records_per_s:,.0f} records/s)."

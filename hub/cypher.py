@@ -177,8 +177,14 @@ GRAPH_IS_EMPTY: Final = "MATCH (e:Enterprise) RETURN count(e) = 0 AS empty"
 
 BATCHES_IN_LEDGER: Final = "UNWIND $ids AS id MATCH (b:Batch {id: id}) RETURN b.id AS id"
 
-FIRST_ENTERPRISE: Final = "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY e.uscc LIMIT 1"
-"""The demo enterprise client's own enterprise: the first in USCC order, stable per zone."""
+FIRST_ENTERPRISE: Final = """
+MATCH (e:Enterprise)
+RETURN e.uscc AS uscc
+ORDER BY EXISTS { (e)-[:DECLARED]->(:Declaration) } DESC, e.uscc
+LIMIT 1"""
+"""The demo enterprise client's own enterprise: the first in USCC order that declared goods to
+customs (so it has trade records to show, consent to and read), else the first; stable per
+zone."""
 
 
 # --- leases: one hub process among several does a job (`hub.lease`) ---------------------------

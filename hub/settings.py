@@ -23,6 +23,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_RATE_LIMIT = 600
 """The per-client limit production mode applies when none is set (10 requests a second)."""
 
+REQUEST_BATCH_READS: Final = 8
+"""The most batched connection reads (`hub.api.loaders.Loaders.batched`: a page or the totals
+of a connection for a page of enterprises) one request runs at once, well under the pool
+(`neo4j_max_pool_size`, 50): many aliased connections wait their turn, not take the pool."""
+
 
 class Bound(BaseModel):
     """What a size argument is when the request leaves it out, and the most it may ask."""
@@ -58,6 +63,19 @@ class FieldLimits(BaseModel):
     paths: Bound = Bound(default=25, maximum=25)
     graph_depth: Bound = Bound(default=2, maximum=3)
     path_hops: Bound = Bound(default=4, maximum=6)
+    reconciliation_months: Bound = Bound(default=12, maximum=36)  # hub.api.reconciliation
+    person_roles: Bound = Bound(default=100, maximum=100)  # a person's ties read (hub.persons)
+    # the shared records of one enterprise (hub.api.records), a page at a time
+    declarations: Bound = Bound(default=20, maximum=100)
+    returns: Bound = Bound(default=20, maximum=100)
+    export_receipts: Bound = Bound(default=20, maximum=100)
+    tax_refunds: Bound = Bound(default=20, maximum=100)
+    overseas_warehouses: Bound = Bound(default=20, maximum=100)
+    loans: Bound = Bound(default=20, maximum=100)
+    orders: Bound = Bound(default=20, maximum=100)  # with their documents (hub.api.documents)
+    # the credit services' transport and trade queries across enterprises (hub.api.lookups)
+    shipments: Bound = Bound(default=50, maximum=200)
+    trade_declarations: Bound = Bound(default=50, maximum=200)
 
     @model_validator(mode="before")
     @classmethod
@@ -96,6 +114,16 @@ SIZED_FIELDS: Final[dict[tuple[str, str], tuple[str | None, str]]] = {
     ("CreditProfile", "history"): ("first", "rating_history"),
     ("Query", "relationshipGraph"): ("limit", "graph_nodes"),
     ("Query", "paths"): (None, "paths"),
+    ("Query", "tradeReconciliation"): ("months", "reconciliation_months"),
+    ("Enterprise", "declarations"): ("first", "declarations"),
+    ("Enterprise", "returns"): ("first", "returns"),
+    ("Enterprise", "exportReceipts"): ("first", "export_receipts"),
+    ("Enterprise", "taxRefunds"): ("first", "tax_refunds"),
+    ("Enterprise", "overseasWarehouses"): ("first", "overseas_warehouses"),
+    ("Enterprise", "loans"): ("first", "loans"),
+    ("Enterprise", "orders"): ("first", "orders"),
+    ("Query", "shipments"): ("first", "shipments"),
+    ("Query", "tradeDeclarations"): ("first", "trade_declarations"),
 }
 """(type, field) of every list field the limits table sizes → (the argument that sets its
 size, or None when the client cannot; its entry in `FieldLimits`)."""

@@ -648,7 +648,7 @@ async def test_hub_seed_then_rate_and_risk_scan_the_demo_zone(
 
     await as_of_today(
         doc("README.md", ".venv/bin/hub seed --enterprises 2000 --seed 42").text,
-        "Seeded 2000 enterprises through the signed pipeline: ",
+        "Seeded 2000 enterprises and 18 providers serving them through the signed pipeline: ",
         timeout_s=900,
     )
     rows, _, _ = await graph.execute_query(
@@ -656,7 +656,8 @@ async def test_hub_seed_then_rate_and_risk_scan_the_demo_zone(
         u=DEMO_USCC,
         database_=DATABASE,
     )
-    assert (rows[0]["n"], rows[0]["u"]) == (2000, 1)
+    # 2,000 enterprises and the zone's 18 providers (payment firms, banks, carriers)
+    assert (rows[0]["n"], rows[0]["u"]) == (2018, 1)
 
     rate = doc("README.md", ".venv/bin/hub rate --all | USCC... [--as-of DATE]").text
     every, every_as_of, some, some_as_of = forms(rate)

@@ -76,8 +76,13 @@ FIELDS = {
         "{ nodes { key } } }",
     ),
 }
+FIELDS["tradeReconciliation.months"] = (
+    "regulator",
+    f'query($n: Int) {{ tradeReconciliation(uscc: "{USCC}", months: $n) {{ months }} }}',
+)
 ARGUMENT = {"relationshipGraph.limit": "limit", "relationshipGraph.depth": "depth"}
 ARGUMENT["paths.maxHops"] = "maxHops"
+ARGUMENT["tradeReconciliation.months"] = "months"
 
 
 async def ask(url: str, token: str, query: str, n: int) -> dict[str, object]:

@@ -73,13 +73,14 @@ def environment(hub_url: str, clients: Path) -> dict[str, str]:
 
 
 async def run_shell_example(
-    name: str, hub_url: str, clients: Path
+    name: str, hub_url: str, clients: Path, **variables: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run the README's shell example `name` as written, against the test hub."""
+    """Run the README's shell example `name` as written, against the test hub, with the
+    environment `variables` the example reads besides HUB and CLIENTS."""
     run = await asyncio.to_thread(
         subprocess.run,
         ["bash", "-euo", "pipefail", "-c", example(name, "sh")],
-        env=environment(hub_url, clients),
+        env=environment(hub_url, clients) | variables,
         capture_output=True,
         text=True,
         timeout=60,
@@ -93,6 +94,41 @@ async def test_the_token_example_lists_enterprises(hub_url: str, clients: Path) 
     (answer,) = json_values(run.stdout)
     listed = answer["data"]["enterprises"]
     assert listed["totalCount"] == 1 and listed["edges"][0]["node"]["uscc"] == USCC
+
+
+async def test_the_customs_example_reads_the_quarter_s_9610_exports(
+    graph: AsyncDriver, hub_url: str, clients: Path
+) -> None:
+    await graph.execute_query(
+        """MATCH (e:Enterprise {uscc: $u})
+           CREATE (e)-[:DECLARED]->(:Declaration {id: 'D-Q3', mode: '9610', direction: 'EXPORT',
+                  declaredOn: date('2026-08-03'), valueCny: 1200.5, destination: 'DE',
+                  hsCode: '950450', source: 'customs-conn'}),
+                  (e)-[:DECLARED]->(:Declaration {id: 'D-Q4', mode: '9610', direction: 'EXPORT',
+                  declaredOn: date('2026-10-01'), valueCny: 99.0, destination: 'DE',
+                  hsCode: '950450', source: 'customs-conn'}),
+                  (e)-[:DECLARED]->(:Declaration {id: 'D-B2B', mode: '9710',
+                  direction: 'EXPORT', declaredOn: date('2026-08-04'), valueCny: 50.0,
+                  destination: 'US', hsCode: '950450', source: 'customs-conn'})""",
+        u=USCC,
+        database_=DATABASE,
+    )
+    run = await run_shell_example("customs-declarations", hub_url, clients, USCC=USCC)
+    (answer,) = json_values(run.stdout)
+    declarations = answer["data"]["enterprise"]["declarations"]
+    # only the third quarter's 9610 export: not the October one, not the 9710 one
+    assert declarations["totalCount"] == 1
+    assert declarations["totalValueCny"] == "1200.5"
+    assert [edge["node"] for edge in declarations["edges"]] == [
+        {
+            "id": "D-Q3",
+            "declaredOn": "2026-08-03",
+            "valueCny": "1200.5",
+            "destination": "DE",
+            "hsCode": "950450",
+            "source": "customs-conn",
+        }
+    ]
 
 
 async def test_the_curl_example_grants_and_reads(

@@ -291,3 +291,60 @@ async def test_exports_and_export_proceeds_that_do_not_meet(graph, gql) -> None:
     await scanner(graph).scan_all(AS_OF)
     unpaid = nodes(await gql(ALERTS, f={"kind": "EXPORTS_WITHOUT_RECEIPTS"}))
     assert [a["subjects"] for a in unpaid] == [[u(6)]]
+
+
+CLAIM = """
+MATCH (e:Enterprise {uscc: $u})
+CREATE (e)-[:CLAIMED]->(:TaxRefund {id: $id, claimedOn: $on, amountCny: $value,
+                                    status: $status})
+"""
+
+
+async def test_export_tax_refunds_out_of_proportion_to_exports(graph, gql) -> None:
+    # as of 2026-11-01: claims of (2025-11-01, 2026-11-01] against the exports of those months
+    # and the 16 before (from 2024-07-02), at most 13% of their value
+    await run(graph, ENTERPRISES, n=5, u=[u(i) for i in range(5)])
+    for i in (0, 1):  # 300,000 declared 20 months ago (inside the 16 months) + 100,000
+        await run(graph, EXPORT, u=u(i), id=f"D-{i}a", on=dt.date(2025, 3, 1), value=300000.0)
+        await run(graph, EXPORT, u=u(i), id=f"D-{i}b", on=dt.date(2026, 6, 1), value=100000.0)
+    # 0: 60,000 claimed on 400,000 exported, whose 13% is 52,000; 1: exactly 52,000
+    await run(graph, CLAIM, u=u(0), id="T-0", on=dt.date(2026, 7, 1), value=60000.0, status="PAID")
+    await run(graph, CLAIM, u=u(1), id="T-1", on=dt.date(2026, 7, 1), value=52000.0, status="PAID")
+    # 2: 49,999 claimed and nothing exported: under the CNY 50,000 the signal needs
+    await run(
+        graph, CLAIM, u=u(2), id="T-2", on=dt.date(2026, 8, 1), value=49999.0, status="CLAIMED"
+    )
+    # 3: 80,000 claimed on 100,000 but rejected (it yields nothing); 10,000 paid
+    await run(graph, EXPORT, u=u(3), id="D-3", on=dt.date(2026, 6, 1), value=100000.0)
+    await run(
+        graph, CLAIM, u=u(3), id="T-3r", on=dt.date(2026, 7, 1), value=80000.0, status="REJECTED"
+    )
+    await run(graph, CLAIM, u=u(3), id="T-3p", on=dt.date(2026, 7, 1), value=10000.0, status="PAID")
+    # 4: its only exports are older than the 28 months, and a claim of 60,000 of 2025-12-01
+    await run(graph, EXPORT, u=u(4), id="D-4", on=dt.date(2024, 6, 1), value=1000000.0)
+    await run(
+        graph, CLAIM, u=u(4), id="T-4", on=dt.date(2025, 12, 1), value=60000.0, status="CLAIMED"
+    )
+
+    report = await scanner(graph).scan_all(AS_OF)
+    assert report.by_kind.get("REFUNDS_OUT_OF_PROPORTION") == 2
+    found = nodes(await gql(ALERTS, f={"kind": "REFUNDS_OUT_OF_PROPORTION"}))
+    by_subject = {a["subjects"][0]: a for a in found}
+    assert sorted(by_subject) == sorted([u(0), u(4)])
+    assert by_subject[u(0)]["severity"] == "HIGH" and by_subject[u(0)]["evidence"] == ["T-0"]
+    assert by_subject[u(0)]["reason"] == (
+        "claimed CNY 60,000.00 of export tax refunds in 1 claim in 12 months, CNY 8,000.00 more "
+        "than the CNY 52,000.00 its exports could yield at the highest refund rate of 13% (CNY "
+        "400,000.00 declared in 2 declarations in 28 months)"
+    )
+    assert by_subject[u(4)]["reason"] == (
+        "claimed CNY 60,000.00 of export tax refunds in 1 claim in 12 months, CNY 60,000.00 "
+        "more than the CNY 0.00 its exports could yield at the highest refund rate of 13% (CNY "
+        "0.00 declared in 0 declarations in 28 months)"
+    )
+
+    # the allowed twin: once 0's claim is rejected, a rescan clears its alert
+    await run(graph, "MATCH (t:TaxRefund {id: 'T-0'}) SET t.status = 'REJECTED'")
+    await scanner(graph).scan_all(AS_OF)
+    left = nodes(await gql(ALERTS, f={"kind": "REFUNDS_OUT_OF_PROPORTION"}))
+    assert [a["subjects"] for a in left] == [[u(4)]]

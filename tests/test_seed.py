@@ -181,7 +181,7 @@ async def test_seeding_the_same_seed_twice_gives_the_same_graph(
     plan = planned(200, 42)
     assert done == [200]
     assert stats.enterprises == 200
-    assert stats.counts["samr.enterprise@1"] == 200
+    assert stats.counts["samr.enterprise@1"] == 218  # and the zone's 18 providers
     assert stats.records == stats.records_applied == sum(len(b.records) for b in plan)
     assert stats.batches == stats.applied == len(plan)
     assert stats.skipped == 0
@@ -236,7 +236,7 @@ async def test_seeded_graph_has_valid_usccs_no_id_numbers_and_lineage(
 ) -> None:
     await seed(graph, tmp_path, enterprises=300)
     usccs = await values(graph, "MATCH (e:Enterprise) RETURN e.uscc")
-    assert len(usccs) == 300
+    assert len(usccs) == 318  # 300 and the zone's 18 providers
     assert all(validate_uscc(u) == u for u in usccs)
     records, _, _ = await graph.execute_query(
         "MATCH (n) RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p",
@@ -333,7 +333,7 @@ async def test_seeded_graph_covers_modes_severities_lists_and_documents(
         "Person": ({"personKey", "name", "idMasked"}, set()),
         "Address": ({"key", "text"}, set()),
         "Phone": ({"number"}, set()),
-        "Filing": ({"id", "kind", "filedOn"}, set()),
+        "Filing": ({"id", "kind", "filedOn"}, {"filedWith", "documentNo", "title"}),
         "Classification": (
             {"id", "department", "scheme", "value", "effectiveFrom"}, {"effectiveTo"}
         ),
@@ -347,12 +347,12 @@ async def test_seeded_graph_covers_modes_severities_lists_and_documents(
         ),
         # an import's payment names its payer, an export's receipt the enterprise paid
         "Payment": (
-            {"id", "orderId", "paidOn", "amountCny", "payCode", "ebpCode"},
+            {"id", "orderId", "paidOn", "amountCny", "payCode", "payFirmUscc", "ebpCode"},
             {"payerName", "ebcCode"},
         ),
         "Waybill": (
-            {"id", "orderId", "shippedOn", "carrier", "logisticsCode", "consigneeName",
-             "consigneePhone", "consigneeAddress"},
+            {"id", "orderId", "shippedOn", "carrier", "logisticsCode", "carrierUscc",
+             "consigneeName", "consigneePhone", "consigneeAddress"},
             set(),
         ),
         "InventoryList": (
@@ -366,6 +366,10 @@ async def test_seeded_graph_covers_modes_severities_lists_and_documents(
         "TaxRefund": ({"id", "claimedOn", "amountCny", "status"}, {"paidOn"}),
         "Loan": ({"id", "lender", "amountCny", "grantedOn", "dueOn", "status"}, set()),
         "TradePayment": ({"id", "paidOn", "amountCny"}, set()),
+        "SupervisedPremises": (
+            {"id", "operatorUscc", "kind", "name", "customsCode", "approvedOn", "status"},
+            {"validUntil"},
+        ),
     }  # fmt: skip
     for label, (required, optional) in properties.items():
         records, _, _ = await graph.execute_query(
@@ -484,9 +488,10 @@ async def test_hub_seed_rates_the_zone_and_leaves_its_risk_alerts(
     assert done.returncode == 0, done.stderr
     seeded, rated, scanned = done.stdout.splitlines()
     assert seeded.startswith("Seeded 300 enterprises through the signed pipeline: ")
-    assert rated.startswith("Rated 300 enterprises and derived the coverage ")
+    # the 300 asked for and the zone's 18 providers (payment firms, banks, carriers, operators)
+    assert rated.startswith("Rated 318 enterprises and derived the coverage ")
     assert re.fullmatch(
-        r"Scanned 300 enterprises as of [0-9-]{10} in [0-9.]+ s: [1-9][0-9]* alerts \(.+\), "
+        r"Scanned 318 enterprises as of [0-9-]{10} in [0-9.]+ s: [1-9][0-9]* alerts \(.+\), "
         r"0 cleared\.",
         scanned,
     ), scanned

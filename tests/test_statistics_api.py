@@ -81,7 +81,9 @@ async def test_statistics_equal_the_sums_of_the_seeded_facts(graph: AsyncDriver,
     # registered on `to`: active or on the abnormal-operation list, not revoked or deregistered
     # by then (the seed dates those within the 30 days before today); CBEC operators are those
     # of them with a CBEC filing
-    assert stats["gradeDistribution"] == [{"grade": "UNRATED", "count": ENTERPRISES}]
+    # the zone's enterprises and the 18 providers serving them (hub/seed/providers.py)
+    assert stats["gradeDistribution"] == [{"grade": "UNRATED", "count": ENTERPRISES + 18}]
+    assert len(enterprises) == ENTERPRISES + 18
     cbec = {f["uscc"] for f in filings if f["kind"] in CBEC_KINDS}
     registered: dict[str, int] = defaultdict(int)
     operators: dict[str, int] = defaultdict(int)

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -93,3 +94,39 @@ async def test_a_bank_reads_with_the_typed_client(
     with pytest.raises(hub_client.GraphQLClientGraphQLMultiError):  # type: ignore[attr-defined]
         await lender.credit_profile(uscc="not-a-uscc")
     assert isinstance(lender.http_client, httpx.AsyncClient)
+
+
+async def test_departments_read_the_shared_record_with_the_typed_client(
+    graph: AsyncDriver, hub_url: str, hub_client: object
+) -> None:
+    await graph.execute_query(
+        """CREATE (e:Enterprise {uscc: $u, name: 'Typed Trading Co.', zone: 'KAIFENG',
+                  status: 'ACTIVE', registeredOn: date('2019-06-01')}),
+                  (e)-[:DECLARED]->(:Declaration {id: 'D-T1', mode: '9710', direction: 'EXPORT',
+                  declaredOn: date('2026-03-02'), valueCny: 4000.0, destination: 'PL',
+                  hsCode: '940360', source: 'customs-conn', batch: 'b-1'}),
+                  (e)-[:CLAIMED]->(:TaxRefund {id: 'TR-T1', claimedOn: date('2026-04-01'),
+                  amountCny: 300.0, status: 'CLAIMED', source: 'tax-conn'})""",
+        u=USCC,
+        database_=DATABASE,
+    )
+    client_class = hub_client.HubClient  # type: ignore[attr-defined]
+    errors = hub_client.GraphQLClientGraphQLMultiError  # type: ignore[attr-defined]
+
+    async def client(kind: str) -> Any:
+        token = await token_for(hub_url, graph, kind)
+        return client_class(url=f"{hub_url}/graphql", headers={"Authorization": f"Bearer {token}"})
+
+    customs, tax = await client("customs"), await client("tax")
+    read = (await customs.declarations(uscc=USCC, first=10)).enterprise
+    assert read is not None
+    assert read.declarations is not None and read.declarations.total_count == 1
+    (edge,) = read.declarations.edges
+    assert (edge.node.id, edge.node.destination, edge.node.batch) == ("D-T1", "PL", "b-1")
+    # refunds are tax's record: customs is refused, tax reads them
+    with pytest.raises(errors) as refused:
+        await customs.tax_refunds(uscc=USCC)
+    assert refused.value.errors[0].extensions["code"] == "FORBIDDEN"
+    refunds = (await tax.tax_refunds(uscc=USCC)).enterprise
+    assert refunds is not None and refunds.tax_refunds is not None
+    assert [e.node.id for e in refunds.tax_refunds.edges] == ["TR-T1"]

@@ -73,6 +73,8 @@ class AuditEvent(ReadModel):
     consent_ids: tuple[str, ...] = ()
     """The consents the read was made under (a bank's or insurer's)."""
     fields: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+    """The person keys whose profile the answer carried (`personCreditProfile`)."""
     request_id: str | None = None
     """The request's id (`X-Request-ID`, or the one the hub made), as in its log lines."""
 
@@ -83,7 +85,7 @@ class AuditEvent(ReadModel):
             raise ValueError("AuditEvent.at must be timezone-aware")
         return at.astimezone(dt.UTC)
 
-    @field_validator("enterprises", "consent_ids", "fields")
+    @field_validator("enterprises", "consent_ids", "fields", "persons")
     @classmethod
     def _sorted_unique(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted(set(values)))
@@ -101,6 +103,7 @@ class AuditEvent(ReadModel):
         outcome: Outcome | str = Outcome.OK,
         consent_ids: Iterable[str] = (),
         fields: Iterable[str] = (),
+        persons: Iterable[str] = (),
         at: dt.datetime | None = None,
     ) -> AuditEvent:
         """The event of one GraphQL operation: named by `operation_name`, else by its root
@@ -119,6 +122,7 @@ class AuditEvent(ReadModel):
             outcome=Outcome(outcome),
             consent_ids=tuple(consent_ids),
             fields=tuple(fields),
+            persons=tuple(persons),
             request_id=correlation_id.get(),
         )
 
@@ -129,6 +133,8 @@ class AuditEvent(ReadModel):
             extra["consentIds"] = list(self.consent_ids)
         if self.fields:
             extra["fields"] = list(self.fields)
+        if self.persons:  # absent when none: records without persons hash as before
+            extra["persons"] = list(self.persons)
         return _canonical_json(extra)
 
     def properties(self, seq: int, prev_hash: str) -> dict[str, Any]:

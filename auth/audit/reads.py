@@ -39,6 +39,7 @@ class AuditRecord(AuditEvent):
             **stored,
             "consentIds": extra.get("consentIds", ()),
             "fields": extra.get("fields", ()),
+            "persons": extra.get("persons", ()),
         }
 
 

@@ -46,6 +46,8 @@ from graph_schema.model import (
     ListKind,
     LoanStatus,
     ObjectionStatus,
+    PremisesKind,
+    PremisesStatus,
     Severity,
     TaxRefundStatus,
     TradeMode,
@@ -76,6 +78,7 @@ __all__ = [
     "PenaltyRepairRecord",
     "PersonRecord",
     "PhoneRecord",
+    "PremisesRecord",
     "RepairDecisionRecord",
     "ReturnRecord",
     "ShareholdingRecord",
@@ -226,7 +229,9 @@ class PhoneRecord(_Period):
 
 
 class FilingRecord(Record):
-    """`filing@1`: filed once by the enterprise, shared with the listed departments."""
+    """`filing@1`: filed once by the enterprise, shared with the listed departments. What was
+    filed (optional, for older senders): the department it was filed with (`filedWith`), the
+    number that department gave it (`documentNo`) and its title."""
 
     TYPE: ClassVar[str] = "filing@1"
 
@@ -235,6 +240,9 @@ class FilingRecord(Record):
     kind: Code
     filed_on: dt.date
     shared_with: list[Department] = Field(max_length=len(Department))
+    filed_with: Department | None = None
+    document_no: Id | None = None
+    title: Text | None = None
 
     @model_validator(mode="after")
     def _distinct(self) -> Self:
@@ -528,11 +536,23 @@ class OrderRecord(Record):
         return self
 
 
+def _same_firm(
+    code: str | None, code_field: str, uscc: str | None, uscc_field: str
+) -> list[tuple[str, str]]:
+    """A message's firm code given as a USCC names the firm: it must be the USCC sent beside
+    it (a 10-character customs code cannot be compared)."""
+    if code is None or uscc is None or len(code) != USCC_LENGTH or code == uscc:
+        return []
+    return [(uscc_field, f"{uscc} differs from {code_field} {code}, a USCC that names the firm")]
+
+
 class PaymentRecord(Record):
     """`trade.payment@1`: the payment slip of order `orderId`. For an import order, the
     payment (CEB411) by `payerName`, who must be the order's buyer; for an export order, the
     e-commerce enterprise's receipt (收款单, CEB403), which names the enterprise paid
-    (`ebcCode`) and no payer. `payCode` is the payment firm (CEB411/CEB403 payCode)."""
+    (`ebcCode`) and no payer. `payCode` is the payment firm (CEB411/CEB403 payCode), as its
+    customs code; `payFirmUscc`, optional, is the same firm's USCC, which links the payment to
+    the firm as an enterprise of the hub (no CEB element carries it)."""
 
     TYPE: ClassVar[str] = "trade.payment@1"
 
@@ -542,15 +562,23 @@ class PaymentRecord(Record):
     amount_cny: Amount
     payer_name: Name | None = None
     pay_code: EnterpriseCode | None = None
+    pay_firm_uscc: UsccCode | None = None
     ebp_code: EnterpriseCode | None = None
     ebc_code: EnterpriseCode | None = None
+
+    @model_validator(mode="after")
+    def _firm(self) -> Self:
+        raise_rule_problems(_same_firm(self.pay_code, "payCode", self.pay_firm_uscc, "payFirmUscc"))
+        return self
 
 
 class WaybillRecord(Record):
     """`logistics.waybill@1`: the waybill of order `orderId`, by the logistics firm `carrier`
     (`logisticsCode`: CEB505/CEB511 logisticsCode). An import waybill (CEB511) names the
     consignee, who must be the order's; an export waybill (CEB505) carries none, though the
-    firm may send it (then compared with the order's)."""
+    firm may send it (then compared with the order's). `carrierUscc`, optional, is the logistics
+    firm's USCC (`logisticsCode` is its customs code, not necessarily a USCC); `carrier` stays
+    its name as a label."""
 
     TYPE: ClassVar[str] = "logistics.waybill@1"
 
@@ -559,6 +587,7 @@ class WaybillRecord(Record):
     shipped_on: dt.date
     carrier: Name
     logistics_code: EnterpriseCode | None = None
+    carrier_uscc: UsccCode | None = None
     consignee_name: Name | None = None
     consignee_phone: PhoneNumber | None = None
     consignee_address: Text | None = None
@@ -566,7 +595,8 @@ class WaybillRecord(Record):
     @model_validator(mode="after")
     def _together(self) -> Self:
         given = (self.consignee_name, self.consignee_phone, self.consignee_address)
-        raise_rule_problems(_consignee(given, None))
+        firm = _same_firm(self.logistics_code, "logisticsCode", self.carrier_uscc, "carrierUscc")
+        raise_rule_problems(_consignee(given, None) + firm)
         return self
 
 
@@ -712,7 +742,8 @@ class ExportReceiptRecord(Record):
     `amount` is in `currency`, `amountCny` its yuan equivalent as reported. It names the export
     it settles: a customs declaration (`declarationId`), or an e-commerce order (`orderId`) for
     retail exports collected order by order; neither for an advance receipt before the goods
-    are declared."""
+    are declared. `bank` is the receiving bank's name (a label); `bankUscc`, optional, its
+    USCC, which links the receipt to the bank as an enterprise of the hub."""
 
     TYPE: ClassVar[str] = "fx.export_receipt@1"
 
@@ -724,6 +755,7 @@ class ExportReceiptRecord(Record):
     amount_cny: Amount = Field(gt=0)
     payer_country: CountryCode
     bank: Name
+    bank_uscc: UsccCode | None = None
     declaration_id: Id | None = None
     order_id: Id | None = None
 
@@ -737,4 +769,33 @@ class ExportReceiptRecord(Record):
         if self.declaration_id is not None and self.order_id is not None:
             problems.append(("orderId", "a receipt settles one declaration or one order, not both"))
         raise_rule_problems(problems)
+        return self
+
+
+# --- supervised premises (customs) --------------------------------------------------------------
+
+
+class PremisesRecord(Record):
+    """`customs.premises@1`: a place under customs supervision (a bonded warehouse, a bonded
+    logistics centre, a cross-border e-commerce or express supervision site) that customs
+    approved `operatorUscc` to operate on `approvedOn`, under `customsCode` (the code customs
+    gave the premises); `status` is where the approval stands, `validUntil` its last day when
+    it is for a term. A CANCELLED approval names no later validity than its cancellation."""
+
+    TYPE: ClassVar[str] = "customs.premises@1"
+
+    id: Id
+    operator_uscc: UsccCode
+    kind: PremisesKind
+    name: Name
+    customs_code: Id
+    approved_on: dt.date
+    status: PremisesStatus
+    valid_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _term(self) -> Self:
+        raise_rule_problems(
+            _not_before(self.valid_until, "validUntil", self.approved_on, "approvedOn")
+        )
         return self

@@ -35,6 +35,12 @@ Who may send what (`RecordType.departments`):
   `bank.trade_payment@1` (a payment between Chinese enterprises): BANK.
 * `fx.export_receipt@1` (export proceeds received from abroad): SAFE, and BANK (the receiving
   bank reports each receipt).
+* `customs.premises@1` (a supervised premises and its operator): CUSTOMS only, which approves
+  and supervises it.
+
+A payment, receipt or waybill that names its payment firm, bank or carrier by USCC
+(`payFirmUscc`, `bankUscc`, `carrierUscc`) names that provider too: its documents changed, so
+it is re-rated with the order's seller (or the receiving enterprise).
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ from connectors.records.models import (
     PenaltyRepairRecord,
     PersonRecord,
     PhoneRecord,
+    PremisesRecord,
     RepairDecisionRecord,
     ReturnRecord,
     ShareholdingRecord,
@@ -222,6 +229,27 @@ def _application(record: RepairDecisionRecord, _: PersonKeyOf) -> Subjects:
 def _order(record: PaymentRecord | WaybillRecord | InventoryRecord, _: PersonKeyOf) -> Subjects:
     # the order's seller, whose three-document match the payment, waybill or list moves
     return Subjects(fact_ids=frozenset((record.order_id,)))
+
+
+def _provider(uscc: str | None) -> frozenset[str]:
+    return frozenset() if uscc is None else frozenset((uscc,))
+
+
+def _paid_order(record: PaymentRecord, person_key: PersonKeyOf) -> Subjects:
+    # and the payment firm, whose handled documents changed
+    return _order(record, person_key) | Subjects(usccs=_provider(record.pay_firm_uscc))
+
+
+def _shipped_order(record: WaybillRecord, person_key: PersonKeyOf) -> Subjects:
+    return _order(record, person_key) | Subjects(usccs=_provider(record.carrier_uscc))
+
+
+def _receipt(record: ExportReceiptRecord, _: PersonKeyOf) -> Subjects:
+    return Subjects(usccs=frozenset((record.uscc,)) | _provider(record.bank_uscc))
+
+
+def _operator(record: PremisesRecord, _: PersonKeyOf) -> Subjects:
+    return Subjects(usccs=frozenset((record.operator_uscc,)))
 
 
 def _payer_and_payee(record: TradePaymentRecord, _: PersonKeyOf) -> Subjects:
@@ -430,7 +458,7 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         PaymentRecord,
         frozenset({Department.BANK, Department.CUSTOMS}),
         "payments",
-        _order,
+        _paid_order,
         _OWN,
     ),
     RecordType(
@@ -438,7 +466,7 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         WaybillRecord,
         frozenset({Department.LOGISTICS, Department.CUSTOMS}),
         "waybills",
-        _order,
+        _shipped_order,
         _OWN,
     ),
     RecordType(
@@ -492,9 +520,17 @@ RECORD_TYPES: Final[dict[str, RecordType[Any]]] = _types(
         ExportReceiptRecord,
         frozenset({Department.SAFE, Department.BANK}),
         "export_receipts",
-        _enterprise,
+        _receipt,
         _OWN,
         _KEYED_BY_USCC,
+    ),
+    RecordType(
+        "customs.premises@1",
+        PremisesRecord,
+        frozenset({Department.CUSTOMS}),
+        "supervised_premises",
+        _operator,
+        _OWN,  # the operator's own documents: no tie to anyone else
     ),
 )
 """Every record type by name (`<domain>.<name>@<version>`), each with what its records name

@@ -4,9 +4,10 @@ which fields and how it ended.
 
 What is recorded as read is what the answer carries, decided from the executed result:
 
-- `fields`: the fields the answer carries, two levels deep: selected and executed (so not
-  skipped by `@skip`/`@include`), not refused (null with an error at or below them), and
-  under a root field that answered non-null;
+- `fields`: the fields the answer carries, two levels deep (a connection's nodes count as its
+  second level: `enterprises.declarations`): selected and executed (so not skipped by
+  `@skip`/`@include`), not refused (null with an error at or below them), and under a root
+  field that answered non-null;
 - `enterprises`: every enterprise whose data the answer carries: resolvers `touch` what they
   put into the answer (the root enterprise, graph nodes, list rows, alerts, objections, ...),
   and those touched under a root that answered null are left out (`Loaders.answered`).
@@ -100,8 +101,9 @@ class AuditTrail(SchemaExtension):
         codes = [(e.extensions or {}).get("code") for e in errors]
         data = result.data if result is not None else None
         touched = context.loaders.answered(data)
-        if not touched and "FORBIDDEN" not in codes:
-            return  # nothing about any enterprise was read or refused
+        persons = context.loaders.answered_persons(data)
+        if not touched and not persons and "FORBIDDEN" not in codes:
+            return  # nothing about any enterprise or person was read or refused
         document = execution.graphql_document
         event = AuditEvent.for_request(
             context.principal,
@@ -109,6 +111,7 @@ class AuditTrail(SchemaExtension):
             operation_name=execution.operation_name,
             root_fields=_root_fields(document),
             enterprises=touched,
+            persons=persons,
             purpose=context.purpose,
             outcome=outcome_for(codes, has_data=_has_data(data)),
             consent_ids=await _consents(context, touched),
@@ -197,7 +200,32 @@ def fields_read(
             for child in children
             if not child.name.value.startswith("__") and _answered(items, _key(child), failed)
         )
+        read.extend(_node_fields(root, children, items, failed, fragments))
     return list(dict.fromkeys(read))
+
+
+def _node_fields(
+    root: FieldNode,
+    children: list[FieldNode],
+    items: list[tuple[ResponsePath, object]],
+    failed: set[ResponsePath],
+    fragments: dict[str, FragmentDefinitionNode],
+) -> Iterable[str]:
+    """The fields of a connection's nodes (`enterprises { edges { node { declarations } } }`
+    reads `enterprises.declarations`): two levels deep counts the node's fields, not the
+    Relay wrappers around them."""
+    for edges in (child for child in children if child.name.value == "edges"):
+        for node in (f for f in _fields(edges.selection_set, fragments) if f.name.value == "node"):
+            nodes: list[tuple[ResponsePath, object]] = [
+                ((*at, _key(edges), j, _key(node)), edge.get(_key(node)))
+                for at, item in items
+                if isinstance(item, dict) and isinstance(item.get(_key(edges)), list)
+                for j, edge in enumerate(item[_key(edges)])
+                if isinstance(edge, dict)
+            ]
+            for field in _fields(node.selection_set, fragments):
+                if not field.name.value.startswith("__") and _answered(nodes, _key(field), failed):
+                    yield f"{root.name.value}.{field.name.value}"
 
 
 def _key(field: FieldNode) -> str:

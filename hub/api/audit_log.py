@@ -36,6 +36,9 @@ class AuditEntry:
     fields: list[str] = strawberry.field(
         description="What was asked for, two levels deep, e.g. financingProfile.exports."
     )
+    persons: list[str] | None = strawberry.field(
+        description="The person keys whose credit profile was read (personal data: pii:read)."
+    )
     hash: str
     request_id: str | None = strawberry.field(
         description="The request's id (its X-Request-ID), as in the hub's log lines."
@@ -56,6 +59,7 @@ def _audit_entries(records: list[AuditRecord]) -> list[AuditEntry]:
             outcome=r.outcome.value,
             consent_ids=list(r.consent_ids),
             fields=list(r.fields),
+            persons=list(r.persons),
             hash=r.hash,
             request_id=r.request_id,
         )

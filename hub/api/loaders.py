@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql.pyutils import Path
 from strawberry.dataloader import DataLoader
 
 from hub.repository import RELATED_QUERIES, EnterpriseReader, Row, VisibilityFilter
+from hub.settings import REQUEST_BATCH_READS
 
 
 def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, list[Row]]:
@@ -18,6 +20,12 @@ def _related_loader(reader: EnterpriseReader, relation: str) -> DataLoader[str, 
         return [grouped.get(uscc, []) for uscc in usccs]
 
     return DataLoader(load_fn=load)
+
+
+_Value = TypeVar("_Value")
+
+BatchRead = Callable[[list[str]], Awaitable[Mapping[str, _Value]]]
+"""Reads something of many enterprises (USCCs) in one query: by USCC, those it found."""
 
 
 ConsentLookup = Callable[[list[str]], Awaitable[dict[str, dict[str, str]]]]
@@ -61,8 +69,16 @@ class Loaders:
     touched_under: dict[str, set[str]] = field(default_factory=dict)
     """The enterprises whose data the answer carries, by the root field (response key) they
     were answered under."""
+    persons_under: dict[str, set[str]] = field(default_factory=dict)
+    """The person keys whose profile the answer carries, by root field (`touch_persons`)."""
     related: dict[str, DataLoader[str, list[Row]]] = field(init=False)
     consents: DataLoader[str, dict[str, str]] = field(init=False)
+    batches: dict[Hashable, DataLoader[str, Any]] = field(default_factory=dict)
+    """The loaders `batched` made, by their key."""
+    batch_reads: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(REQUEST_BATCH_READS)
+    )
+    """How many of those loaders' reads may run at once (`REQUEST_BATCH_READS`)."""
 
     def __post_init__(self) -> None:
         self.enterprise = _enterprise_loader(self.reader, self.visibility)
@@ -73,6 +89,27 @@ class Loaders:
         """The id of the enterprise's active consent to the caller covering `scope`, or None
         (always None without a consent lookup). One query for all enterprises of a request."""
         return (await self.consents.load(uscc)).get(scope)
+
+    def batched(
+        self, key: Hashable, read: BatchRead[_Value], missing: Callable[[], _Value]
+    ) -> DataLoader[str, _Value]:
+        """The request's loader for `key`, which must say everything `read` reads (a
+        connection, its filter, where its page starts, its size): the enterprises of a page
+        asking the same `key` are read by one call of `read` for all of them, not a query
+        each (which would take a connection of the pool each); `missing()` for one it did not
+        find. Made on the first ask; `read` is the first asker's. At most
+        `REQUEST_BATCH_READS` such reads of a request run at once (many aliased connections
+        would otherwise hold as many pooled connections)."""
+        loader = self.batches.get(key)
+        if loader is None:
+
+            async def load(usccs: list[str]) -> list[_Value]:
+                async with self.batch_reads:
+                    found = await read(usccs)
+                return [found[uscc] if uscc in found else missing() for uscc in usccs]
+
+            loader = self.batches[key] = DataLoader(load_fn=load)
+        return loader
 
     def relation(self, name: str) -> Callable[[str], Awaitable[list[Row]]]:
         loader = self.related[name]
@@ -104,6 +141,22 @@ class Loaders:
         while path.prev is not None:
             path = path.prev
         self.touched_under.setdefault(str(path.key), set()).update(u for u in usccs if u)
+
+    def touch_persons(self, path: Path, keys: Iterable[str]) -> None:
+        """The answer at `path` carries these persons' profiles (by person key): the audit
+        trail names them if the root field above `path` answers non-null."""
+        while path.prev is not None:
+            path = path.prev
+        self.persons_under.setdefault(str(path.key), set()).update(k for k in keys if k)
+
+    def answered_persons(self, data: Mapping[str, object] | None) -> set[str]:
+        """The person keys touched under a root field that answered non-null."""
+        return {
+            key
+            for root, keys in self.persons_under.items()
+            if data is not None and data.get(root) is not None
+            for key in keys
+        }
 
     def answered(self, data: Mapping[str, object] | None) -> set[str]:
         """Every enterprise whose data the answer `data` (the response's `data`) carries:

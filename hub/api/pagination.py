@@ -1,11 +1,15 @@
-"""Opaque Relay cursors over the enterprise key (or a list's time and id), and the page-size
-rule."""
+"""Opaque Relay cursors over the enterprise key (or a list's time and id), cursors bound to the
+enterprise and filter a page was read for, and the page-size rule."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
 
 from graphql import GraphQLError
 
@@ -43,6 +47,44 @@ def decode_time_cursor(cursor: str, kind: str) -> tuple[dt.datetime, str]:
         return dt.datetime.fromisoformat(at), key
     except ValueError:
         raise bad_cursor(cursor) from None
+
+
+def filter_digest(filters: Mapping[str, Any]) -> str:
+    """A short digest of a filter's parameters (None for a field left out): equal filters give
+    equal digests, whatever order their fields came in."""
+    text = json.dumps(dict(filters), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def encode_bound_cursor(key: str, kind: str, owner: str, digest: str) -> str:
+    """A cursor over `key` in the `kind` list of the enterprise `owner` under the filter whose
+    digest is `digest` (`filter_digest`): `decode_bound_cursor` takes it back only there."""
+    return encode_cursor(f"{owner}|{digest}|{key}", kind)
+
+
+def decode_bound_cursor(
+    cursor: str, kind: str, owner: str, digest: str, argument: str = "after"
+) -> str:
+    """The key of a cursor `encode_bound_cursor` issued for the same list of the same
+    enterprise under the same filter; otherwise an error naming `argument` and saying which
+    differs (a later page of another enterprise or filter would silently skip records)."""
+    given_owner, _, rest = decode_cursor(cursor, kind, argument).partition("|")
+    given_digest, _, key = rest.partition("|")
+    if not given_owner or not given_digest or not key:
+        raise bad_cursor(cursor, argument)
+    if given_owner != owner:
+        raise bad_user_input(
+            f"{argument} is a cursor of another enterprise's page; pass an endCursor of this "
+            "enterprise's previous page",
+            argument=argument,
+        )
+    if given_digest != digest:
+        raise bad_user_input(
+            f"{argument} is a cursor of a page under another filter; pass an endCursor of a "
+            "previous page under the same filter",
+            argument=argument,
+        )
+    return key
 
 
 def bounded(first: int | None, bound: Bound, argument: str = "first") -> int:

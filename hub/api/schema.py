@@ -35,8 +35,12 @@ from hub.api.enterprises import EnterpriseQuery, checked_representation
 from hub.api.financing import FinancingQuery
 from hub.api.limits import Documents, OperationLimits
 from hub.api.lists import ListsQuery
+from hub.api.lookups import LookupsQuery
 from hub.api.network import NetworkQuery
 from hub.api.objections import ObjectionMutation, ObjectionQuery
+from hub.api.persons import PersonQuery
+from hub.api.providers import ProvidersQuery
+from hub.api.reconciliation import ReconciliationQuery
 from hub.api.repairs import RepairMutation, RepairQuery
 from hub.api.risk import RiskQuery
 from hub.api.stats import StatsQuery
@@ -63,6 +67,10 @@ Query = merge_types(
         ChangesQuery,
         ConsentQuery,
         AuditQuery,
+        PersonQuery,
+        ReconciliationQuery,
+        ProvidersQuery,
+        LookupsQuery,
     ),
 )
 """The root query, one slice per module; the order of the slices is the order of the fields."""

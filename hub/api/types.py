@@ -18,6 +18,7 @@ from graph_schema.model import (
     ObjectionStatus,
     Severity,
 )
+from hub.api import documents, records
 from hub.api.context import Info
 from hub.repairs.sharing import still_shared
 from hub.repository import Row
@@ -105,6 +106,12 @@ class Filing:
     filed_on: dt.date
     shared_with: list[Department]
     source: str
+    filed_with: Department | None = strawberry.field(
+        description="The department it was filed with; null if the filing did not say."
+    )
+    document_no: str | None = strawberry.field(description="The number that department gave it.")
+    title: str | None = strawberry.field(description="What was filed, in the filer's words.")
+    batch: str | None = strawberry.field(description=records.LINEAGE_BATCH)
 
 
 @strawberry.type
@@ -133,6 +140,7 @@ class Penalty(Disputable):
     public_until: dt.date | None
     repaired_on: dt.date | None
     source: str
+    batch: str | None = strawberry.field(description=records.LINEAGE_BATCH)
 
 
 @strawberry.type
@@ -146,6 +154,7 @@ class ListEntry(Disputable):
     reason: str
     basis: str
     source: str | None
+    batch: str | None = strawberry.field(description=records.LINEAGE_BATCH)
 
 
 @strawberry.type
@@ -157,6 +166,7 @@ class Classification(Disputable):
     effective_from: dt.date
     effective_to: dt.date | None
     source: str
+    batch: str | None = strawberry.field(description=records.LINEAGE_BATCH)
 
 
 def _fact(cls: Any, row: Row) -> Any:
@@ -301,6 +311,37 @@ class Enterprise:
     async def classifications(self, info: Info) -> list[Classification] | None:
         rows = await info.context.loaders.relation("classifications")(self.uscc)
         return [_fact(Classification, r["fact"]) for r in rows]
+
+    # the shared records (hub.api.records): catalog rules name each one's scope and consent
+    declarations = strawberry.field(
+        resolver=records.enterprise_declarations,
+        description="Customs declarations, newest first (customs:read).",
+    )
+    returns = strawberry.field(
+        resolver=records.enterprise_returns,
+        description="Goods of export declarations that came back, newest first (customs:read).",
+    )
+    export_receipts = strawberry.field(
+        resolver=records.enterprise_export_receipts,
+        description="Export proceeds received from abroad, newest first (fx:read).",
+    )
+    tax_refunds = strawberry.field(
+        resolver=records.enterprise_tax_refunds,
+        description="Export tax refund claims, newest first (tax:read).",
+    )
+    overseas_warehouses = strawberry.field(
+        resolver=records.enterprise_overseas_warehouses,
+        description="Warehouses abroad it operates (logistics:read, commerce:read).",
+    )
+    loans = strawberry.field(
+        resolver=records.enterprise_loans,
+        description="Loans to it, newest first; a bank or insurer sees only its own.",
+    )
+    orders = strawberry.field(
+        resolver=documents.enterprise_orders,
+        description="Retail orders, newest first, each with its inventory list, payment, "
+        "waybill and match (hub.api.documents).",
+    )
 
 
 # shareable: every Relay subgraph of a supergraph defines the same PageInfo

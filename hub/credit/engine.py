@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from graph_schema.dates import add_months
 from graph_schema.model import ClassificationScheme, Severity
-from graph_schema.publicity import PUBLICITY, Period
+from graph_schema.publicity import PUBLICITY
 from graph_schema.schemes import SCHEMES
 from hub.credit.facts import (
     ClassificationFact,
@@ -155,23 +155,15 @@ def _severity(severity: str) -> Severity | None:
         return None
 
 
-def _public_until(penalty: PenaltyFact, period: Period) -> dt.date:
-    """The end of publicity: the recorded date, else the longest period the law allows
-    (`graph_schema.publicity`)."""
-    if penalty.public_until is not None:
-        return penalty.public_until
-    return add_months(penalty.decided_on, period.longest_months)
-
-
 def _penalty_factor(model: RatingModel, penalty: PenaltyFact, as_of: dt.date) -> Factor | None:
     severity = _severity(penalty.severity)
     if severity is None:
         return None
     rule = model.penalties.severities[severity]
-    publicity = PUBLICITY.period(severity, penalty.decided_on)  # the regime of the decision
-    if publicity is None:  # never published, never counted
+    # the regime of the decision; a severity never published is never counted
+    until = PUBLICITY.public_until(severity, penalty.decided_on, penalty.public_until)
+    if until is None:
         return None
-    until = _public_until(penalty, publicity)
     if not penalty.decided_on <= as_of < until:
         return None
     if penalty.repaired_on is not None and penalty.repaired_on <= as_of:

@@ -26,7 +26,6 @@ from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import ConstraintError
 from pydantic import Field
 
-from graph_schema.dates import add_months
 from graph_schema.model import Severity
 from graph_schema.publicity import PUBLICITY, RepairStatus
 from graph_schema.read_model import GraphDate, GraphDateTime, ReadModel
@@ -114,10 +113,8 @@ def _refusal(row: dict[str, Any], record_id: str, today: dt.date) -> RepairError
     refused = PUBLICITY.repair_refusal(severity, decided_on, today)
     if refused is not None:  # not published, or its minimum publicity has not passed
         return RepairError(f"penalty {record_id!r}: {refused}", "recordId")
-    period = PUBLICITY.period(severity, decided_on)
-    until = native(row["publicUntil"]) if row["publicUntil"] is not None else None
-    if until is None and period is not None:  # the longest the law allows, as the rating reads it
-        until = add_months(decided_on, period.longest_months)
+    recorded = native(row["publicUntil"]) if row["publicUntil"] is not None else None
+    until = PUBLICITY.public_until(severity, decided_on, recorded)
     if until is not None and until <= today:
         return RepairError(
             f"penalty {record_id!r}: its publicity ended on {until}; it is no longer published, "

@@ -1,6 +1,7 @@
 """Risk alerts computed on the graph: circular payments, shared addresses, phones and
 representatives, document mismatches, young enterprises run by punished persons, export
-spikes, declarations after a revocation or deregistration. Thresholds are versioned data
+spikes, declarations after a revocation or deregistration, export proceeds and exports that do
+not meet, export tax refunds out of proportion to exports. Thresholds are versioned data
 (`rules.json`)."""
 
 from hub.risk.rules import RiskRules, RiskRulesError, load_risk_rules

@@ -141,6 +141,26 @@ RETURN e.uscc AS uscc, e.zone AS zone,
               | s + r.amountCny) AS oldReceived
 """
 
+# Export tax refunds claimed over ($since, $as_of] in $statuses, and the exports declared over
+# ($exports_since, $as_of] (the claims' window and the months before it a claim may follow its
+# export by). Only enterprises with such claims.
+REFUNDS_AND_EXPORTS: Final = f"""
+UNWIND $usccs AS uscc
+MATCH (e:Enterprise {{uscc: uscc}})
+WITH e,
+  COLLECT {{ MATCH (e)-[:CLAIMED]->(r:TaxRefund)
+            WHERE $since < r.claimedOn <= $as_of AND r.status IN $statuses
+            RETURN r {{.id, .amountCny}} }} AS claims
+WHERE size(claims) > 0
+WITH e, claims,
+  COLLECT {{ MATCH (e)-[:DECLARED]->(d:Declaration)
+            WHERE {is_export("d")} AND $exports_since < d.declaredOn <= $as_of
+            RETURN d.valueCny }} AS exports
+RETURN e.uscc AS uscc, e.zone AS zone, [c IN claims | c.id] AS claims,
+       reduce(s = 0.0, c IN claims | s + c.amountCny) AS claimed,
+       reduce(s = 0.0, v IN exports | s + v) AS exported, size(exports) AS exportCount
+"""
+
 WRITE_ALERTS: Final = """
 UNWIND $rows AS row
 MERGE (a:RiskAlert {id: row.id})

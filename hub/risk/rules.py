@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -9,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graph_schema.datafile import load_data_file
-from graph_schema.model import EnterpriseStatus
+from graph_schema.model import EnterpriseStatus, TaxRefundStatus
 
 DEFAULT_RISK_RULES_PATH = Path(__file__).with_name("rules.json")
 
@@ -82,6 +83,26 @@ class ExportsWithoutReceipts(_Rule):
     min_exported_cny: Decimal = Field(ge=0)
 
 
+class RefundsOutOfProportion(_Rule):
+    """Export tax refunds claimed in the `window_months` (of `counted_statuses`), at least
+    `min_claimed_cny`, above `max_refund_rate` of the exports declared in those months and the
+    `export_lead_months` before them (a claim follows its export): more than any export could
+    yield. `hub.reconciliation.ratios` holds the arithmetic; the views show the same figures."""
+
+    window_months: int = Field(ge=1)
+    export_lead_months: int = Field(ge=0)
+    max_refund_rate: Decimal = Field(gt=0, lt=1)
+    rate_in_force_from: dt.date
+    counted_statuses: tuple[TaxRefundStatus, ...] = Field(min_length=1)
+    min_claimed_cny: Decimal = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _yields(self) -> RefundsOutOfProportion:
+        if TaxRefundStatus.REJECTED in self.counted_statuses:
+            raise ValueError("counted_statuses: a rejected claim yields no refund")
+        return self
+
+
 class DeclarationAfterDeregistration(_Rule):
     """A declaration dated after the day one of `statuses` took effect (`statusSince`)."""
 
@@ -106,6 +127,7 @@ class RiskRules(BaseModel):
     declaration_after_deregistration: DeclarationAfterDeregistration
     receipts_without_exports: ReceiptsWithoutExports
     exports_without_receipts: ExportsWithoutReceipts
+    refunds_out_of_proportion: RefundsOutOfProportion
 
     @model_validator(mode="after")
     def _one_receipt_window(self) -> RiskRules:

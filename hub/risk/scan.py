@@ -23,6 +23,7 @@ from graph_schema.dates import add_months, utc_today
 from graph_schema.sessions import open_session
 from hub.credit.facts import unmatched_by_reason
 from hub.credit.reads import subjects_of_facts
+from hub.reconciliation.ratios import money, refund_ceiling, refund_excess
 from hub.repository import read_rows
 from hub.risk import cypher
 from hub.risk.rules import RiskRules
@@ -260,6 +261,39 @@ def receipt_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
     return alerts
 
 
+def refund_alerts(rules: RiskRules, rows: list[dict[str, Any]]) -> list[Alert]:
+    """Export tax refunds claimed beyond what the exports behind them could yield at the
+    highest refund rate (`hub.reconciliation.ratios.refund_excess`)."""
+    rule = rules.refunds_out_of_proportion
+    alerts = []
+    for row in rows:
+        claimed, exported = money(row["claimed"]), money(row["exported"])
+        excess = refund_excess(claimed, exported, rule.max_refund_rate, rule.min_claimed_cny)
+        if excess is None:
+            continue
+        claims, exports = len(row["claims"]), row["exportCount"]
+        months = rule.window_months + rule.export_lead_months
+        alerts.append(
+            Alert(
+                alert_id("REFUNDS_OUT_OF_PROPORTION", (row["uscc"],)),
+                "REFUNDS_OUT_OF_PROPORTION",
+                rule.severity,
+                f"claimed CNY {claimed:,.2f} of export tax refunds in {claims} "
+                f"{'claim' if claims == 1 else 'claims'} in {rule.window_months} months, CNY "
+                f"{excess:,.2f} more than the CNY "
+                f"{refund_ceiling(exported, rule.max_refund_rate):,.2f} its exports could yield "
+                f"at the highest refund rate of {rule.max_refund_rate:.0%} (CNY "
+                f"{exported:,.2f} declared in {exports} "
+                f"{'declaration' if exports == 1 else 'declarations'} in {months} months)",
+                (row["uscc"],),
+                tuple(sorted(row["claims"])),
+                _zones([row["zone"]]),
+                rule.basis,
+            )
+        )
+    return alerts
+
+
 @dataclass
 class ScanReport:
     enterprises: int = 0
@@ -346,16 +380,6 @@ class RiskScanner:
                 "statuses": [s.value for s in rules.declaration_after_deregistration.statuses],
             },
         )
-        no_exports, no_receipts = rules.receipts_without_exports, rules.exports_without_receipts
-        flows = await self._read(
-            cypher.RECEIPTS_AND_EXPORTS,
-            {
-                **base,
-                "since": add_months(as_of, -no_exports.window_months),
-                "receipts_before": as_of - dt.timedelta(days=no_exports.grace_days),
-                "exports_before": as_of - dt.timedelta(days=no_receipts.grace_days),
-            },
-        )
         alerts = [
             *cycle_alerts(rules, cycles),
             *cluster_alerts(rules, hubs),
@@ -363,7 +387,7 @@ class RiskScanner:
             *representative_alerts(rules, covered),
             *spike_alerts(rules, exports),
             *deregistered_alerts(rules, after_end),
-            *receipt_alerts(rules, flows),
+            *await self.trade_signals(usccs, as_of),
         ]
         params = {
             "rows": [a.row() for a in alerts],
@@ -377,6 +401,34 @@ class RiskScanner:
         for alert in alerts:
             by_kind[alert.kind] = by_kind.get(alert.kind, 0) + 1
         return ScanReport(len(usccs), len(alerts), cleared, by_kind=by_kind)
+
+    async def trade_signals(self, usccs: list[str], as_of: dt.date) -> list[Alert]:
+        """The detections that set one department's trade records against another's (export
+        proceeds against exports, refunds against exports), found and not stored: the scan
+        stores them, the cross-department views (`hub.reconciliation`) show them."""
+        rules, base = self.rules, {"usccs": usccs, "as_of": as_of}
+        no_exports, no_receipts = rules.receipts_without_exports, rules.exports_without_receipts
+        flows = await self._read(
+            cypher.RECEIPTS_AND_EXPORTS,
+            {
+                **base,
+                "since": add_months(as_of, -no_exports.window_months),
+                "receipts_before": as_of - dt.timedelta(days=no_exports.grace_days),
+                "exports_before": as_of - dt.timedelta(days=no_receipts.grace_days),
+            },
+        )
+        refunds = rules.refunds_out_of_proportion
+        since = add_months(as_of, -refunds.window_months)
+        claims = await self._read(
+            cypher.REFUNDS_AND_EXPORTS,
+            {
+                **base,
+                "since": since,
+                "exports_since": add_months(since, -refunds.export_lead_months),
+                "statuses": [s.value for s in refunds.counted_statuses],
+            },
+        )
+        return [*receipt_alerts(rules, flows), *refund_alerts(rules, claims)]
 
     async def _read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         return await read_rows(self.driver, self.database, query, params)

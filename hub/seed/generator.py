@@ -19,7 +19,9 @@ clusters of 5 to 15 enterprises at one address and phone, with a circular shareh
 circular payment flow), filings, list entries (~2%, a few red list) and their removals,
 penalties and their repairs, department classifications, declarations in the four customs
 modes, orders with payment slip and waybill (~3% mismatched), overseas warehouses, tax refunds,
-loans and enterprise-to-enterprise payments.
+loans and enterprise-to-enterprise payments. A zone of `hub.seed.providers.PROVIDERS_FROM`
+enterprises or more also has its providers (payment firms, banks, carriers, premises operators),
+beyond the enterprises asked for, sent with the first chunk (`hub.seed.providers`).
 
 Registered names, addresses and person names are Chinese, each enterprise with an English name
 beside it (`hub.seed.naming`). The USCC agrees with what it names (GB 32100: character 1 is 9,
@@ -44,6 +46,7 @@ from typing import Final
 from graph_schema.identity import id_check_digit, normalise_address
 from graph_schema.model import Department
 from graph_schema.uscc import USCC_CHARSET, make_uscc
+from hub.seed import providers as prv
 from hub.seed import reference as ref
 from hub.seed.common import BatchKey, Emitter, EnterpriseInfo, RawRecord, date, iso, optional_iso
 from hub.seed.credit import CreditFacts
@@ -133,6 +136,9 @@ class _ZoneBuilder:
         self.enterprises: list[EnterpriseInfo] = []
         self.credit = CreditFacts(self.out)
         self.trade = TradeFacts(self.out, self.enterprises)
+        # providers beyond the enterprises asked for, from a generator of their own
+        self.trade.providers = total >= prv.PROVIDERS_FROM
+        self.provider_usccs = {p.uscc for p in prv.demo_providers()}
         self.id_numbers: set[str] = set()
         self.representatives: list[str] = []
         self.with_parent: list[int] = []
@@ -152,6 +158,10 @@ class _ZoneBuilder:
             n = min(CHUNK_ENTERPRISES, self.total - done)
             if n > 0:
                 self._chunk(done, n)
+                if self.trade.providers and index == 0:
+                    prv.emit_providers(self.out)
+                if self.trade.providers and done + n >= self.total:  # after every other record
+                    prv.emit_carrier_penalty(self.out, self.credit.case_numbers)
             done += n
             yield SeedChunk(index, n, done, self.out.take_records())
             if done >= self.total:
@@ -267,6 +277,8 @@ class _ZoneBuilder:
         legacy = registered < _REFORM and kind != _INDIVIDUAL_BUSINESS
         body = self._legacy_body(index) if legacy else self._org_body(index)
         uscc = make_uscc("9", kind, division, body)
+        if uscc in self.provider_usccs:  # never silently one enterprise with a provider
+            raise RuntimeError(f"enterprise {index} drew the USCC of a provider, {uscc}")
         operator = self.namer.person() if kind == _INDIVIDUAL_BUSINESS else None
         name = self._name(kind, zone, place, belt, operator)
         trader_share = 0.5 if cluster is not None else _TRADER_SHARE[kind]

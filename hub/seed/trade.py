@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from graph_schema.model import Department
+from hub.seed import providers as prv
 from hub.seed import reference as ref
 from hub.seed.common import Emitter, EnterpriseInfo, cny, iso, optional_iso
 
@@ -51,8 +52,9 @@ _PAYMENT_FIRMS: Final = ("3101960P01", "4403960P02", "4101960P03")
 
 
 def _logistics_code(carrier: int) -> str:
-    """The customs registration code (demo) of the carrier `ref.CARRIERS[carrier]`."""
-    return f"41019800{carrier:02d}"
+    """The customs registration code (demo) of the carrier of draw `carrier` (an index of
+    `ref.CARRIERS`, kept as the draw so the zone stays as it was): a zone carrier's."""
+    return str(prv.carrier(carrier).code)
 
 
 _MODES: Final = ("9610", "9710", "9810", "1210")
@@ -89,6 +91,13 @@ _CALLING: Final = {
     "MX": "52",
 }
 _FILING_EXTRAS: Final = ("SAMR", "LOGISTICS", "BANK")
+_FILED_WITH: Final = {
+    "CBEC_ENTERPRISE_FILING": ("CUSTOMS", "HG", "Cross-border e-commerce enterprise registration"),
+    "OVERSEAS_WAREHOUSE_FILING": ("CUSTOMS", "HW", "Overseas warehouse filing for 9810 exports"),
+    "EXPORT_REFUND_FILING": ("TAX", "TS", "Export tax refund (exemption) filing"),
+}
+"""What each kind of filing is, by kind: the department it is filed with, the prefix of the
+number that department gives it, and its title."""
 
 CBEC_FILING_FROM: Final = dt.date(2014, 8, 1).toordinal()
 """No cross-border e-commerce filing before the day customs first registered cross-border
@@ -100,6 +109,9 @@ signal); every other export is paid for in full or in part, mostly 5 to 120 days
 UNEXPLAINED_RECEIPTS_SHARE: Final = 0.03
 """Share of the enterprises that do not trade which nonetheless receive money from abroad booked
 as export proceeds (the receipts-without-exports signal): a few in a thousand of the zone."""
+EXCESS_REFUND_SHARE: Final = 0.006
+"""Share of exporters that claim export tax refunds far beyond what their exports could yield
+(the REFUNDS_OUT_OF_PROPORTION signal): a handful in the demo zone."""
 _CURRENCY: Final = {
     "GB": "GBP",
     "DE": "EUR",
@@ -133,6 +145,7 @@ class TradeFacts:
     def __init__(self, out: Emitter, enterprises: Sequence[EnterpriseInfo]) -> None:
         self.out = out
         self.enterprises = enterprises  # every enterprise generated so far, by index
+        self.providers = False  # documents name their providers by USCC (hub.seed.providers)
 
     def enterprise(self, e: EnterpriseInfo) -> None:
         """Filings, declarations, three documents, warehouses, refunds and loans of `e`."""
@@ -162,6 +175,9 @@ class TradeFacts:
                 count = 2 if rng.random() < 0.3 else 1
                 for _ in range(count):
                     self._tax_refund(e, exports * rng.uniform(0.03, 0.1) / count)
+            excess = random.Random(f"excess-refund:{out.seed}:{e.uscc}")
+            if exports > 0 and excess.random() < EXCESS_REFUND_SHARE:
+                self._excess_refund(e, exports, excess)
         else:
             self._unexplained_receipts(e)
         if e.registered < out.today - 200 and rng.random() < 0.22:
@@ -182,15 +198,21 @@ class TradeFacts:
         first = max(e.registered, CBEC_FILING_FROM)
         filed = out.day(first, min(first + 120, out.today))
         for kind, shared_with in filings:
+            filing_id = out.next_id("FIL")
+            filed_with, prefix, title = _FILED_WITH[kind]
             out.emit(
                 "filing@1",
                 ZONE_ADMIN,
                 {
-                    "id": out.next_id("FIL"),
+                    "id": filing_id,
                     "uscc": e.uscc,
                     "kind": kind,
                     "filedOn": iso(filed),
                     "sharedWith": shared_with,
+                    "filedWith": filed_with,
+                    # no draw of the generator: the rest of the zone stays as it was
+                    "documentNo": f"{prefix}{iso(filed)[:4]}{filing_id.rsplit('-', 1)[1]}",
+                    "title": title,
                 },
             )
             filed = out.day(filed, min(filed + 365, out.today))
@@ -322,8 +344,9 @@ class TradeFacts:
                 "currency": currency,
                 "amountCny": cny(round(amount * _CNY_PER_UNIT[currency], 2)),
                 "payerCountry": country,
-                "bank": chance.choice(ref.LENDERS),
+                "bank": (bank := chance.choice(ref.LENDERS)),
                 "declarationId": declaration_id,
+                **({"bankUscc": prv.by_label(bank).uscc} if self.providers else {}),
             },
         )
 
@@ -346,10 +369,11 @@ class TradeFacts:
         count = chance.randint(20, 60) if busy else chance.choice((1, 2, 2, 3, 3, 4))
         window = 364 if busy else 539  # days before today: a busy seller's in the 12 months
         platform = chance.choice(_PLATFORMS)
+        struggling = prv.pays_through_struggling_firm(out.seed, e.uscc, sloppy)
         for _ in range(count):
             ordered = chance.randint(max(e.registered, out.today - window), out.today)
             kind = chance.choice(_MISMATCHES[imported]) if chance.random() < mismatch else None
-            self._order(e, mode, imported, ordered, platform, kind, chance)
+            self._order(e, mode, imported, ordered, platform, kind, chance, struggling)
 
     def _order(
         self,
@@ -360,11 +384,12 @@ class TradeFacts:
         platform: str,
         mismatch: str | None,
         chance: random.Random,
+        struggling: bool = False,
     ) -> None:
         """One order (CEB303 or CEB311), its receipt or payment (CEB403, CEB411), waybill
         (CEB505, CEB511) and inventory list (CEB603, CEB621), the documents disagreeing with
         the list as `mismatch` says (a reason of `graph_schema.predicates.document_mismatch`),
-        or agreeing."""
+        or agreeing; paid through the struggling payment firm if `struggling`."""
         out = self.out
         goods = round(chance.uniform(30, 2500), 2)
         freight = round(chance.uniform(5, 180), 2)
@@ -414,9 +439,16 @@ class TradeFacts:
             "orderId": order_id,
             "paidOn": iso(min(ordered + chance.randint(0, 1), out.today)),
             "amountCny": cny(amount),
-            "payCode": chance.choice(_PAYMENT_FIRMS),
+            # the firm drawn as before (the zone stays as it was), or the struggling one
+            "payCode": (
+                firm := prv.payment_firm(
+                    _PAYMENT_FIRMS.index(chance.choice(_PAYMENT_FIRMS)), struggling
+                )
+            ).code,
             "ebpCode": paid_platform,
         }
+        if self.providers:
+            payment["payFirmUscc"] = firm.uscc
         if imported:
             order["buyerName"] = buyer[0]
             payment["payerName"] = payer
@@ -431,8 +463,9 @@ class TradeFacts:
                 "id": waybill_id,
                 "orderId": order_id,
                 "shippedOn": iso(min(ordered + chance.randint(1, 4), out.today)),
-                "carrier": ref.CARRIERS[carrier],
+                "carrier": prv.carrier(carrier).label,
                 "logisticsCode": _logistics_code(carrier),
+                **({"carrierUscc": prv.carrier(carrier).uscc} if self.providers else {}),
                 "consigneeName": shipped_to[0],
                 "consigneePhone": shipped_to[1],
                 "consigneeAddress": shipped_to[2],
@@ -546,6 +579,27 @@ class TradeFacts:
                 "amountCny": cny(round(max(amount, 100.0), 2)),
                 "status": status,
                 "paidOn": optional_iso(paid),
+            },
+        )
+
+    def _excess_refund(self, e: EnterpriseInfo, exports: float, chance: random.Random) -> None:
+        """A claim in the last 300 days of 30% to 60% of every export of `e` (at least CNY
+        60,000), over the 13% any export could yield; drawn from `chance`, with ids of their
+        own, so every other record of the zone stays as it was."""
+        out = self.out
+        first = e.first_export if e.first_export is not None else e.registered
+        claimed = chance.randint(min(max(first + 15, out.today - 300), out.today), out.today)
+        amount = max(exports * chance.uniform(0.3, 0.6), chance.uniform(60_000, 120_000))
+        out.emit(
+            "tax.refund@1",
+            TAX,
+            {
+                "id": out.next_id("TXRX"),
+                "uscc": e.uscc,
+                "claimedOn": iso(claimed),
+                "amountCny": cny(round(amount, 2)),
+                "status": "CLAIMED",
+                "paidOn": None,
             },
         )
 

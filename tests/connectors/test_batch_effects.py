@@ -349,13 +349,18 @@ async def test_a_hub_killed_after_the_commit_completes_the_batch_s_effects_once_
         )
 
         async def committed_and_blocked() -> bool:
+            # the batch stored, its re-rating claimed, and a transaction waiting on the lock
+            # (a waiting transaction alone does not say the re-rating was claimed)
             rows, _, _ = await ledger.execute_query(
                 "MATCH (b:Batch {connector: 'samr-owed', recordType: 'penalty@1'}) "
-                "RETURN count(b) AS batches",
+                "OPTIONAL MATCH (e:OwedEffect {id: b.id + ':RERATE', state: 'CLAIMED'}) "
+                "RETURN count(DISTINCT b) AS batches, count(e) AS claimed",
                 database_=DATABASE,
             )
             blocked, _, _ = await ledger.execute_query(BLOCKED, database_=DATABASE)
-            return bool(rows[0]["batches"] == 1 and blocked[0]["blocked"] > 0)
+            return bool(
+                rows[0]["batches"] == 1 and rows[0]["claimed"] == 1 and blocked[0]["blocked"] > 0
+            )
 
         async with ledger.session(database=DATABASE) as session:
             holder = await session.begin_transaction()

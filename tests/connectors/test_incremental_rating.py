@@ -465,6 +465,20 @@ def export_receipt(op: Op, n: int, world: World) -> Batch:
     return Batch("bank", [record])
 
 
+def premises(op: Op, n: int, world: World) -> Batch:
+    e, status = op
+    record = {
+        "id": f"SP-{n}",
+        "operatorUscc": uscc(e),
+        "kind": "BONDED_WAREHOUSE",
+        "name": f"Bonded warehouse {n}",
+        "customsCode": "4611",
+        "approvedOn": day(100),
+        "status": status,
+    }
+    return Batch("customs", [record])
+
+
 @dataclass(frozen=True)
 class Generator:
     """How the property test draws records of one type: parameters, and the batch they make."""
@@ -597,6 +611,9 @@ GENERATORS: dict[str, Generator] = {
     "fx.export_receipt@1": Generator(
         st.tuples(enterprises, st.sampled_from(["50000.00", "120000.00"]), st.integers(0, 500)),
         export_receipt,
+    ),
+    "customs.premises@1": Generator(
+        st.tuples(enterprises, st.sampled_from(["ACTIVE", "SUSPENDED", "CANCELLED"])), premises
     ),
 }
 """A generator per record type of the registry, by name."""
@@ -871,6 +888,8 @@ CASES: dict[str, Case] = {
     "bank.trade_payment@1": Case((2, 1, "60000.00", 5), 1, feeds=False),
     # 110000.00 received: 91.7% of 120000.00 or 110% of 100000.00, the top tier either way
     "fx.export_receipt@1": Case((1, "60000.00", 5), 1, feeds=True),
+    # a premises rates its operator as a provider (providerProfile), not in the composite grade
+    "customs.premises@1": Case((3, "SUSPENDED"), 3, feeds=False),
 }
 """A written case per record type of the registry, by name."""
 

@@ -80,6 +80,7 @@ EXPECTED: dict[str, tuple[Subjects, Reach]] = {
     "bank.loan@1": (enterprises(ENTERPRISE), Reach.OWN),
     "bank.trade_payment@1": (enterprises(ENTERPRISE, PAYEE), Reach.OWN),
     "fx.export_receipt@1": (enterprises(ENTERPRISE), Reach.OWN),
+    "customs.premises@1": (enterprises(PAYEE), Reach.OWN),  # its operator
 }
 """Each record type's example: what it names, and how far its change reaches."""
 

@@ -36,6 +36,7 @@ from hub.credit.engine import active_list_entries, effective_classifications
 from hub.credit.facts import RatingFacts
 from hub.credit.gather import gather_facts
 from hub.seed import generate_zone, plan_batches
+from hub.seed.providers import demo_providers
 
 SETTINGS = hub_settings()
 ENTERPRISES, SEED = SETTINGS.demo_enterprises, SETTINGS.demo_seed
@@ -134,8 +135,30 @@ SHOP_FORMS = ("店", "商行", "经营部", "工作室", "经销部")
 CITY_DIVISIONS = {"KAIFENG": "4102", "XINXIANG": "4107", "ZHENGZHOU": "4101"}
 
 
+# the zone's providers (banks' branches, payment firms, carriers, operators: hub/seed/providers.py)
+# are named and coded as they register, not as the zone's own enterprises; checked apart
+PROVIDERS = 18
+PROVIDER_USCCS = {p.uscc for p in demo_providers()}
+
+
 def enterprises() -> list[dict[str, Any]]:
-    return [r for _, r in zone_records()["samr.enterprise@1"]]
+    """The zone's own enterprises, the providers left out."""
+    return [r for _, r in zone_records()["samr.enterprise@1"] if r["uscc"] not in PROVIDER_USCCS]
+
+
+def test_the_providers_are_companies_and_branches_registered_in_henan() -> None:
+    providers = [r for _, r in zone_records()["samr.enterprise@1"] if r["uscc"] in PROVIDER_USCCS]
+    assert len(providers) == PROVIDERS
+    assert {r["zone"] for r in providers} == {"ZHENGZHOU"}
+    for r in providers:
+        assert r["uscc"][:2] == "91" and r["uscc"][2:4] == "41", r
+        assert validate_uscc(r["uscc"]) == r["uscc"]
+        assert DIVISIONS.name_of(r["uscc"][2:8]) is not None, r
+        assert r["name"].endswith((*COMPANY_FORMS, "分行")), r
+        assert CHINESE.search(r["name"]) and not CHINESE.search(r["nameEn"]), r
+        assert not repeated_words(r["name"], r["nameEn"]), r
+    names = [r["name"] for _, r in zone_records()["samr.enterprise@1"]]
+    assert len(set(names)) == len(names)
 
 
 def repeated_words(name: str, name_en: str) -> list[str]:
@@ -271,7 +294,7 @@ async def demo_facts(driver: AsyncDriver) -> dict[dt.date, list[RatingFacts]]:
         "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY uscc", database_=DATABASE
     )
     usccs = [r["uscc"] for r in records]
-    assert len(usccs) == ENTERPRISES
+    assert len(usccs) == ENTERPRISES + PROVIDERS
     model = load_model()
     gathered: dict[dt.date, list[RatingFacts]] = {}
     for day in DATES:
@@ -286,7 +309,7 @@ async def test_the_demo_zone_has_no_data_quality_finding(
     demo_facts: dict[dt.date, list[RatingFacts]],
 ) -> None:
     for day, every in demo_facts.items():
-        assert len(every) == ENTERPRISES
+        assert len(every) == ENTERPRISES + PROVIDERS
         findings = [(f.uscc, x.rule, x.detail) for f in every for x in check(f)]
         assert findings == [], f"{day}: {len(findings)} findings, first {findings[:5]}"
 

@@ -24,7 +24,7 @@ SKIPPED_DIRS = {"node_modules", "var", "build", "dist", "__pycache__"}
 
 SIGNATURES: dict[str, str] = {
     "tie_not_ended": r"\w+\.until IS NULL OR \w+\.until >=",
-    "tie_in_force": r"\w+\.since IS NULL OR \w+\.since <=",
+    "tie_begun": r"\w+\.since IS NULL OR \w+\.since <=",
     "network_tie": r"\w+\.ratio IS NULL OR \w+\.ratio >=",
     "holder_kind": r"CASE WHEN \w+:Person THEN 'PERSON'",
     "fact_counts": r"\w+\.\w+ <= \$\w+ AND \w+\.withdrawnOn IS NULL",
@@ -49,7 +49,7 @@ NETWORK_TIES, whose text starts with it)."""
 
 RENDERED: dict[str, str] = {
     "tie_not_ended": p.tie_not_ended("r", "$as_of"),
-    "tie_in_force": p.tie_in_force("r2", "$today"),
+    "tie_begun": p.tie_begun("r2", "$today"),
     "network_tie": p.network_tie("r", "$as_of", "$tie_ratio"),
     "holder_kind": p.holder_kind("h"),
     "fact_counts": p.fact_counts("p", "decidedOn", "$as_of"),
@@ -114,7 +114,7 @@ def test_a_planted_copy_is_found(tmp_path: Path) -> None:
     )
     home = tmp_path / "graph_schema" / "predicates.py"
     home.parent.mkdir()
-    home.write_text(f'HOME = """{RENDERED["tie_in_force"]}"""\n', encoding="utf-8")
+    home.write_text(f'HOME = """{RENDERED["tie_begun"]}"""\n', encoding="utf-8")
     found = copies(tmp_path, home)
     assert {line.rsplit(": ", 1)[1] for line in found} == set(SIGNATURES)
     assert all(line.startswith("somewhere/cypher.py:") for line in found)
@@ -129,6 +129,13 @@ def test_builders_refuse_anything_but_a_name(name: str) -> None:
 def test_builders_take_variables_properties_and_parameters() -> None:
     assert p.tie_not_ended("row.rel", "$as_of") == (
         "(row.rel.until IS NULL OR row.rel.until >= $as_of)"
+    )
+
+
+def test_a_tie_in_force_has_begun_and_not_ended() -> None:
+    assert p.tie_begun("r", "$on") == "(r.since IS NULL OR r.since <= $on)"
+    assert p.tie_in_force("r", "$on") == (
+        "(r.since IS NULL OR r.since <= $on) AND (r.until IS NULL OR r.until >= $on)"
     )
 
 

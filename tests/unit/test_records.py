@@ -101,7 +101,7 @@ def only(errors: list[RecordError]) -> RecordError:
 
 
 def test_every_record_type_is_named_by_its_key_and_model() -> None:
-    assert len(RECORD_TYPES) == 26
+    assert len(RECORD_TYPES) == 27
     for name, record_type in RECORD_TYPES.items():
         assert record_type.name == name
         assert re.fullmatch(r"[a-z]+(\.[a-z_]+)?@[0-9]+", name), name
@@ -190,7 +190,7 @@ PROPS: dict[str, set[str]] = {
     "shareholdings": {"ratio", *PERIOD},
     "addresses": {"key", "text", *LINEAGE},
     "phones": {"number", *LINEAGE},
-    "filings": {"id", "kind", "filedOn", *LINEAGE},
+    "filings": {"id", "kind", "filedOn", "filedWith", "documentNo", "title", *LINEAGE},
     "penalties": {
         "id",
         "department",
@@ -254,6 +254,7 @@ PROPS: dict[str, set[str]] = {
         "amountCny",
         "payerName",
         "payCode",
+        "payFirmUscc",
         "ebpCode",
         "ebcCode",
         *LINEAGE,
@@ -264,6 +265,7 @@ PROPS: dict[str, set[str]] = {
         "shippedOn",
         "carrier",
         "logisticsCode",
+        "carrierUscc",
         "consigneeName",
         "consigneePhone",
         "consigneeAddress",
@@ -306,8 +308,20 @@ PROPS: dict[str, set[str]] = {
         "amountCny",
         "payerCountry",
         "bank",
+        "bankUscc",
         "declarationId",
         "orderId",
+        *LINEAGE,
+    },
+    "supervised_premises": {
+        "id",
+        "operatorUscc",
+        "kind",
+        "name",
+        "customsCode",
+        "approvedOn",
+        "status",
+        "validUntil",
         *LINEAGE,
     },
     "penalty_repairs": {"repairedOn", *LINEAGE},

@@ -88,8 +88,9 @@ def test_chunks_cover_the_enterprises() -> None:
     assert [c.enterprises for c in chunks] == [CHUNK_ENTERPRISES, CHUNK_ENTERPRISES, 5]
     assert [c.enterprises_done for c in chunks] == [1000, 2000, 2005]
     assert all(c.count == sum(map(len, c.records.values())) for c in chunks)
+    # the zone's 18 providers come with the first chunk, beyond the enterprises asked for
     assert [len(c.records[("samr.enterprise@1", m.Department.SAMR)]) for c in chunks] == [
-        1000,
+        1018,
         1000,
         5,
     ]
@@ -187,6 +188,10 @@ def test_records_only_refer_to_what_was_sent_before() -> None:
                     known["order"].add(r["id"])
                 case "trade.payment@1" | "logistics.waybill@1" | "customs.inventory@1":
                     assert r["orderId"] in known["order"]
+                    named = [r[f] for f in ("payFirmUscc", "carrierUscc") if f in r]
+                    assert set(named) <= known["uscc"], r
+                case "customs.premises@1":
+                    assert r["operatorUscc"] in known["uscc"]
                 case "bank.trade_payment@1":
                     assert {r["payerUscc"], r["payeeUscc"]} <= known["uscc"]
                 case "filing@1":
@@ -194,6 +199,7 @@ def test_records_only_refer_to_what_was_sent_before() -> None:
                     assert set(r["sharedWith"]) <= {d.value for d in m.Department}
                 case _:
                     assert r["uscc"] in known["uscc"], b.record_type
+                    assert r.get("bankUscc", r["uscc"]) in known["uscc"], b.record_type
 
 
 def test_reference_codes_are_those_of_the_hub() -> None:
@@ -455,3 +461,87 @@ def test_payments_include_circular_flows() -> None:
         return False
 
     assert sum(cycles_through(u) for u in pays) >= 6  # at least two cycles of three
+
+
+# --- providers -----------------------------------------------------------------------------------
+
+PAYMENT_FIRMS = {  # by hand, from the generated zone: USCC, registered name, payCode
+    "914101054820907220": ("郑州鼎信支付有限公司", "4101960P01"),
+    "914101028010960144": ("河南豫商通网络支付有限公司", "4101960P02"),
+    "91410184MAF2BEM63K": ("郑州航港跨境支付服务有限公司", "4101960P03"),
+    "91410103MA2H1RMX5F": ("郑州速汇宝网络支付有限公司", "4101960P04"),
+}
+STRUGGLING = "91410103MA2H1RMX5F"
+PENALISED_CARRIER = "91410108MAQKRTP595"  # 郑州鹏程跨境物流有限公司
+
+
+def test_providers_are_enterprises_and_every_document_names_one_of_them() -> None:
+    records = zone_records(2000, 42)
+    enterprises = {r["uscc"]: r for r in records["samr.enterprise@1"]}
+    assert len(enterprises) == 2018  # the 2,000 asked for and 18 providers
+    for uscc, (name, _) in PAYMENT_FIRMS.items():
+        assert enterprises[uscc]["name"] == name and enterprises[uscc]["status"] == "ACTIVE"
+    payments = records["trade.payment@1"]
+    assert {r["payFirmUscc"] for r in payments} == set(PAYMENT_FIRMS)
+    assert all(PAYMENT_FIRMS[r["payFirmUscc"]][1] == r["payCode"] for r in payments)
+    banks = {r["bankUscc"] for r in records["fx.export_receipt@1"]}
+    assert len(banks) == 8 and banks <= set(enterprises)
+    # one bank per label, named as the label says
+    labels = {(r["bank"], r["bankUscc"]) for r in records["fx.export_receipt@1"]}
+    assert len(labels) == 8
+    assert ("Bank of China Henan Branch", "91410000931562271L") in labels
+    assert enterprises["91410000931562271L"]["name"] == "中国银行股份有限公司河南省分行"
+    waybills = records["logistics.waybill@1"]
+    carriers = {(r["carrier"], r["logisticsCode"], r["carrierUscc"]) for r in waybills}
+    assert len(carriers) == 4 and {u for *_, u in carriers} <= set(enterprises)
+    assert ("Pengcheng Logistics", "4101980004", PENALISED_CARRIER) in carriers
+    # a waybill's logistics firm is its inventory list's
+    lists = {r["orderId"]: r["logisticsCode"] for r in records["customs.inventory@1"]}
+    assert all(lists.get(r["orderId"], r["logisticsCode"]) == r["logisticsCode"] for r in waybills)
+    # providers registered long ago, each with a legal representative, an address and a phone
+    providers = {r["payFirmUscc"] for r in payments} | banks | {u for *_, u in carriers}
+    premises = records["customs.premises@1"]
+    operators = {r["operatorUscc"] for r in premises}
+    assert len(premises) == 3 and operators <= set(enterprises)
+    assert {r["kind"] for r in premises} == {
+        "BONDED_WAREHOUSE",
+        "CBEC_SUPERVISION_SITE",
+        "EXPRESS_SUPERVISION_SITE",
+    }
+    assert all(re.fullmatch(r"46[0-9]{2}[A-Z][0-9]{4}", r["customsCode"]) for r in premises)
+    for kind in ("samr.legal_representative@1", "samr.address@1", "samr.phone@1"):
+        assert providers | operators <= {r["uscc"] for r in records[kind]}, kind
+    assert all(enterprises[u]["registeredOn"] < "2019-01-01" for u in providers | operators)
+    # the penalised carrier's penalty: customs', general, public and not repaired
+    fined = [r for r in records["penalty@1"] if r["uscc"] == PENALISED_CARRIER]
+    assert [(r["severity"], r["publicUntil"] > DEFAULT_TODAY.isoformat()) for r in fined] == [
+        ("GENERAL", True)
+    ]
+    repaired = {r["id"] for r in records["penalty.repair@1"]}
+    assert fined[0]["id"] not in repaired
+
+
+def test_the_struggling_payment_firm_handles_the_mismatched_orders() -> None:
+    """The zone's mismatch share is what it was; the orders failing the check fall mostly on
+    one firm, the one sloppy sellers pay through."""
+    records = zone_records(2000, 42)
+    bad = mismatched(records)
+    handled: dict[str, list[bool]] = defaultdict(list)
+    for r in records["trade.payment@1"]:
+        handled[r["payFirmUscc"]].append(r["orderId"] in bad)
+    share = {u: sum(v) / len(v) for u, v in handled.items()}
+    assert share[STRUGGLING] > 0.2
+    assert all(s < 0.05 for u, s in share.items() if u != STRUGGLING), share
+
+
+def test_providers_are_the_same_for_every_seed_and_none_in_a_handful() -> None:
+    def providers(enterprises: int, seed: int) -> list[dict[str, Any]]:
+        found = zone_records(enterprises, seed)
+        return [r for r in found["samr.enterprise@1"] if r["uscc"] in PAYMENT_FIRMS]
+
+    assert providers(150, 5) == providers(150, 6) == providers(2000, 42)
+    assert len(providers(150, 5)) == 4
+    few = zone_records(99, 42)  # too few enterprises for a provider market
+    assert len(few["samr.enterprise@1"]) == 99 and "customs.premises@1" not in few
+    assert not any("payFirmUscc" in r for r in few["trade.payment@1"])
+    assert list(generate_zone(300, 7)) == list(generate_zone(300, 7))

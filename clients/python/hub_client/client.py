@@ -7,15 +7,33 @@ from typing import Any, Optional, Union
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .changes_since import ChangesSince
+from .commodity import Commodity
 from .credit_profile import CreditProfile
+from .credit_record import CreditRecord
+from .declarations import Declarations
 from .enterprise import Enterprise
 from .enums import ConsentPurpose
+from .export_receipts import ExportReceipts
 from .file_objection import FileObjection
 from .financing_profile import FinancingProfile
 from .grant_consent import GrantConsent
+from .input_types import (
+    DeclarationFilter,
+    ExportReceiptFilter,
+    OrderFilter,
+    ShipmentFilter,
+    TaxRefundFilter,
+)
 from .measures_for import MeasuresFor
 from .my_access_log import MyAccessLog
+from .orders import Orders
+from .person_credit_profile import PersonCreditProfile
+from .provider_profile import ProviderProfile
 from .revoke_consent import RevokeConsent
+from .shipments import Shipments
+from .tax_refunds import TaxRefunds
+from .trade_reconciliation import TradeReconciliation
+from .verify_identity import VerifyIdentity
 
 
 def gql(q: str) -> str:
@@ -289,3 +307,443 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return FileObjection.model_validate(data)
+
+    async def declarations(
+        self,
+        uscc: str,
+        filter_: Union[Optional[DeclarationFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Declarations:
+        query = gql("""
+            query Declarations($uscc: String!, $filter: DeclarationFilter, $first: Int, $after: String) {
+              enterprise(uscc: $uscc) {
+                declarations(filter: $filter, first: $first, after: $after) {
+                  totalCount
+                  totalValueCny
+                  edges {
+                    node {
+                      id
+                      mode
+                      direction
+                      declaredOn
+                      valueCny
+                      destination
+                      hsCode
+                      source
+                      batch
+                    }
+                  }
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "uscc": uscc,
+            "filter": filter_,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Declarations", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Declarations.model_validate(data)
+
+    async def orders(
+        self,
+        uscc: str,
+        filter_: Union[Optional[OrderFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Orders:
+        query = gql("""
+            query Orders($uscc: String!, $filter: OrderFilter, $first: Int, $after: String) {
+              enterprise(uscc: $uscc) {
+                orders(filter: $filter, first: $first, after: $after) {
+                  totalCount
+                  totalGoodsCny
+                  unmatchedByReason
+                  edges {
+                    node {
+                      id
+                      orderedOn
+                      direction
+                      goodsCny
+                      freightCny
+                      source
+                      inventoryList {
+                        id
+                        declaredOn
+                        goodsCny
+                        freightCny
+                      }
+                      payment {
+                        id
+                        paidOn
+                        amountCny
+                        payFirmUscc
+                      }
+                      waybill {
+                        id
+                        shippedOn
+                        carrier
+                        carrierUscc
+                      }
+                      match {
+                        status
+                        reasons
+                      }
+                    }
+                  }
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "uscc": uscc,
+            "filter": filter_,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Orders", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Orders.model_validate(data)
+
+    async def export_receipts(
+        self,
+        uscc: str,
+        filter_: Union[Optional[ExportReceiptFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ExportReceipts:
+        query = gql("""
+            query ExportReceipts($uscc: String!, $filter: ExportReceiptFilter, $first: Int, $after: String) {
+              enterprise(uscc: $uscc) {
+                exportReceipts(filter: $filter, first: $first, after: $after) {
+                  totalCount
+                  totalAmountCny
+                  edges {
+                    node {
+                      id
+                      receivedOn
+                      amount
+                      currency
+                      amountCny
+                      payerCountry
+                      bank
+                      bankUscc
+                      declarationId
+                      orderId
+                    }
+                  }
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "uscc": uscc,
+            "filter": filter_,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="ExportReceipts", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ExportReceipts.model_validate(data)
+
+    async def tax_refunds(
+        self,
+        uscc: str,
+        filter_: Union[Optional[TaxRefundFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> TaxRefunds:
+        query = gql("""
+            query TaxRefunds($uscc: String!, $filter: TaxRefundFilter, $first: Int, $after: String) {
+              enterprise(uscc: $uscc) {
+                taxRefunds(filter: $filter, first: $first, after: $after) {
+                  totalCount
+                  totalAmountCny
+                  byStatus {
+                    status
+                    count
+                    amountCny
+                  }
+                  edges {
+                    node {
+                      id
+                      claimedOn
+                      amountCny
+                      status
+                      paidOn
+                    }
+                  }
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "uscc": uscc,
+            "filter": filter_,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="TaxRefunds", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return TaxRefunds.model_validate(data)
+
+    async def trade_reconciliation(
+        self, uscc: str, months: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
+    ) -> TradeReconciliation:
+        query = gql("""
+            query TradeReconciliation($uscc: String!, $months: Int) {
+              tradeReconciliation(uscc: $uscc, months: $months) {
+                asOf
+                months
+                refundsAgainstExports {
+                  exportedCny
+                  claimedCny
+                  refundRatio
+                  ceilingCny
+                  overCeilingCny
+                }
+                receiptsAgainstExports {
+                  exportedCny
+                  receivedCny
+                  countedCny
+                  collectionRatio
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"uscc": uscc, "months": months}
+        response = await self.execute(
+            query=query,
+            operation_name="TradeReconciliation",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return TradeReconciliation.model_validate(data)
+
+    async def verify_identity(
+        self,
+        uscc: str,
+        name: str,
+        as_of: Union[Optional[date], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> VerifyIdentity:
+        query = gql("""
+            query VerifyIdentity($uscc: String!, $name: String!, $asOf: Date) {
+              verifyIdentity(uscc: $uscc, name: $name, asOf: $asOf) {
+                matches
+                nameMatches
+                englishNameMatches
+                registered
+                status
+                statusSince
+                statusCertainty
+              }
+            }
+            """)
+        variables: dict[str, object] = {"uscc": uscc, "name": name, "asOf": as_of}
+        response = await self.execute(
+            query=query, operation_name="VerifyIdentity", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return VerifyIdentity.model_validate(data)
+
+    async def credit_record(self, uscc: str, **kwargs: Any) -> CreditRecord:
+        query = gql("""
+            query CreditRecord($uscc: String!) {
+              creditRecord(uscc: $uscc) {
+                uscc
+                name
+                status
+                asOf
+                listEntries {
+                  id
+                  list
+                  department
+                  listedOn
+                  expiresOn
+                }
+                penalties {
+                  id
+                  department
+                  severity
+                  decidedOn
+                  publicUntil
+                }
+                classifications {
+                  department
+                  scheme
+                  value
+                  effectiveFrom
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"uscc": uscc}
+        response = await self.execute(
+            query=query, operation_name="CreditRecord", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreditRecord.model_validate(data)
+
+    async def commodity(self, hs_code: str, **kwargs: Any) -> Commodity:
+        query = gql("""
+            query Commodity($hsCode: String!) {
+              commodity(hsCode: $hsCode) {
+                hsCode
+                chapter {
+                  code
+                  title
+                }
+                heading {
+                  code
+                  title
+                }
+                crossBorderRetailImport
+              }
+            }
+            """)
+        variables: dict[str, object] = {"hsCode": hs_code}
+        response = await self.execute(
+            query=query, operation_name="Commodity", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Commodity.model_validate(data)
+
+    async def shipments(
+        self,
+        filter_: Union[Optional[ShipmentFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Shipments:
+        query = gql("""
+            query Shipments($filter: ShipmentFilter, $first: Int, $after: String) {
+              shipments(filter: $filter, first: $first, after: $after) {
+                totalCount
+                edges {
+                  node {
+                    id
+                    shippedOn
+                    carrier
+                    carrierUscc
+                    orderId
+                    direction
+                    sellerUscc
+                    sellerName
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Shipments", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Shipments.model_validate(data)
+
+    async def provider_profile(
+        self, uscc: str, as_of: Union[Optional[date], UnsetType] = UNSET, **kwargs: Any
+    ) -> ProviderProfile:
+        query = gql("""
+            query ProviderProfile($uscc: String!, $asOf: Date) {
+              providerProfile(uscc: $uscc, asOf: $asOf) {
+                uscc
+                roles
+                score
+                grade
+                gradeLabel
+                forcedBy
+                modelVersion
+                volumes {
+                  role
+                  documents
+                  amountCny
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"uscc": uscc, "asOf": as_of}
+        response = await self.execute(
+            query=query, operation_name="ProviderProfile", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ProviderProfile.model_validate(data)
+
+    async def person_credit_profile(
+        self, person_key: str, **kwargs: Any
+    ) -> PersonCreditProfile:
+        query = gql("""
+            query PersonCreditProfile($personKey: String!) {
+              personCreditProfile(personKey: $personKey) {
+                personKey
+                name
+                level
+                levelLabel
+                forcedBy
+                roles {
+                  relationship
+                  role
+                  uscc
+                  enterpriseName
+                  grade
+                  current
+                }
+                listEntries {
+                  id
+                  list
+                  listedOn
+                  inForce
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"personKey": person_key}
+        response = await self.execute(
+            query=query,
+            operation_name="PersonCreditProfile",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return PersonCreditProfile.model_validate(data)

@@ -53,6 +53,34 @@ class ClassificationScheme(str, Enum):
     SAFE_GOODS_TRADE = "SAFE_GOODS_TRADE"
 
 
+class Direction(str, Enum):
+    EXPORT = "EXPORT"
+    IMPORT = "IMPORT"
+
+
+class Settles(str, Enum):
+    DECLARATION = "DECLARATION"
+    ORDER = "ORDER"
+    ADVANCE = "ADVANCE"
+
+
+class TaxRefundStatus(str, Enum):
+    CLAIMED = "CLAIMED"
+    PAID = "PAID"
+    REJECTED = "REJECTED"
+
+
+class LoanStatus(str, Enum):
+    CURRENT = "CURRENT"
+    OVERDUE = "OVERDUE"
+    DEFAULT = "DEFAULT"
+
+
+class MatchStatus(str, Enum):
+    MATCHED = "MATCHED"
+    UNMATCHED = "UNMATCHED"
+
+
 class SubjectType(str, Enum):
     ENTERPRISE = "ENTERPRISE"
     PERSON = "PERSON"
@@ -92,6 +120,29 @@ class ConsentPurpose(str, Enum):
     RECEIVABLES = "RECEIVABLES"
     WAREHOUSE_RECEIPT = "WAREHOUSE_RECEIPT"
     CREDIT_INSURANCE = "CREDIT_INSURANCE"
+
+
+class StatusCertainty(str, Enum):
+    RECORDED = "RECORDED"
+    CURRENT_UNDATED = "CURRENT_UNDATED"
+    BEFORE_RECORD = "BEFORE_RECORD"
+    NOT_REGISTERED = "NOT_REGISTERED"
+
+
+class PositiveListStatus(str, Enum):
+    LISTED = "LISTED"
+    SOME_LINES = "SOME_LINES"
+    NOT_LISTED = "NOT_LISTED"
+    NOT_KNOWN = "NOT_KNOWN"
+
+
+class Effect(str, Enum):
+    LISTED = "LISTED"
+    DELISTED = "DELISTED"
+    PROHIBITED_IMPORT = "PROHIBITED_IMPORT"
+    PROHIBITED_EXPORT = "PROHIBITED_EXPORT"
+    RESTRICTED_IMPORT = "RESTRICTED_IMPORT"
+    RESTRICTED_EXPORT = "RESTRICTED_EXPORT"
 
 
 class link__Purpose(str, Enum):

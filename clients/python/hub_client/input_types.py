@@ -7,7 +7,93 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import EnterpriseStatus, ListKind, SubjectType
+from .enums import (
+    Direction,
+    EnterpriseStatus,
+    ListKind,
+    LoanStatus,
+    MatchStatus,
+    Settles,
+    SubjectType,
+    TaxRefundStatus,
+)
+
+
+class DeclarationFilter(BaseModel):
+    """Declarations to list; every field left out matches all."""
+
+    declared_from: Optional[date] = Field(alias="declaredFrom", default=None)
+    "First day."
+    declared_to: Optional[date] = Field(alias="declaredTo", default=None)
+    "Last day."
+    mode: Optional[str] = None
+    "Customs supervision mode code: 9610, 9710, 9810, 1210."
+    direction: Optional[Direction] = None
+    destination: Optional[str] = None
+    "ISO 3166 alpha-2 country of destination (origin of imports)."
+    hs_code_prefix: Optional[str] = Field(alias="hsCodePrefix", default=None)
+    "Leading digits of the HS code (chapter 2, heading 4, ...)."
+
+
+class ReturnFilter(BaseModel):
+    """Returns to list; every field left out matches all."""
+
+    returned_from: Optional[date] = Field(alias="returnedFrom", default=None)
+    returned_to: Optional[date] = Field(alias="returnedTo", default=None)
+    declaration_id: Optional[str] = Field(alias="declarationId", default=None)
+    "Only the returns of this export declaration."
+
+
+class ExportReceiptFilter(BaseModel):
+    """Export receipts to list; every field left out matches all."""
+
+    received_from: Optional[date] = Field(alias="receivedFrom", default=None)
+    received_to: Optional[date] = Field(alias="receivedTo", default=None)
+    currency: Optional[str] = None
+    "ISO 4217 code."
+    payer_country: Optional[str] = Field(alias="payerCountry", default=None)
+    settles: Optional[Settles] = None
+    "DECLARATION: names a declaration; ORDER: names an order; ADVANCE: names neither (received before the goods were declared)."
+
+
+class TaxRefundFilter(BaseModel):
+    """Tax refunds to list; every field left out matches all."""
+
+    claimed_from: Optional[date] = Field(alias="claimedFrom", default=None)
+    claimed_to: Optional[date] = Field(alias="claimedTo", default=None)
+    status: Optional[TaxRefundStatus] = None
+
+
+class OverseasWarehouseFilter(BaseModel):
+    """Overseas warehouses to list; every field left out matches all."""
+
+    country: Optional[str] = None
+    current: Optional[bool] = None
+    "true: operated today; false: no longer operated; left out: both."
+
+
+class LoanFilter(BaseModel):
+    """Loans to list; every field left out matches all."""
+
+    status: Optional[LoanStatus] = None
+    granted_from: Optional[date] = Field(alias="grantedFrom", default=None)
+    granted_to: Optional[date] = Field(alias="grantedTo", default=None)
+
+
+class OrderFilter(BaseModel):
+    """Which orders to list; every field left out matches any."""
+
+    ordered_from: Optional[date] = Field(alias="orderedFrom", default=None)
+    "Ordered on this day or after."
+    ordered_to: Optional[date] = Field(alias="orderedTo", default=None)
+    "Ordered on this day or before."
+    direction: Optional[Direction] = None
+    match_status: Optional[MatchStatus] = Field(alias="matchStatus", default=None)
+    "Needs what `Order.match` needs."
+    platform: Optional[str] = None
+    "The platform's code (ebpCode), exactly."
+    counterpart: Optional[str] = None
+    "Contained in the consignee's or the buyer's name, in any case; needs what `Order.consigneeName` needs."
 
 
 class EnterpriseFilter(BaseModel):
@@ -42,3 +128,16 @@ class AuditFilter(BaseModel):
     uscc: Optional[str] = None
     since: Optional[datetime] = None
     until: Optional[datetime] = None
+
+
+class ShipmentFilter(BaseModel):
+    """Waybills to list; every field left out matches all. Waybills carry no destination (see tradeDeclarations for destinations)."""
+
+    carrier: Optional[str] = None
+    "A substring of the carrier's name, in any case."
+    carrier_uscc: Optional[str] = Field(alias="carrierUscc", default=None)
+    "The carrier's USCC, where the waybill names it."
+    shipped_from: Optional[date] = Field(alias="shippedFrom", default=None)
+    shipped_to: Optional[date] = Field(alias="shippedTo", default=None)
+    direction: Optional[Direction] = None
+    "The direction of the order shipped."

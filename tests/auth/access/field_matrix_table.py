@@ -69,6 +69,7 @@ Query.enterprises                           A  A  A  A  A   A  A  S  A  A   A  A
 Query._entities                             A  A  A  A  A   A  A  S  A  A   H  A  H  H  A  A  A
 Query._service                              A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
 Query.creditProfile                         A  A  A  A  A   A  A  S  P  A   H  H  H  H  A  H  A
+Query.providerProfile                       A  A  A  A  A   A  A  S  P  A   H  H  H  H  A  H  A
 Query.measuresFor                           A  A  A  A  A   A  A  S  P  A   H  H  H  H  A  H  A
 Query.financingProfile                      S  S  S  S  S   S  S  S  P  H   H  H  H  H  H  A  A
 Query.jointPunishmentList                   A  A  A  A  A   A  A  S  L  A   L  L  L  L  L  L  L
@@ -86,6 +87,8 @@ Query.paths                                 S  S  S  S  S   A  S  S  P  A   S  S
 Query.ultimateOwners                        S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
 Query.riskAlerts                            S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
 Query.statistics                            S  S  S  A  S   A  S  S  P  A   S  S  S  S  S  S  S
+Query.tradeReconciliation                   A  A  A  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+Query.personCreditProfile                   S  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
 
 # Enterprise (enterprise, enterprises, _entities; uscc and name also nested)
 #                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
@@ -105,6 +108,12 @@ Enterprise.filings                          A  A  A  A  A   A  A  .  P  A   .  A
 Enterprise.penalties                        A  A  A  A  A   A  A  .  P  A   .  S  .  .  S  S  S
 Enterprise.listEntries                      A  A  A  A  A   A  A  .  L  A   .  N  .  .  L  N  L
 Enterprise.classifications                  A  A  A  A  A   A  A  .  P  A   .  N  .  .  A  N  A
+Enterprise.declarations                     A  S  S  S  S   A  A  .  P  A   .  N  .  .  N  A  A
+Enterprise.returns                          A  S  S  S  S   A  A  .  P  A   .  N  .  .  N  A  A
+Enterprise.exportReceipts                   S  S  A  S  S   A  A  .  P  A   .  N  .  .  N  A  A
+Enterprise.taxRefunds                       S  A  S  S  S   A  A  .  P  A   .  N  .  .  N  A  A
+Enterprise.overseasWarehouses               A  S  S  A  S   A  A  .  P  A   .  N  .  .  N  A  A
+Enterprise.loans                            S  S  S  S  S   A  A  .  P  A   .  N  .  .  N  A  A
 
 # the enterprises page
 #                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
@@ -151,6 +160,10 @@ Filing.kind                                 A  A  A  A  A   A  A  .  .  A   .  A
 Filing.filedOn                              A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
 Filing.sharedWith                           A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
 Filing.source                               A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.filedWith                            A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.documentNo                           A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.title                                A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
+Filing.batch                                A  A  A  A  A   A  A  .  .  A   .  A  .  .  A  A  A
 Penalty.withdrawnOn                         A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 Penalty.objectionStatus                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 Penalty.objectionFiledAt                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
@@ -163,9 +176,11 @@ Penalty.amountCny                           A  A  A  A  A   A  A  .  .  A   .  .
 Penalty.decidedOn                           A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 # P-1, SAMR's, was repaired on 2026-01-10: from then only its subject, SAMR and audit get it
 # (NDRC Order 36 art. 3); the other departments see P-2 alone, MINOR, never public or repaired
-Penalty.publicUntil                         H  H  H  H  A   A  A  .  .  A   .  .  .  .  .  .  .
+# (P-3, customs' penalty in publicity for the credit record, gives every department a publicUntil)
+Penalty.publicUntil                         A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 Penalty.repairedOn                          H  H  H  H  A   A  A  .  .  A   .  .  .  .  .  .  .
 Penalty.source                              A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+Penalty.batch                               A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 ListEntry.withdrawnOn                       A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
 ListEntry.objectionStatus                   A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
 ListEntry.objectionFiledAt                  A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
@@ -179,6 +194,7 @@ ListEntry.removedOn                         A  A  A  A  A   A  A  .  A  A   .  .
 ListEntry.reason                            A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
 ListEntry.basis                             A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
 ListEntry.source                            A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
+ListEntry.batch                             A  A  A  A  A   A  A  .  P  A   .  .  .  .  A  .  A
 Classification.withdrawnOn                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 Classification.objectionStatus              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 Classification.objectionFiledAt             A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
@@ -190,6 +206,159 @@ Classification.value                        A  A  A  A  A   A  A  .  .  A   .  .
 Classification.effectiveFrom                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 Classification.effectiveTo                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 Classification.source                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+Classification.batch                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+
+# the shared records on Enterprise (issue 19): customs reads declarations and returns, SAFE
+# receipts, tax refunds, customs and commerce warehouses, supervisors loans; a lender only
+# under a consent covering financing:read (N under E or EC) and only its own loans; the
+# enterprise its own (self:read); E1 has two of each but loans (one per lender column)
+#                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+DeclarationConnection.edges                 A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+DeclarationConnection.pageInfo              A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+DeclarationConnection.totalCount            A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+DeclarationConnection.totalValueCny         A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+DeclarationEdge.cursor                      A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+DeclarationEdge.node                        A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.id                              A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.mode                            A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.direction                       A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.declaredOn                      A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.valueCny                        A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.destination                     A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.hsCode                          A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.source                          A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Declaration.batch                           A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ReturnConnection.edges                      A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ReturnConnection.pageInfo                   A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ReturnConnection.totalCount                 A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ReturnConnection.totalValueCny              A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ReturnEdge.cursor                           A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ReturnEdge.node                             A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Return.id                                   A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Return.declarationId                        A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Return.returnedOn                           A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Return.valueCny                             A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Return.reason                               A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Return.source                               A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Return.batch                                A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceiptConnection.edges               .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceiptConnection.pageInfo            .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceiptConnection.totalCount          .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceiptConnection.totalAmountCny      .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceiptConnection.byCurrency          .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceiptEdge.cursor                    .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceiptEdge.node                      .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.id                            .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.receivedOn                    .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.amount                        .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.currency                      .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.amountCny                     .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.payerCountry                  .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.bank                          .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.bankUscc                      .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.declarationId                 .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.orderId                       .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.source                        .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+ExportReceipt.batch                         .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefundConnection.edges                   .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefundConnection.pageInfo                .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefundConnection.totalCount              .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefundConnection.totalAmountCny          .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefundConnection.byStatus                .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefundEdge.cursor                        .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefundEdge.node                          .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefund.id                                .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefund.claimedOn                         .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefund.amountCny                         .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefund.status                            .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefund.paidOn                            .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefund.source                            .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+TaxRefund.batch                             .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouseConnection.edges           A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouseConnection.pageInfo        A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouseConnection.totalCount      A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouseConnection.totalStockCny    A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouseEdge.cursor                A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouseEdge.node                  A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.id                        A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.name                      A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.country                   A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.city                      A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.stockValueCny             A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.stockAsOf                 A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.since                     A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.until                     A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.source                    A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+OverseasWarehouse.batch                     A  .  .  A  .   A  A  .  .  A   .  .  .  .  .  A  A
+LoanConnection.edges                        .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+LoanConnection.pageInfo                     .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+LoanConnection.totalCount                   .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+LoanConnection.totalAmountCny               .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+LoanConnection.byStatus                     .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+LoanEdge.cursor                             .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+LoanEdge.node                               .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.id                                     .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.lender                                 .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.amountCny                              .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.grantedOn                              .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.dueOn                                  .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.status                                 .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.source                                 .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Loan.batch                                  .  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+StatusTotal.status                          .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+StatusTotal.count                           .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+StatusTotal.amountCny                       .  A  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+CurrencyTotal.currency                      .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+CurrencyTotal.count                         .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+CurrencyTotal.amount                        .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+CurrencyTotal.amountCny                     .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+
+# providers (providerProfile of E1, which is its own payment firm, carrier, bank and premises
+# operator): a volume needs its department's scope; customs reads the carrier's and
+# operator's, which carry no amount
+#                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+ProviderProfile.uscc                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.asOf                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.windowFrom                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.roles                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.score                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.grade                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.gradeLabel                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.forcedBy                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.modelVersion                A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.base                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.volumes                     A  S  A  S  S   A  S  .  .  A   .  .  .  .  S  .  S
+ProviderVolume.role                         A  .  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ProviderVolume.documents                    A  .  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ProviderVolume.amountCny                    H  .  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+# the mismatches count only the roles whose volume the caller reads (none: no count at all)
+ProviderProfile.mismatches                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  S  .  S
+ProviderMismatches.roles                    A  H  A  H  H   A  H  .  .  A   .  .  .  .  .  .  .
+ProviderMismatches.documents                A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderMismatches.mismatched               A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderMismatches.percent                  A  H  A  H  H   A  H  .  .  A   .  .  .  .  .  .  .
+ProviderMismatches.reasons                  A  H  A  H  H   A  H  .  .  A   .  .  .  .  .  .  .
+MismatchReason.reason                       A  .  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+MismatchReason.documents                    A  .  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ProviderProfile.penalties                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  S  .  S
+ProviderPenalty.id                          A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderPenalty.department                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderPenalty.severity                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderPenalty.decidedOn                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderPenalty.publicUntil                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderPenalty.repairedOn                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderPenalty.counted                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ProviderProfile.listEntries                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  L  .  L
+ProviderProfile.premises                    A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.id                       A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.kind                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.name                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.customsCode              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.approvedOn               A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.status                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.validUntil               A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+SupervisedPremises.inOperation              A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+ProviderProfile.factors                     A  A  A  A  A   A  A  .  .  A   .  .  .  .  S  .  S
 
 # the credit profile
 #                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
@@ -419,6 +588,79 @@ LoanSummary.provenance                      .  .  .  .  .   .  .  .  .  .   .  .
 Provenance.departments                      .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
 Provenance.newestFact                       .  .  .  .  .   .  .  .  .  .   .  .  .  .  .  A  A
 
+# orders and their three documents (hub.api.documents): departments by their documents' scopes,
+# a lender under a financing:read consent the orders and their match only; phones and
+# addresses of buyers and consignees under pii:read
+#                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Enterprise.orders                           A  S  A  S  S   A  A  .  P  A   .  N  .  .  N  A  A
+OrderConnection.edges                       A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OrderConnection.pageInfo                    A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OrderConnection.totalCount                  A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OrderConnection.totalGoodsCny               A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OrderConnection.byMatchStatus               A  .  S  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OrderConnection.unmatchedByReason           A  .  S  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OrderEdge.cursor                            A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+OrderEdge.node                              A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+MatchStatusTotal.status                     A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+MatchStatusTotal.count                      A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+MatchStatusTotal.goodsCny                   A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.id                                    A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.orderedOn                             A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.direction                             A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.ebpCode                               A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.ebcCode                               A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.goodsCny                              A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.freightCny                            A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.taxCny                                A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.discountCny                           A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.buyerName                             A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  S  S
+Order.consigneeName                         A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  S  S
+Order.consigneePhone                        S  .  S  .  .   A  S  .  .  A   .  .  .  .  .  S  S
+Order.consigneeAddress                      S  .  S  .  .   A  S  .  .  A   .  .  .  .  .  S  S
+Order.source                                A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.batch                                 A  .  A  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+Order.inventoryList                         A  .  S  .  .   A  A  .  .  A   .  .  .  .  .  S  S
+Order.payment                               S  .  A  .  .   A  A  .  .  A   .  .  .  .  .  S  S
+Order.waybill                               A  .  S  .  .   A  A  .  .  A   .  .  .  .  .  S  S
+Order.match                                 A  .  S  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+DocumentMatch.status                        A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+DocumentMatch.reasons                       A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  A  A
+InventoryList.id                            A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.direction                     A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.tradeMode                     A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.declaredOn                    A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.ebpCode                       A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.ebcCode                       A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.logisticsCode                 A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.logisticsNo                   A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.goodsCny                      A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.freightCny                    A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.buyerName                     A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.buyerPhone                    S  .  .  .  .   A  S  .  .  A   .  .  .  .  .  .  .
+InventoryList.consigneeAddress              S  .  .  .  .   A  S  .  .  A   .  .  .  .  .  .  .
+InventoryList.source                        A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+InventoryList.batch                         A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.id                                  .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.paidOn                              .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.amountCny                           .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.payerName                           .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.payCode                             .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.ebpCode                             .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.ebcCode                             .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.payFirmUscc                         .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.source                              .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Payment.batch                               .  .  A  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.id                                  A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.shippedOn                           A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.carrier                             A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.logisticsCode                       A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.carrierUscc                         A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.consigneeName                       A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.consigneePhone                      S  .  .  .  .   A  S  .  .  A   .  .  .  .  .  .  .
+Waybill.consigneeAddress                    S  .  .  .  .   A  S  .  .  A   .  .  .  .  .  .  .
+Waybill.source                              A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+Waybill.batch                               A  .  .  .  .   A  A  .  .  A   .  .  .  .  .  .  .
+
 # network, risk and statistics
 #                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
 RelationshipGraph.root                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
@@ -514,6 +756,114 @@ ZoneTarget.actual                           .  .  .  A  .   A  .  .  .  A   .  .
 ZoneTarget.progress                         .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
 ZoneTarget.met                              .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
 
+# persons (personCreditProfile, pii:read: the regulator and admin only); the subject is Wang,
+# E1's legal representative (field_matrix_zone); its paths and measures are CoverageStep,
+# DepartmentMeasures and LegalMeasure rows above
+#                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+PersonCreditProfile.personKey               .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.name                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.idMasked                .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.asOf                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.level                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.levelLabel              .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.levelMeaning            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.forcedBy                .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.modelVersion            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.factors                 .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.roles                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.rolesTruncated          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.listEntries             .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonCreditProfile.measures                .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonFactor.code                           .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonFactor.points                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonFactor.reason                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonFactor.basis                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonFactor.evidence                       .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonFactor.paths                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.relationship                     .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.role                             .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.ratio                            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.since                            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.until                            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.current                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.counted                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.uscc                             .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.enterpriseName                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.status                           .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.statusSince                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.grade                            .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.gradeAsOf                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonRole.listEntries                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.id                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.list                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.department                  .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.listedOn                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.expiresOn                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.removedOn                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.reason                      .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonListEntry.inForce                     .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.list                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.cause                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.department                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.relation                     .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.validFrom                    .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.validUntil                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.measures                     .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+PersonMeasures.path                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+
+# the cross-department views (tradeReconciliation): customs reads declarations and refunds,
+# not receipts; SAFE declarations and receipts, not refunds; tax all three; the regulator all;
+# no lender (the financing profile is theirs); E1's refunds are out of proportion to its
+# exports (a signal), its proceeds came back (none: ReceiptsAgainstExports.signals is empty)
+#                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+TradeReconciliation.uscc                    A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.asOf                    A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.firstDay                A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.months                  A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.rulesVersion            A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.exports                 A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.receipts                S  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.refunds                 A  A  S  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.refundsAgainstExports   A  A  S  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.refundsAgainstReceipts  S  A  S  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeReconciliation.receiptsAgainstExports  S  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationMonth.month                   A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationMonth.count                   A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationMonth.valueCny                A  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationRefundMonth.month             A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationRefundMonth.claims            A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationRefundMonth.claimedCny        A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationRefundMonth.rejectedCny       A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReconciliationRefundMonth.paidCny           A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.exportedCny           A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.claimedCny            A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.paidCny               A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.refundRatio           A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.ceilingRate           A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.ceilingCny            A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.overCeilingCny        A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.signals               A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.question              A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstExports.basis                 A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstReceipts.receivedCny          .  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstReceipts.claimedCny           .  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstReceipts.paidCny              .  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstReceipts.refundRatio          .  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstReceipts.question             .  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RefundsAgainstReceipts.basis                .  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReceiptsAgainstExports.exportedCny          .  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReceiptsAgainstExports.receivedCny          .  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReceiptsAgainstExports.countedCny           .  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReceiptsAgainstExports.collectionRatio      .  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReceiptsAgainstExports.signals              .  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReceiptsAgainstExports.question             .  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ReceiptsAgainstExports.basis                .  A  A  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeSignal.kind                            A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeSignal.severity                        A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeSignal.reason                          A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeSignal.evidence                        A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeSignal.basis                           A  A  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+
 # the enterprise's own records; the change feed; federation
 #                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
 Consent.id                                  .  .  .  .  .   .  A  .  .  .   .  .  .  .  .  .  .
@@ -529,6 +879,127 @@ ChangesPage.changes                         A  A  A  A  A   A  A  .  .  A   A  A
 ChangesPage.cursor                          A  A  A  A  A   A  A  .  .  A   A  A  A  A  A  A  A
 ChangesPage.hasMore                         A  A  A  A  A   A  A  .  .  A   A  A  A  A  A  A  A
 _Service.sdl                                A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+
+# the credit services (hub/api/lookups.py): identity verification answers every caller with
+# enterprise:read, a lender without consent too (registration facts are published by law)
+#                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
+Query.verifyIdentity                        A  A  A  A  A   A  A  S  A  A   A  A  A  A  A  A  A
+IdentityVerification.uscc                   A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.matches                A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.nameMatches            A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.englishNameMatches     A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.asOf                   A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.registeredOn           A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.registered             A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.status                 A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.statusSince            A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+IdentityVerification.statusCertainty        A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+# the credit record: P-3 is in publicity; P-1's repair is SAMR's, audit's and E1's to see
+Query.creditRecord                          A  A  A  A  A   A  A  S  A  A   H  A  H  H  A  A  A
+CreditRecord.uscc                           A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+CreditRecord.name                           A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+CreditRecord.status                         A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+CreditRecord.asOf                           A  A  A  A  A   A  A  .  A  A   .  A  .  .  A  A  A
+CreditRecord.listEntries                    A  A  A  A  A   A  A  .  L  A   .  N  .  .  L  N  L
+RecordListEntry.id                          A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+RecordListEntry.list                        A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+RecordListEntry.department                  A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+RecordListEntry.listedOn                    A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+RecordListEntry.expiresOn                   A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+RecordListEntry.reason                      A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+RecordListEntry.basis                       A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+CreditRecord.penalties                      A  A  A  A  A   A  A  .  A  A   .  N  .  .  A  N  A
+PublicPenalty.id                            A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+PublicPenalty.department                    A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+PublicPenalty.caseNo                        A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+PublicPenalty.severity                      A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+PublicPenalty.amountCny                     A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+PublicPenalty.decidedOn                     A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+PublicPenalty.publicUntil                   A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+PublicPenalty.basis                         A  A  A  A  A   A  A  .  A  A   .  .  .  .  A  .  A
+CreditRecord.classifications                A  A  A  A  A   A  A  .  P  A   .  N  .  .  A  N  A
+RecordClassification.department             A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RecordClassification.scheme                 A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RecordClassification.value                  A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RecordClassification.effectiveFrom          A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+RecordClassification.effectiveTo            A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
+CreditRecord.repairs                        H  H  H  H  A   A  A  .  P  A   .  S  .  .  S  S  S
+RepairRecord.penaltyId                      .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairRecord.department                     .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairRecord.caseNo                         .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairRecord.decidedOn                      .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairRecord.repairedOn                     .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairRecord.applicationId                  .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairRecord.applicationFiledAt             .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairRecord.decision                       .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
+# commodity: reference data for any caller; the declared lines are customs' records
+Query.commodity                             A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Commodity.hsCode                            A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Commodity.chapter                           A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Commodity.heading                           A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Commodity.nomenclature                      A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Commodity.crossBorderRetailImport           A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Commodity.listEntries                       A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+HsTitle.code                                A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+HsTitle.title                               A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.listId                       A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.listName                     A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.listNameEn                   A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.kind                         A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.edition                      A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.code                         A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.effect                       A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.item                         A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.mapping                      A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.covers                       A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListEntry.source                       A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListSource.id                          A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListSource.instrument                  A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListSource.issuedBy                    A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListSource.effectiveFrom               A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListSource.number                      A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+GoodsListSource.confirmedBy                 A  A  A  A  A   A  A  A  A  A   A  A  A  A  A  A  A
+Commodity.declaredLines                     A  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+DeclaredLines.declarations                  A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DeclaredLines.valueCny                      A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DeclaredLines.enterprises                   A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DeclaredLines.lines                         A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DeclaredLine.hsCode                         A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DeclaredLine.declarations                   A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DeclaredLine.valueCny                       A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DeclaredLine.enterprises                    A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+# transport and trade queries: waybills under logistics:read, declarations under customs:read
+Query.shipments                             A  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+ShipmentConnection.edges                    A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ShipmentConnection.pageInfo                 A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ShipmentConnection.totalCount               A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ShipmentEdge.cursor                         A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+ShipmentEdge.node                           A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.id                                 A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.shippedOn                          A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.carrier                            A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.carrierUscc                        A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.logisticsCode                      A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.orderId                            A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.direction                          A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.sellerUscc                         A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Shipment.sellerName                         A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+Query.tradeDeclarations                     A  S  S  S  S   A  S  S  P  A   S  S  S  S  S  S  S
+TradeDeclarationConnection.edges            A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclarationConnection.pageInfo         A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclarationConnection.totalCount       A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclarationConnection.totalValueCny    A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclarationEdge.cursor                 A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclarationEdge.node                   A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.id                         A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.mode                       A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.direction                  A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.declaredOn                 A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.valueCny                   A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.destination                A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.hsCode                     A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.declarantUscc              A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+TradeDeclaration.declarantName              A  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 """
 
 

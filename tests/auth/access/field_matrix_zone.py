@@ -17,6 +17,8 @@ told from a hidden one by its value (the few fields that stay null here are in M
   enterprises). E1 is on the court's published list of dishonest judgment debtors itself, so
   lenders have published list measures of their own to read.
 - E2 "Holder Co." and E3 "Held Co." are the other sides of E1's shareholdings.
+- Wang (personCreditProfile) also held 10% of E2, was E3's director until 2023 and was a
+  dishonest judgment debtor himself until he paid in 2024; E0's and E1's entries cover him.
 
 The hub is held at NOON (2026-06-15): consents run until CONSENT_UNTIL, a fixed date (the API
 refuses a consent of more than a year, so 2099 is not possible), and the twelve-month
@@ -239,6 +241,127 @@ GRAPH = [
             basis: 'zone risk rules', detectedOn: date('2026-06-01'),
             lastSeenOn: date('2026-06-15')})
     WITH a MATCH (e0:Enterprise {uscc: $e0}) CREATE (e0)-[:ALERTED]->(a)
+    """,
+    # Wang's own record for personCreditProfile: a court listing of his that ended (paid in
+    # 2024, so no joint-list row applies now), a past directorship of E3 and 10% of E2 (below
+    # every network threshold: no rating moves)
+    """
+    MATCH (wang:Person {personKey: 'wang-key'}), (e2:Enterprise {uscc: $e2}),
+          (e3:Enterprise {uscc: $e3})
+    CREATE (wang)-[:OFFICER_OF {role: 'DIRECTOR', since: date('2020-01-01'),
+                                until: date('2023-12-31')}]->(e3),
+           (wang)-[:SHAREHOLDER_OF {ratio: 0.1, since: date('2021-01-01')}]->(e2),
+           (wang)-[:LISTED]->(:ListEntry {id: 'CT-W', list: 'COURT_DISHONEST_DEBTOR',
+            department: 'COURT', listedOn: date('2023-01-01'), expiresOn: date('2025-01-01'),
+            removedOn: date('2024-06-01'), reason: 'judgment unpaid, since paid',
+            basis: 'SPC 2017 No. 7', source: 'court-conn'})
+    """,
+    # the shared records (issue 19): what they show beyond the financing profile (an HS code,
+    # a return's declaration and reason, a loan's amount, a filing's content, a receipt for
+    # an order, a warehouse no longer operated), a loan of each lender column that reads
+    # loans (its own: a lender sees no other's), and every fact's batch
+    """
+    MATCH (e1:Enterprise {uscc: $e1})-[:DECLARED]->(d1:Declaration {id: 'D-1'}),
+          (e1)-[:DECLARED]->(d2:Declaration {id: 'D-2'}), (e1)-[:RETURNED]->(r:Return),
+          (e1)-[:BORROWED]->(l:Loan), (e1)-[:FILED]->(f:Filing)
+    SET d1.hsCode = '61091000', d2.hsCode = '94036000', r.declarationId = 'D-1',
+        r.reason = 'rejected at destination customs', l.amountCny = 500000.0,
+        f.filedWith = 'SAMR', f.documentNo = 'SAMR2026-0001', f.title = 'Annual report 2025'
+    MERGE (r)-[:RETURN_OF]->(d1)
+    CREATE (e1)-[:RECEIVED]->(:ExportReceipt {id: 'FXR-2', receivedOn: date('2026-03-20'),
+            amount: 150.0, currency: 'USD', amountCny: 1065.0, payerCountry: 'PL',
+            bank: 'Bank of China Henan Branch', orderId: 'OR-1', source: 'bank-conn'}),
+           (e1)-[:OPERATES {since: date('2022-01-01'), until: date('2023-12-31')}]->
+           (:OverseasWarehouse {id: 'W-0', name: 'Warsaw depot', country: 'PL',
+            city: 'Warsaw', stockValueCny: 0.0, stockAsOf: date('2023-12-31'),
+            source: 'logistics-conn'})
+    WITH DISTINCT e1
+    UNWIND ['bank-EF', 'bank-ECF', 'insurer-EF', 'insurer-ECF'] AS lender
+    CREATE (e1)-[:BORROWED]->(:Loan {id: 'L-' + lender, lender: lender, amountCny: 200000.0,
+            status: 'CURRENT', grantedOn: date('2026-01-15'), dueOn: date('2027-01-15'),
+            source: 'bank-conn'})
+    """,
+    """
+    MATCH (n) WHERE (n:Filing OR n:Penalty OR n:ListEntry OR n:Classification
+                     OR n:Declaration OR n:Return OR n:ExportReceipt OR n:TaxRefund
+                     OR n:OverseasWarehouse OR n:Loan) AND n.source IS NOT NULL
+    SET n.batch = n.source + '-batch-1'
+    """,
+    # the three documents of E1's order (issue 19): an import, so that every field of the
+    # order, its inventory list (CEB621), payment (CEB411) and waybill (CEB511) has a value;
+    # paid 1,100.00 of its 1,000.00 + 50.00 + 91.00, so its match has a reason ("amount")
+    """
+    MATCH (e1:Enterprise {uscc: $e1})-[:SOLD]->(o:Order {id: 'OR-1'})
+    SET o += {direction: 'IMPORT', ebpCode: '4102960E01', ebcCode: $e1, taxCny: 91.0,
+              buyerName: 'Chen Jing', consigneeName: 'Chen Jing', consigneePhone: '13800000001',
+              consigneeAddress: 'No. 5 Gulou Street, Kaifeng', source: 'customs-conn',
+              batch: 'customs-conn-batch-1'}
+    CREATE (:InventoryList {id: 'INV-1', orderId: 'OR-1', direction: 'IMPORT',
+            tradeMode: '1210', declaredOn: date('2026-03-02'), ebpCode: '4102960E01',
+            ebcCode: $e1, logisticsCode: '4102980L01', logisticsNo: 'WAY-1', goodsCny: 1000.0,
+            freightCny: 50.0, buyerName: 'Chen Jing', buyerPhone: '13800000001',
+            consigneeAddress: 'No. 5 Gulou Street, Kaifeng', source: 'customs-conn',
+            batch: 'customs-conn-batch-1'})-[:DECLARES]->(o),
+           (:Payment {id: 'PAY-1', orderId: 'OR-1', paidOn: date('2026-03-01'),
+            amountCny: 1100.0, payerName: 'Chen Jing', payCode: '3122960P01',
+            ebpCode: '4102960E01', ebcCode: $e1, source: 'bank-conn',
+            batch: 'bank-conn-batch-1'})-[:PAYS]->(o),
+           (:Waybill {id: 'WAY-1', orderId: 'OR-1', shippedOn: date('2026-03-03'),
+            carrier: 'China Post', logisticsCode: '4102980L01', consigneeName: 'Chen Jing',
+            consigneePhone: '13800000001', consigneeAddress: 'No. 5 Gulou Street, Kaifeng',
+            source: 'logistics-conn', batch: 'logistics-conn-batch-1'})-[:SHIPS]->(o)
+    """,
+    # a refund claim far beyond E1's exports (tradeReconciliation): CNY 73,000.00 claimed in 12
+    # months against the CNY 19,500.00 its CNY 150,000.00 of exports could yield, so the views
+    # that set refunds against exports show a REFUNDS_OUT_OF_PROPORTION signal
+    """
+    MATCH (e1:Enterprise {uscc: $e1})
+    CREATE (e1)-[:CLAIMED]->(:TaxRefund {id: 'TR-X', claimedOn: date('2026-05-20'),
+            amountCny: 60000.0, status: 'CLAIMED', source: 'tax-conn',
+            batch: 'tax-conn-batch-1'})
+    """,
+    # the credit services (creditRecord, commodity, shipments): a customs penalty in its
+    # publicity period (P-1 is repaired, P-2 withdrawn), an import of video game consoles (HS
+    # 95045020, a line of the cross-border retail import list) and the providers' USCCs on
+    # WAY-1, PAY-1 and FXR-1
+    """
+    MATCH (e1:Enterprise {uscc: $e1})
+    CREATE (e1)-[:PENALISED]->(:Penalty {id: 'P-3', department: 'CUSTOMS',
+            caseNo: 'CUS-2026-003', severity: 'GENERAL', amountCny: 8000.0,
+            decidedOn: date('2026-02-01'), publicUntil: date('2026-08-01'),
+            source: 'customs-conn', batch: 'customs-conn-batch-1'}),
+           (e1)-[:DECLARED]->(:Declaration {id: 'D-3', direction: 'IMPORT', mode: '1210',
+            valueCny: 8000.0, declaredOn: date('2026-05-05'), destination: 'JP',
+            hsCode: '95045020', source: 'customs-conn', batch: 'customs-conn-batch-1'})
+    WITH e1
+    OPTIONAL MATCH (w:Waybill {id: 'WAY-1'})
+    SET w.carrierUscc = '91410200FM00000935'
+    WITH e1
+    MATCH (p:Payment {id: 'PAY-1'}), (r:ExportReceipt {id: 'FXR-1'})
+    SET p.payFirmUscc = '91410200FM00000935', r.bankUscc = '91410200FM00000935'
+    """,
+    # providers (providerProfile): E1 is also the payment firm, carrier and receiving bank of
+    # an order of E2 (without an inventory list: both documents are of a failing order) and
+    # operates a supervised premises, so it holds every provider role
+    """
+    MATCH (e1:Enterprise {uscc: $e1}), (e2:Enterprise {uscc: $e2})
+    CREATE (e2)-[:SOLD]->(o:Order {id: 'OR-P1', direction: 'EXPORT',
+            orderedOn: date('2026-05-01'), goodsCny: 1000.0, freightCny: 50.0, taxCny: 0.0,
+            discountCny: 0.0, source: 'customs-conn', batch: 'customs-conn-batch-1'})
+    CREATE (e1)-[:HANDLED]->(:Payment {id: 'PAY-P1', orderId: 'OR-P1',
+            paidOn: date('2026-05-02'), amountCny: 1050.0, payFirmUscc: $e1,
+            source: 'bank-conn', batch: 'bank-conn-batch-1'})-[:PAYS]->(o),
+           (e1)-[:CARRIED]->(:Waybill {id: 'WAY-P1', orderId: 'OR-P1',
+            shippedOn: date('2026-05-03'), carrier: 'Subject Express', carrierUscc: $e1,
+            source: 'logistics-conn', batch: 'logistics-conn-batch-1'})-[:SHIPS]->(o),
+           (e1)-[:HANDLED]->(:ExportReceipt {id: 'FXR-P1', receivedOn: date('2026-05-10'),
+            amount: 1000.0, currency: 'USD', amountCny: 7100.0, payerCountry: 'DE',
+            bank: 'Subject Bank', bankUscc: $e1, orderId: 'OR-P1', source: 'bank-conn',
+            batch: 'bank-conn-batch-1'})<-[:RECEIVED]-(e2),
+           (e1)-[:OPERATES_PREMISES]->(:SupervisedPremises {id: 'SP-1',
+            kind: 'BONDED_WAREHOUSE', name: 'Subject bonded warehouse', customsCode: '4611B001',
+            approvedOn: date('2025-01-01'), validUntil: date('2027-12-31'), status: 'ACTIVE',
+            operatorUscc: $e1, source: 'customs-conn', batch: 'customs-conn-batch-1'})
     """,
 ]
 

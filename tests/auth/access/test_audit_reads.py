@@ -242,7 +242,16 @@ async def test_the_rows_of_the_joint_punishment_list_are_read(graph, hub_url) ->
     ]
 
     assert await logged_until(hub_url, e2, why, "Listed") == [
-        record("Listed", [nw(2)], ["jointPunishmentList.edges"])
+        record(
+            "Listed",
+            [nw(2)],
+            [
+                "jointPunishmentList.edges",
+                "jointPunishmentList.enterpriseName",
+                "jointPunishmentList.list",
+                "jointPunishmentList.uscc",
+            ],
+        )
     ]
     assert await access_log(hub_url, e0, why) == []
 
@@ -266,11 +275,15 @@ async def test_the_subjects_of_risk_alerts_are_read(graph, hub_url) -> None:
     assert sorted(alert["subjects"]) == [rk(0), rk(1), rk(2)]
 
     assert await logged_until(hub_url, r1, why, "Alerts") == [
-        record("Alerts", [rk(1)], ["riskAlerts.edges"])
+        record("Alerts", [rk(1)], ["riskAlerts.edges", "riskAlerts.kind", "riskAlerts.subjects"])
     ]
     assert await access_log(hub_url, r3, why) == []
     assert await whole_record(hub_url, regulator, rk(0), why, "Alerts") == [
-        record("Alerts", [rk(0), rk(1), rk(2)], ["riskAlerts.edges"])
+        record(
+            "Alerts",
+            [rk(0), rk(1), rk(2)],
+            ["riskAlerts.edges", "riskAlerts.kind", "riskAlerts.subjects"],
+        )
     ]
 
 
@@ -298,6 +311,10 @@ async def test_the_enterprises_of_the_objection_queue_are_read(graph, hub_url) -
     }
 
     assert await logged_until(hub_url, own, why, "Queue") == [
-        record("Queue", [FOCUS], ["objections.edges"])
+        record(
+            "Queue",
+            [FOCUS],
+            ["objections.edges", "objections.recordId", "objections.status", "objections.uscc"],
+        )
     ]
     assert await access_log(hub_url, parent, why) == []

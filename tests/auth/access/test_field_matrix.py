@@ -115,6 +115,10 @@ REFERENCE = [{"__typename": "Enterprise", "uscc": E1}]
 # One request per root field, so that a refused non-null root (`_entities: [_Entity]!`,
 # `jointPunishmentList`, `statistics`, ...) nulls only its own answer.
 ROOTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "providerProfile": (
+        f"query($u: String!) {{ providerProfile(uscc: $u) {{ {full('ProviderProfile')} }} }}",
+        {"u": E1},
+    ),
     "enterprise": (
         f"query($u: String!) {{ enterprise(uscc: $u) {{ {full('Enterprise')} }} }}",
         {"u": E1},
@@ -180,6 +184,31 @@ ROOTS: dict[str, tuple[str, dict[str, Any]]] = {
         f"{{ {full('ZoneStatistics')} }} }}",
         {},
     ),
+    "personCreditProfile": (
+        "query($k: String!) { personCreditProfile(personKey: $k) "
+        f"{{ {full('PersonCreditProfile')} }} }}",
+        {"k": "wang-key"},
+    ),
+    "tradeReconciliation": (
+        f"query($u: String!) {{ tradeReconciliation(uscc: $u) "
+        f"{{ {full('TradeReconciliation')} }} }}",
+        {"u": E1},
+    ),
+    "verifyIdentity": (
+        'query($u: String!) { verifyIdentity(uscc: $u, name: "Subject Co.") '
+        f"{{ {full('IdentityVerification')} }} }}",
+        {"u": E1},
+    ),
+    "creditRecord": (
+        f"query($u: String!) {{ creditRecord(uscc: $u) {{ {full('CreditRecord')} }} }}",
+        {"u": E1},
+    ),
+    "commodity": (f'{{ commodity(hsCode: "95045020") {{ {full("Commodity")} }} }}', {}),
+    "shipments": (f"{{ shipments(first: 10) {{ {full('ShipmentConnection')} }} }}", {}),
+    "tradeDeclarations": (
+        f"{{ tradeDeclarations(first: 10) {{ {full('TradeDeclarationConnection')} }} }}",
+        {},
+    ),
 }
 SELECTED.update(f"Query.{root}" for root in ROOTS)
 
@@ -195,6 +224,11 @@ MAY_BE_EMPTY = {
     "RiskAlert.clearedOn": "cleared alerts are not listed by default",
     "Consent.revokedAt": "ended consents are not listed by default",
     "ChangesPage.changes": "a first call without a cursor starts watching from now",
+    "IdentityVerification.statusSince": "E1's status was registered without its day",
+    "GoodsListEntry.mapping": "the retail import list names tariff lines: nothing to map",
+    "ReceiptsAgainstExports.signals": "E1's export proceeds came back: no signal on them",
+    "PersonRole.statusSince": "no enterprise of Wang's has ended its registration",
+    "ProviderProfile.forcedBy": "E1 is on no list that forces a provider grade to D",
 }
 
 # Fields whose whole answer carries the SAFE class C entry (its id, list or measures) for a
@@ -202,7 +236,9 @@ MAY_BE_EMPTY = {
 TRACED = {
     "Query.jointPunishmentList",
     "Enterprise.listEntries",
+    "CreditRecord.listEntries",
     "CreditProfile.listEntries",
+    "ProviderProfile.listEntries",
     "CreditProfile.measures",
     "CreditProfile.objections",
     "EnterpriseMeasures.measures",

@@ -133,8 +133,9 @@ CALLERS = [
     ),
 ]
 
-PUBLISHED_ANY_SUBJECT = frozenset({"JointListEntry"})
-"""Types whose `uscc` may name any enterprise: the consolidated lists are published."""
+PUBLISHED_ANY_SUBJECT = frozenset({"JointListEntry", "IdentityVerification"})
+"""Types whose `uscc` may name any enterprise: the consolidated lists are published, and
+identity verification confirms published registration facts (nothing without the name)."""
 
 PUBLISHED_LISTS = frozenset(
     {

@@ -18,6 +18,8 @@ from auth.clients import (
 )
 from auth.demo import create_demo_clients
 from auth.principal import ClientKind
+from graph_schema.uscc import make_uscc
+from hub.cypher import FIRST_ENTERPRISE
 
 
 async def test_add_list_get_remove(graph):
@@ -99,3 +101,29 @@ async def test_demo_clients(graph, tmp_path):
     assert second[0]["client_secret"] != first[0]["client_secret"]
     customs = await get_client(graph, DATABASE, "demo-customs")
     assert customs is not None and customs.check_client_secret(second[0]["client_secret"])
+
+
+async def test_the_demo_enterprise_client_is_the_first_enterprise_with_trade(graph) -> None:
+    """The demo enterprise client is the first enterprise in USCC order that declared goods
+    (it has trade records to show and consent to); the first of all when none did."""
+    first, trader = (
+        make_uscc("9", "1", "410200", "DM000001"),
+        make_uscc("9", "1", "410200", "DM000002"),
+    )
+    await graph.execute_query(
+        """CREATE (:Enterprise {uscc: $first, name: 'Bank Branch'}),
+                  (:Enterprise {uscc: $trader, name: 'Trader'})""",
+        first=first,
+        trader=trader,
+        database_=DATABASE,
+    )
+    records, _, _ = await graph.execute_query(FIRST_ENTERPRISE, database_=DATABASE)
+    assert records[0]["uscc"] == first  # no trade anywhere: the first
+    await graph.execute_query(
+        """MATCH (e:Enterprise {uscc: $trader})
+           CREATE (e)-[:DECLARED]->(:Declaration {id: 'D-DM', direction: 'EXPORT'})""",
+        trader=trader,
+        database_=DATABASE,
+    )
+    records, _, _ = await graph.execute_query(FIRST_ENTERPRISE, database_=DATABASE)
+    assert records[0]["uscc"] == trader
