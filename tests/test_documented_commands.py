@@ -661,11 +661,11 @@ async def test_hub_seed_then_rate_and_risk_scan_the_demo_zone(
 
     rate = doc("README.md", ".venv/bin/hub rate --all | USCC... [--as-of DATE]").text
     every, every_as_of, some, some_as_of = forms(rate)
-    await as_of_today(every, "Rated 2,000 enterprises and derived the coverage of their and ")
+    await as_of_today(every, "Rated 2,018 enterprises and derived the coverage of their and ")
     await ran(
         fill(every_as_of, DATE=AS_OF),
         at,
-        shows=["Rated 2,000 enterprises and derived the coverage", f"as of {AS_OF} in "],
+        shows=["Rated 2,018 enterprises and derived the coverage", f"as of {AS_OF} in "],
     )
     await as_of_today(
         fill(some, USCC=[DEMO_USCC]), "enterprises (those given and those within reach) as of "
@@ -677,9 +677,9 @@ async def test_hub_seed_then_rate_and_risk_scan_the_demo_zone(
     )
 
     scan, scan_as_of = forms(doc("README.md", ".venv/bin/hub risk scan [--as-of DATE]").text)
-    await as_of_today(scan, "Scanned 2,000 enterprises as of ")
+    await as_of_today(scan, "Scanned 2,018 enterprises as of ")
     await ran(
-        fill(scan_as_of, DATE=AS_OF), at, shows=[f"Scanned 2,000 enterprises as of {AS_OF} in "]
+        fill(scan_as_of, DATE=AS_OF), at, shows=[f"Scanned 2,018 enterprises as of {AS_OF} in "]
     )
 
 

@@ -487,7 +487,9 @@ async def test_hub_seed_rates_the_zone_and_leaves_its_risk_alerts(
     )
     assert done.returncode == 0, done.stderr
     seeded, rated, scanned = done.stdout.splitlines()
-    assert seeded.startswith("Seeded 300 enterprises through the signed pipeline: ")
+    assert seeded.startswith(
+        "Seeded 300 enterprises and 18 providers serving them through the signed pipeline: "
+    )
     # the 300 asked for and the zone's 18 providers (payment firms, banks, carriers, operators)
     assert rated.startswith("Rated 318 enterprises and derived the coverage ")
     assert re.fullmatch(
