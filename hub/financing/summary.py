@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from graph_schema.dates import add_months
 from hub.credit.facts import OrderCheck
 from hub.financing.profile import FinancingFacts
+from hub.reconciliation.ratios import MonthTotal, window_months
 
 MONTHS = 12
 """The profile looks back this many months from its day."""
@@ -31,15 +32,6 @@ class Provenance:
 
     departments: list[str]
     newest_fact: dt.date | None
-
-
-@dataclass(frozen=True)
-class MonthTotal:
-    """Facts of one month: how many, and their value."""
-
-    month: str
-    count: int
-    value_cny: Decimal
 
 
 @dataclass(frozen=True)
@@ -142,7 +134,7 @@ def month_totals(tallied: Mapping[str, tuple[int, float]]) -> list[MonthTotal]:
 
 def months_of(today: dt.date) -> list[str]:
     """The window's months, YYYY-MM, oldest first."""
-    return [add_months(today, -i).isoformat()[:7] for i in range(MONTHS - 1, -1, -1)]
+    return window_months(today, MONTHS)
 
 
 def match_rate(orders: Iterable[OrderCheck], today: dt.date) -> float | None:
