@@ -43,6 +43,7 @@ from hub.bootstrap import RunningServices, Services, auth_service, bootstrap, lo
 from hub.clock import Clock, system_clock
 from hub.console import console_routes
 from hub.health import healthz, readyz
+from hub.heap import settle_after_start
 from hub.ide import ide_routes
 from hub.ingest import push_batch
 from hub.logs import RequestIds
@@ -319,11 +320,15 @@ def create_app(
     settings: Settings | None = None,
     driver: AsyncDriver | None = None,
     clock: Clock = system_clock,
+    *,
+    settle_heap: bool = False,
 ) -> HubApp:
     """Build the app. With `driver` given the caller owns it (tests); otherwise the app does.
     `clock` is the instant the hub works as of: requests, batches and ratings all read it.
     The rule files and the signing keys are checked here, before anything is served; the
-    services are built at start (`hub.bootstrap.bootstrap`) and handed to every route."""
+    services are built at start (`hub.bootstrap.bootstrap`) and handed to every route.
+    `settle_heap`: a server process tunes its collector once started (`hub.heap`); an app
+    built inside a test process leaves that process's collector alone."""
     settings = settings or get_settings()
     rules = load_rule_files()
     auth = auth_service(settings, rules.catalog)
@@ -336,6 +341,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = await bootstrap(settings, driver, clock, rules=rules, auth=auth, metrics=metrics)
         running.start(services)
+        if settle_heap:
+            settle_after_start(settings.gc_young_threshold)
         try:
             yield
         finally:
@@ -358,3 +365,9 @@ def create_app(
         *console_routes(settings),
     ]
     return HubApp(running, routes, lifespan, metrics)
+
+
+def served_app() -> HubApp:
+    """The app of one worker process of `hub serve` with several workers (`HUB_WORKERS`):
+    uvicorn calls this in each, which reads the settings from the environment."""
+    return create_app(get_settings(), settle_heap=True)

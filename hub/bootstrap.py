@@ -45,7 +45,7 @@ from hub.effects import Drainer, effect_handlers
 from hub.metrics import HubMetrics
 from hub.persons.model import PersonModel, load_person_model
 from hub.providers.model import ProviderModel, load_provider_model
-from hub.rate_limit import RateLimiter
+from hub.rate_limit import ProcessBuckets, RateLimiter, SharedBuckets
 from hub.reconciliation.rules import ReconciliationRules, load_reconciliation_rules
 from hub.reference_data import load_reference
 from hub.repository import EnterpriseReader, Neo4jEnterpriseReader
@@ -103,9 +103,18 @@ def auth_service(settings: Settings, catalog: Catalog) -> AuthService:
         default_keys_dir=settings.keys_dir,
         scopes_supported=catalog.scope_names(),
         token_rate_limit=RateLimiter(
-            settings.token_rate_limit_per_minute, settings.token_rate_limit_burst
+            settings.token_rate_limit_per_minute,
+            settings.token_rate_limit_burst,
+            buckets=rate_buckets(settings, "token"),
         ),
     )
+
+
+def rate_buckets(settings: Settings, name: str) -> ProcessBuckets | SharedBuckets:
+    """The buckets of the rate limit `name`: the process's own with one worker, else the table
+    every worker of the instance shares."""
+    directory = settings.rate_limit_dir
+    return ProcessBuckets() if directory is None else SharedBuckets(directory / f"{name}.buckets")
 
 
 def build_drainer(
@@ -305,7 +314,11 @@ async def bootstrap(
             pipeline=pipeline,
             effects=effects,
             rate_limiter=(
-                RateLimiter(limit, settings.rate_limit_burst) if limit is not None else None
+                RateLimiter(
+                    limit, settings.rate_limit_burst, buckets=rate_buckets(settings, "graphql")
+                )
+                if limit is not None
+                else None
             ),
             circuit=Circuit(
                 partial(answers_query, driver, database),

@@ -325,8 +325,12 @@ def _serve(settings: Settings) -> None:
     from hub.app import create_app
 
     log_config = configure_logging(settings)
+    # several workers: each process builds the app from the same environment (a factory)
+    app = "hub.app:served_app" if settings.workers > 1 else create_app(settings, settle_heap=True)
     uvicorn.run(
-        create_app(settings),
+        app,
+        factory=settings.workers > 1,
+        workers=settings.workers,
         host=settings.host,
         port=settings.port,
         log_config=log_config,  # uvicorn's own lines as JSON too, through the same handler
@@ -365,6 +369,7 @@ def run() -> None:
             f"  Neo4j: {bolt_uri(settings)}\n"
             "Ctrl-C stops the hub" + (" and the Neo4j it started." if started_here else ".")
         )
+        os.environ["HUB_DEMO"] = "true"  # several workers each read their settings from it
         _serve(settings.model_copy(update={"demo": True}))
     finally:
         if started_here:

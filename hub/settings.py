@@ -201,6 +201,19 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         default=60, ge=1, description="Requests a client may send at once."
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="Worker processes serving this instance (uvicorn workers), one per core the "
+        "hub may use; they share the rate limits (a table in data_dir/rate-limits), the audit "
+        "chain and the change feed (both in Neo4j).",
+    )
+    gc_young_threshold: int = Field(
+        default=50_000,
+        ge=700,
+        description="Allocations between two collections of the youngest generation (Python's "
+        "default is 700); the heap built at start is frozen out of every collection.",
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,
@@ -463,6 +476,12 @@ class Settings(BaseSettings):
     @property
     def uses_local_db(self) -> bool:
         return self.neo4j_uri is None
+
+    @property
+    def rate_limit_dir(self) -> Path | None:
+        """Where the workers of this instance keep their shared rate-limit buckets; None with
+        one worker (its buckets stay in the process)."""
+        return self.data_dir / "rate-limits" if self.workers > 1 else None
 
     @property
     def effective_rate_limit(self) -> int | None:

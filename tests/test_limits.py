@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from graph_kit import hub_settings, served, token_for
+from graph_kit import ServedHub, hub_settings, served, token_for
 from graphql import GraphQLError, get_introspection_query
 from neo4j import AsyncDriver
 
@@ -18,7 +18,7 @@ from auth.keys import KeyFileError, rotate_signing_key
 from hub.api.schema import is_unexpected
 from hub.app import create_app
 from hub.localdb import free_port
-from hub.rate_limit import RateLimiter, retry_after_header
+from hub.rate_limit import RateLimiter, SharedBuckets, retry_after_header
 
 BURST = 4
 
@@ -59,6 +59,64 @@ def test_a_bucket_allows_the_burst_then_one_request_per_interval() -> None:
     now[0] = 1.0
     assert limiter.take("a") is None and limiter.take("a") is not None
     assert retry_after_header(0.2) == "1" and retry_after_header(2.01) == "3"
+
+
+def test_the_workers_of_an_instance_share_a_clients_bucket(tmp_path: Path) -> None:
+    now = [0.0]
+
+    def worker() -> RateLimiter:  # each worker process opens the instance's table itself
+        buckets = SharedBuckets(tmp_path / "rate-limits" / "graphql.buckets")
+        return RateLimiter(per_minute=60, burst=3, clock=lambda: now[0], buckets=buckets)
+
+    first, second = worker(), worker()
+    assert [first.take("a"), second.take("a"), first.take("a")] == [None, None, None]
+    assert second.take("a") == pytest.approx(1.0)  # the burst was spent across both
+    assert second.take("b") is None  # the twin: another client has a bucket of its own
+    now[0] = 1.0
+    assert first.take("a") is None and second.take("a") is not None
+
+
+def test_a_bucket_left_by_a_run_before_a_restart_of_the_machine_is_a_fresh_one(
+    tmp_path: Path,
+) -> None:
+    now = [1000.0]
+    buckets = SharedBuckets(tmp_path / "graphql.buckets")
+    before = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0], buckets=buckets)
+    assert before.take("a") is None and before.take("a") is None and before.take("a") is not None
+    now[0] = 5.0  # the monotonic clock starts again at boot
+    after = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0], buckets=buckets)
+    assert after.take("a") is None and after.take("a") is None
+
+
+async def test_a_hub_with_two_workers_limits_a_client_once_for_the_instance(
+    graph: AsyncDriver, neo4j_uri: str, tmp_path: Path
+) -> None:
+    hub = ServedHub(neo4j_uri, tmp_path)
+    hub.env |= {
+        "HUB_WORKERS": "2",
+        "HUB_RATE_LIMIT_PER_MINUTE": "1",
+        "HUB_RATE_LIMIT_BURST": str(BURST),
+    }
+    hub.start()
+    try:
+        assert hub.process is not None
+        children = [p for p in Path("/proc").iterdir() if p.name.isdigit()]
+        workers = [p for p in children if _parent(p) == hub.process.pid]
+        assert len(workers) >= 2, "hub serve runs two worker processes"
+        token = await token_for(hub.url, graph, "regulator")
+        # a new connection each: the kernel hands them to either worker
+        answers = [ask(hub.url, token, "{ __typename }").status_code for _ in range(3 * BURST)]
+        assert answers == [200] * BURST + [429] * (2 * BURST)
+    finally:
+        hub.kill()
+
+
+def _parent(process: Path) -> int | None:
+    try:
+        fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1])
 
 
 def test_only_the_hubs_own_faults_are_masked() -> None:
