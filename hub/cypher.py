@@ -32,12 +32,14 @@ ENTERPRISE_FILTERS: Final[dict[str, str]] = {
 }
 
 # Keyset pagination on the unique uscc index: the page is read in index order and stops early.
+# The page comes back as one row holding a list (in page order: the ordered WITH feeds the
+# collect), with the relations the request selects: one Bolt message instead of a record per
+# enterprise, which the Python driver reads at several socket reads each.
 ENTERPRISE_PAGE: Final = """
 MATCH (e:Enterprise)
 WHERE e.uscc IS NOT NULL {where} AND {visible}
-RETURN e {{.*}} AS enterprise
-ORDER BY e.uscc
-LIMIT $limit
+WITH e ORDER BY e.uscc LIMIT $limit
+RETURN collect({{uscc: e.uscc, enterprise: e {{.*}}{parts}}}) AS page
 """
 
 ENTERPRISE_COUNT: Final = """
@@ -159,16 +161,30 @@ PROFILE_PARTS: Final[dict[str, str]] = {
 }
 
 
-def profile_query(relations: list[str], visible: str) -> str:
-    """ENTERPRISE_PROFILE with the named parts, in a fixed order, for the visibility predicate
-    `visible`; unknown names are refused."""
+def _parts(relations: list[str], shape: str) -> str:
+    """The named PROFILE_PARTS in their fixed order, each written as `shape` (with `{name}` and
+    `{part}`) after a comma; unknown names are refused."""
     unknown = set(relations) - set(PROFILE_PARTS)
     if unknown:
         raise KeyError(f"no profile part {sorted(unknown)}")
-    parts = "".join(
-        f",\n       {PROFILE_PARTS[name]} AS {name}" for name in PROFILE_PARTS if name in relations
+    return "".join(
+        ",\n       " + shape.format(name=name, part=PROFILE_PARTS[name])
+        for name in PROFILE_PARTS
+        if name in relations
     )
-    return ENTERPRISE_PROFILE.format(parts=parts, visible=visible)
+
+
+def enterprise_page_query(relations: list[str], where: str, visible: str) -> str:
+    """ENTERPRISE_PAGE with the named relations (PROFILE_PARTS) beside each enterprise, for the
+    filter fragments `where` (ENTERPRISE_FILTERS) and the visibility predicate `visible`."""
+    parts = _parts(relations, "{name}: {part}")
+    return ENTERPRISE_PAGE.format(where=where, visible=visible, parts=parts)
+
+
+def profile_query(relations: list[str], visible: str) -> str:
+    """ENTERPRISE_PROFILE with the named parts, in a fixed order, for the visibility predicate
+    `visible`; unknown names are refused."""
+    return ENTERPRISE_PROFILE.format(parts=_parts(relations, "{part} AS {name}"), visible=visible)
 
 
 READINESS: Final = "RETURN 1 AS ok"

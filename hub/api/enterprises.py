@@ -4,7 +4,7 @@ the caller's visibility filter, with the relations a request selects read in the
 from __future__ import annotations
 
 import strawberry
-from strawberry.types.nodes import SelectedField, Selection
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionNode
 
 from graph_schema.model import EnterpriseStatus
 from hub.api.context import Info
@@ -27,18 +27,38 @@ RELATION_FIELDS: dict[str, str] = {
 }
 
 
-def selected_relations(info: Info) -> list[str]:
-    """The relations the request selects directly under this field (fragments included)."""
-    found: set[str] = set()
-    stack: list[Selection] = list(info.selected_fields[0].selections)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, SelectedField):
-            if node.name in RELATION_FIELDS:
-                found.add(RELATION_FIELDS[node.name])
-        else:  # a fragment spread or inline fragment: look inside it
-            stack.extend(node.selections)
-    return sorted(found)
+def selected_relations(info: Info, *path: str) -> list[str]:
+    """The relations the request selects on the Enterprise reached from this field through the
+    fields `path` (none: this field is the enterprise; "edges", "node": a connection's), with
+    fragments looked into. Read off the document itself: strawberry's `selected_fields` converts
+    the whole selection into objects on every request."""
+    raw = info._raw_info
+    fragments = raw.fragments
+    level: list[FieldNode] = list(raw.field_nodes)
+    for name in (*path, None):
+        found: set[str] = set()
+        below: list[FieldNode] = []
+        stack: list[SelectionNode] = [
+            s for node in level if node.selection_set for s in node.selection_set.selections
+        ]
+        while stack:
+            selection = stack.pop()
+            if isinstance(selection, FieldNode):
+                field = selection.name.value
+                if name is None and field in RELATION_FIELDS:
+                    found.add(RELATION_FIELDS[field])
+                elif field == name:
+                    below.append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                stack.extend(selection.selection_set.selections)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    stack.extend(fragment.selection_set.selections)
+        if name is None:
+            return sorted(found)
+        level = below
+    return []  # not reached: the loop returns at its last step (name None)
 
 
 @strawberry.input
@@ -106,11 +126,12 @@ class EnterpriseQuery:
     @strawberry.field(description="One enterprise by USCC; null when the hub does not know it.")
     async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
         relations = selected_relations(info)
-        row = await info.context.loaders.load_profile(checked_uscc(uscc), relations)
-        if row is None:
+        found = await info.context.loaders.load_profile(checked_uscc(uscc), relations)
+        if found is None:
             return None
+        row, related = found
         info.context.loaders.touch(info.path, [row["uscc"]])
-        return Enterprise.from_row(row)
+        return Enterprise.with_relations(info.context, row, related)
 
     @strawberry.field(description="Enterprises in USCC order, a page at a time (Relay).")
     async def enterprises(
@@ -124,15 +145,19 @@ class EnterpriseQuery:
         limit = bounded(first, settings.limits.enterprises)
         where = (filter or EnterpriseFilter()).to_reader()
         after_uscc = decode_cursor(after) if after is not None else None
+        relations = selected_relations(info, "edges", "node")
         rows = await info.context.services.reader.enterprise_page(
-            where, after_uscc, limit + 1, info.context.loaders.visibility
+            where, after_uscc, limit + 1, info.context.loaders.visibility, relations
         )
         page = rows[:limit]
-        info.context.loaders.prime(page)
-        info.context.loaders.touch(info.path, [row["uscc"] for row in page])
+        info.context.loaders.prime([row for row, _ in page])
+        info.context.loaders.touch(info.path, [row["uscc"] for row, _ in page])
         edges = [
-            EnterpriseEdge(cursor=encode_cursor(row["uscc"]), node=Enterprise.from_row(row))
-            for row in page
+            EnterpriseEdge(
+                cursor=encode_cursor(row["uscc"]),
+                node=Enterprise.with_relations(info.context, row, related),
+            )
+            for row, related in page
         ]
         return EnterpriseConnection(
             edges=edges,

@@ -115,11 +115,14 @@ class Loaders:
         loader = self.related[name]
         return loader.load
 
-    async def load_profile(self, uscc: str, relations: list[str]) -> Row | None:
-        """Read an enterprise and the relations a request selects in one query, and prime the
-        loaders with them so the nested fields resolve without another round trip."""
+    async def load_profile(
+        self, uscc: str, relations: list[str]
+    ) -> tuple[Row, dict[str, list[Row]]] | None:
+        """Read an enterprise and the relations a request selects in one query (by relation
+        name), and prime the loaders with them so other paths to it need no round trip."""
         if not relations:
-            return await self.enterprise.load(uscc)
+            row = await self.enterprise.load(uscc)
+            return None if row is None else (row, {})
         found = await self.reader.profiles([uscc], relations, self.visibility)
         if uscc not in found:
             self.enterprise.prime(uscc, None)
@@ -128,7 +131,7 @@ class Loaders:
         self.enterprise.prime(uscc, row)
         for name, rows in related.items():
             self.related[name].prime(uscc, rows)
-        return row
+        return row, related
 
     def prime(self, rows: list[dict[str, Any]]) -> None:
         """Remember enterprises already read (by a list query) so references reuse them."""

@@ -32,6 +32,7 @@ from hub.api.changes import ChangesQuery, Subscription
 from hub.api.consent import ConsentMutation, ConsentQuery
 from hub.api.credit import CreditQuery
 from hub.api.enterprises import EnterpriseQuery, checked_representation
+from hub.api.execution import PlainExecution
 from hub.api.financing import FinancingQuery
 from hub.api.limits import Documents, OperationLimits
 from hub.api.lists import ListsQuery
@@ -112,9 +113,13 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-def build_schema(settings: Settings, catalog: Catalog | None = None) -> federation.Schema:
+def build_schema(
+    settings: Settings, catalog: Catalog | None = None, *, plain_completion: bool = True
+) -> federation.Schema:
     """The schema with its limits; with a catalog, also the access policy and the
-    `@requiresScopes` directives a gateway can enforce (the hub enforces them itself)."""
+    `@requiresScopes` directives a gateway can enforce (the hub enforces them itself).
+    `plain_completion`: plain answers are completed by a compiled plan (`hub.api.execution`);
+    off only to show, in the suite, that both ways answer alike."""
     # Factories, not instances: strawberry builds a fresh extension per request, so no state
     # leaks between concurrent requests (the parse and validation caches are module-level).
     # The depth and alias rules are made once: each limiter makes new rule classes, and the
@@ -150,6 +155,7 @@ def build_schema(settings: Settings, catalog: Catalog | None = None) -> federati
             types=[Enterprise],
             extensions=extensions,
             federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]
+            execution_context_class=PlainExecution if plain_completion else None,
         )
 
     schema = make()

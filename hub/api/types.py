@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
 
@@ -19,7 +21,7 @@ from graph_schema.model import (
     Severity,
 )
 from hub.api import documents, records
-from hub.api.context import Info
+from hub.api.context import Context, Info
 from hub.repairs.sharing import still_shared
 from hub.repository import Row
 
@@ -213,45 +215,42 @@ class Enterprise:
         info.context.loaders.touch(info.path, [row["uscc"]])
         return cls.from_row(row)
 
+    preloaded: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
+    """Relation fields already shaped from rows read with the enterprise (`with_relations`), by
+    GraphQL field name: their resolvers answer from here without a loader."""
+
+    @classmethod
+    def with_relations(
+        cls, context: Context, row: Row, related: dict[str, list[Row]]
+    ) -> Enterprise:
+        """The enterprise of `row` with the relation fields whose rows `related` holds (by
+        relation name) shaped ahead, as their resolvers would shape them."""
+        enterprise = cls.from_row(row)
+        enterprise.preloaded = {
+            name: shape(context, enterprise.uscc, related[relation])
+            for name, (relation, shape) in RELATION_SHAPES.items()
+            if relation in related
+        }
+        return enterprise
+
+    async def _related(self, info: Info, name: str) -> Any:
+        if name in self.preloaded:
+            return self.preloaded[name]
+        relation, shape = RELATION_SHAPES[name]
+        rows = await info.context.loaders.relation(relation)(self.uscc)
+        return shape(info.context, self.uscc, rows)
+
     @strawberry.field(description="The current legal representative.")
     async def legal_representative(self, info: Info) -> LegalRepresentative | None:
-        rows = await info.context.loaders.relation("legal_representatives")(self.uscc)
-        current = [r for r in rows if r["rel"].get("until") is None]
-        if not current:
-            return None
-        row = current[0]
-        return LegalRepresentative(
-            person=Person.from_row(row["person"]),
-            since=row["rel"].get("since"),
-            until=row["rel"].get("until"),
-        )
+        return await self._related(info, "legalRepresentative")  # type: ignore[no-any-return]
 
     @strawberry.field
     async def officers(self, info: Info) -> list[Officer]:
-        rows = await info.context.loaders.relation("officers")(self.uscc)
-        return [
-            Officer(
-                person=Person.from_row(r["person"]),
-                role=r["rel"]["role"],
-                since=r["rel"].get("since"),
-                until=r["rel"].get("until"),
-            )
-            for r in rows
-        ]
+        return await self._related(info, "officers")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Who holds shares in this enterprise.")
     async def shareholders(self, info: Info) -> list[Shareholder]:
-        rows = await info.context.loaders.relation("shareholders")(self.uscc)
-        return [
-            Shareholder(
-                person=Person.from_row(r["holder"]) if r["kind"] == "PERSON" else None,
-                holder_uscc=r["holder"]["uscc"] if r["kind"] == "ENTERPRISE" else None,
-                ratio=r["rel"]["ratio"],
-                since=r["rel"].get("since"),
-                until=r["rel"].get("until"),
-            )
-            for r in rows
-        ]
+        return await self._related(info, "shareholders")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Enterprises this enterprise holds shares in.")
     async def holdings(self, info: Info) -> list[Holding]:
@@ -271,46 +270,23 @@ class Enterprise:
 
     @strawberry.field
     async def addresses(self, info: Info) -> list[RegisteredAddress]:
-        rows = await info.context.loaders.relation("addresses")(self.uscc)
-        return [
-            RegisteredAddress(
-                text=r["address"]["text"], since=r["rel"].get("since"), until=r["rel"].get("until")
-            )
-            for r in rows
-        ]
+        return await self._related(info, "addresses")  # type: ignore[no-any-return]
 
     @strawberry.field
     async def filings(self, info: Info) -> list[Filing] | None:
-        rows = await info.context.loaders.relation("filings")(self.uscc)
-        return [_fact(Filing, r["fact"]) for r in rows]
+        return await self._related(info, "filings")  # type: ignore[no-any-return]
 
     @strawberry.field
     async def penalties(self, info: Info) -> list[Penalty] | None:
-        rows = await info.context.loaders.relation("penalties")(self.uscc)
-        # a repaired penalty is no longer shared with other departments (NDRC Order 36 art. 3)
-        shown = partial(
-            still_shared,
-            info.context.principal,
-            subject=self.uscc,
-            today=info.context.now.date(),
-        )
-        return [
-            _fact(Penalty, r["fact"])
-            for r in rows
-            if shown(department=r["fact"]["department"], repaired_on=r["fact"].get("repairedOn"))
-        ]
+        return await self._related(info, "penalties")  # type: ignore[no-any-return]
 
     @strawberry.field
     async def list_entries(self, info: Info) -> list[ListEntry] | None:
-        rows = await info.context.loaders.relation("list_entries")(self.uscc)
-        context = info.context
-        lists = list_visibility(context.services.rules.catalog, context.principal)
-        return [_fact(ListEntry, r["fact"]) for r in rows if lists.shows(r["fact"]["list"])]
+        return await self._related(info, "listEntries")  # type: ignore[no-any-return]
 
     @strawberry.field
     async def classifications(self, info: Info) -> list[Classification] | None:
-        rows = await info.context.loaders.relation("classifications")(self.uscc)
-        return [_fact(Classification, r["fact"]) for r in rows]
+        return await self._related(info, "classifications")  # type: ignore[no-any-return]
 
     # the shared records (hub.api.records): catalog rules name each one's scope and consent
     declarations = strawberry.field(
@@ -342,6 +318,97 @@ class Enterprise:
         description="Retail orders, newest first, each with its inventory list, payment, "
         "waybill and match (hub.api.documents).",
     )
+
+
+# --- the relation fields of Enterprise, shaped from their rows (`hub.cypher` relation queries) --
+#
+# One function per field, used by its resolver (rows from a loader) and by `with_relations`
+# (rows read with the enterprise): either way the same answer.
+
+
+def _legal_representative(context: Context, uscc: str, rows: list[Row]) -> Any:
+    current = [r for r in rows if r["rel"].get("until") is None]
+    if not current:
+        return None
+    row = current[0]
+    return LegalRepresentative(
+        person=Person.from_row(row["person"]),
+        since=row["rel"].get("since"),
+        until=row["rel"].get("until"),
+    )
+
+
+def _officers(context: Context, uscc: str, rows: list[Row]) -> Any:
+    return [
+        Officer(
+            person=Person.from_row(r["person"]),
+            role=r["rel"]["role"],
+            since=r["rel"].get("since"),
+            until=r["rel"].get("until"),
+        )
+        for r in rows
+    ]
+
+
+def _shareholders(context: Context, uscc: str, rows: list[Row]) -> Any:
+    return [
+        Shareholder(
+            person=Person.from_row(r["holder"]) if r["kind"] == "PERSON" else None,
+            holder_uscc=r["holder"]["uscc"] if r["kind"] == "ENTERPRISE" else None,
+            ratio=r["rel"]["ratio"],
+            since=r["rel"].get("since"),
+            until=r["rel"].get("until"),
+        )
+        for r in rows
+    ]
+
+
+def _addresses(context: Context, uscc: str, rows: list[Row]) -> Any:
+    return [
+        RegisteredAddress(
+            text=r["address"]["text"], since=r["rel"].get("since"), until=r["rel"].get("until")
+        )
+        for r in rows
+    ]
+
+
+def _filings(context: Context, uscc: str, rows: list[Row]) -> Any:
+    return [_fact(Filing, r["fact"]) for r in rows]
+
+
+def _penalties(context: Context, uscc: str, rows: list[Row]) -> Any:
+    # a repaired penalty is no longer shared with other departments (NDRC Order 36 art. 3)
+    shown = partial(still_shared, context.principal, subject=uscc, today=context.now.date())
+    return [
+        _fact(Penalty, r["fact"])
+        for r in rows
+        if shown(department=r["fact"]["department"], repaired_on=r["fact"].get("repairedOn"))
+    ]
+
+
+def _list_entries(context: Context, uscc: str, rows: list[Row]) -> Any:
+    lists = list_visibility(context.services.rules.catalog, context.principal)
+    return [_fact(ListEntry, r["fact"]) for r in rows if lists.shows(r["fact"]["list"])]
+
+
+def _classifications(context: Context, uscc: str, rows: list[Row]) -> Any:
+    return [_fact(Classification, r["fact"]) for r in rows]
+
+
+RelationShape = Callable[[Context, str, list[Row]], Any]
+
+RELATION_SHAPES: dict[str, tuple[str, RelationShape]] = {
+    "legalRepresentative": ("legal_representatives", _legal_representative),
+    "officers": ("officers", _officers),
+    "shareholders": ("shareholders", _shareholders),
+    "addresses": ("addresses", _addresses),
+    "filings": ("filings", _filings),
+    "penalties": ("penalties", _penalties),
+    "listEntries": ("list_entries", _list_entries),
+    "classifications": ("classifications", _classifications),
+}
+"""GraphQL field of Enterprise -> the relation it reads and how its rows become its value.
+(`holdings` is not here: it reads the targets through the visibility filter as well.)"""
 
 
 # shareable: every Relay subgraph of a supergraph defines the same PageInfo
