@@ -288,6 +288,41 @@ async def test_a_revoked_token_closes_its_socket_at_the_next_operation(
 BAD_WATCH = 'subscription { listStatusChanged(usccs: ["no-uscc"]) { uscc } }'
 
 
+async def test_every_message_to_a_socket_is_a_text_frame(graph: AsyncDriver, hub_url: str) -> None:
+    # a browser's graphql-ws client (the IDE's, Apollo's) parses only text frames
+    await graph.execute_query(ENTERPRISES, usccs=[E1], database_=DATABASE)
+    url = hub_url.replace("http://", "ws://") + "/graphql"
+    token = await token_for(hub_url, graph, "regulator")
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+    frames: list[object] = []
+    ws = await websockets.connect(
+        url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]
+    )
+    try:
+        await ws.send(json.dumps(init))
+        frames.append(await asyncio.wait_for(ws.recv(), BOUND_S))  # connection_ack
+        await ws.send(json.dumps({"type": "ping"}))
+        frames.append(await asyncio.wait_for(ws.recv(), BOUND_S))  # pong
+        await subscribe(ws, "1", NAME, u=E1)
+        frames += [await asyncio.wait_for(ws.recv(), BOUND_S) for _ in range(2)]  # next, complete
+    finally:
+        await ws.close()
+    legacy = await websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-ws")])
+    try:
+        await legacy.send(json.dumps(init))
+        frames.append(await asyncio.wait_for(legacy.recv(), BOUND_S))  # connection_ack
+    finally:
+        await legacy.close()
+    assert [type(frame) for frame in frames] == [str] * 5
+    assert [json.loads(frame)["type"] for frame in frames] == [  # type: ignore[arg-type]
+        "connection_ack",
+        "pong",
+        "next",
+        "complete",
+        "connection_ack",
+    ]
+
+
 async def test_the_legacy_graphql_ws_protocol_checks_the_token_again_too(
     graph: AsyncDriver, hub_url: str
 ) -> None:
