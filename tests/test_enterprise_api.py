@@ -424,12 +424,87 @@ async def test_a_gateways_500_references_are_one_graph_query(
     assert reader.calls == {"enterprises": 1, "officers": 1}
 
 
+def context_of(services: Services, reader: Neo4jEnterpriseReader, kind: ClientKind) -> Context:
+    """What a request of a `kind` client (its default grant) carries, reading through `reader`."""
+    catalog = services.rules.catalog
+    principal = Principal("p", kind, catalog.default_scopes(kind), institution="inst-1")
+    return Context(
+        request=None,  # type: ignore[arg-type]
+        services=dataclasses.replace(services, reader=reader),
+        loaders=Loaders(reader, visibility_filter(catalog, principal, AS_OF)),
+        principal=principal,
+        decide=field_decider(catalog, principal),
+        now=AS_OF,
+    )
+
+
+PAGE_WITH_RELATIONS = """query($skip: Boolean!) { enterprises(first: 50) { edges { node {
+    uscc penalties { id } classifications { value } officers @skip(if: $skip) { role } } } } }"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "skip", "read_with_the_page"),
+    [
+        (ClientKind.REGULATOR, False, ["classifications", "officers", "penalties"]),
+        (ClientKind.REGULATOR, True, ["classifications", "penalties"]),  # skipped: not read
+        (ClientKind.PUBLIC, False, ["officers"]),  # denied relations are never read
+    ],
+)
+async def test_a_page_reads_only_the_relations_the_caller_may_see_and_asks_for(
+    zone: AsyncDriver,
+    services: Services,
+    kind: ClientKind,
+    skip: bool,
+    read_with_the_page: list[str],
+) -> None:
+    schema = build_schema(services.settings, services.rules.catalog)
+    reader = CountingReader(zone)
+    result = await schema.execute(
+        PAGE_WITH_RELATIONS,
+        variable_values={"skip": skip},
+        context_value=context_of(services, reader, kind),
+    )
+    assert result.data is not None and len(result.data["enterprises"]["edges"]) == 25
+    assert reader.page_relations == read_with_the_page
+    assert {k: v for k, v in reader.calls.items() if k != "page"} == {}  # no read per relation
+    denied = {e.path[-1] for e in result.errors or []}
+    assert denied == ({"penalties", "classifications"} if kind is ClientKind.PUBLIC else set())
+
+
+async def test_a_row_that_cannot_be_shaped_fails_its_own_field_not_the_page(
+    zone: AsyncDriver, services: Services
+) -> None:
+    # a penalty sent without its department (no connector sends one; an old import might have)
+    await zone.execute_query(
+        "MATCH (e:Enterprise {uscc: $u}) CREATE (e)-[:PENALISED]->(:Penalty {id: 'P-BAD', "
+        "severity: 'MINOR', decidedOn: date('2025-01-01'), source: 's', batch: 'b'})",
+        u=PARENT,
+        database_=DATABASE,
+    )
+    schema = build_schema(services.settings, services.rules.catalog)
+    reader = CountingReader(zone)
+    result = await schema.execute(
+        "{ enterprises(first: 50) { edges { node { uscc penalties { id } } } } }",
+        context_value=context_of(services, reader, ClientKind.REGULATOR),
+    )
+    assert result.data is not None
+    edges = result.data["enterprises"]["edges"]
+    assert len(edges) == 25
+    broken = [i for i, edge in enumerate(edges) if edge["node"]["penalties"] is None]
+    assert [edges[i]["node"]["uscc"] for i in broken] == [PARENT]
+    assert [e.path for e in result.errors or []] == [
+        ["enterprises", "edges", broken[0], "node", "penalties"]
+    ]
+    assert any(edge["node"]["penalties"] == [{"id": "P-1"}] for edge in edges)  # the twin
+
+
 # --- plain answers completed by a compiled plan (hub.api.execution) answer as graphql-core does
 
 PLAIN_OR_NOT = [
     # a page with relations, aliases, __typename, a fragment and a skipped field
-    """query($skip: Boolean!) { enterprises(first: 50) { __typename pageInfo { hasNextPage endCursor }
-         edges { cursor node { __typename id: uscc uscc name nameEn zone industryBelt status
+    """query($skip: Boolean!) { enterprises(first: 50) { __typename
+         pageInfo { hasNextPage endCursor } edges { cursor node { __typename id: uscc uscc
+           name nameEn zone industryBelt status
            registeredOn ...Rep officers { role person { name idMasked } until }
            penalties { id severity amountCny decidedOn } listEntries { list listedOn }
            classifications { department scheme value } shareholders { ratio since }
@@ -437,7 +512,8 @@ PLAIN_OR_NOT = [
        fragment Rep on Enterprise { legalRepresentative { person { personKey name } since } }""",
     # a page whose nodes ask what is read per holder, not with the page: the plan steps aside
     """{ enterprises(first: 50) { edges { node { uscc
-         shareholders { ratio enterprise { uscc name } } holdings { enterprise { uscc } } } } } }""",
+         shareholders { ratio enterprise { uscc name } }
+         holdings { enterprise { uscc } } } } } }""",
     # one profile, the same relations under other names, and one that is never preloaded
     """query($u: String!) { enterprise(uscc: $u) { uscc n: name
          legalRepresentative { person { name } } rep2: legalRepresentative { since }
@@ -457,8 +533,6 @@ async def test_a_compiled_plan_answers_exactly_as_graphql_core(
     document: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    catalog = services.rules.catalog
-    principal = Principal("p", kind, catalog.default_scopes(kind), institution="inst-1")
     checked: list[str] = []  # the fields the access middleware was asked about, one by one
     resolve = FieldPolicy.resolve
 
@@ -471,15 +545,8 @@ async def test_a_compiled_plan_answers_exactly_as_graphql_core(
     per_value_checks = []
     for plain in (True, False):
         checked.clear()
-        schema = build_schema(services.settings, catalog, plain_completion=plain)
-        context = Context(
-            request=None,  # type: ignore[arg-type]
-            services=services,
-            loaders=Loaders(services.reader, visibility_filter(catalog, principal, AS_OF)),
-            principal=principal,
-            decide=field_decider(catalog, principal),
-            now=AS_OF,
-        )
+        schema = build_schema(services.settings, services.rules.catalog, plain_completion=plain)
+        context = context_of(services, services.reader, kind)
         result = await schema.execute(
             document, variable_values={"skip": True, "u": FOCUS}, context_value=context
         )

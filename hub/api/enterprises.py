@@ -3,8 +3,17 @@ the caller's visibility filter, with the relations a request selects read in the
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionNode
+from graphql import (
+    BooleanValueNode,
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionNode,
+    VariableNode,
+)
 
 from graph_schema.model import EnterpriseStatus
 from hub.api.context import Info
@@ -28,12 +37,16 @@ RELATION_FIELDS: dict[str, str] = {
 
 
 def selected_relations(info: Info, *path: str) -> list[str]:
-    """The relations the request selects on the Enterprise reached from this field through the
-    fields `path` (none: this field is the enterprise; "edges", "node": a connection's), with
-    fragments looked into. Read off the document itself: strawberry's `selected_fields` converts
-    the whole selection into objects on every request."""
+    """The relations the request selects, and the caller may read outright, on the Enterprise
+    reached from this field through the fields `path` (none: this field is the enterprise;
+    "edges", "node": a connection's), with fragments looked into and `@skip`/`@include` obeyed.
+    A relation denied to the caller, or granted only under a consent not yet checked, is left
+    to its resolver (which never reads what is denied). Read off the document itself:
+    strawberry's `selected_fields` converts the whole selection into objects on every request."""
     raw = info._raw_info
     fragments = raw.fragments
+    variables = info.variable_values
+    decide = info.context.decide
     level: list[FieldNode] = list(raw.field_nodes)
     for name in (*path, None):
         found: set[str] = set()
@@ -43,10 +56,14 @@ def selected_relations(info: Info, *path: str) -> list[str]:
         ]
         while stack:
             selection = stack.pop()
+            if not _included(selection, variables):
+                continue
             if isinstance(selection, FieldNode):
                 field = selection.name.value
                 if name is None and field in RELATION_FIELDS:
-                    found.add(RELATION_FIELDS[field])
+                    decision = decide("Enterprise", field)
+                    if decision.allowed and decision.consent is None:
+                        found.add(RELATION_FIELDS[field])
                 elif field == name:
                     below.append(selection)
             elif isinstance(selection, InlineFragmentNode):
@@ -59,6 +76,23 @@ def selected_relations(info: Info, *path: str) -> list[str]:
             return sorted(found)
         level = below
     return []  # not reached: the loop returns at its last step (name None)
+
+
+def _included(selection: SelectionNode, variables: dict[str, Any]) -> bool:
+    """What `@skip(if:)` and `@include(if:)` on the selection say, with the request's variables."""
+    for directive in getattr(selection, "directives", None) or ():
+        if directive.name.value not in ("skip", "include"):
+            continue
+        condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
+        if isinstance(condition, VariableNode):
+            value = bool(variables.get(condition.name.value))
+        elif isinstance(condition, BooleanValueNode):
+            value = condition.value
+        else:
+            continue
+        if value == (directive.name.value == "skip"):
+            return False
+    return True
 
 
 @strawberry.input

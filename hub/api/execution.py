@@ -7,7 +7,7 @@ CPU. `PlainExecution` completes a list (of `PLAN_MIN_ITEMS` values or more) whos
 selection is plain in one tight loop over a plan compiled once per request and selection:
 
 - every field is an attribute of its object with no arguments (strawberry's default resolver),
-  or a relation field its object carries already shaped in `preloaded` (see
+  or a relation field its object carries ready to shape in `preloaded` (see
   `hub.api.types.Enterprise.with_relations`);
 - the access policy lets the caller see every one of them outright: no mask, no consent check
   (`hub.api.access.FieldPolicy`, the only middleware it knows; with any other it steps aside);
@@ -44,7 +44,8 @@ Complete = Callable[[Any], Any]
 """A compiled plan: the completed (JSON-ready) value of a resolved one, or `NotPlain`."""
 
 PRELOADED = "preloaded"
-"""The attribute of an object holding resolver fields' values shaped ahead, by field name."""
+"""The attribute of an object holding, by field name, what gives a resolver field's value
+without a read (a function of no arguments)."""
 
 
 PLAN_MIN_ITEMS = 8
@@ -180,8 +181,12 @@ def _constant(value: str) -> Callable[[Any], str]:
 def _preloaded(name: str) -> Callable[[Any], Any]:
     def get(value: Any) -> Any:
         try:
-            return getattr(value, PRELOADED)[name]
+            shape = getattr(value, PRELOADED)[name]
         except (AttributeError, KeyError):
+            raise NotPlain from None
+        try:
+            return shape()
+        except Exception:  # its resolver raises it again, at its own field and path
             raise NotPlain from None
 
     return get

@@ -215,19 +215,22 @@ class Enterprise:
         info.context.loaders.touch(info.path, [row["uscc"]])
         return cls.from_row(row)
 
-    preloaded: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
-    """Relation fields already shaped from rows read with the enterprise (`with_relations`), by
-    GraphQL field name: their resolvers answer from here without a loader."""
+    preloaded: strawberry.Private[dict[str, Callable[[], Any]]] = dataclasses.field(
+        default_factory=dict
+    )
+    """Relation fields whose rows were read with the enterprise (`with_relations`), by GraphQL
+    field name: each shapes its value when asked, so a row that cannot be shaped fails its own
+    field, as it would through a loader, not the whole answer."""
 
     @classmethod
     def with_relations(
         cls, context: Context, row: Row, related: dict[str, list[Row]]
     ) -> Enterprise:
         """The enterprise of `row` with the relation fields whose rows `related` holds (by
-        relation name) shaped ahead, as their resolvers would shape them."""
+        relation name) ready to be shaped as their resolvers would shape them."""
         enterprise = cls.from_row(row)
         enterprise.preloaded = {
-            name: shape(context, enterprise.uscc, related[relation])
+            name: partial(shape, context, enterprise.uscc, related[relation])
             for name, (relation, shape) in RELATION_SHAPES.items()
             if relation in related
         }
@@ -235,7 +238,7 @@ class Enterprise:
 
     async def _related(self, info: Info, name: str) -> Any:
         if name in self.preloaded:
-            return self.preloaded[name]
+            return self.preloaded[name]()
         relation, shape = RELATION_SHAPES[name]
         rows = await info.context.loaders.relation(relation)(self.uscc)
         return shape(info.context, self.uscc, rows)
