@@ -331,6 +331,9 @@ def _serve(settings: Settings) -> None:
         app,
         factory=settings.workers > 1,
         workers=settings.workers,
+        # a worker builds its services (keys, rules, driver, journal) before it answers
+        # uvicorn's health ping: 5 s, uvicorn's default, killed slow starters on a busy machine
+        timeout_worker_healthcheck=60,
         host=settings.host,
         port=settings.port,
         log_config=log_config,  # uvicorn's own lines as JSON too, through the same handler

@@ -13,8 +13,8 @@ import contextlib
 import fcntl
 import hashlib
 import math
-import mmap
 import os
+import secrets
 import struct
 import time
 from collections.abc import Callable, Iterator
@@ -51,64 +51,74 @@ class ProcessBuckets:
 
 
 _SLOT = struct.Struct("<Qdd")  # key digest (0: free), tokens, counted at
+_HEADER = struct.Struct("<8s16s8x")  # magic, the salt of the key digests
+_MAGIC = b"HUBRATE1"
 SHARED_SLOTS = 16_384
-"""Clients a shared table holds at once; a newcomer finding its probe window full takes the
-slot counted longest ago (an idle client's, whose bucket has refilled: a fresh one)."""
+"""Clients a shared table holds at once. A client's slot is one of `_PROBES` after a point its
+salted digest picks; a newcomer finding them all taken takes the one counted longest ago (an
+idle client's, whose bucket has refilled: a fresh one)."""
 _PROBES = 32
+_SIZE = _HEADER.size + SHARED_SLOTS * _SLOT.size
 
 
 class SharedBuckets:
-    """The buckets of every worker of an instance, in a fixed table of slots in `path` (made at
-    first use), each change under an exclusive `flock` of the file. Clients are told apart by
-    an 8-byte BLAKE2b digest of their id."""
+    """The buckets of every worker of an instance, in a table of slots in the file `path`, read
+    and written in place (`pread`/`pwrite`, so a file cut short under a running worker is
+    rebuilt, never a crash), each change under an exclusive `flock` of the file. Clients are
+    told apart by an 8-byte BLAKE2b digest of their id keyed by a random salt the table keeps,
+    so where a client's slot lies cannot be worked out from outside."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        size = SHARED_SLOTS * _SLOT.size
-        with self._locked():
-            if os.fstat(self._fd).st_size < size:
-                os.ftruncate(self._fd, size)
-        self._map = mmap.mmap(self._fd, size)
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._salt = b""
+        with self.changing():
+            pass
 
     @contextlib.contextmanager
     def changing(self) -> Iterator[SharedBuckets]:
-        with self._locked():
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            self._check_header()
             yield self
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _check_header(self) -> None:
+        header = os.pread(self._fd, _HEADER.size, 0)
+        if os.fstat(self._fd).st_size == _SIZE and header[:8] == _MAGIC:
+            self._salt = _HEADER.unpack(header)[1]
+            return
+        # new, or damaged (cut short, overwritten): every client starts with a full bucket
+        self._salt = secrets.token_bytes(16)
+        os.ftruncate(self._fd, 0)
+        os.ftruncate(self._fd, _SIZE)
+        os.pwrite(self._fd, _HEADER.pack(_MAGIC, self._salt), 0)
 
     def _slot(self, key: str) -> tuple[int, int, Bucket | None]:
-        digest = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
-        digest = digest or 1
-        start = digest % SHARED_SLOTS
-        oldest, oldest_at = start, math.inf
+        digest = hashlib.blake2b(key.encode(), digest_size=8, key=self._salt).digest()
+        held_by = int.from_bytes(digest, "little") or 1
+        first = held_by % (SHARED_SLOTS - _PROBES + 1)
+        window = os.pread(self._fd, _PROBES * _SLOT.size, _HEADER.size + first * _SLOT.size)
+        oldest, oldest_at = first, math.inf
         for step in range(_PROBES):
-            index = (start + step) % SHARED_SLOTS
-            held, tokens, at = _SLOT.unpack_from(self._map, index * _SLOT.size)
-            if held == digest:
-                return index, digest, (tokens, at)
+            held, tokens, at = _SLOT.unpack_from(window, step * _SLOT.size)
+            if held == held_by:
+                return first + step, held_by, (tokens, at)
             if held == 0:
-                return index, digest, None
+                return first + step, held_by, None
             if at < oldest_at:
-                oldest, oldest_at = index, at
-        return oldest, digest, None
+                oldest, oldest_at = first + step, at
+        return oldest, held_by, None
 
     def get(self, key: str) -> Bucket | None:
         return self._slot(key)[2]
 
     def put(self, key: str, bucket: Bucket) -> None:
-        index, digest, _ = self._slot(key)
-        _SLOT.pack_into(self._map, index * _SLOT.size, digest, *bucket)
+        index, held_by, _ = self._slot(key)
+        os.pwrite(self._fd, _SLOT.pack(held_by, *bucket), _HEADER.size + index * _SLOT.size)
 
     def close(self) -> None:
-        self._map.close()
         os.close(self._fd)
 
 
@@ -125,6 +135,10 @@ class RateLimiter:
         if self.per_minute < 1 or self.burst < 1:
             raise ValueError("a rate limit needs per_minute >= 1 and burst >= 1")
 
+    def _sound(self, bucket: Bucket, now: float) -> bool:
+        tokens, last = bucket
+        return 0.0 <= tokens <= self.burst and math.isfinite(last) and last <= now
+
     @property
     def rate(self) -> float:
         return self.per_minute / 60.0
@@ -134,8 +148,11 @@ class RateLimiter:
         with self.buckets.changing() as table:
             now = self.clock()
             found = table.get(key)
-            # a bucket counted "later" than now was left by a run before the machine restarted
-            tokens, last = found if found is not None and found[1] <= now else (self.burst, now)
+            # a bucket counted "later" than now was left by a run before the machine restarted;
+            # one out of range was not written by a limiter: both start full
+            tokens, last = (
+                found if found is not None and self._sound(found, now) else (self.burst, now)
+            )
             tokens = min(float(self.burst), tokens + (now - last) * self.rate)
             if tokens >= 1.0:
                 table.put(key, (tokens - 1.0, now))

@@ -4,6 +4,7 @@ Retry-After, and unexpected errors masked. Against a real uvicorn hub in product
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,33 @@ def test_a_bucket_left_by_a_run_before_a_restart_of_the_machine_is_a_fresh_one(
     now[0] = 5.0  # the monotonic clock starts again at boot
     after = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0], buckets=buckets)
     assert after.take("a") is None and after.take("a") is None
+
+
+def test_a_table_cut_short_or_overwritten_under_running_workers_starts_afresh(
+    tmp_path: Path,
+) -> None:
+    now = [0.0]
+    path = tmp_path / "graphql.buckets"
+    limiter = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0], buckets=SharedBuckets(path))
+    assert [limiter.take("a"), limiter.take("a")] == [None, None]
+    assert limiter.take("a") is not None
+    path.write_bytes(b"")  # an operator's `: > graphql.buckets`
+    assert limiter.take("a") is None  # no crash: the table is rebuilt, every bucket full
+    assert limiter.take("a") is None and limiter.take("a") is not None
+    path.write_bytes(b"\xff" * path.stat().st_size)  # garbage in every slot and the header
+    assert limiter.take("a") is None
+
+
+def test_a_bucket_no_limiter_wrote_is_a_fresh_one(tmp_path: Path) -> None:
+    now = [10.0]
+    buckets = SharedBuckets(tmp_path / "graphql.buckets")
+    limiter = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0], buckets=buckets)
+    for nonsense in [(-math.inf, 1.0), (math.nan, 1.0), (5.0, 1.0), (1.0, math.nan)]:
+        with buckets.changing() as table:
+            table.put("a", nonsense)
+        assert limiter.take("a") is None  # full again, not refused for ever
+        wait = limiter.take("a")
+        assert wait is None or math.isfinite(wait)
 
 
 async def test_a_hub_with_two_workers_limits_a_client_once_for_the_instance(
