@@ -103,6 +103,15 @@ def list_entry_in_force(entry: str, on: str) -> str:
     )
 
 
+def may_be_listed(subject: str) -> str:
+    """The subject `subject` has a list entry of some list, in force on some day or on none: a
+    superset of the subjects `list_entry_in_force` finds listed on any one day, which the graph
+    keeps without help (it asks for the relationship only, so it reads no entry). A search
+    prunes with it and asks `list_entry_in_force` of the entries of what is left."""
+    _names(subject)
+    return f"EXISTS {{ ({subject})-[:LISTED]->() }}"
+
+
 def coverage_applies(coverage: str, on: str) -> str:
     """The joint-list coverage row `coverage` applies on `on`: valid from by then, neither ended
     (`validUntil`) nor withdrawn (`withdrawnOn`) by then."""
@@ -322,6 +331,7 @@ __all__ = [
     "holder_kind",
     "is_export",
     "list_entry_in_force",
+    "may_be_listed",
     "network_tie",
     "objection_resolvable",
     "objection_withdraws",

@@ -17,6 +17,7 @@ from graph_schema.predicates import (
     holder_kind,
     is_export,
     list_entry_in_force,
+    may_be_listed,
     network_tie,
     order_documents,
     punitive,
@@ -69,35 +70,73 @@ RETURN e.uscc AS uscc, e.name AS name, e.zone AS zone, e.registeredOn AS registe
     AS loans
 """
 
+
+# The two ways `a` and `b` are next to each other in the network on $as_of (`network_tie`):
+# a shareholding of $tie_ratio or more between them, or a tie of each to one person (legal
+# representative, officer, shareholder of $tie_ratio or more) or address `m`.
+def _held(a: str, r: str, b: str) -> str:
+    tie = network_tie(r, "$as_of", "$tie_ratio")
+    return f"({a})-[{r}:SHAREHOLDER_OF WHERE {tie}]-({b}:Enterprise)"
+
+
+def _shared(a: str, r: str, m: str, r2: str, b: str) -> str:
+    tie, tie2 = network_tie(r, "$as_of", "$tie_ratio"), network_tie(r2, "$as_of", "$tie_ratio")
+    return (
+        f"({a})-[{r}:{NETWORK_TIES} WHERE {tie}]-({m} WHERE {m}:Person OR {m}:Address)"
+        f"-[{r2}:{NETWORK_TIES} WHERE {tie2}]-({b}:Enterprise)"
+    )
+
+
 # One enterprise hop of the network search from each of $usccs: the enterprises next to it
-# through a shareholding of $tie_ratio or more, or a person (legal representative, officer,
-# shareholder of $tie_ratio or more) or address they share, each tie in force at $as_of
-# (`network_tie`); with the entries of each neighbour in force at $as_of.
-# `hub.credit.gather` runs it a level at a time and finds each enterprise's nearest listed
-# neighbours (fewest hops) from the edges; on the last level only listed neighbours matter
-# ($listed_only), which spares most of the rows.
+# (`_held`, `_shared`), each with its entries in force at $as_of; one row per enterprise of
+# $usccs with a neighbour left, its `edges` a list of [next, rels, midLabel, midKey, entries]
+# (a row per edge costs the driver more than the query). `hub.credit.gather` runs it a level
+# at a time and finds each enterprise's nearest listed neighbours (fewest hops) from the
+# edges. $remaining is how many hops the search takes after this one: a neighbour is kept
+# only if it may reach a listed enterprise in them (`may_be_listed`, a superset: its own entry,
+# or, with 1 hop left, a neighbour's), so at the last level only the listed are read. A
+# neighbour left out is on no path to a listed enterprise in reach, so the search finds the
+# same nearest listed by the same paths (`hub.credit.gather.nearest_listed` says why).
+_MAY_REACH_LISTED = (
+    f"{may_be_listed('y')} OR ($remaining = 1 AND ("
+    f"EXISTS {{ MATCH {_held('y', 't', 'z')} WHERE {may_be_listed('z')} }} OR "
+    f"EXISTS {{ MATCH {_shared('y', 't', 'n', 't2', 'z')}"
+    f" WHERE z <> y AND {may_be_listed('z')} }}))"
+)
 NETWORK_STEP: Final = f"""
 UNWIND $usccs AS uscc
 MATCH (x:Enterprise {{uscc: uscc}})
 CALL (x) {{
-  MATCH (x)-[r:SHAREHOLDER_OF WHERE {network_tie("r", "$as_of", "$tie_ratio")}]-(y:Enterprise)
+  MATCH {_held("x", "r", "y")}
   RETURN y, [type(r)] AS rels, null AS mid
   UNION
-  MATCH (x)-[r:{NETWORK_TIES}
-             WHERE {network_tie("r", "$as_of", "$tie_ratio")}]-(m WHERE m:Person OR m:Address)
-  MATCH (m)-[r2:{NETWORK_TIES}]-(y:Enterprise)
-  WHERE y <> x AND {network_tie("r2", "$as_of", "$tie_ratio")}
+  MATCH {_shared("x", "r", "m", "r2", "y")}
+  WHERE y <> x
   RETURN y, [type(r), type(r2)] AS rels, m AS mid
 }}
+WITH uscc, y, rels, mid WHERE $remaining > 0 OR {may_be_listed("y")}
 WITH uscc, y, rels, mid ORDER BY coalesce(mid.personKey, mid.key, ''), rels
 WITH uscc, y, head(collect([rels, mid])) AS edge  // one edge per pair is all a search needs
-WITH uscc, y, edge[0] AS rels, edge[1] AS mid,
+WITH y, collect([uscc, edge]) AS pairs  // each neighbour tested once, however many reach it
+WHERE $remaining > 1 OR {_MAY_REACH_LISTED}
+WITH y, pairs,
      COLLECT {{ MATCH (y)-[:LISTED]->(l:ListEntry) WHERE {list_entry_in_force("l", "$as_of")}
                 RETURN [l.id, l.list] }} AS entries
-WHERE NOT $listed_only OR size(entries) > 0
-RETURN uscc, y.uscc AS next, rels,
-       CASE WHEN mid IS NULL THEN null ELSE labels(mid)[0] END AS midLabel,
-       coalesce(mid.personKey, mid.key) AS midKey, entries
+WHERE $remaining > 0 OR size(entries) > 0
+UNWIND pairs AS pair
+WITH pair[0] AS uscc, y, pair[1][0] AS rels, pair[1][1] AS mid, entries
+RETURN uscc, collect([y.uscc, rels, CASE WHEN mid IS NULL THEN null ELSE labels(mid)[0] END,
+                      coalesce(mid.personKey, mid.key), entries]) AS edges
+"""
+
+# The network each of $usccs had when last searched, if that search was as of $as_of with
+# the search `$search` (`hub.credit.gather.network_search_key`): `links` as
+# `hub.credit.rating_store.network_links_json` wrote them.
+STORED_NETWORKS: Final = """
+UNWIND $usccs AS uscc
+MATCH (n:NetworkSearch {uscc: uscc})
+WHERE n.asOf = $as_of AND n.search = $search
+RETURN n.uscc AS uscc, n.links AS links
 """
 
 # --- what a batch can affect ----------------------------------------------------------------
@@ -278,8 +317,9 @@ SET r.lastAsOf = $as_of, r.lastRunAt = $ran_at, r.due = $due, r.changes = $chang
 
 # --- joint punishment -------------------------------------------------------------------------
 
-# The punitive list entries of the enterprises $usccs and of the persons $keys, with who is
-# responsible for each listed enterprise at $as_of, and whether coverage exists already.
+# The punitive list entries of the enterprises $usccs and of the persons $keys, one row per
+# subject with entries (its `entries`: each entry, and whether coverage exists already), with
+# who is responsible for each listed enterprise at $as_of (read once for all its entries).
 LISTED_ENTRIES: Final = f"""
 CALL () {{
   UNWIND $usccs AS key
@@ -290,10 +330,13 @@ CALL () {{
   MATCH (s:Person {{personKey: key}})
   RETURN s, key, 'PERSON' AS subjectType
 }}
-MATCH (s)-[:LISTED]->(l:ListEntry) WHERE {punitive("l")}
-RETURN l {{.id, .list, .department, .listedOn, .expiresOn, .removedOn}} AS entry,
-  subjectType, key, s.name AS name, s.zone AS zone,
-  EXISTS {{ (l)<-[:CAUSED_BY]-(:ListCoverage) }} AS covered,
+WITH s, key, subjectType, COLLECT {{
+  MATCH (s)-[:LISTED]->(l:ListEntry) WHERE {punitive("l")}
+  RETURN {{entry: l {{.id, .list, .department, .listedOn, .expiresOn, .removedOn}},
+          covered: EXISTS {{ (l)<-[:CAUSED_BY]-(:ListCoverage) }}}}
+}} AS entries
+WHERE size(entries) > 0
+RETURN subjectType, key, s.name AS name, s.zone AS zone, entries,
   COLLECT {{
     MATCH (h)-[r:{POSITIONS}]->(s:Enterprise)
     WHERE {tie_in_force("r", "$as_of")}
@@ -366,6 +409,18 @@ CALL (c, l) {
   MERGE (c)-[:CAUSED_BY]->(l)
 }
 RETURN count(DISTINCT c) AS written
+"""
+
+# The network each enterprise's search found as of $as_of (`STORED_NETWORKS` reads them
+# back), written only where it differs from the stored one: an unchanged network on the
+# same day costs a read. Row: `{uscc, search, links}`.
+WRITE_NETWORKS: Final = """
+UNWIND $rows AS row
+MERGE (n:NetworkSearch {uscc: row.uscc})
+WITH n, row
+WHERE n.asOf IS NULL OR n.asOf <> $as_of OR n.search <> row.search OR n.links <> row.links
+SET n.asOf = $as_of, n.search = row.search, n.links = row.links
+RETURN count(n) AS written
 """
 
 # Coverage an entry in force no longer gives (a tie ended): withdrawn from $as_of, kept.

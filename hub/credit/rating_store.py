@@ -1,12 +1,14 @@
-"""The store side of re-rating: one chunk's write transaction (ratings, coverage, withdrawals
-and the change-feed entries they make), and the UNWIND rows ratings and coverage are stored
-as. Which enterprises to re-rate, and when, is `hub.credit.recompute`'s."""
+"""The store side of re-rating: one chunk's write transaction (ratings, coverage, withdrawals,
+the networks searched, and the change-feed entries they make), and the UNWIND rows ratings,
+coverage and networks are stored as. Which enterprises to re-rate, and when, is
+`hub.credit.recompute`'s."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -15,13 +17,14 @@ from hub.credit import cypher
 from hub.credit.changes import append_changes
 from hub.credit.coverage import Coverage
 from hub.credit.engine import Rating
+from hub.credit.facts import NetworkLink, PathStep
 
 
 async def write_chunk(tx: AsyncManagedTransaction, params: dict[str, Any]) -> dict[str, int]:
-    """One chunk's ratings, coverage rows and withdrawals, and the changes they make to the
-    feed, in one transaction: all of it or none."""
+    """One chunk's ratings, coverage rows, withdrawals and networks searched, and the changes
+    they make to the feed, in one transaction: all of it or none."""
     common = {"as_of": params["as_of"], "computed_at": params["computed_at"]}
-    counts = {"ratings": 0, "coverage": 0, "withdrawn": 0, "changes": 0}
+    counts = {"ratings": 0, "coverage": 0, "withdrawn": 0, "changes": 0, "networks": 0}
     changes: list[dict[str, Any]] = []
     statements = (
         ("ratings", cypher.WRITE_RATINGS, "ratings", "written"),
@@ -29,6 +32,7 @@ async def write_chunk(tx: AsyncManagedTransaction, params: dict[str, Any]) -> di
         ("withdrawn", cypher.WITHDRAW_PUNISHMENT, "withdraw_punishment", "withdrawn"),
         ("withdrawn", cypher.WITHDRAW_INCENTIVES, "withdraw_incentives", "withdrawn"),
         (None, cypher.END_COVERAGE, "ended", "ended"),
+        ("networks", cypher.WRITE_NETWORKS, "networks", "written"),
     )
     for counter, query, rows_key, column in statements:
         if not params[rows_key]:
@@ -131,3 +135,41 @@ def coverage_row(coverage: Coverage) -> dict[str, Any]:
             "rulesVersion": coverage.rules_version,
         },
     }
+
+
+def network_row(uscc: str, search: str, links: Sequence[NetworkLink]) -> dict[str, Any]:
+    """An enterprise's network as searched, as the UNWIND row of `WRITE_NETWORKS`."""
+    return {"uscc": uscc, "search": search, "links": network_links_json(links)}
+
+
+def network_links_json(links: Sequence[NetworkLink]) -> str:
+    """Links as stored: compact, and the same text for the same links in the same order, so an
+    unchanged network is not written again."""
+    return json.dumps(
+        [
+            [
+                link.uscc,
+                link.hops,
+                [[step.label, step.key, step.relationship] for step in link.path],
+                list(link.entry_ids),
+                list(link.lists),
+            ]
+            for link in links
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def network_links_from_json(text: str) -> list[NetworkLink]:
+    """The links `network_links_json` stored, equal to those it was given."""
+    return [
+        NetworkLink(
+            uscc=uscc,
+            hops=hops,
+            path=tuple(PathStep(label, key, relationship) for label, key, relationship in path),
+            entry_ids=tuple(entry_ids),
+            lists=tuple(lists),
+        )
+        for uscc, hops, path, entry_ids, lists in json.loads(text)
+    ]

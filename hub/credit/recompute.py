@@ -5,11 +5,21 @@ the enterprises of the persons it touched, and everything within reach of them (
 risk's hops, or the joint rules' propagation depth if deeper), found by traversal a level at
 a time. `recompute_all` does every enterprise and every listed person, chunk by chunk.
 
-Each chunk costs a fixed number of queries whatever its size: two to gather rating facts, one
-for its list entries, one per propagation level, and one write transaction holding the new
-ratings (stored only when they differ from the current one), the coverage rows, and the
-withdrawal of coverage that no longer follows (`hub.credit.rating_store`). A rejected write
-leaves the chunk as it was.
+Each chunk costs a fixed number of queries whatever its size: two to gather rating facts (the
+network search takes one per hop), one for its list entries, one per propagation level, and
+one write transaction holding the new ratings (stored only when they differ from the current
+one), the coverage rows, the withdrawal of coverage that no longer follows, and each
+enterprise's network as searched (`hub.credit.rating_store`). A rejected write leaves the
+chunk as it was.
+
+A batch that changes no tie and no listing (`Reach.OWN`) leaves every enterprise's network as
+it was: its re-rating takes the network stored by the last search as of the same day, when
+there is one, instead of searching again. That network is current because every change that
+could move it re-rates, and so searches again and stores, every enterprise it can reach: a
+tie or a listing by a batch of `Reach.NETWORK` (within `reach` hops), and the passing of a
+day by the day's first search itself (a network stored as of another day is never taken). A
+re-rating that runs between such a batch and its own re-rating takes the network as it was
+before the batch; the batch's re-rating, which always follows, rates those enterprises again.
 """
 
 from __future__ import annotations
@@ -38,10 +48,17 @@ from hub.credit.coverage import (
     punishment_rule,
 )
 from hub.credit.engine import rate
-from hub.credit.gather import gather_facts
+from hub.credit.facts import NetworkLink, RatingFacts
+from hub.credit.gather import gather_facts, network_search_key
 from hub.credit.joint_rules import JointRules, load_joint_rules
 from hub.credit.model import RatingModel, load_model
-from hub.credit.rating_store import coverage_row, rating_row, write_chunk
+from hub.credit.rating_store import (
+    coverage_row,
+    network_links_from_json,
+    network_row,
+    rating_row,
+    write_chunk,
+)
 from hub.credit.reads import subjects_of_facts
 from hub.mutex import held
 from hub.repository import read_rows
@@ -65,6 +82,8 @@ class RecomputeReport:
     withdrawn: int = 0
     changes: int = 0
     """Grade, score or list-status changes appended to the change feed."""
+    networks_reused: int = 0
+    """Enterprises rated with the network stored by an earlier search of the day."""
     seconds: float = 0.0
 
     def add(self, other: RecomputeReport) -> None:
@@ -74,6 +93,7 @@ class RecomputeReport:
         self.coverage_written += other.coverage_written
         self.withdrawn += other.withdrawn
         self.changes += other.changes
+        self.networks_reused += other.networks_reused
 
 
 @dataclass
@@ -101,10 +121,16 @@ class CreditRecomputer:
     async def rerate_batch(self, subjects: Subjects, reach: Reach) -> RecomputeReport:
         """A batch's RERATE effect (`hub.effects`): recompute what a batch naming `subjects`
         can affect, as of today. A failure raises: the effect stays owed and is done again."""
-        # a batch that changes ties or listings reaches other enterprises (its type says so)
+        # a batch that changes ties or listings reaches other enterprises (its type says so);
+        # one that changes neither leaves every network as the day's last search found it
         hops = self.reach if reach is Reach.NETWORK else 0
         return await self.recompute_affected(
-            subjects.usccs, subjects.person_keys, self.clock(), subjects.fact_ids, hops
+            subjects.usccs,
+            subjects.person_keys,
+            self.clock(),
+            subjects.fact_ids,
+            hops,
+            reuse_networks=reach is Reach.OWN,
         )
 
     async def recompute_affected(
@@ -114,9 +140,11 @@ class CreditRecomputer:
         as_of: dt.date,
         fact_ids: Iterable[str] = (),
         reach: int | None = None,
+        *,
+        reuse_networks: bool = False,
     ) -> RecomputeReport:
         enterprises, persons = await self.affected(usccs, person_keys, fact_ids, reach)
-        return await self.recompute(enterprises, persons, as_of)
+        return await self.recompute(enterprises, persons, as_of, reuse_networks=reuse_networks)
 
     async def affected(
         self,
@@ -162,8 +190,15 @@ class CreditRecomputer:
         person_keys: Sequence[str],
         as_of: dt.date,
         progress: Progress | None = None,
+        *,
+        reuse_networks: bool = False,
     ) -> RecomputeReport:
-        """Rate `usccs` and derive the coverage of their entries and of `person_keys`' entries."""
+        """Rate `usccs` and derive the coverage of their entries and of `person_keys`' entries.
+
+        With `reuse_networks`, an enterprise whose network was stored by a search as of
+        `as_of` is rated with it, not searched again: only right when nothing changed a tie or
+        a listing since that search without re-rating what it reaches (see the module doc).
+        """
         started = time.perf_counter()
         report = RecomputeReport()
         total = len(usccs) + len(person_keys)
@@ -184,7 +219,7 @@ class CreditRecomputer:
         async def one(enterprises: list[str], persons: list[str]) -> None:
             nonlocal done
             async with gate:
-                report.add(await self._chunk(enterprises, persons, as_of))
+                report.add(await self._chunk(enterprises, persons, as_of, reuse_networks))
             done += len(enterprises) + len(persons)
             if progress is not None:
                 progress(done, total)
@@ -200,13 +235,26 @@ class CreditRecomputer:
         return report
 
     async def _chunk(
-        self, usccs: list[str], person_keys: list[str], as_of: dt.date
+        self, usccs: list[str], person_keys: list[str], as_of: dt.date, reuse_networks: bool
     ) -> RecomputeReport:
         model = self.model
-        facts = await gather_facts(self.driver, self.database, usccs, as_of, model) if usccs else {}
+        search = network_search_key(model.network)
+        stored: dict[str, list[NetworkLink]] = {}  # the networks taken: not searched, nor stored
+
+        async def stored_networks() -> dict[str, list[NetworkLink]]:
+            stored.update(await self._networks(usccs, as_of, search))
+            return stored
+
+        async def gathered() -> dict[str, RatingFacts]:
+            if not usccs:
+                return {}
+            taken = stored_networks if reuse_networks else None
+            return await gather_facts(self.driver, self.database, usccs, as_of, model, taken)
+
+        # independent reads: the server runs them side by side
+        facts, entries = await asyncio.gather(gathered(), self._entries(usccs, person_keys, as_of))
         ratings = [rate(self.model, facts[uscc]) for uscc in sorted(facts)]
         incentives = {uscc: incentive_coverage(self.rules, f) for uscc, f in facts.items()}
-        entries = await self._entries(usccs, person_keys, as_of)
         derive = [e for e, covered in entries if _in_force(e, as_of) or not covered]
         ended = [e for e, covered in entries if not (_in_force(e, as_of) or not covered)]
         controls = await self._controls(derive, as_of)
@@ -231,6 +279,12 @@ class CreditRecomputer:
             "watched": sorted(
                 set(usccs) | {c.subject_key for c in coverage if c.subject_type == "ENTERPRISE"}
             ),
+            # searched now: stored for the day's next re-rating that may take it
+            "networks": [
+                network_row(uscc, search, facts[uscc].network)
+                for uscc in sorted(facts)
+                if uscc not in stored
+            ],
         }
         async with open_session(self.driver, self.database) as session:
             counts = await session.execute_write(write_chunk, params)
@@ -241,7 +295,17 @@ class CreditRecomputer:
             coverage_written=counts["coverage"],
             withdrawn=counts["withdrawn"],
             changes=counts["changes"],
+            networks_reused=sum(1 for uscc in facts if uscc in stored),
         )
+
+    async def _networks(
+        self, usccs: list[str], as_of: dt.date, search: str
+    ) -> dict[str, list[NetworkLink]]:
+        """The networks of `usccs` stored by a search as of `as_of` (`search` its key)."""
+        rows = await self._read(
+            cypher.STORED_NETWORKS, {"usccs": usccs, "as_of": as_of, "search": search}
+        )
+        return {row["uscc"]: network_links_from_json(row["links"]) for row in rows}
 
     async def _entries(
         self, usccs: list[str], keys: list[str], as_of: dt.date
@@ -249,7 +313,13 @@ class CreditRecomputer:
         rows = await self._read(
             cypher.LISTED_ENTRIES, {"usccs": usccs, "keys": keys, "as_of": as_of}
         )
-        return [(_listed_entry(row), bool(row["covered"])) for row in rows]
+        found = []
+        for row in rows:
+            responsible = _responsible(row["responsible"])
+            for listed in row["entries"]:
+                entry = _listed_entry(row, listed["entry"], responsible)
+                found.append((entry, bool(listed["covered"])))
+        return found
 
     async def _controls(
         self, entries: Sequence[ListedEntry], as_of: dt.date
@@ -321,8 +391,23 @@ def _in_force(entry: ListedEntry, as_of: dt.date) -> bool:
     return entry.ends_on is None or entry.ends_on > as_of
 
 
-def _listed_entry(row: dict[str, Any]) -> ListedEntry:
-    entry = row["entry"]
+def _responsible(rows: list[dict[str, Any]]) -> tuple[Responsible, ...]:
+    return tuple(
+        Responsible(
+            subject_type=r["subjectType"],
+            key=r["key"],
+            name=r["name"] or "",
+            relationship=r["relationship"],
+            role=r.get("role"),
+            ratio=r.get("ratio"),
+        )
+        for r in sorted(rows, key=lambda r: (r["relationship"], r["key"]))
+    )
+
+
+def _listed_entry(
+    row: dict[str, Any], entry: dict[str, Any], responsible: tuple[Responsible, ...]
+) -> ListedEntry:
     return ListedEntry(
         id=entry["id"],
         list=entry["list"],
@@ -334,15 +419,5 @@ def _listed_entry(row: dict[str, Any]) -> ListedEntry:
         key=row["key"],
         name=row["name"] or "",
         zone=row["zone"],
-        responsible=tuple(
-            Responsible(
-                subject_type=r["subjectType"],
-                key=r["key"],
-                name=r["name"] or "",
-                relationship=r["relationship"],
-                role=r.get("role"),
-                ratio=r.get("ratio"),
-            )
-            for r in sorted(row["responsible"], key=lambda r: (r["relationship"], r["key"]))
-        ),
+        responsible=responsible,
     )
