@@ -4,11 +4,13 @@ not cached), whatever its variables. Against the session's real uvicorn hub."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 import strawberry.schema.schema as strawberry_schema
-from conftest import GraphQLCaller
+
+GraphQLCaller = Callable[..., Awaitable[dict[str, object]]]  # the suite's `gql` fixture
 
 DOCUMENT = """
 query ValidatedOnce($uscc: String!) {
