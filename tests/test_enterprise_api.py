@@ -304,16 +304,7 @@ async def services(graph: AsyncDriver, tmp_path: Path) -> AsyncIterator[Services
 
 def regulator_context(services: Services, reader: Neo4jEnterpriseReader) -> Context:
     """What a regulator's request carries, reading through `reader`."""
-    catalog = services.rules.catalog
-    principal = Principal("reg", ClientKind.REGULATOR, catalog.default_scopes(ClientKind.REGULATOR))
-    return Context(
-        request=None,  # type: ignore[arg-type]
-        services=dataclasses.replace(services, reader=reader),
-        loaders=Loaders(reader, visibility_filter(catalog, principal, AS_OF)),
-        principal=principal,
-        decide=field_decider(catalog, principal),
-        now=AS_OF,
-    )
+    return context_of(services, reader, ClientKind.REGULATOR)
 
 
 class CountingReader(Neo4jEnterpriseReader):
