@@ -105,6 +105,9 @@ class JointListEdge:
 class JointListConnection:
     edges: list[JointListEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="Rows the filter keeps (of the lists the caller may see), over all pages."
+    )
 
 
 @strawberry.input(description="Narrow a consolidated list; every field is optional.")
@@ -183,7 +186,7 @@ async def joint_list(
         listed_only=scope.listed_only,
         include_ended=include_ended,
     )
-    rows = await joint_list_page(services.driver, services.database, query)
+    total, rows = await joint_list_page(services.driver, services.database, query)
     page = rows[:size]
     info.context.loaders.touch(info.path, (u for row in page for u in enterprises_of(row)))
     edges = [
@@ -192,6 +195,7 @@ async def joint_list(
     return JointListConnection(
         edges=edges,
         page_info=PageInfo.of([e.cursor for e in edges], len(rows) > size, after),
+        total_count=total,
     )
 
 

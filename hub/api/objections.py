@@ -72,6 +72,9 @@ class ObjectionEdge:
 class ObjectionConnection:
     edges: list[ObjectionEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="Objections the filter keeps that the caller may see, over all pages."
+    )
 
 
 async def file(info: Info, record_id: str, reason: str) -> ObjectionType:
@@ -116,16 +119,21 @@ def _record_visible(info: Info, objection: Objection) -> bool:
     """An objection names its record (id, kind, department), so it shows only where that
     record would: a list entry where its list is visible to the caller (never SAFE class C to
     a bank), a penalty or classification to a caller who may read those."""
+    return _kind_visible(info, objection.record_kind, objection.record_list)
+
+
+def _kind_visible(info: Info, record_kind: str, record_list: str | None) -> bool:
+    """Whether the caller may see objections to records of this kind (and list)."""
     context = info.context
-    if objection.record_kind == "ListEntry":
+    if record_kind == "ListEntry":
         return (
-            objection.record_list is not None
+            record_list is not None
             and context.decide("Enterprise", "listEntries").allowed
             and list_visibility(context.services.rules.catalog, context.principal).shows(
-                objection.record_list
+                record_list
             )
         )
-    return context.decide("Enterprise", RECORD_FIELDS[objection.record_kind]).allowed
+    return context.decide("Enterprise", RECORD_FIELDS[record_kind]).allowed
 
 
 def _read(info: Info, objections: list[Objection]) -> list[ObjectionType]:
@@ -150,6 +158,7 @@ async def queue(
         return ObjectionConnection(
             edges=[ObjectionEdge(cursor=c, node=o) for c, o in zip(cursors, own, strict=True)],
             page_info=PageInfo.of(cursors, False, None),
+            total_count=len(own),
         )
     if mode is not VisibilityMode.ALL:
         raise GraphQLError(
@@ -158,7 +167,7 @@ async def queue(
         )
     position = decode_time_cursor(after, "objection") if after else None
     services = info.context.services
-    rows = await objection_queue(
+    groups, rows = await objection_queue(
         services.driver,
         services.database,
         status=status,
@@ -177,6 +186,7 @@ async def queue(
             ObjectionEdge(cursor=c, node=node) for (c, _), node in zip(shown, nodes, strict=True)
         ],
         page_info=PageInfo.of(cursors, len(rows) > size, after),
+        total_count=sum(g.n for g in groups if _kind_visible(info, g.record_kind, g.record_list)),
     )
 
 

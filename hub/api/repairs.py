@@ -96,6 +96,9 @@ class RepairApplicationEdge:
 class RepairApplicationConnection:
     edges: list[RepairApplicationEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="Applications the filter keeps (that the caller may read), over all pages."
+    )
 
 
 async def apply(
@@ -169,11 +172,12 @@ async def queue(
                 RepairApplicationEdge(cursor=c, node=a) for c, a in zip(cursors, own, strict=True)
             ],
             page_info=PageInfo.of(cursors, False, None),
+            total_count=len(own),
         )
     deciding = _queue_department(info, department)
     position = decode_time_cursor(after, "repair") if after else None
     services = info.context.services
-    rows = await repair_queue(
+    total, rows = await repair_queue(
         services.driver,
         services.database,
         status=status,
@@ -189,6 +193,7 @@ async def queue(
             RepairApplicationEdge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)
         ],
         page_info=PageInfo.of(cursors, len(rows) > size, after),
+        total_count=total,
     )
 
 

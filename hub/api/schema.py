@@ -43,7 +43,7 @@ from hub.api.persons import PersonQuery
 from hub.api.providers import ProvidersQuery
 from hub.api.reconciliation import ReconciliationQuery
 from hub.api.repairs import RepairMutation, RepairQuery
-from hub.api.risk import RiskQuery
+from hub.api.risk import RiskMutation, RiskQuery
 from hub.api.stats import StatsQuery
 from hub.api.types import Enterprise
 from hub.availability import DatabaseFailures
@@ -76,7 +76,9 @@ Query = merge_types(
 )
 """The root query, one slice per module; the order of the slices is the order of the fields."""
 
-Mutation = merge_types("Mutation", (ConsentMutation, ObjectionMutation, RepairMutation))
+Mutation = merge_types(
+    "Mutation", (ConsentMutation, ObjectionMutation, RepairMutation, RiskMutation)
+)
 
 
 class HubSchema(federation.Schema):
@@ -150,7 +152,7 @@ def build_schema(
     def make() -> federation.Schema:
         return HubSchema(
             query=Query,
-            mutation=Mutation,  # the consent, objection and repair mutations, merged
+            mutation=Mutation,  # the consent, objection, repair and risk mutations, merged
             subscription=Subscription,
             types=[Enterprise],
             extensions=extensions,

@@ -453,13 +453,12 @@ RETURN count(c) AS ended
 
 _APPLIES = coverage_applies("c", "$as_of")
 
-# A page of the consolidated list of one kind in id order. $lists are the lists the caller may
-# see; $only_uscc, when set, keeps the caller's own enterprise (an enterprise client);
-# $listed_only keeps the rows whose subject is the one listed on the causing entry (what the
-# law publishes), never covered persons nor incentives earned by criteria.
-JOINT_LIST_PAGE: Final = f"""
-MATCH (c:ListCoverage)
-WHERE c.kind = $kind AND ($after IS NULL OR c.id > $after)
+# A page of the consolidated list of one kind in id order, and how many rows the filter keeps
+# over all pages (in the same read). $lists are the lists the caller may see; $only_uscc,
+# when set, keeps the caller's own enterprise (an enterprise client); $listed_only keeps the
+# rows whose subject is the one listed on the causing entry (what the law publishes), never
+# covered persons nor incentives earned by criteria.
+_JOINT_LIST_FILTER = f"""c.kind = $kind
   AND c.list IN $lists
   AND ($list IS NULL OR c.list = $list)
   AND ($subject_type IS NULL OR c.subjectType = $subject_type)
@@ -468,10 +467,15 @@ WHERE c.kind = $kind AND ($after IS NULL OR c.id > $after)
   AND ($only_uscc IS NULL OR (c.subjectType = 'ENTERPRISE' AND c.subjectKey = $only_uscc))
   AND (NOT $listed_only
        OR EXISTS {{ (s)-[:COVERED_BY]->(c)-[:CAUSED_BY]->(:ListEntry)<-[:LISTED]-(s) }})
-  AND ($include_ended OR ({_APPLIES}))
-RETURN c {{.*}} AS c
-ORDER BY c.id
-LIMIT $limit
+  AND ($include_ended OR ({_APPLIES}))"""
+JOINT_LIST_PAGE: Final = f"""
+CALL () {{ MATCH (c:ListCoverage) WHERE {_JOINT_LIST_FILTER} RETURN count(c) AS total }}
+RETURN total, COLLECT {{
+  MATCH (c:ListCoverage)
+  WHERE {_JOINT_LIST_FILTER} AND ($after IS NULL OR c.id > $after)
+  WITH c ORDER BY c.id LIMIT $limit
+  RETURN c {{.*}} AS c
+}} AS page
 """
 
 # The coverage rows that apply to one enterprise on $as_of, punishment and incentive.

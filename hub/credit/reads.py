@@ -129,7 +129,8 @@ class ListQuery:
 
 async def joint_list_page(
     driver: AsyncDriver, database: str, query: ListQuery
-) -> list[StoredCoverage]:
+) -> tuple[int, list[StoredCoverage]]:
+    """How many rows the query's filter keeps over all pages, and its page of them."""
     records = await read_records(
         driver,
         database,
@@ -149,7 +150,8 @@ async def joint_list_page(
             "include_ended": query.include_ended,
         },
     )
-    return [StoredCoverage.model_validate(record["c"]) for record in records]
+    (record,) = records
+    return int(record["total"]), [StoredCoverage.model_validate(c) for c in record["page"]]
 
 
 async def subjects_of_facts(

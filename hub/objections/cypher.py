@@ -40,13 +40,23 @@ ORDER BY o.filedAt DESC, o.id
 """
 
 # A department's queue: objections in $status, oldest first, after the ($after_at, $after_id)
-# of the previous page; $department null for every department.
+# of the previous page; $department null for every department. In the same read, how many
+# the filter keeps by the kind and list of their record (`groups`: who may see an objection
+# depends on them).
+_QUEUED = "o.status = $status AND ($department IS NULL OR o.department = $department)"
 QUEUE: Final = f"""
-MATCH (o:Objection)
-WHERE o.status = $status AND ($department IS NULL OR o.department = $department)
-  AND ($after_at IS NULL OR o.filedAt > $after_at
-       OR (o.filedAt = $after_at AND o.id > $after_id))
-RETURN {_FIELDS} AS objection
-ORDER BY o.filedAt, o.id
-LIMIT $limit
+CALL () {{
+  MATCH (o:Objection) WHERE {_QUEUED}
+  WITH o.recordLabel AS recordLabel, head([(o)-[:CONCERNS]->(r) | r.list]) AS recordList,
+       count(o) AS n
+  RETURN collect({{recordLabel: recordLabel, recordList: recordList, n: n}}) AS groups
+}}
+RETURN groups, COLLECT {{
+  MATCH (o:Objection)
+  WHERE {_QUEUED}
+    AND ($after_at IS NULL OR o.filedAt > $after_at
+         OR (o.filedAt = $after_at AND o.id > $after_id))
+  WITH o ORDER BY o.filedAt, o.id LIMIT $limit
+  RETURN {_FIELDS} AS objection
+}} AS page
 """

@@ -140,6 +140,14 @@ async def objections_of(driver: AsyncDriver, database: str, uscc: str) -> list[O
     return [Objection.model_validate(record["objection"]) for record in records]
 
 
+class QueuedCount(ReadModel):
+    """How many objections of a queue concern records of one kind (and list)."""
+
+    record_kind: str = Field(alias="recordLabel")
+    record_list: str | None = None
+    n: int
+
+
 async def objection_queue(
     driver: AsyncDriver,
     database: str,
@@ -148,8 +156,9 @@ async def objection_queue(
     department: str | None,
     limit: int,
     after: tuple[dt.datetime, str] | None = None,
-) -> list[Objection]:
-    """Objections in `status` (a department's queue: PENDING), oldest first."""
+) -> tuple[list[QueuedCount], list[Objection]]:
+    """Objections in `status` (a department's queue: PENDING), oldest first, and how many the
+    filter keeps over all pages, by the kind and list of their record."""
     records, _, _ = await driver.execute_query(
         cypher.QUEUE,
         {
@@ -162,4 +171,8 @@ async def objection_queue(
         routing_=RoutingControl.READ,
         database_=database,
     )
-    return [Objection.model_validate(record["objection"]) for record in records]
+    (record,) = records
+    return (
+        [QueuedCount.model_validate(g) for g in record["groups"]],
+        [Objection.model_validate(o) for o in record["page"]],
+    )

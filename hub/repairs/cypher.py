@@ -38,13 +38,17 @@ ORDER BY a.filedAt DESC, a.id
 """
 
 # A queue: applications in $status, oldest first, after the ($after_at, $after_id) of the
-# previous page; $department null for every department.
+# previous page; $department null for every department. In the same read, how many the
+# filter keeps over all pages.
+_QUEUED = "a.status = $status AND ($department IS NULL OR a.department = $department)"
 QUEUE: Final = f"""
-MATCH (a:RepairApplication)
-WHERE a.status = $status AND ($department IS NULL OR a.department = $department)
-  AND ($after_at IS NULL OR a.filedAt > $after_at
-       OR (a.filedAt = $after_at AND a.id > $after_id))
-RETURN {_FIELDS} AS application
-ORDER BY a.filedAt, a.id
-LIMIT $limit
+CALL () {{ MATCH (a:RepairApplication) WHERE {_QUEUED} RETURN count(a) AS total }}
+RETURN total, COLLECT {{
+  MATCH (a:RepairApplication)
+  WHERE {_QUEUED}
+    AND ($after_at IS NULL OR a.filedAt > $after_at
+         OR (a.filedAt = $after_at AND a.id > $after_id))
+  WITH a ORDER BY a.filedAt, a.id LIMIT $limit
+  RETURN {_FIELDS} AS application
+}} AS page
 """

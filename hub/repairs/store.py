@@ -204,8 +204,9 @@ async def repair_queue(
     department: str | None,
     limit: int,
     after: tuple[dt.datetime, str] | None = None,
-) -> list[RepairApplication]:
-    """Applications in `status` (a department's queue: PENDING), oldest first."""
+) -> tuple[int, list[RepairApplication]]:
+    """Applications in `status` (a department's queue: PENDING), oldest first, and how many
+    the filter keeps over all pages."""
     records, _, _ = await driver.execute_query(
         cypher.QUEUE,
         {
@@ -218,4 +219,5 @@ async def repair_queue(
         routing_=RoutingControl.READ,
         database_=database,
     )
-    return [RepairApplication.model_validate(record["application"]) for record in records]
+    (record,) = records
+    return int(record["total"]), [RepairApplication.model_validate(a) for a in record["page"]]

@@ -182,16 +182,65 @@ SET a.clearedOn = $as_of
 RETURN count(DISTINCT a) AS cleared
 """
 
-ALERT_PAGE: Final = """
-MATCH (a:RiskAlert)
-WHERE ($after IS NULL OR a.id > $after)
-  AND ($kind IS NULL OR a.kind = $kind)
+# The alerts $filter keeps (kind, zone, detected since, cleared or not, disposal status).
+_ALERT_FILTER: Final = """($kind IS NULL OR a.kind = $kind)
   AND ($zone IS NULL OR $zone IN a.zones)
   AND ($since IS NULL OR a.detectedOn >= $since)
   AND ($include_cleared OR a.clearedOn IS NULL)
-RETURN a {.*} AS a
-ORDER BY a.id
-LIMIT $limit
+  AND ($disposal_status IS NULL OR coalesce(a.disposalStatus, 'OPEN') = $disposal_status)"""
+
+# The order of a page: a rank (the severity's when $by_severity, else 0) descending, then the
+# day detected descending, then the id; the keyset ($after_*) is the last row's.
+_RANK: Final = """CASE WHEN $by_severity
+  THEN CASE a.severity WHEN 'HIGH' THEN 3 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 1 ELSE 0 END
+  ELSE 0 END"""
+
+# How many alerts the filter keeps, and a page of them with their disposal steps (oldest
+# first), in one read.
+ALERT_PAGE: Final = f"""
+CALL () {{
+  MATCH (a:RiskAlert) WHERE {_ALERT_FILTER}
+  RETURN count(a) AS total
+}}
+RETURN total, COLLECT {{
+  MATCH (a:RiskAlert) WHERE {_ALERT_FILTER}
+  WITH a, {_RANK} AS rank
+  WHERE $after_id IS NULL OR rank < $after_rank
+     OR (rank = $after_rank AND (a.detectedOn < $after_on
+         OR (a.detectedOn = $after_on AND a.id > $after_id)))
+  WITH a, rank ORDER BY rank DESC, a.detectedOn DESC, a.id LIMIT $limit
+  RETURN a {{.*, rank: rank, steps: COLLECT {{
+    MATCH (a)-[:DISPOSAL_STEP]->(s:DisposalStep) RETURN s {{.*}} AS s ORDER BY s.seq
+  }}}} AS a
+}} AS page
+"""
+
+# --- disposal: (:RiskAlert)-[:DISPOSAL_STEP]->(:DisposalStep {seq, action, by, at, note,
+# assignee, result}); the alert keeps where it stands (disposalStatus, disposalAssignee,
+# disposalResult) for the filter.
+
+# Takes the alert's write lock before its steps are read, so that two steps on one alert are
+# decided one after the other (the lock is released at commit; the write removes the mark).
+LOCK_ALERT: Final = """
+MATCH (a:RiskAlert {id: $id})
+SET a.disposalLock = true
+RETURN a.id AS id
+"""
+
+ALERT_WITH_STEPS: Final = """
+MATCH (a:RiskAlert {id: $id})
+RETURN a {.*, rank: 0, steps: COLLECT {
+  MATCH (a)-[:DISPOSAL_STEP]->(s:DisposalStep) RETURN s {.*} AS s ORDER BY s.seq
+}} AS a
+"""
+
+APPEND_STEP: Final = """
+MATCH (a:RiskAlert {id: $id})
+CREATE (a)-[:DISPOSAL_STEP]->(s:DisposalStep)
+SET s = $step,
+    a.disposalStatus = $status, a.disposalAssignee = $assignee, a.disposalResult = $result
+REMOVE a.disposalLock
+RETURN s.seq AS seq
 """
 
 ALL_USCCS: Final = "MATCH (e:Enterprise) RETURN e.uscc AS uscc ORDER BY uscc"

@@ -73,9 +73,14 @@ def catalog() -> Catalog:
 
 def test_packaged_catalog_loads_with_a_version_and_described_scopes(catalog: Catalog) -> None:
     assert catalog.version >= 1
-    # the spec's scopes, objection:write for the enterprise's objections (issue 7) and
-    # commerce:read for the commerce department's records (issue 19)
-    assert catalog.scope_names() == SPEC_SCOPES | {"objection:write", "commerce:read"}
+    # the spec's scopes, objection:write for the enterprise's objections (issue 7),
+    # commerce:read for the commerce department's records (issue 19) and risk:dispose for
+    # the regulator's disposal of risk alerts (issue 21)
+    assert catalog.scope_names() == SPEC_SCOPES | {
+        "objection:write",
+        "commerce:read",
+        "risk:dispose",
+    }
     assert all(scope.description.strip() for scope in catalog.scopes)
 
 

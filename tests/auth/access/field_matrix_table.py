@@ -459,6 +459,7 @@ CoverageStep.personKey                      S  S  S  S  S   A  S  .  P  A   S  S
 #                                           cu ta sa co sm  rg en cn pb ad  no E  C  F  EC EF ECF
 JointListConnection.edges                   A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListConnection.pageInfo                A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
+JointListConnection.totalCount              A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListEdge.cursor                        A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListEdge.node                          A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
 JointListEntry.id                           A  A  A  A  A   A  A  .  A  A   A  A  A  A  A  A  A
@@ -503,6 +504,7 @@ Objection.resolvedOn                        A  A  A  A  A   A  A  .  .  A   .  .
 Objection.resolution                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  A  .  A
 ObjectionConnection.edges                   A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 ObjectionConnection.pageInfo                A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+ObjectionConnection.totalCount              A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 ObjectionEdge.cursor                        A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 ObjectionEdge.node                          A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 
@@ -525,6 +527,7 @@ RepairApplication.decision                  .  .  .  .  A   A  A  .  .  A   .  .
 # another department's queue holds none of SAMR's applications
 RepairApplicationConnection.edges           H  H  H  H  A   A  A  .  .  A   .  .  .  .  .  .  .
 RepairApplicationConnection.pageInfo        A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
+RepairApplicationConnection.totalCount      A  A  A  A  A   A  A  .  .  A   .  .  .  .  .  .  .
 RepairApplicationEdge.cursor                .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
 RepairApplicationEdge.node                  .  .  .  .  A   A  A  .  .  A   .  .  .  .  .  .  .
 
@@ -697,6 +700,7 @@ ChainLink.held                              .  .  .  .  .   A  .  .  .  A   .  .
 ChainLink.ratio                             .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 RiskAlertConnection.edges                   .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 RiskAlertConnection.pageInfo                .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskAlertConnection.totalCount              .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 RiskAlertEdge.cursor                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 RiskAlertEdge.node                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 RiskAlert.id                                .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
@@ -710,6 +714,18 @@ RiskAlert.basis                             .  .  .  .  .   A  .  .  .  A   .  .
 RiskAlert.detectedOn                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 RiskAlert.lastSeenOn                        .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 RiskAlert.clearedOn                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+# RA-1 was assigned and closed (field_matrix_zone)
+RiskAlert.disposal                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskDisposal.status                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskDisposal.assignee                       .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskDisposal.result                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+RiskDisposal.steps                          .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DisposalStep.action                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DisposalStep.by                             .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DisposalStep.at                             .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DisposalStep.note                           .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DisposalStep.assignee                       .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
+DisposalStep.result                         .  .  .  .  .   A  .  .  .  A   .  .  .  .  .  .  .
 ZoneStatistics.zone                         .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
 ZoneStatistics.from                         .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .
 ZoneStatistics.to                           .  .  .  A  .   A  .  .  .  A   .  .  .  .  .  .  .

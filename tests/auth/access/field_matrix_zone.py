@@ -240,6 +240,14 @@ GRAPH = [
             subjects: [$e0, $e1], evidence: ['wang-key'], zones: ['KAIFENG'],
             basis: 'zone risk rules', detectedOn: date('2026-06-01'),
             lastSeenOn: date('2026-06-15')})
+    // assigned and closed, so that every field of its disposal has a value to read
+    CREATE (a)-[:DISPOSAL_STEP]->(:DisposalStep {seq: 1, action: 'ASSIGNED', by: 'Zone Chief',
+            at: datetime('2026-06-02T09:00:00Z'), note: '', assignee: 'Li Wei'}),
+           (a)-[:DISPOSAL_STEP]->(:DisposalStep {seq: 2, action: 'CLOSED', by: 'Li Wei',
+            at: datetime('2026-06-03T09:00:00Z'), note: 'One family business.',
+            result: 'NO_RISK_FOUND'})
+    SET a.disposalStatus = 'CLOSED', a.disposalAssignee = 'Li Wei',
+        a.disposalResult = 'NO_RISK_FOUND'
     WITH a MATCH (e0:Enterprise {uscc: $e0}) CREATE (e0)-[:ALERTED]->(a)
     """,
     # Wang's own record for personCreditProfile: a court listing of his that ended (paid in
