@@ -219,7 +219,9 @@ _AUDIT_FILTERS = """
   AND ($clientId IS NULL OR a.clientId = $clientId)
   AND ($since IS NULL OR a.at >= $since)
   AND ($until IS NULL OR a.at < $until)
+  AND ($person IS NULL OR a.extra CONTAINS $person)
 """
+"""`$person` is `events.person_marker` of an account id: no index, a scan within the others."""
 
 AUDIT_LOG: Final = f"""
 MATCH (a:AuditRecord)
@@ -308,3 +310,178 @@ RETURN collect(DISTINCT c.id) AS ids
 """
 """The active consents that admit the enterprises `usccs` to `institution` (the visibility
 policy's `enterprise:read` test): what a bank's read of those enterprises was made under."""
+
+
+# --- people: accounts, sign-in requests, codes, sessions (`auth.accounts`, `auth.signin`) ------
+# Nodes (constraints in `graph_schema/migrations/0021_people.cypher`):
+#
+# - `(:Account {username, name, kind, institution, scopes, passwordHash, totpSecret, failures,
+#   lockedUntil, disabled, createdAt})`: a person who signs in with a password.
+# - `(:PendingAuthorization {digest, exp, request})`: a validated authorization request waiting
+#   for its person to sign in; `digest` is the SHA-256 of its opaque id, `request` its JSON.
+# - `(:AuthorizationCode {digest, exp, grant})`: a single-use code; `grant` is the JSON of what
+#   it was issued for (client, redirect URI, PKCE challenge, the person).
+# - `(:SessionFamily {id, exp, revoked, person, accountId, clientId, scope})` and
+#   `(:RefreshToken {digest, family, used, issuedAt})`: a person's session and the rotating
+#   refresh tokens of it.
+#
+# A statement that reads a value then writes from it first sets `_lock` (taking the node's
+# write lock), so two hub workers never both use one code or refresh token.
+
+ACCOUNT_FIELDS: Final = (
+    "a {.username, .name, .kind, .institution, .scopes, .passwordHash, .totpSecret, "
+    ".failures, .lockedUntil, .disabled, .createdAt}"
+)
+
+CREATE_ACCOUNT: Final = f"""
+CREATE (a:Account {{username: $username}})
+SET a += $props
+RETURN {ACCOUNT_FIELDS} AS account
+"""
+
+REPLACE_ACCOUNT: Final = f"""
+MERGE (a:Account {{username: $username}})
+SET a += $props
+RETURN {ACCOUNT_FIELDS} AS account
+"""
+
+GET_ACCOUNT: Final = f"""
+MATCH (a:Account {{username: $username}})
+RETURN {ACCOUNT_FIELDS} AS account
+"""
+
+LIST_ACCOUNTS: Final = f"""
+MATCH (a:Account)
+RETURN {ACCOUNT_FIELDS} AS account
+ORDER BY a.username
+"""
+
+SET_ACCOUNT_DISABLED: Final = f"""
+MATCH (a:Account {{username: $username}})
+SET a.disabled = $disabled
+RETURN {ACCOUNT_FIELDS} AS account
+"""
+
+UNLOCK_ACCOUNT: Final = f"""
+MATCH (a:Account {{username: $username}})
+SET a.failures = 0
+REMOVE a.lockedUntil
+RETURN {ACCOUNT_FIELDS} AS account
+"""
+
+RECORD_SIGN_IN_FAILURE: Final = """
+MATCH (a:Account {username: $username})
+SET a._lock = true
+WITH a, coalesce(a.failures, 0) + 1 AS failures
+SET a.failures = CASE WHEN failures >= $maxFailures THEN 0 ELSE failures END,
+    a.lockedUntil = CASE WHEN failures >= $maxFailures THEN $lockedUntil ELSE a.lockedUntil END
+REMOVE a._lock
+RETURN failures >= $maxFailures AS locked
+"""
+"""Count one failed sign-in; the `maxFailures`th in a row locks the account until
+`lockedUntil` (and starts the count again)."""
+
+USE_TOTP_STEP: Final = """
+MATCH (a:Account {username: $username})
+SET a._lock = true
+WITH a, coalesce(a.totpLastStep, -1) < $step AS fresh
+SET a.totpLastStep = CASE WHEN fresh THEN $step ELSE a.totpLastStep END
+REMOVE a._lock
+RETURN fresh
+"""
+"""Record the TOTP time step a sign-in used; False when it (or a later one) was used before,
+so a code seen over a shoulder cannot be used again (RFC 6238 section 5.2)."""
+
+RECORD_SIGN_IN_SUCCESS: Final = """
+MATCH (a:Account {username: $username})
+SET a.failures = 0
+"""
+
+CREATE_PENDING: Final = """
+CREATE (:PendingAuthorization {digest: $digest, exp: $exp, request: $request})
+"""
+
+GET_PENDING: Final = """
+MATCH (p:PendingAuthorization {digest: $digest}) WHERE p.exp >= $now
+RETURN p.request AS request
+"""
+
+CONSUME_PENDING: Final = """
+MATCH (p:PendingAuthorization {digest: $digest})
+SET p._lock = true
+WITH p, p.request AS request, p.exp >= $now AS live
+DETACH DELETE p
+RETURN request, live
+"""
+"""Use up a pending request (once): its JSON, and whether it had not yet expired."""
+
+CREATE_CODE: Final = """
+CREATE (:AuthorizationCode {digest: $digest, exp: $exp, grant: $grant})
+"""
+
+CONSUME_CODE: Final = """
+MATCH (c:AuthorizationCode {digest: $digest})
+SET c._lock = true
+WITH c, c.grant AS grant, c.exp >= $now AS live, coalesce(c.used, false) AS reused
+SET c.used = true, c.replayed = coalesce(c.replayed, false) OR reused,
+    c.keepUntil = CASE WHEN reused THEN c.keepUntil ELSE $keepUntil END
+REMOVE c._lock
+WITH c, grant, live, reused
+OPTIONAL MATCH (f:SessionFamily {id: c.family}) WHERE reused
+SET f.revoked = true
+RETURN grant, live, reused
+"""
+"""Use up an authorization code, expired or not; an unknown code matches nothing. A used code
+is kept (until `keepUntil`) so that a second use (`reused`) revokes the session issued from it
+(RFC 6749 section 4.1.2)."""
+
+CREATE_SESSION: Final = """
+OPTIONAL MATCH (c:AuthorizationCode {digest: $codeDigest})
+SET c.family = $family
+CREATE (f:SessionFamily {id: $family, exp: $exp, revoked: coalesce(c.replayed, false),
+        person: $person, accountId: $accountId, clientId: $clientId, scope: $scope})
+CREATE (:RefreshToken {digest: $digest, family: $family, used: false, issuedAt: $now})
+"""
+"""A session issued from the code `codeDigest`; born revoked when the code was replayed while
+the first exchange was under way."""
+
+ADD_REFRESH_TOKEN: Final = """
+MATCH (f:SessionFamily {id: $family})
+CREATE (:RefreshToken {digest: $digest, family: $family, used: false, issuedAt: $now})
+"""
+
+USE_REFRESH_TOKEN: Final = """
+MATCH (t:RefreshToken {digest: $digest})
+MATCH (f:SessionFamily {id: t.family})
+SET t._lock = true, f._lock = true
+WITH t, f, t.used AS reused
+SET t.used = true, f.revoked = f.revoked OR reused
+REMOVE t._lock, f._lock
+RETURN reused, f {.id, .exp, .revoked, .person, .accountId, .clientId, .scope} AS family
+"""
+"""Use up a refresh token: a second use (`reused`) revokes its whole family."""
+
+FAMILY_OF_REFRESH_TOKEN: Final = """
+MATCH (t:RefreshToken {digest: $digest})
+RETURN t.family AS family
+"""
+
+REVOKE_SESSION: Final = """
+MATCH (f:SessionFamily {id: $family})
+SET f.revoked = true
+"""
+
+PURGE_SIGN_IN: Final = """
+OPTIONAL MATCH (p:PendingAuthorization) WHERE p.exp < $now
+WITH collect(p)[..$limit] AS pending
+OPTIONAL MATCH (c:AuthorizationCode) WHERE coalesce(c.keepUntil, c.exp) < $now
+WITH pending, collect(c)[..$limit] AS codes
+OPTIONAL MATCH (f:SessionFamily) WHERE f.exp < $now
+WITH pending, codes, collect(f)[..$limit] AS families
+OPTIONAL MATCH (t:RefreshToken) WHERE t.family IN [f IN families | f.id]
+WITH pending, codes, families, collect(t) AS tokens
+WITH pending + codes + families + tokens AS gone
+FOREACH (n IN gone | DETACH DELETE n)
+RETURN size(gone) AS purged
+"""
+"""Delete up to `limit` each of the expired pending requests, codes and sessions."""

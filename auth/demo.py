@@ -5,12 +5,18 @@ secrets instead of piling up new ones. The file's shape is `DemoClientsFile`
 (`{"clients": [{"client_id", "client_secret", "kind", "institution", "scopes",
 "token_endpoint"}, ...]}`): `create_demo_clients` writes it and the console reads it with
 `DemoClientsFile.read`, so the two cannot disagree.
+
+Demo people (`create_demo_people`): one hub account per console user kind, `demo-<kind>`, with
+a generated password, written to `<data_dir>/demo-people.json` in the shape
+`auth.signin.DemoPeopleFile` reads (`{"people": [{"username", "password", "name", "kind",
+"institution"}, ...]}`); a demo hub's sign-in page lists them.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,8 +24,10 @@ from typing import Any
 from neo4j import AsyncDriver
 from pydantic import BaseModel, ConfigDict
 
+from auth.accounts import PERSON_KINDS, add_account
 from auth.clients import ClientError, add_client
 from auth.principal import ClientKind
+from auth.signin import DemoPeopleFile, DemoPerson
 
 
 class DemoClient(BaseModel):
@@ -110,3 +118,57 @@ async def create_demo_clients(
     write_private_json(out_path, document)
     written: list[dict[str, Any]] = document["clients"]
     return written
+
+
+DEMO_NAMES: dict[ClientKind, str] = {
+    ClientKind.REGULATOR: "王监管",
+    ClientKind.CUSTOMS: "李海关",
+    ClientKind.TAX: "张税务",
+    ClientKind.SAFE: "刘外汇",
+    ClientKind.COMMERCE: "陈商务",
+    ClientKind.SAMR: "杨市监",
+    ClientKind.BANK: "赵银行",
+    ClientKind.INSURER: "黄保险",
+    ClientKind.ENTERPRISE: "周企业",
+}
+"""Each demo person's name (Chinese, as the console's users are)."""
+
+
+async def create_demo_people(
+    driver: AsyncDriver,
+    database: str,
+    out_path: Path,
+    default_scopes: Mapping[ClientKind, frozenset[str]],
+    enterprise_uscc: str,
+    now: int,
+) -> list[DemoPerson]:
+    """Create (or replace) `demo-<kind>` accounts, one per console user kind, with fresh
+    passwords; write them to `out_path` (0600). The enterprise person's institution is
+    `enterprise_uscc`, the others' `demo-<kind>` (the demo clients' institutions)."""
+    people: list[DemoPerson] = []
+    for kind in PERSON_KINDS:
+        institution = enterprise_uscc if kind is ClientKind.ENTERPRISE else f"demo-{kind.value}"
+        password = secrets.token_urlsafe(12)
+        account = await add_account(
+            driver,
+            database,
+            username=f"demo-{kind.value}",
+            name=DEMO_NAMES[kind],
+            kind=kind,
+            institution=institution,
+            password=password,
+            scopes=default_scopes.get(kind, frozenset()),
+            now=now,
+            replace=True,
+        )
+        people.append(
+            DemoPerson(
+                username=account.username,
+                password=password,
+                name=account.name,
+                kind=kind,
+                institution=account.institution,
+            )
+        )
+    write_private_json(out_path, DemoPeopleFile(people=people).model_dump(mode="json"))
+    return people

@@ -33,6 +33,8 @@ class Principal:
 
     `institution` is the bank's, insurer's or agency's identifier; for an enterprise client it
     is the enterprise's USCC (so `enterprise_uscc` is set). `token_id` is the token's `jti`.
+    For a person signed in to the console, `person` is their account id (`local:<username>`
+    or `oidc:<provider>:<subject>`) and `person_name` their name; `client_id` is the console's.
     """
 
     client_id: str
@@ -41,6 +43,8 @@ class Principal:
     institution: str | None = None
     issuer: str = ""
     token_id: str = ""
+    person: str | None = None
+    person_name: str | None = None
 
     @property
     def enterprise_uscc(self) -> str | None:

@@ -8,9 +8,14 @@ request (Basic header or the assertion's `sub`) is loaded first and carried on t
 check is slow on purpose) and decides; what it asks to persist (a revocation) and the
 assertion's replay check are done afterwards by the caller.
 
-Grant: client credentials only. Client authentication: `client_secret_basic` and
-`private_key_jwt` (RFC 7523, assertions signed ES256, Ed25519/EdDSA or RS256, `aud` the token
-endpoint or the issuer, lifetime capped).
+Grants: client credentials for registered clients; authorization code with PKCE (S256 only,
+required) and refresh token for the console, the built-in public client `hub-console`
+(`ConsoleClient`, client authentication `none`, redirect URI `<the request's origin>/console/`).
+The code or refresh token presented is used up in the graph before authlib runs and carried
+on the request (`preloaded_code`, `preloaded_refresh`); the tokens authlib issues are stored
+afterwards (`issued`). Client authentication: `client_secret_basic` and `private_key_jwt`
+(RFC 7523, assertions signed ES256, Ed25519/EdDSA or RS256, `aud` the token endpoint or the
+issuer, lifetime capped).
 """
 
 from __future__ import annotations
@@ -23,13 +28,16 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from authlib.oauth2.rfc6749 import (  # type: ignore[import-untyped]
+    AuthorizationCodeGrant,
     AuthorizationServer,
     ClientAuthentication,
     ClientCredentialsGrant,
     InvalidClientError,
     InvalidGrantError,
+    InvalidRequestError,
     InvalidScopeError,
     OAuth2Request,
+    RefreshTokenGrant,
 )
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload  # type: ignore[import-untyped]
 from authlib.oauth2.rfc6749.util import (  # type: ignore[import-untyped]
@@ -37,13 +45,18 @@ from authlib.oauth2.rfc6749.util import (  # type: ignore[import-untyped]
 )
 from authlib.oauth2.rfc7009 import RevocationEndpoint  # type: ignore[import-untyped]
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion  # type: ignore[import-untyped]
+from authlib.oauth2.rfc7636 import CodeChallenge  # type: ignore[import-untyped]
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint  # type: ignore[import-untyped]
 from joserfc import jwt
 from joserfc.errors import JoseError, SecurityWarning
 from starlette.responses import JSONResponse, Response
 
 from auth.clients import AUTH_METHODS, HubClient, burn_secret_check
+from auth.person import Person
 from auth.principal import Principal
+
+CONSOLE_CLIENT_ID = "hub-console"
+CONSOLE_PATH = "/console/"
 
 ASSERTION_ALGORITHMS = ("ES256", "Ed25519", "EdDSA", "RS256")
 _UNSAFE = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
@@ -78,22 +91,35 @@ class VerifiedToken:
 
 
 class HubOAuth2Request(OAuth2Request):  # type: ignore[misc]
-    """A form-encoded request with what the async side loaded for it."""
+    """A form-encoded request (or an authorization request's query) with what the async side
+    loaded for it."""
 
     def __init__(
         self,
         uri: str,
         headers: Mapping[str, str],
         form: dict[str, str],
-        preloaded_client: HubClient | None = None,
+        preloaded_client: HubClient | ConsoleClient | None = None,
         subject_token: VerifiedToken | None = None,
+        *,
+        method: str = "POST",
+        args: dict[str, str] | None = None,
+        console_redirect_uri: str = "",
     ) -> None:
-        super().__init__("POST", uri, headers=headers)
-        self.payload = BasicOAuth2Payload(form)
+        super().__init__(method, uri, headers=headers)
+        self.payload = BasicOAuth2Payload(form if method == "POST" else (args or {}))
         self._form = form
+        self._args = args or {}
         self.preloaded_client = preloaded_client
         self.subject_token = subject_token
         self.to_revoke: VerifiedToken | None = None
+        self.console_redirect_uri = console_redirect_uri
+        """`<origin>/console/` for the origin the request came to."""
+        self.preloaded_code: StoredCode | None = None
+        self.preloaded_refresh: RefreshCredential | None = None
+        self.code_to_store: StoredCode | None = None
+        self.code_value: str | None = None
+        self.issued: dict[str, Any] | None = None
 
     @property
     def form(self) -> dict[str, str]:
@@ -101,7 +127,88 @@ class HubOAuth2Request(OAuth2Request):  # type: ignore[misc]
 
     @property
     def args(self) -> dict[str, str]:
-        return {}
+        return self._args
+
+
+@dataclass(frozen=True)
+class ConsoleClient:
+    """The console: a public client (no secret), built in, for people signing in. Its only
+    redirect URI is `<origin>/console/` of the hub the request came to (checked by the grant)."""
+
+    client_id: str = CONSOLE_CLIENT_ID
+    scopes: frozenset[str] = frozenset()
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> str | None:
+        return None
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return False  # the grant compares with the request's own origin instead
+
+    def check_response_type(self, response_type: str) -> bool:
+        return response_type == "code"
+
+    def get_allowed_scope(self, scope: str | None) -> str:
+        return scope or ""
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        return False
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        return method == "none"
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type in ("authorization_code", "refresh_token")
+
+
+CONSOLE_CLIENT = ConsoleClient()
+
+
+@dataclass(frozen=True)
+class StoredCode:
+    """An authorization code's grant, as stored (by digest) and used up; authlib's
+    AuthorizationCodeMixin."""
+
+    client_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str
+    code_challenge_method: str
+    person: Person
+    live: bool = True
+
+    def get_redirect_uri(self) -> str:
+        return self.redirect_uri
+
+    def get_scope(self) -> str:
+        return self.scope
+
+
+@dataclass(frozen=True)
+class RefreshCredential:
+    """A refresh token just used up, with its session (family); authlib's TokenMixin."""
+
+    family: str
+    client_id: str
+    scope: str
+    person: Person
+
+    def check_client(self, client: ConsoleClient | HubClient) -> bool:
+        return bool(client.client_id == self.client_id)
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_expires_in(self) -> int:
+        return 0
+
+    def is_expired(self) -> bool:
+        return False  # an expired session is not loaded
+
+    def is_revoked(self) -> bool:
+        return False  # nor a revoked one
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
@@ -207,6 +314,84 @@ class HubRevocationEndpoint(RevocationEndpoint):  # type: ignore[misc]
         request.to_revoke = token  # persisted by the async caller once authlib is done
 
 
+class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
+    """PKCE (RFC 7636), required, S256 only: a plain challenge proves nothing once seen."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD: ClassVar[list[str]] = ["S256"]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("Missing 'code_challenge' (PKCE is required)")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("'code_challenge_method' must be S256")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
+class HubAuthorizationCodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
+    """The console's authorization code grant: the code is saved and used up by the async side
+    (`code_to_store`, `preloaded_code`)."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
+
+    @staticmethod
+    def validate_authorization_redirect_uri(request: HubOAuth2Request, client: Any) -> str:
+        redirect_uri = request.payload.redirect_uri
+        expected = request.console_redirect_uri
+        if not isinstance(client, ConsoleClient) or not expected or redirect_uri != expected:
+            raise InvalidRequestError(
+                description=safe_text(f"redirect_uri must be {expected or 'the console'}")
+            )
+        return str(redirect_uri)
+
+    def save_authorization_code(self, code: str, request: HubOAuth2Request) -> None:
+        person = request.user
+        if not isinstance(person, Person):
+            raise InvalidRequestError(description="no person signed in")
+        asked = set(request.payload.scope.split()) if request.payload.scope else set()
+        scopes = asked & person.scopes if asked else set(person.scopes)
+        request.code_to_store = StoredCode(
+            client_id=request.client.client_id,
+            redirect_uri=str(request.payload.redirect_uri),
+            scope=" ".join(sorted(scopes)),
+            code_challenge=str(request.payload.data.get("code_challenge")),
+            code_challenge_method=str(request.payload.data.get("code_challenge_method")),
+            person=person,
+        )
+        request.code_value = code
+
+    def query_authorization_code(self, code: str, client: Any) -> StoredCode | None:
+        stored = self.request.preloaded_code
+        if stored is None or not stored.live or stored.client_id != client.client_id:
+            return None
+        return stored  # type: ignore[no-any-return]
+
+    def delete_authorization_code(self, authorization_code: StoredCode) -> None:
+        """Already used up before authlib ran."""
+
+    def authenticate_user(self, authorization_code: StoredCode) -> Person:
+        return authorization_code.person
+
+
+class HubRefreshTokenGrant(RefreshTokenGrant):  # type: ignore[misc]
+    """The console's refresh tokens: each use issues a new one (rotation); the one presented
+    was used up by the async side, which also refuses a reused one (`preloaded_refresh`)."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token: str) -> RefreshCredential | None:
+        credential: RefreshCredential | None = self.request.preloaded_refresh
+        return credential
+
+    def authenticate_user(self, credential: RefreshCredential) -> Person:
+        return credential.person
+
+    def revoke_old_credential(self, credential: RefreshCredential) -> None:
+        """Already used up before authlib ran."""
+
+
 TokenGenerator = Callable[..., dict[str, Any]]
 
 
@@ -225,19 +410,22 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         self.admin_scopes = frozenset(admin_scopes)
         self.register_token_generator("default", token_generator)
         self.register_grant(HubClientCredentialsGrant)
+        self.register_grant(HubAuthorizationCodeGrant, [S256CodeChallenge(required=True)])
+        self.register_grant(HubRefreshTokenGrant)
         self.register_endpoint(HubIntrospectionEndpoint)
         self.register_endpoint(HubRevocationEndpoint)
 
     def may_manage_any_token(self, client: HubClient) -> bool:
         return bool(client.scopes & self.admin_scopes)
 
-    def query_client(self, client_id: str) -> HubClient | None:
-        raise RuntimeError("clients are loaded per request; see authenticate_client")
+    def query_client(self, client_id: str) -> ConsoleClient | None:
+        """The console (registered clients are loaded per request; see authenticate_client)."""
+        return CONSOLE_CLIENT if client_id == CONSOLE_CLIENT_ID else None
 
     def authenticate_client(
         self, request: HubOAuth2Request, methods: list[str], endpoint: str = "token"
-    ) -> HubClient:
-        def lookup(client_id: str) -> HubClient | None:
+    ) -> HubClient | ConsoleClient:
+        def lookup(client_id: str) -> HubClient | ConsoleClient | None:
             client = request.preloaded_client
             if client is not None and client.client_id == client_id:
                 return client
@@ -248,11 +436,13 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
 
         authentication = ClientAuthentication(lookup)
         authentication.register(PrivateKeyJWT.CLIENT_AUTH_METHOD, self.assertion)
-        client: HubClient = authentication(request, methods, endpoint)
+        client: HubClient | ConsoleClient = authentication(request, methods, endpoint)
         return client
 
     def save_token(self, token: dict[str, Any], request: HubOAuth2Request) -> None:
-        """Access tokens are self-contained JWTs: nothing to store until one is revoked."""
+        """Access tokens are self-contained JWTs: nothing to store until one is revoked; a
+        refresh token is stored by the async caller once authlib is done."""
+        request.issued = token
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         """No signal system here."""

@@ -10,7 +10,7 @@ import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
 from auth.principal import ClientKind
 
@@ -91,6 +91,61 @@ class ExternalIssuer(BaseModel):
         return value
 
 
+class OidcLabel(BaseModel):
+    """What the sign-in page's link for a provider says, in each of the console's languages."""
+
+    zh: str = Field(min_length=1, max_length=80)
+    en: str = Field(min_length=1, max_length=80)
+
+
+class OidcProvider(BaseModel):
+    """A department's OpenID Connect provider its people sign in to the console through.
+
+    The hub is a confidential client of the provider (`client_secret_basic`), registered with
+    the redirect URI `<hub issuer>/oauth/oidc/<name>/callback`; endpoints and keys come from
+    the provider's discovery document (`<issuer>/.well-known/openid-configuration`). Everyone
+    signing in through it gets `kind`, `institution` and `scopes` (unset: the kind's default
+    grant in the scope catalog); their name is the ID token's `name_claim`. See `auth.oidc`.
+    """
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    label: OidcLabel
+    issuer: str
+    client_id: str = Field(min_length=1, max_length=200)
+    client_secret: SecretStr
+    kind: ClientKind
+    institution: str | None = None
+    scopes: list[str] | None = None
+    name_claim: str = "name"
+    request_scope: str = Field(
+        default="openid profile", description="The scope asked of the provider."
+    )
+    algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"])
+    discovery_cache_s: float = Field(default=3600.0, gt=0)
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer(cls, value: str) -> str:
+        return check_https_url(value)
+
+    @field_validator("algorithms")
+    @classmethod
+    def _algorithms(cls, value: list[str]) -> list[str]:
+        bad = sorted(set(value) - set(EXTERNAL_ALGORITHMS))
+        if bad or not value:
+            raise ValueError(
+                f"algorithms {bad or value} not allowed; use {', '.join(EXTERNAL_ALGORITHMS)}"
+            )
+        return value
+
+    @field_validator("request_scope")
+    @classmethod
+    def _openid(cls, value: str) -> str:
+        if "openid" not in value.split():
+            raise ValueError("the scope asked of an OpenID provider must include 'openid'")
+        return value
+
+
 class AuthSettings(BaseModel):
     """The authorization server and the verifier.
 
@@ -120,6 +175,25 @@ class AuthSettings(BaseModel):
         default=1.0, ge=0, le=1.0, description="How long 'not revoked' is remembered per token."
     )
     external_issuers: list[ExternalIssuer] = Field(default_factory=list)
+    oidc_providers: list[OidcProvider] = Field(
+        default_factory=list, description="Departments' OpenID providers people sign in with."
+    )
+    sign_in_max_failures: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins in a row that lock an account."
+    )
+    sign_in_lockout_s: int = Field(
+        default=900, ge=1, le=86_400, description="How long a locked account stays locked."
+    )
+    authorization_code_lifetime_s: int = Field(default=60, ge=10, le=600)
+    pending_sign_in_lifetime_s: int = Field(
+        default=600, ge=60, le=3600, description="How long a sign-in page may be left open."
+    )
+    session_lifetime_s: int = Field(
+        default=36_000,
+        ge=300,
+        le=7 * 86_400,
+        description="A person's session (refresh token family) lives at most this long.",
+    )
 
     @field_validator("issuer")
     @classmethod
@@ -131,4 +205,11 @@ class AuthSettings(BaseModel):
         names = [e.issuer for e in self.external_issuers]
         if len(set(names)) != len(names) or (self.issuer and self.issuer in names):
             raise ValueError("each external issuer must be distinct and not the hub itself")
+        return self
+
+    @model_validator(mode="after")
+    def _distinct_oidc_providers(self) -> AuthSettings:
+        names = [p.name for p in self.oidc_providers]
+        if len(set(names)) != len(names):
+            raise ValueError("each OpenID provider must have a name of its own")
         return self

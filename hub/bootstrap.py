@@ -97,7 +97,7 @@ def auth_service(settings: Settings, catalog: Catalog) -> AuthService:
         if settings.production
         else settings.auth
     )
-    return AuthService.from_settings(
+    service = AuthService.from_settings(
         auth_settings,
         default_issuer=settings.base_url,
         default_keys_dir=settings.keys_dir,
@@ -108,6 +108,9 @@ def auth_service(settings: Settings, catalog: Catalog) -> AuthService:
             buckets=rate_buckets(settings, "token"),
         ),
     )
+    # demo mode only: the sign-in page lists the demo people, passwords and all
+    service.sign_in.demo_people_file = settings.demo_people_file if settings.demo else None
+    return service
 
 
 def rate_buckets(settings: Settings, name: str) -> ProcessBuckets | SharedBuckets:
@@ -239,7 +242,7 @@ async def bootstrap(
         if settings.migrate_on_start:
             await apply_migrations(driver, database)
             await load_reference(driver, database)
-        await auth.start(driver, database)
+        await auth.start(driver, database, clock=clock)
         stack.push_async_callback(auth.aclose)
         checkpointer = Checkpointer(
             driver,

@@ -13,7 +13,7 @@ from neo4j import AsyncDriver
 from graph_schema.dates import utc_today
 from graph_schema.migrate import MigrationError, apply_migrations
 from graph_schema.uscc import UsccError, validate_uscc
-from hub.cli_auth import audit_app, clients_app, keys_app, write_demo_clients
+from hub.cli_auth import audit_app, clients_app, keys_app, users_app, write_demo_clients
 from hub.cli_connectors import connector_app, sync
 from hub.cli_output import complain, progress, say
 from hub.credit.recompute import build_recomputer
@@ -34,6 +34,7 @@ risk_app = typer.Typer(help="Risk alerts computed on the graph.", no_args_is_hel
 app.add_typer(db_app, name="db")
 app.add_typer(connector_app, name="connector")
 app.add_typer(clients_app, name="clients")
+app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.command("sync")(sync)

@@ -1,10 +1,13 @@
-"""`hub clients ...`, `hub keys rotate` and `hub audit ...`: OAuth clients, the hub's token
-signing keys, and the audit trail (verify, checkpoint, archive, access-log)."""
+"""`hub clients ...`, `hub users ...`, `hub keys rotate` and `hub audit ...`: OAuth clients,
+people's accounts, the hub's token signing keys, and the audit trail (verify, checkpoint,
+archive, access-log)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +15,15 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from auth.accounts import (
+    Account,
+    AccountError,
+    add_account,
+    list_accounts,
+    set_account_disabled,
+    totp_uri,
+    unlock_account,
+)
 from auth.audit.archive import (
     AccessArchive,
     Archived,
@@ -33,7 +45,7 @@ from auth.audit.checkpoints import (
 from auth.audit.reads import MAX_PAGE, access_log_for
 from auth.catalog import load_catalog
 from auth.clients import ClientError, HubClient, add_client, list_clients, remove_client
-from auth.demo import create_demo_clients
+from auth.demo import create_demo_clients, create_demo_people
 from auth.keys import rotate_signing_key
 from auth.principal import ClientKind
 from graph_schema.migrate import apply_migrations
@@ -45,6 +57,10 @@ from hub.settings import Settings, get_settings
 
 clients_app = typer.Typer(help="OAuth clients of the hub.", no_args_is_help=True)
 keys_app = typer.Typer(help="The hub's token signing keys.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="People's accounts: they sign in to the console with a password (and TOTP).",
+    no_args_is_help=True,
+)
 
 
 @clients_app.command("add")
@@ -135,7 +151,8 @@ def remove(client_id: Annotated[str, typer.Argument(help="The client to remove."
 
 
 def write_demo_clients(settings: Settings) -> Path:
-    """One demo client per kind, written with their secrets to var/demo-clients.json (0600)."""
+    """One demo client per kind, written with their secrets to var/demo-clients.json (0600),
+    and one demo person per console user kind, with passwords in var/demo-people.json."""
 
     async def go() -> None:
         async with open_driver(settings) as driver:
@@ -149,13 +166,23 @@ def write_demo_clients(settings: Settings) -> Path:
                     "run `hub seed` first"
                 )
             institutions = {ClientKind.ENTERPRISE: records[0]["uscc"]}
+            grants = load_catalog().default_grants()
             await create_demo_clients(
                 driver,
                 settings.neo4j_database,
                 settings.demo_clients_file,
-                load_catalog().default_grants(),
+                grants,
                 institutions,
                 token_endpoint=f"{settings.base_url}/oauth/token",
+            )
+            # and one person per console user kind, listed on a demo hub's sign-in page
+            await create_demo_people(
+                driver,
+                settings.neo4j_database,
+                settings.demo_people_file,
+                grants,
+                records[0]["uscc"],
+                now=int(time.time()),
             )
 
     asyncio.run(go())
@@ -363,3 +390,141 @@ def audit_access_log(
     except ArchiveError as error:
         complain(str(error))
         raise typer.Exit(1) from None
+
+
+# --- hub users ---------------------------------------------------------------------------------
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@users_app.command("add")
+def users_add(
+    kind: Annotated[str, typer.Option(help="The person's kind (customs, bank, regulator, ...).")],
+    username: Annotated[str, typer.Option(help="What they sign in with.")],
+    name: Annotated[str, typer.Option(help="Their name, as the console and audit show it.")],
+    institution: Annotated[
+        str | None,
+        typer.Option(help="Their agency, bank or insurer; an enterprise person's USCC."),
+    ] = None,
+    scopes: Annotated[
+        str | None, typer.Option(help="Space-separated scopes (default: the kind's grant).")
+    ] = None,
+    totp: Annotated[
+        bool, typer.Option("--totp", help="Require a TOTP code too; prints its otpauth:// URI.")
+    ] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin's first line.")
+    ] = False,
+) -> None:
+    """Add a person's account; the password is asked (or read from stdin) and stored hashed."""
+    catalog = load_catalog()
+    try:
+        person_kind = ClientKind(kind)
+    except ValueError:
+        person_kind = None
+    granted = (
+        scopes.split()
+        if scopes
+        else sorted(catalog.default_scopes(person_kind))
+        if person_kind is not None
+        else []
+    )
+    password = _read_password(password_stdin)
+    settings = get_settings()
+
+    async def go() -> Account:
+        async with open_driver(settings) as driver:
+            await apply_migrations(driver, settings.neo4j_database)
+            return await add_account(
+                driver,
+                settings.neo4j_database,
+                username=username,
+                name=name,
+                kind=kind,
+                institution=institution,
+                password=password,
+                scopes=granted,
+                totp=totp,
+                now=int(time.time()),
+                known_scopes=catalog.scope_names(),
+            )
+
+    try:
+        account = asyncio.run(go())
+    except AccountError as error:
+        complain(str(error))
+        raise typer.Exit(2) from None
+    say(f"username: {account.username}")
+    uri = totp_uri(account)
+    if uri:
+        say(f"totp: {uri}   (shown once; add it to an authenticator app)")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every account, without passwords or TOTP secrets."""
+    settings = get_settings()
+
+    async def go() -> list[Account]:
+        async with open_driver(settings) as driver:
+            return await list_accounts(driver, settings.neo4j_database)
+
+    now = int(time.time())
+    table = Table("username", "name", "kind", "institution", "totp", "state")
+    for account in asyncio.run(go()):
+        state = "disabled" if account.disabled else "locked" if account.locked(now) else "active"
+        table.add_row(
+            *map(
+                Text,
+                (
+                    account.username,
+                    account.name,
+                    account.kind.value,
+                    account.institution or "-",
+                    "yes" if account.totp_secret else "no",
+                    state,
+                ),
+            )
+        )
+    show(table)
+
+
+def _change_account(username: str, change: str) -> None:
+    settings = get_settings()
+
+    async def go() -> Account:
+        async with open_driver(settings) as driver:
+            database = settings.neo4j_database
+            if change == "unlock":
+                return await unlock_account(driver, database, username)
+            return await set_account_disabled(driver, database, username, change == "disable")
+
+    try:
+        asyncio.run(go())
+    except AccountError as error:
+        complain(str(error))
+        raise typer.Exit(1) from None
+    say(f"{change.removesuffix('e')}ed {username}")
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Stop an account signing in; its sessions end at their next refresh."""
+    _change_account(username, "disable")
+
+
+@users_app.command("enable")
+def users_enable(username: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Let a disabled account sign in again."""
+    _change_account(username, "enable")
+
+
+@users_app.command("unlock")
+def users_unlock(username: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Lift a lockout after failed sign-ins."""
+    _change_account(username, "unlock")

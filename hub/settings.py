@@ -474,6 +474,10 @@ class Settings(BaseSettings):
         return self.data_dir / "demo-clients.json"
 
     @property
+    def demo_people_file(self) -> Path:
+        return self.data_dir / "demo-people.json"
+
+    @property
     def uses_local_db(self) -> bool:
         return self.neo4j_uri is None
 

@@ -95,6 +95,11 @@ COVERED: dict[str, str] = {
     "serve": HERE + "test_keys_rotate_changes_the_kid_a_served_hub_signs_with",
     "sync": SYNC_PATH,
     "uscc check": HERE + "test_uscc_check_prints_valid_or_the_reason",
+    "users add": "tests/auth/test_users_cli.py::test_users_add_list_and_the_person_signs_in",
+    "users list": "tests/auth/test_users_cli.py::test_users_add_list_and_the_person_signs_in",
+    "users disable": "tests/auth/test_users_cli.py::test_users_disable_enable_and_unlock",
+    "users enable": "tests/auth/test_users_cli.py::test_users_disable_enable_and_unlock",
+    "users unlock": "tests/auth/test_users_cli.py::test_users_disable_enable_and_unlock",
 }
 """Every verb of `hub`, and a test that runs it through the command line."""
 

@@ -77,6 +77,9 @@ class AuditEvent(ReadModel):
     """The person keys whose profile the answer carried (`personCreditProfile`)."""
     request_id: str | None = None
     """The request's id (`X-Request-ID`, or the one the hub made), as in its log lines."""
+    person: str | None = None
+    """The person signed in to the console who made the request (their account id)."""
+    person_name: str | None = None
 
     @field_validator("at")
     @classmethod
@@ -124,6 +127,8 @@ class AuditEvent(ReadModel):
             fields=tuple(fields),
             persons=tuple(persons),
             request_id=correlation_id.get(),
+            person=principal.person,
+            person_name=principal.person_name,
         )
 
     def extra_json(self) -> str:
@@ -135,6 +140,9 @@ class AuditEvent(ReadModel):
             extra["fields"] = list(self.fields)
         if self.persons:  # absent when none: records without persons hash as before
             extra["persons"] = list(self.persons)
+        if self.person is not None:  # likewise: a client's records hash as before
+            extra["person"] = self.person
+            extra["personName"] = self.person_name
         return _canonical_json(extra)
 
     def properties(self, seq: int, prev_hash: str) -> dict[str, Any]:
@@ -159,6 +167,12 @@ class AuditEvent(ReadModel):
             props["requestId"] = self.request_id
         props["hash"] = record_hash(props)
         return props
+
+
+def person_marker(person: str) -> str:
+    """The text by which a record's `extra` names `person` as the one who made the request:
+    in canonical JSON a quote inside a value is escaped, so only the `person` key matches."""
+    return f'"person":{_canonical_json(person)}'
 
 
 def record_hash(props: Mapping[str, Any]) -> str:

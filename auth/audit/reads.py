@@ -13,7 +13,7 @@ from pydantic import model_validator
 
 from auth import cypher
 from auth.audit.archive import AccessArchive
-from auth.audit.events import AuditEvent
+from auth.audit.events import AuditEvent, person_marker
 from auth.principal import ClientKind
 
 MAX_PAGE: Final = 1000
@@ -31,7 +31,8 @@ class AuditRecord(AuditEvent):
     @model_validator(mode="before")
     @classmethod
     def _unpack_extra(cls, stored: Any) -> Any:
-        """The consent ids and fields are stored together as the JSON text `extra`."""
+        """The consent ids, fields, persons read and the person signed in are stored together
+        as the JSON text `extra`."""
         if not isinstance(stored, dict) or "extra" not in stored:
             return stored
         extra = json.loads(stored["extra"] or "{}")
@@ -40,6 +41,8 @@ class AuditRecord(AuditEvent):
             "consentIds": extra.get("consentIds", ()),
             "fields": extra.get("fields", ()),
             "persons": extra.get("persons", ()),
+            "person": extra.get("person"),
+            "personName": extra.get("personName"),
         }
 
 
@@ -52,11 +55,13 @@ async def audit_log(
     uscc: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    person: str | None = None,
     first: int = 50,
     after_seq: int | None = None,
 ) -> list[AuditRecord]:
-    """Records newest first, filtered (`since` inclusive, `until` exclusive, on `at`), at most
-    `first` of them; pass the last `seq` of a page as `after_seq` for the next page."""
+    """Records newest first, filtered (`since` inclusive, `until` exclusive, on `at`; `person`
+    an account id, `local:<username>` or `oidc:<provider>:<sub>`), at most `first` of them;
+    pass the last `seq` of a page as `after_seq` for the next page."""
     if not 0 < first <= MAX_PAGE:
         raise ValueError(f"first must be between 1 and {MAX_PAGE}")
     if uscc is not None:
@@ -73,6 +78,7 @@ async def audit_log(
         "kind": None if kind is None else ClientKind(kind).value,
         "since": since,
         "until": until,
+        "person": None if person is None else person_marker(person),
         "before": _NO_CURSOR if after_seq is None else after_seq,
         "first": first,
     }

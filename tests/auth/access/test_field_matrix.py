@@ -214,7 +214,14 @@ SELECTED.update(f"Query.{root}" for root in ROOTS)
 
 # Types no query above reads field by field (see ROOT_ONLY; Mutation and Subscription are
 # not queries).
-NOT_READ = {"AuditEntry", "RatingChange", "ListStatusChange", "Mutation", "Subscription"}
+NOT_READ = {
+    "AuditEntry",
+    "AuditPerson",
+    "RatingChange",
+    "ListStatusChange",
+    "Mutation",
+    "Subscription",
+}
 
 # Fields the graph leaves null or empty wherever they occur: allowed there, yet nothing shows.
 MAY_BE_EMPTY = {

@@ -210,10 +210,19 @@ async def test_metadata_document(auth_server, http):
     assert meta["jwks_uri"] == f"{base}/.well-known/jwks.json"
     assert meta["introspection_endpoint"] == f"{base}/oauth/introspect"
     assert meta["revocation_endpoint"] == f"{base}/oauth/revoke"
-    assert meta["grant_types_supported"] == ["client_credentials"]
+    assert meta["authorization_endpoint"] == f"{base}/oauth/authorize"
+    # clients' grant, and the console's (people signing in: auth.signin)
+    assert meta["grant_types_supported"] == [
+        "client_credentials",
+        "authorization_code",
+        "refresh_token",
+    ]
+    assert meta["response_types_supported"] == ["code"]
+    assert meta["code_challenge_methods_supported"] == ["S256"]
     assert meta["token_endpoint_auth_methods_supported"] == [
         "client_secret_basic",
         "private_key_jwt",
+        "none",  # the console, a public client
     ]
     assert meta["scopes_supported"] == sorted(CATALOG)
     assert "none" not in meta["token_endpoint_auth_signing_alg_values_supported"]
