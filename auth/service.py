@@ -162,6 +162,7 @@ class AuthService:
         keys: SigningKeys,
         scopes_supported: Collection[str] | None = None,
         token_rate_limit: TokenRateLimit | None = None,
+        sign_in_rate_limit: TokenRateLimit | None = None,
     ) -> None:
         self.settings = settings
         self.token_rate_limit = token_rate_limit
@@ -196,7 +197,7 @@ class AuthService:
         )
         self.verifier.person_clock = lambda: self.hub_clock()
         self.sign_in = SignInService(
-            self.server, settings, console_origin=self.issuer, rate_limit=token_rate_limit
+            self.server, settings, console_origin=self.issuer, rate_limit=sign_in_rate_limit
         )
         """People's sign-in page and codes (`auth.signin`)."""
         self._driver: AsyncDriver | None = None
@@ -212,6 +213,7 @@ class AuthService:
         default_keys_dir: Path,
         scopes_supported: Collection[str] | None = None,
         token_rate_limit: TokenRateLimit | None = None,
+        sign_in_rate_limit: TokenRateLimit | None = None,
     ) -> AuthService:
         """The service for `settings`; the defaults fill the settings left unset."""
         keys_dir = settings.keys_dir or default_keys_dir
@@ -222,6 +224,7 @@ class AuthService:
             keys=keys,
             scopes_supported=scopes_supported,
             token_rate_limit=token_rate_limit,
+            sign_in_rate_limit=sign_in_rate_limit,
         )
 
     # --- lifecycle ---------------------------------------------------------------------------

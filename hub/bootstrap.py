@@ -107,6 +107,11 @@ def auth_service(settings: Settings, catalog: Catalog) -> AuthService:
             settings.token_rate_limit_burst,
             buckets=rate_buckets(settings, "token"),
         ),
+        sign_in_rate_limit=RateLimiter(
+            settings.sign_in_rate_limit_per_minute,
+            settings.sign_in_rate_limit_burst,
+            buckets=rate_buckets(settings, "sign-in"),
+        ),
     )
     # demo mode only: the sign-in page lists the demo people, passwords and all
     service.sign_in.demo_people_file = settings.demo_people_file if settings.demo else None

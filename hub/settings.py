@@ -238,6 +238,15 @@ class Settings(BaseSettings):
     token_rate_limit_burst: int = Field(
         default=20, ge=1, description="Token requests a client id or address may send at once."
     )
+    sign_in_rate_limit_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="Sign-in attempts (POST /oauth/authorize) a minute per remote address, per "
+        "instance; beyond, 429 with Retry-After (each attempt costs an argon2 check).",
+    )
+    sign_in_rate_limit_burst: int = Field(
+        default=10, ge=1, description="Sign-in attempts one address may send at once."
+    )
     limits: FieldLimits = Field(
         default_factory=FieldLimits,
         description="Default and largest size of every list field and graph walk.",

@@ -51,6 +51,9 @@ def hub_settings(**values: object) -> Settings:
     values.setdefault("rerate_schedule", False)
     # the suite shares a loaded machine: a commit slower than the production bound is no fault
     values.setdefault("audit_durable_timeout_s", 30.0)
+    # every test's people sign in from 127.0.0.1: the per-address limit has its own test
+    values.setdefault("sign_in_rate_limit_per_minute", 100_000)
+    values.setdefault("sign_in_rate_limit_burst", 100_000)
     return _StatedSettings(**values)  # type: ignore[arg-type]
 
 

@@ -569,13 +569,13 @@ async def test_a_demo_hub_lists_its_demo_people_and_each_signs_in(
 
 @pytest.fixture(scope="module")
 def limited_hub(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A hub whose token and sign-in budget is 3 attempts at once, one a minute after."""
+    """A hub whose sign-in budget is 3 attempts at once, one a minute after."""
     settings = hub_settings(
         neo4j_uri=neo4j_uri,
         data_dir=tmp_path_factory.mktemp("limited-sign-in-hub"),
         port=free_port(),
-        token_rate_limit_per_minute=1,
-        token_rate_limit_burst=3,
+        sign_in_rate_limit_per_minute=1,
+        sign_in_rate_limit_burst=3,
     )
     with served(settings) as url:
         yield url
