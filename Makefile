@@ -60,18 +60,19 @@ format: $(PY_STAMP)
 	$(BIN)/ruff check --fix .
 
 # Tools the suite drives, from Debian: Chromium for the console's browser tests (Playwright
-# drives it; no browser download), curl and jq for the README's examples, docker-compose to
-# validate docker/compose.yaml (no engine runs here). Installed with apt-get when root.
-TEST_TOOLS := /usr/bin/chromium /usr/bin/jq /usr/bin/curl /usr/bin/docker-compose
+# drives it; no browser download) with a Chinese font for the console's pages, curl and jq for
+# the README's examples, docker-compose to validate docker/compose.yaml (no engine runs here). Installed with apt-get when root.
+TEST_TOOLS := /usr/bin/chromium /usr/bin/jq /usr/bin/curl /usr/bin/docker-compose \
+  /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 CHROMIUM := /usr/bin/chromium
 
 $(TEST_TOOLS):
 	@if [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	    chromium jq curl docker-compose; \
+	    chromium jq curl docker-compose fonts-noto-cjk; \
 	else \
-	  echo "The suite needs Debian's chromium, jq, curl and docker-compose:"; \
-	  echo "  sudo apt-get install chromium jq curl docker-compose"; exit 1; \
+	  echo "The suite needs Debian's chromium, jq, curl, docker-compose and fonts-noto-cjk:"; \
+	  echo "  sudo apt-get install chromium jq curl docker-compose fonts-noto-cjk"; exit 1; \
 	fi
 
 test: install lint $(TEST_TOOLS) $(CODEGEN) $(NODE_TESTS)

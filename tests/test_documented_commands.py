@@ -116,6 +116,12 @@ COVERAGE: dict[tuple[str, str], RunHere | RunElsewhere] = {
         "test_hub_seed_then_rate_and_risk_scan_the_demo_zone"
     ),
     ("README.md", ".venv/bin/hub connector ..."): RunHere("test_the_connector_tools_in_order"),
+    ("README.md", ".venv/bin/hub users add | list | disable | enable | unlock"): RunElsewhere(
+        "tests/auth/test_users_cli.py",
+        "async def test_users_disable_enable_and_unlock(",
+        "the people verbs need a person's password on stdin and a graph: that test adds, lists, "
+        "disables, enables and unlocks people, and signs one in",
+    ),
     ("README.md", ".venv/bin/hub connector reset-sequence CONNECTOR --to N --reason TEXT"): (
         RunHere("test_the_connector_tools_in_order")
     ),

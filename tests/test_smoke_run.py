@@ -1,6 +1,6 @@
 """Issue 14: the shipped entry point as a user runs it. `hub run` (the console script `make run`
 calls) in a subprocess starts its own local Neo4j, seeds a small demo zone and serves; the
-console signs in as a demo client and shows the demo zone, the GraphQL IDE loads the schema,
+console signs in as a demo person and shows the demo zone, the GraphQL IDE loads the schema,
 and Ctrl-C stops the hub and the Neo4j it started.
 
 Slow (a Neo4j of its own, started and seeded) but part of `make test`: it shares nothing with
@@ -29,6 +29,7 @@ from playwright.async_api import Locator, Page, async_playwright
 from pydantic import BaseModel, Field
 
 from auth.demo import DemoClient, DemoClientsFile
+from auth.signin import DemoPeopleFile
 from hub.localdb import LocalNeo4j, free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -237,8 +238,9 @@ def check_demo_clients(hub: RunningHub) -> DemoClientsFile:
 
 
 async def check_console(page: Page, hub: RunningHub, regulator: DemoClient) -> None:
-    """A regulator signs in through the demo client list, finds an enterprise of the demo zone
-    by its name and opens its rated profile; the console shows what the hub answers."""
+    """A demo regulator (a person, from the sign-in page's demo list) signs in through the
+    authorization code flow, finds an enterprise of the demo zone by its name and opens its
+    credit report; the console shows, in Chinese, what the hub answers."""
     token = token_of(hub, regulator)
     zone = DemoZone.model_validate_json(
         query(
@@ -257,31 +259,35 @@ async def check_console(page: Page, hub: RunningHub, regulator: DemoClient) -> N
             u=first.uscc,
         )
     ).credit_profile
+    people = DemoPeopleFile.model_validate_json(
+        (hub.data_dir / "demo-people.json").read_text(encoding="utf-8")
+    )
+    person = next(p for p in people.people if p.kind == "regulator")
 
     seen: list[str] = []
     errors: list[str] = []
     page.on("request", lambda request: seen.append(request.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
     await page.goto(f"{hub.url}/console")
-    await page.wait_for_selector("#demo:not([hidden])")
-    await page.select_option("#demo", label="regulator")
-    await page.wait_for_selector("#tabs:not([hidden])")
-    assert await page.inner_text("#who") == "signed in (regulator)"
+    await page.click("#signin")
+    await page.click(f"button.demo[data-username='{person.username}']")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#account:not([hidden])")
+    assert person.name in await page.inner_text("#who")
 
-    await page.fill("#query", first.name)
-    await page.click("#find button")
-    found = page.locator(f"#results li[data-uscc='{first.uscc}']")
+    await page.fill("#search-query", first.name)
+    await page.press("#search-query", "Enter")
+    found = page.locator(f"#search-results tr[data-uscc='{first.uscc}']")
     await found.wait_for()
-    assert await found.inner_text() == f"{first.name} ({first.uscc}, {first.zone})"
-    await found.click()
-    await page.wait_for_selector("#profile-summary:not(:empty)")
-    assert await page.inner_text("#profile-name") == f"{first.name} ({first.uscc})"
-    summary = await page.inner_text("#profile-summary")
-    assert summary.startswith(f"Grade {rating.grade}, score {rating.score}, "), summary
-    assert await page.locator("#factors tbody tr").count() > 0
+    assert first.name in await found.inner_text()
+    await found.locator("a[href^='#/report/']").click()
+    await page.wait_for_selector("#report[data-complete]")
+    assert await page.inner_text("#r-uscc") == first.uscc
+    badge = await page.inner_text("#r-grade-badge")
+    assert badge.startswith(rating.grade), badge
 
     assert errors == [], errors
-    outside = [url for url in seen if not url.startswith((hub.url, "data:"))]
+    outside = [url for url in seen if not url.startswith((hub.url, "data:", "blob:"))]
     assert outside == [], f"the console asked other origins: {outside}"
 
 

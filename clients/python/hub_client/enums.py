@@ -108,6 +108,30 @@ class TargetComparison(str, Enum):
     AT_LEAST = "AT_LEAST"
 
 
+class DisposalStatus(str, Enum):
+    OPEN = "OPEN"
+    ASSIGNED = "ASSIGNED"
+    VERIFIED = "VERIFIED"
+    CLOSED = "CLOSED"
+
+
+class DisposalResult(str, Enum):
+    RISK_CONFIRMED = "RISK_CONFIRMED"
+    NO_RISK_FOUND = "NO_RISK_FOUND"
+    REFERRED = "REFERRED"
+
+
+class DisposalAction(str, Enum):
+    ASSIGNED = "ASSIGNED"
+    VERIFIED = "VERIFIED"
+    CLOSED = "CLOSED"
+
+
+class RiskAlertOrder(str, Enum):
+    DETECTED_ON_DESC = "DETECTED_ON_DESC"
+    SEVERITY_DESC = "SEVERITY_DESC"
+
+
 class RepairStatus(str, Enum):
     PENDING = "PENDING"
     GRANTED = "GRANTED"

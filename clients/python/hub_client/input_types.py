@@ -9,6 +9,7 @@ from pydantic import Field
 from .base_model import BaseModel
 from .enums import (
     Direction,
+    DisposalStatus,
     EnterpriseStatus,
     ListKind,
     LoanStatus,
@@ -120,6 +121,9 @@ class RiskAlertFilter(BaseModel):
     since: Optional[date] = None
     "Detected on or after."
     include_cleared: bool = Field(alias="includeCleared", default=False)
+    disposal_status: Optional[DisposalStatus] = Field(
+        alias="disposalStatus", default=None
+    )
 
 
 class AuditFilter(BaseModel):
@@ -128,6 +132,8 @@ class AuditFilter(BaseModel):
     uscc: Optional[str] = None
     since: Optional[datetime] = None
     until: Optional[datetime] = None
+    person: Optional[str] = None
+    "Only the requests of this signed-in person (their account id)."
 
 
 class ShipmentFilter(BaseModel):
