@@ -35,7 +35,7 @@ import pytest
 from console_kit import Watched, screenshot, serious_violations, watched_page
 from graph_kit import DATABASE, HeldClock
 from neo4j import AsyncDriver
-from playwright.async_api import Browser, Page, Response
+from playwright.async_api import Browser, Page, Response, Route
 
 from auth.accounts import Account, add_account
 from auth.catalog import load_catalog
@@ -452,6 +452,64 @@ async def test_a_session_outlives_its_access_token_and_ends_after_its_working_da
     assert await page.inner_text(".signin .error") == ZH_ERRORS["SESSION_EXPIRED"]
     assert await page.locator("#account").is_hidden()
     assert_clean(watched, hub_url)
+
+
+async def test_two_tabs_of_one_person_take_turns_with_the_refresh_token(
+    graph: AsyncDriver, hub_url: str, hub_clock: HeldClock, browser: Browser
+) -> None:
+    """A second tab (window.open copies nothing but shares the browser's storage) refreshes
+    with the token the first stored; neither ends the other's session."""
+    await seeded(graph, hub_clock)
+    regulator = KINDS[0]
+    await account(graph, regulator)
+    hub_clock.hold(T)
+    watched = await watched_page(browser)
+    first = watched.page
+    await sign_in(first, hub_url, regulator)
+    async with first.context.expect_page() as opened:
+        await first.evaluate("() => window.open('/console/#/lists')")
+    second = await opened.value
+    await back_signed_in(second, regulator.name)  # the new tab refreshed to sign itself in
+
+    # both tabs' access tokens lapse: each refreshes in turn, the newest token each time
+    hub_clock.hold(T + dt.timedelta(seconds=600 + 61))
+    await visit(first, "search", "开封")
+    await visit(second, "search", "开封")  # (the second tab opened on the lists)
+    await visit(first, "lists")
+    for page in (first, second):
+        assert await notice(page) == ""
+        assert regulator.name in await page.inner_text("#who")
+
+
+async def test_a_busy_token_endpoint_does_not_end_the_session(
+    graph: AsyncDriver, hub_url: str, hub_clock: HeldClock, browser: Browser
+) -> None:
+    """A 429 from /oauth/token while refreshing says to wait and keeps the session: the next
+    try, once the hub answers, refreshes. (A refused refresh token ends it: the test above.)"""
+    await seeded(graph, hub_clock)
+    regulator = KINDS[0]
+    await account(graph, regulator)
+    hub_clock.hold(T)
+    watched = await watched_page(browser)
+    page = watched.page
+    await sign_in(page, hub_url, regulator)
+    hub_clock.hold(T + dt.timedelta(seconds=600 + 61))
+
+    async def busy(route: Route) -> None:
+        await route.fulfill(status=429, headers={"Retry-After": "30"}, json={"error": "slow_down"})
+
+    await page.route("**/oauth/token", busy)
+    await page.evaluate("() => { location.hash = '#/lists'; }")
+    await page.wait_for_function(
+        "text => document.getElementById('notice').textContent.includes(text)",
+        arg=ZH_ERRORS["RATE_LIMITED"],
+    )
+    assert await page.locator("#account").is_visible()
+
+    await page.unroute("**/oauth/token", busy)
+    await visit(page, "search", "开封")
+    assert await notice(page) == ""
+    assert regulator.name in await page.inner_text("#who")
 
 
 async def test_a_person_signs_in_through_the_departments_identity_provider(
