@@ -366,7 +366,8 @@ def run() -> None:
         say(
             f"\nThe hub serves the demo zone on {base}\n"
             f"  GraphQL endpoint and IDE: {base}/graphql\n"
-            f"  console (sign in as a demo client): {base}/console\n"
+            f"  console: {base}/console\n"
+            f"  demo people who sign in to it, and their passwords: {settings.demo_people_file}\n"
             f"  health: {base}/healthz   readiness: {base}/readyz\n"
             f"  OAuth token endpoint: {base}/oauth/token\n"
             f"  demo clients (one per kind) and their secrets: {clients}\n"
