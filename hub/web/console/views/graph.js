@@ -259,7 +259,7 @@ export function separate(cy, gap = 4, rounds = 300) {
  */
 function spreadUntilApart(cy) {
   let total = 0;
-  for (let attempt = 0; attempt < 12; attempt++) {
+  for (let attempt = 0; attempt < 40; attempt++) {
     const rounds = separate(cy);
     total += rounds;
     if (rounds < 300) return total;
@@ -272,6 +272,15 @@ function spreadUntilApart(cy) {
     }));
   }
   return total;
+}
+
+/** Once the clusters, owners and the selection have styled the nodes (a ring or halo moves a
+ * label), separate again what they made overlap; nothing moves when nothing does. */
+function settle() {
+  const cy = state.cy;
+  const rounds = spreadUntilApart(cy);
+  state.separationRounds += rounds;
+  if (rounds) cy.fit(undefined, 30);
 }
 
 function layout(randomize) {
@@ -365,6 +374,7 @@ async function load(root) {
   ui.truncated.hidden = !read.truncated;
   showOwners();
   select(state.cy.getElementById(state.rootId));
+  settle();
   root.dataset.graphReady = "true";
 }
 
@@ -414,6 +424,7 @@ async function expand(node) {
   if (newNodes.length) layout(false);
   afterChange();
   select(node);
+  settle();
   notify(t("graph:expanded", { n: newNodes.length }), "info");
 }
 
