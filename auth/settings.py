@@ -37,6 +37,16 @@ def check_https_url(url: str) -> str:
     raise ValueError(f"{url!r} must be an https URL (http only on a loopback host)")
 
 
+def check_algorithms(value: list[str]) -> list[str]:
+    """Signature algorithms a configured issuer or provider may use: some, all of them known."""
+    bad = sorted(set(value) - set(EXTERNAL_ALGORITHMS))
+    if bad or not value:
+        raise ValueError(
+            f"algorithms {bad or value} not allowed; use {', '.join(EXTERNAL_ALGORITHMS)}"
+        )
+    return value
+
+
 class ExternalIssuer(BaseModel):
     """Another identity platform whose access tokens the hub accepts (e.g. a province's).
 
@@ -83,12 +93,7 @@ class ExternalIssuer(BaseModel):
     @field_validator("algorithms")
     @classmethod
     def _algorithms(cls, value: list[str]) -> list[str]:
-        bad = sorted(set(value) - set(EXTERNAL_ALGORITHMS))
-        if bad or not value:
-            raise ValueError(
-                f"algorithms {bad or value} not allowed; use {', '.join(EXTERNAL_ALGORITHMS)}"
-            )
-        return value
+        return check_algorithms(value)
 
 
 class OidcLabel(BaseModel):
@@ -131,12 +136,7 @@ class OidcProvider(BaseModel):
     @field_validator("algorithms")
     @classmethod
     def _algorithms(cls, value: list[str]) -> list[str]:
-        bad = sorted(set(value) - set(EXTERNAL_ALGORITHMS))
-        if bad or not value:
-            raise ValueError(
-                f"algorithms {bad or value} not allowed; use {', '.join(EXTERNAL_ALGORITHMS)}"
-            )
-        return value
+        return check_algorithms(value)
 
     @field_validator("request_scope")
     @classmethod
